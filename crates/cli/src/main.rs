@@ -1,0 +1,209 @@
+//! `trivsel`: the one binary. Every subcommand has `--help`.
+
+mod progress;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use trivsel_store::{DEFAULT_DATABASE_URL, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "trivsel",
+    version,
+    about = "Trivsel: børns trivsel, fravær og indsatser i kommunen"
+)]
+struct Cli {
+    /// Database: sqlite://STI (standard: sqlite://trivsel.db) eller postgres://bruger@vært/database.
+    #[arg(long, global = true, env = "TRIVSEL_DATABASE_URL")]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start webserveren.
+    Serve {
+        /// Adresse og port der lyttes på.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "TRIVSEL_ADDR")]
+        addr: SocketAddr,
+    },
+    /// Opret (eller genbrug) demokommunen «Eksempel Kommune» og start serveren i demotilstand.
+    ///
+    /// Bruger trivsel-demo.db, medmindre --db er angivet. Demokonti (adgangskode «demo») virker
+    /// kun i demotilstand, som kun lytter på loopback.
+    Demo {
+        /// Adresse og port der lyttes på (kun loopback, fx 127.0.0.1:8080).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Kør databasens migreringer (sker også automatisk ved hver start).
+    Migrate,
+    /// Kommuner i databasen.
+    #[command(subcommand)]
+    Municipality(MunicipalityCommand),
+    /// Importér CSV-filer (UTF-8, komma- eller semikolonsepareret). En fil med fejl afvises helt.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+enum MunicipalityCommand {
+    /// Opret en kommune (eller omdøb en eksisterende med samme kode).
+    Add {
+        /// Kommunekode, fx 147.
+        code: String,
+        /// Navn, fx «Frederiksberg Kommune».
+        name: String,
+    },
+    /// Vis kommunerne.
+    List,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Elevliste: school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to
+    Roster {
+        file: PathBuf,
+        /// Kommunekode; kan udelades når databasen kun har én kommune.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// Skoleferier: school,date,kind (kind = holiday). Filen er hele listen for de skoleår den nævner.
+    Calendar {
+        file: PathBuf,
+        /// Kommunekode; kan udelades når databasen kun har én kommune.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TRIVSEL_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fejl: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let url = cli
+        .db
+        .clone()
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+    match cli.command {
+        Command::Serve { addr } => {
+            let store = Store::connect(&url).await?;
+            let config = trivsel_web::Config {
+                secure_cookies: !addr.ip().is_loopback(),
+                ..Default::default()
+            };
+            serve(store, config, addr).await
+        }
+        Command::Demo { addr } => {
+            if !addr.ip().is_loopback() {
+                bail!("demotilstand lytter kun på loopback (fx 127.0.0.1:8080), ikke på {addr}");
+            }
+            let url = cli.db.unwrap_or_else(|| "sqlite://trivsel-demo.db".into());
+            let store = Store::connect(&url).await?;
+            let today = chrono::Local::now().date_naive();
+            let hash =
+                tokio::task::spawn_blocking(|| trivsel_web::password::hash(trivsel_demo::PASSWORD))
+                    .await?;
+            match trivsel_demo::seed(&store, &hash, today).await? {
+                Some(s) => println!(
+                    "Oprettede {}: {} institutioner, {} børn, {} forældre.",
+                    trivsel_demo::MUNICIPALITY_NAME,
+                    s.institutions,
+                    s.children,
+                    s.guardians
+                ),
+                None => println!("Genbruger {} i {url}.", trivsel_demo::MUNICIPALITY_NAME),
+            }
+            println!(
+                "\nTrivsel kører på http://{addr}\n\nDemokonti (adgangskode «{}»):",
+                trivsel_demo::PASSWORD
+            );
+            for (user, _, what) in trivsel_demo::ACCOUNTS {
+                println!("  {user:<18} {what}");
+            }
+            println!();
+            let config = trivsel_web::Config {
+                demo: true,
+                secure_cookies: false,
+                ..Default::default()
+            };
+            serve(store, config, addr).await
+        }
+        Command::Migrate => {
+            let store = Store::open(&url).await?;
+            let ran = store.migrate().await?;
+            println!("{ran} migreringer kørt; databasen er opdateret.");
+            store.close().await;
+            Ok(())
+        }
+        Command::Municipality(MunicipalityCommand::Add { code, name }) => {
+            let code = trivsel_domain::validate::source_id(&code)
+                .map_err(|m| anyhow::anyhow!("kommunekode: {m}"))?;
+            let name =
+                trivsel_domain::validate::name(&name).map_err(|m| anyhow::anyhow!("navn: {m}"))?;
+            let store = Store::connect(&url).await?;
+            let m = store.upsert_municipality(code, name).await?;
+            println!("Kommune {} «{}» er gemt.", m.code, m.name);
+            store.close().await;
+            Ok(())
+        }
+        Command::Municipality(MunicipalityCommand::List) => {
+            let store = Store::connect(&url).await?;
+            for m in store.municipalities().await? {
+                println!("{}\t{}", m.code, m.name);
+            }
+            Ok(())
+        }
+        Command::Import(ImportCommand::Roster { file, municipality }) => {
+            let store = Store::connect(&url).await?;
+            let m = store.find_municipality(municipality.as_deref()).await?;
+            let bar = progress::Bar::for_file(&file);
+            let summary = trivsel_import::import_roster(&store, m.id, &file, &bar).await;
+            bar.finish();
+            store.close().await;
+            println!("{}: {}", file.display(), summary?);
+            Ok(())
+        }
+        Command::Import(ImportCommand::Calendar { file, municipality }) => {
+            let store = Store::connect(&url).await?;
+            let m = store.find_municipality(municipality.as_deref()).await?;
+            let bar = progress::Bar::for_file(&file);
+            let summary = trivsel_import::import_calendar(&store, m.id, &file, &bar).await;
+            bar.finish();
+            store.close().await;
+            println!("{}: {}", file.display(), summary?);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(store: Store, config: trivsel_web::Config, addr: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("kan ikke lytte på {addr}"))?;
+    tracing::info!(%addr, "serving");
+    trivsel_web::serve(listener, trivsel_web::app(store.clone(), config)).await?;
+    store.close().await;
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! A progress bar for imports, shown only when stderr is a terminal.
+
+use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+pub struct Bar(ProgressBar);
+
+impl Bar {
+    /// A bar over the file's size in bytes.
+    pub fn for_file(path: &Path) -> Bar {
+        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let bar = ProgressBar::new(len);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta} tilbage)")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message("Læser");
+        Bar(bar)
+    }
+
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl trivsel_import::Progress for Bar {
+    fn bytes_read(&self, bytes: u64) {
+        self.0.set_position(bytes);
+    }
+}

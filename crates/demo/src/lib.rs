@@ -1,0 +1,291 @@
+//! The demo municipality, Eksempel Kommune: four schools with classes 0.–9., two daycares,
+//! about 1,200 synthetic children with guardians, school holidays for two school years, and
+//! one demo account per role. Generated from a fixed seed, so every demo looks the same.
+
+mod holidays;
+mod names;
+
+use std::collections::HashMap;
+
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use trivsel_domain::NaiveDate;
+use trivsel_domain::calendar::SchoolYear;
+use trivsel_domain::model::{InstitutionKind, Role};
+use trivsel_store::{
+    EnrolmentRow, HolidayChanges, NewGuardian, NewUser, RosterChanges, Store, StoreError,
+};
+
+pub const MUNICIPALITY_CODE: &str = "999";
+pub const MUNICIPALITY_NAME: &str = "Eksempel Kommune";
+pub const PASSWORD: &str = "demo";
+
+/// The demo accounts: user name, role, what the account is for.
+pub const ACCOUNTS: [(&str, Role, &str); 10] = [
+    (
+        "admin",
+        Role::Admin,
+        "administrator (brugere, ingen børnedata)",
+    ),
+    ("leder", Role::Leader, "skoleleder på Nordskolen"),
+    ("laerer", Role::Teacher, "lærer i 5.A på Nordskolen"),
+    (
+        "trivsel",
+        Role::WellbeingPerson,
+        "trivselsperson på Nordskolen",
+    ),
+    ("ppr", Role::Psychologist, "PPR-psykolog"),
+    ("socialraadgiver", Role::SocialWorker, "socialrådgiver"),
+    (
+        "sundhedsplejerske",
+        Role::HealthVisitor,
+        "sundhedsplejerske",
+    ),
+    (
+        "foraelder",
+        Role::Guardian,
+        "forælder til en elev i 5.A på Nordskolen",
+    ),
+    ("elev", Role::Pupil, "elev i 5.A på Nordskolen"),
+    (
+        "kommune",
+        Role::Analyst,
+        "kommunal analytiker (kun samlede tal)",
+    ),
+];
+
+const SCHOOLS: [(&str, &str); 4] = [
+    ("280101", "Nordskolen"),
+    ("280102", "Søndre Skole"),
+    ("280103", "Østbyskolen"),
+    ("280104", "Vestervang Skole"),
+];
+const DAYCARES: [(&str, &str, [&str; 2]); 2] = [
+    (
+        "280201",
+        "Børnehuset Mælkebøtten",
+        ["Sommerfuglene", "Mariehønene"],
+    ),
+    (
+        "280202",
+        "Vuggestuen og Børnehaven Spiren",
+        ["Frøerne", "Egernene"],
+    ),
+];
+const PUPILS_PER_CLASS: usize = 28;
+const CHILDREN_PER_GROUP: usize = 20;
+
+/// What was created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub children: usize,
+    pub guardians: usize,
+    pub institutions: usize,
+}
+
+/// Seeds Eksempel Kommune unless it exists. `password_hash` is the hash of [`PASSWORD`];
+/// `today` decides the school years (the current and the previous one).
+pub async fn seed(
+    store: &Store,
+    password_hash: &str,
+    today: NaiveDate,
+) -> Result<Option<DemoSummary>, StoreError> {
+    if store
+        .municipalities()
+        .await?
+        .iter()
+        .any(|m| m.code == MUNICIPALITY_CODE)
+    {
+        return Ok(None);
+    }
+    let mut rng = StdRng::seed_from_u64(2026);
+    let municipality = store
+        .upsert_municipality(MUNICIPALITY_CODE, MUNICIPALITY_NAME)
+        .await?;
+    let this_year = SchoolYear::of(today);
+    let last_year = SchoolYear(this_year.0 - 1);
+
+    let mut roster = RosterChanges::default();
+    let mut serial = 0;
+    let mut next_id = || {
+        serial += 1;
+        format!("E{serial:05}")
+    };
+    for (code, name) in SCHOOLS {
+        roster
+            .institutions
+            .push((code.into(), name.into(), InstitutionKind::School));
+        for grade in 0..=9 {
+            let class = format!("{grade}.A");
+            roster.classes.push((code.into(), class.clone()));
+            if grade > 0 {
+                roster
+                    .classes
+                    .push((code.into(), format!("{}.A", grade - 1)));
+            }
+            for _ in 0..PUPILS_PER_CLASS {
+                let id = next_id();
+                // Children start in 0. klasse the year they turn six.
+                let born = birth_date(&mut rng, this_year.0 - 6 - grade);
+                add_child(&mut roster, &mut rng, &id, born);
+                if grade > 0 {
+                    let previous = EnrolmentRow {
+                        institution_code: code.into(),
+                        class_name: format!("{}.A", grade - 1),
+                        from: last_year.first_day(),
+                        to: Some(last_year.last_day()),
+                    };
+                    roster.enrolments.push((id.clone(), previous));
+                }
+                let current = EnrolmentRow {
+                    institution_code: code.into(),
+                    class_name: class.clone(),
+                    from: this_year.first_day(),
+                    to: None,
+                };
+                roster.enrolments.push((id, current));
+            }
+        }
+    }
+    for (code, name, groups) in DAYCARES {
+        roster
+            .institutions
+            .push((code.into(), name.into(), InstitutionKind::Daycare));
+        for group in groups {
+            roster.classes.push((code.into(), group.into()));
+            for _ in 0..CHILDREN_PER_GROUP {
+                let id = next_id();
+                let age = rng.random_range(1..=5);
+                let born = birth_date(&mut rng, this_year.0 - age);
+                add_child(&mut roster, &mut rng, &id, born);
+                let from = (born + chrono::Months::new(12)).max(last_year.first_day());
+                let row = EnrolmentRow {
+                    institution_code: code.into(),
+                    class_name: group.into(),
+                    from,
+                    to: None,
+                };
+                roster.enrolments.push((id, row));
+            }
+        }
+    }
+    roster.classes.sort();
+    roster.classes.dedup();
+    store.apply_roster(municipality.id, &roster).await?;
+
+    let mut holidays = HolidayChanges::default();
+    for (code, _) in SCHOOLS {
+        for year in [last_year, this_year] {
+            holidays.add.extend(
+                holidays::school_holidays(year)
+                    .into_iter()
+                    .map(|d| (code.to_string(), d)),
+            );
+        }
+    }
+    store.apply_holidays(municipality.id, &holidays).await?;
+
+    let snapshot = store.roster_snapshot(municipality.id).await?;
+    let child_id: HashMap<&str, i64> = snapshot
+        .children
+        .iter()
+        .map(|(k, c)| (k.as_str(), c.id))
+        .collect();
+    let institutions = store.institutions(municipality.id).await?;
+    let nordskolen = institutions
+        .iter()
+        .find(|i| i.code == SCHOOLS[0].0)
+        .expect("first school");
+    let class_5a = store
+        .classes(nordskolen.id)
+        .await?
+        .into_iter()
+        .find(|c| c.name == "5.A")
+        .expect("5.A");
+    let pupils_5a = store
+        .class_children(class_5a.id, this_year.first_day())
+        .await?;
+    let demo_pupil = pupils_5a[0];
+
+    let mut user_ids = HashMap::new();
+    for (username, role, _) in ACCOUNTS {
+        let name = match role {
+            Role::Pupil => child_name(&snapshot, demo_pupil),
+            _ => format!(
+                "{} {}",
+                names::GIVEN.choose(&mut rng).expect("names"),
+                names::FAMILY.choose(&mut rng).expect("names")
+            ),
+        };
+        let institution_id = matches!(role, Role::Leader | Role::Teacher | Role::WellbeingPerson)
+            .then_some(nordskolen.id);
+        let user = NewUser {
+            municipality_id: municipality.id,
+            username: username.into(),
+            name,
+            email: None,
+            role,
+            institution_id,
+            child_id: (role == Role::Pupil).then_some(demo_pupil),
+            password_hash: Some(password_hash.into()),
+            demo_only: true,
+            class_ids: if role == Role::Teacher {
+                vec![class_5a.id]
+            } else {
+                vec![]
+            },
+        };
+        user_ids.insert(username, store.create_user(&user).await?);
+    }
+
+    // Guardians: most children have two with custody, some one; the demo parent's child too.
+    let mut ids: Vec<(&str, i64)> = child_id.into_iter().collect();
+    ids.sort();
+    let mut guardians = Vec::new();
+    for (_, child) in ids.iter() {
+        let family = snapshot
+            .children
+            .values()
+            .find(|c| c.id == *child)
+            .map(|c| c.family_name.clone())
+            .unwrap_or_default();
+        let count = if rng.random_bool(0.8) { 2 } else { 1 };
+        for n in 0..count {
+            let user_id = (*child == demo_pupil && n == 0).then(|| user_ids["foraelder"]);
+            let given = names::GIVEN.choose(&mut rng).expect("names");
+            guardians.push(NewGuardian {
+                name: format!("{given} {family}"),
+                user_id,
+                children: vec![*child],
+            });
+        }
+    }
+    store.add_guardians(municipality.id, &guardians).await?;
+    Ok(Some(DemoSummary {
+        children: ids.len(),
+        guardians: guardians.len(),
+        institutions: institutions.len(),
+    }))
+}
+
+fn birth_date(rng: &mut StdRng, year: i32) -> NaiveDate {
+    NaiveDate::from_yo_opt(year, rng.random_range(1..=365)).expect("valid day of year")
+}
+
+fn add_child(roster: &mut RosterChanges, rng: &mut StdRng, id: &str, born: NaiveDate) {
+    let given = names::GIVEN.choose(rng).expect("names");
+    let family = names::FAMILY.choose(rng).expect("names");
+    roster
+        .children
+        .push((id.into(), (*given).into(), (*family).into(), born));
+}
+
+fn child_name(snapshot: &trivsel_store::RosterSnapshot, id: i64) -> String {
+    snapshot
+        .children
+        .values()
+        .find(|c| c.id == id)
+        .map(|c| format!("{} {}", c.given_name, c.family_name))
+        .unwrap_or_default()
+}

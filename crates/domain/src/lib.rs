@@ -1,0 +1,10 @@
+//! Trivsel's domain: the rules and vocabulary of the child well-being effort, with no I/O.
+//!
+//! Storage, web and CLI depend on this crate, never the reverse. Every rule is named here by its
+//! Danish and English name so that one search finds it.
+
+pub mod calendar;
+pub mod model;
+pub mod validate;
+
+pub use chrono::{Datelike, NaiveDate, Weekday};

@@ -1,0 +1,139 @@
+//! The domain's vocabulary: institution kinds and user roles, with their Danish names.
+
+/// Kind of institution (institutionstype).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InstitutionKind {
+    /// Skole (folkeskole with SFO).
+    School,
+    /// Dagtilbud (vuggestue, børnehave).
+    Daycare,
+    /// Ungdomsskole / ungecenter.
+    YouthCentre,
+}
+
+impl InstitutionKind {
+    pub const ALL: [Self; 3] = [Self::School, Self::Daycare, Self::YouthCentre];
+
+    /// Stored value.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::School => "school",
+            Self::Daycare => "daycare",
+            Self::YouthCentre => "youth_centre",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    pub fn navn(self) -> &'static str {
+        match self {
+            Self::School => "Skole",
+            Self::Daycare => "Dagtilbud",
+            Self::YouthCentre => "Ungecenter",
+        }
+    }
+}
+
+/// A user's role (rolle). What each role may see is decided by the access policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Lærer eller pædagog.
+    Teacher,
+    /// Trivselsperson (LKT-team, ressourcecenter).
+    WellbeingPerson,
+    /// Skoleleder / institutionsleder.
+    Leader,
+    /// PPR-psykolog.
+    Psychologist,
+    /// Socialrådgiver.
+    SocialWorker,
+    /// Sundhedsplejerske.
+    HealthVisitor,
+    /// SSP- eller UU-vejleder.
+    SspCounsellor,
+    /// Forælder (guardian).
+    Guardian,
+    /// Elev.
+    Pupil,
+    /// Kommunal analytiker: aggregates only.
+    Analyst,
+    /// Administrator: manages accounts, sees no child data.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Self; 11] = [
+        Self::Teacher,
+        Self::WellbeingPerson,
+        Self::Leader,
+        Self::Psychologist,
+        Self::SocialWorker,
+        Self::HealthVisitor,
+        Self::SspCounsellor,
+        Self::Guardian,
+        Self::Pupil,
+        Self::Analyst,
+        Self::Admin,
+    ];
+
+    /// Stored value (ASCII Danish).
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Teacher => "laerer",
+            Self::WellbeingPerson => "trivselsperson",
+            Self::Leader => "skoleleder",
+            Self::Psychologist => "ppr",
+            Self::SocialWorker => "socialraadgiver",
+            Self::HealthVisitor => "sundhedsplejerske",
+            Self::SspCounsellor => "ssp",
+            Self::Guardian => "foraelder",
+            Self::Pupil => "elev",
+            Self::Analyst => "analytiker",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    /// Danish display name.
+    pub fn navn(self) -> &'static str {
+        match self {
+            Self::Teacher => "Lærer/pædagog",
+            Self::WellbeingPerson => "Trivselsperson",
+            Self::Leader => "Skoleleder",
+            Self::Psychologist => "PPR-psykolog",
+            Self::SocialWorker => "Socialrådgiver",
+            Self::HealthVisitor => "Sundhedsplejerske",
+            Self::SspCounsellor => "SSP/UU-vejleder",
+            Self::Guardian => "Forælder",
+            Self::Pupil => "Elev",
+            Self::Analyst => "Kommunal analytiker",
+            Self::Admin => "Administrator",
+        }
+    }
+
+    /// Staff roles; these will need a second factor outside demo mode.
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Self::Guardian | Self::Pupil)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_are_unique() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_id(r.id()), Some(r));
+        }
+        for k in InstitutionKind::ALL {
+            assert_eq!(InstitutionKind::from_id(k.id()), Some(k));
+        }
+        assert_eq!(Role::from_id("rektor"), None);
+    }
+}

@@ -1,0 +1,317 @@
+//! `trivsel import roster`: schools, classes, pupils and enrolments from the school system.
+//!
+//! Columns: school, school_name, class, pupil_id, given_name, family_name, birth_date,
+//! enrolled_from, enrolled_to (may be empty). One pupil may have several rows with disjoint
+//! enrolment periods (moving class or school). Enrolments are keyed by (pupil, enrolled_from).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use trivsel_domain::NaiveDate;
+use trivsel_domain::calendar::EnrolmentPeriod;
+use trivsel_domain::model::InstitutionKind;
+use trivsel_domain::validate;
+use trivsel_store::{EnrolmentRow, RosterChanges, Store};
+
+use crate::csvfile::{At, CsvFile, ImportError, Progress};
+
+const COLUMNS: [&str; 9] = [
+    "school",
+    "school_name",
+    "class",
+    "pupil_id",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "enrolled_from",
+    "enrolled_to",
+];
+
+/// What a roster import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RosterSummary {
+    pub rows: u64,
+    pub schools_created: usize,
+    pub schools_updated: usize,
+    pub classes_created: usize,
+    pub pupils_created: usize,
+    pub pupils_updated: usize,
+    pub enrolments_created: usize,
+    pub enrolments_updated: usize,
+}
+
+impl fmt::Display for RosterSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} rækker læst; oprettet: {} skoler, {} klasser, {} elever, {} indskrivninger; \
+             opdateret: {} skoler, {} elever, {} indskrivninger",
+            self.rows,
+            self.schools_created,
+            self.classes_created,
+            self.pupils_created,
+            self.enrolments_created,
+            self.schools_updated,
+            self.pupils_updated,
+            self.enrolments_updated
+        )
+    }
+}
+
+struct Pupil {
+    line: u64,
+    given: String,
+    family: String,
+    birth: NaiveDate,
+}
+
+struct Enrolment {
+    line: u64,
+    row: EnrolmentRow,
+}
+
+/// Reads, validates and stores a roster file for the municipality; all or nothing.
+pub async fn import_roster(
+    store: &Store,
+    municipality_id: i64,
+    path: &Path,
+    progress: &dyn Progress,
+) -> Result<RosterSummary, ImportError> {
+    let mut file = CsvFile::open(path, &COLUMNS)?;
+    let mut summary = RosterSummary::default();
+    let mut schools: HashMap<String, (u64, String)> = HashMap::new();
+    let mut pupils: HashMap<String, Pupil> = HashMap::new();
+    let mut enrolments: HashMap<String, Vec<Enrolment>> = HashMap::new();
+
+    while let Some(line) = file.next_row()? {
+        summary.rows += 1;
+        if summary.rows % 10_000 == 0 {
+            progress.bytes_read(file.bytes_read());
+        }
+        let at = At {
+            file: &file.name,
+            line,
+        };
+        let text = |i: usize, check: fn(&str) -> Result<&str, String>| {
+            check(file.get(i))
+                .map(str::to_string)
+                .map_err(|m| at.err(COLUMNS[i], m))
+        };
+        let date = |i: usize| validate::parse_date(file.get(i)).map_err(|m| at.err(COLUMNS[i], m));
+        let school = text(0, validate::source_id)?;
+        let school_name = text(1, validate::name)?;
+        let class = text(2, validate::source_id)?;
+        let pupil_id = text(3, validate::source_id)?;
+        let given = text(4, validate::name)?;
+        let family = text(5, validate::name)?;
+        let birth = date(6)?;
+        let from = date(7)?;
+        let to = if file.get(8).is_empty() {
+            None
+        } else {
+            Some(date(8)?)
+        };
+        if let Some(to) = to
+            && to < from
+        {
+            return Err(at.err(
+                "enrolled_to",
+                format!("slutdatoen {to} ligger før startdatoen {from}"),
+            ));
+        }
+        if birth > from {
+            return Err(at.err(
+                "birth_date",
+                format!("fødselsdatoen {birth} ligger efter indskrivningen {from}"),
+            ));
+        }
+        match schools.get(&school) {
+            Some((first, name)) if *name != school_name => {
+                return Err(at.err(
+                    "school_name",
+                    format!(
+                        "skole {school} hedder «{name}» i linje {first}, men «{school_name}» her"
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                schools.insert(school.clone(), (line, school_name));
+            }
+        }
+        match pupils.get(&pupil_id) {
+            Some(p)
+                if (p.given.as_str(), p.family.as_str(), p.birth)
+                    != (given.as_str(), family.as_str(), birth) =>
+            {
+                let field = if p.birth != birth {
+                    "birth_date"
+                } else {
+                    "given_name"
+                };
+                return Err(at.err(
+                    field,
+                    format!(
+                        "elev {pupil_id} har andet navn eller anden fødselsdato end i linje {}",
+                        p.line
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                pupils.insert(
+                    pupil_id.clone(),
+                    Pupil {
+                        line,
+                        given,
+                        family,
+                        birth,
+                    },
+                );
+            }
+        }
+        let rows = enrolments.entry(pupil_id.clone()).or_default();
+        let period = EnrolmentPeriod {
+            school: (),
+            from,
+            to,
+        };
+        if let Some(other) = rows.iter().find(|e| {
+            period.overlaps(&EnrolmentPeriod {
+                school: (),
+                from: e.row.from,
+                to: e.row.to,
+            })
+        }) {
+            return Err(at.err(
+                "enrolled_from",
+                format!(
+                    "elev {pupil_id}s indskrivning {} overlapper linje {} ({})",
+                    span(from, to),
+                    other.line,
+                    span(other.row.from, other.row.to)
+                ),
+            ));
+        }
+        rows.push(Enrolment {
+            line,
+            row: EnrolmentRow {
+                institution_code: school,
+                class_name: class,
+                from,
+                to,
+            },
+        });
+    }
+    progress.bytes_read(file.bytes_read());
+    if summary.rows == 0 {
+        return Err(ImportError::File {
+            file: file.name,
+            message: "filen har ingen rækker under overskriften".into(),
+        });
+    }
+
+    let snapshot = store.roster_snapshot(municipality_id).await?;
+    let mut changes = RosterChanges::default();
+    for (code, (_, name)) in &schools {
+        match snapshot.institutions.get(code) {
+            None => {
+                summary.schools_created += 1;
+                changes
+                    .institutions
+                    .push((code.clone(), name.clone(), InstitutionKind::School));
+            }
+            Some((old, kind)) if old != name => {
+                summary.schools_updated += 1;
+                changes
+                    .institutions
+                    .push((code.clone(), name.clone(), *kind));
+            }
+            Some(_) => {}
+        }
+    }
+    for (pupil_id, p) in &pupils {
+        let changed = match snapshot.children.get(pupil_id) {
+            None => {
+                summary.pupils_created += 1;
+                true
+            }
+            Some(c)
+                if (c.given_name.as_str(), c.family_name.as_str(), c.birth_date)
+                    != (p.given.as_str(), p.family.as_str(), p.birth) =>
+            {
+                summary.pupils_updated += 1;
+                true
+            }
+            Some(_) => false,
+        };
+        if changed {
+            changes
+                .children
+                .push((pupil_id.clone(), p.given.clone(), p.family.clone(), p.birth));
+        }
+    }
+    let mut new_classes = std::collections::HashSet::new();
+    for (pupil_id, rows) in &enrolments {
+        let stored = snapshot
+            .enrolments
+            .get(pupil_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for e in rows {
+            let key = (e.row.institution_code.clone(), e.row.class_name.clone());
+            if !snapshot.classes.contains(&key) && new_classes.insert(key.clone()) {
+                changes.classes.push(key);
+            }
+            match stored.iter().find(|s| s.from == e.row.from) {
+                Some(s) if *s == e.row => continue,
+                Some(_) => summary.enrolments_updated += 1,
+                None => summary.enrolments_created += 1,
+            }
+            changes.enrolments.push((pupil_id.clone(), e.row.clone()));
+        }
+        // Stored enrolments the file does not replace must not overlap the file's.
+        for s in stored
+            .iter()
+            .filter(|s| rows.iter().all(|e| e.row.from != s.from))
+        {
+            let stored_period = EnrolmentPeriod {
+                school: (),
+                from: s.from,
+                to: s.to,
+            };
+            if let Some(e) = rows.iter().find(|e| {
+                stored_period.overlaps(&EnrolmentPeriod {
+                    school: (),
+                    from: e.row.from,
+                    to: e.row.to,
+                })
+            }) {
+                return Err(ImportError::Field {
+                    file: file.name,
+                    line: e.line,
+                    field: "enrolled_from".into(),
+                    message: format!(
+                        "elev {pupil_id}s indskrivning {} overlapper en gemt indskrivning ({}, skole {}, klasse {}); \
+                         afslut den gemte med en række med samme enrolled_from og en enrolled_to",
+                        span(e.row.from, e.row.to),
+                        span(s.from, s.to),
+                        s.institution_code,
+                        s.class_name
+                    ),
+                });
+            }
+        }
+    }
+    summary.classes_created = changes.classes.len();
+    store.apply_roster(municipality_id, &changes).await?;
+    Ok(summary)
+}
+
+fn span(from: NaiveDate, to: Option<NaiveDate>) -> String {
+    match to {
+        Some(to) => format!("{from}–{to}"),
+        None => format!("{from}–(åben)"),
+    }
+}

@@ -1,0 +1,183 @@
+//! Opening a database from its URL and running the backend's migrations.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{Pool, Result, Store, StoreError};
+
+/// Used when neither `--db` nor `TRIVSEL_DATABASE_URL` is given.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://trivsel.db";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// One migration per file and backend, embedded in the binary. Never edit one that has landed.
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/sqlite/0001_foundation.sql"),
+)];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
+
+fn migrator(files: &'static [(i64, &'static str, &'static str)]) -> Migrator {
+    Migrator::with_migrations(
+        files
+            .iter()
+            .map(|(version, name, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*name),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+impl Store {
+    /// Opens the database at `url` (`sqlite://PATH` or `postgres://…`) without migrating.
+    pub async fn open(url: &str) -> Result<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Config(format!("ugyldig PostgreSQL-adresse: {e}")))?;
+            return Self::open_postgres(options).await;
+        }
+        let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        else {
+            return Err(StoreError::Config(format!(
+                "ukendt databaseadresse «{url}»: brug sqlite://STI eller postgres://…"
+            )));
+        };
+        let path = path.split('?').next().unwrap_or_default();
+        if path.is_empty() {
+            return Err(StoreError::Config(
+                "databaseadressen mangler en filsti efter sqlite://".into(),
+            ));
+        }
+        // Refuse to create a database in a folder that does not exist: that is a typo, not a wish.
+        let parent = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty());
+        if let Some(dir) = parent
+            && !dir.is_dir()
+        {
+            return Err(StoreError::Config(format!(
+                "mappen «{}» findes ikke, så SQLite-databasen «{path}» kan ikke oprettes",
+                dir.display()
+            )));
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(Store {
+            pool: Pool::Sqlite(pool),
+        })
+    }
+
+    /// Opens PostgreSQL with the given options (tests use them to set a schema).
+    pub async fn open_postgres(options: PgConnectOptions) -> Result<Store> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Store {
+            pool: Pool::Postgres(pool),
+        })
+    }
+
+    /// Opens the database and brings its schema up to date.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let store = Self::open(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Runs the backend's migrations that have not run yet; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize> {
+        let before = applied_count(self).await;
+        let total = match &self.pool {
+            Pool::Sqlite(pool) => {
+                migrator(SQLITE_MIGRATIONS).run(pool).await?;
+                SQLITE_MIGRATIONS.len()
+            }
+            Pool::Postgres(pool) => {
+                migrator(POSTGRES_MIGRATIONS).run(pool).await?;
+                POSTGRES_MIGRATIONS.len()
+            }
+        };
+        Ok(total.saturating_sub(before))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes the pool, waiting for connections to finish (SQLite then checkpoints its WAL).
+    pub async fn close(&self) {
+        crate::with_pool!(self, |pool| pool.close().await)
+    }
+
+    /// Table and column names of the schema, sorted, to compare the two backends' migrations.
+    pub async fn schema_columns(&self) -> Result<Vec<(String, String)>> {
+        let mut columns: Vec<(String, String)> = match &self.pool {
+            Pool::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+            Pool::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        columns.sort();
+        Ok(columns)
+    }
+}
+
+/// Migrations already applied (0 on a new database).
+async fn applied_count(store: &Store) -> usize {
+    let count: std::result::Result<i64, _> = crate::with_pool!(store, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+            .fetch_one(pool)
+            .await
+    });
+    count.map_or(0, |n| n as usize)
+}

@@ -1,0 +1,59 @@
+//! Trivsel's storage: one repository (`Store`) over SQLite (embedded default) and PostgreSQL.
+//!
+//! Every query is written once. `with_pool!` expands the same code for each backend, so the
+//! SQL must be valid in both dialects (`$1` placeholders, `ON CONFLICT`, `RETURNING`); the
+//! two migration folders are the only place the dialects differ.
+
+mod calendar;
+mod connect;
+mod org;
+mod roster;
+pub mod testing;
+mod users;
+
+pub use calendar::HolidayChanges;
+pub use connect::{Backend, DEFAULT_DATABASE_URL};
+pub use org::{Class, Institution, Municipality, Overview};
+pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};
+pub use users::{NewGuardian, NewUser, User};
+
+use sqlx::{PgPool, SqlitePool};
+
+/// Errors from storage. `Config` carries a Danish message meant for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Config(String),
+    #[error("databasefejl: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migrering mislykkedes: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The repository. Cheap to clone (it holds a connection pool).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool; the body is compiled once per backend.
+macro_rules! with_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite($pool) => $body,
+            $crate::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// Rows written per multi-row INSERT: well under both backends' bind-parameter limits.
+pub(crate) const BATCH: usize = 1000;

@@ -1,0 +1,118 @@
+//! Fresh databases for tests, on the backend chosen by `TRIVSEL_TEST_DB`: unset or `sqlite`
+//! gives a new SQLite file; a `postgres://…` URL gives a new schema in that database, dropped
+//! again when the test ends.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, Executor, PgConnection};
+
+use crate::Store;
+
+/// A store on a database of its own, removed on drop.
+pub struct TestDb {
+    pub store: Store,
+    /// The URL a separate process (the `trivsel` binary) can open.
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(PathBuf),
+    Postgres { url: String, schema: String },
+}
+
+fn unique_name() -> String {
+    format!(
+        "trivsel_t_{}_{:016x}",
+        std::process::id(),
+        rand::random::<u64>()
+    )
+}
+
+/// Which backend the tests run on, for messages.
+pub fn backend_name() -> String {
+    std::env::var("TRIVSEL_TEST_DB").unwrap_or_else(|_| "sqlite".into())
+}
+
+impl TestDb {
+    /// A migrated, empty database.
+    pub async fn new() -> TestDb {
+        let db = Self::unmigrated().await;
+        db.store.migrate().await.expect("migrations run");
+        db
+    }
+
+    /// An empty database without migrations.
+    pub async fn unmigrated() -> TestDb {
+        let name = unique_name();
+        match std::env::var("TRIVSEL_TEST_DB") {
+            Ok(url) if url.starts_with("postgres") => {
+                let mut admin = PgConnection::connect(&url)
+                    .await
+                    .expect("PostgreSQL for tests is reachable");
+                admin
+                    .execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+                    .await
+                    .expect("create schema");
+                admin.close().await.ok();
+                let options = PgConnectOptions::from_str(&url)
+                    .expect("url")
+                    .options([("search_path", name.as_str())]);
+                let store = Store::open_postgres(options).await.expect("open schema");
+                let sep = if url.contains('?') { '&' } else { '?' };
+                let schema_url = format!("{url}{sep}options=-c%20search_path%3D{name}");
+                TestDb {
+                    store,
+                    url: schema_url,
+                    cleanup: Cleanup::Postgres { url, schema: name },
+                }
+            }
+            _ => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                let url = format!("sqlite://{}", path.display());
+                let store = Store::open(&url).await.expect("open SQLite");
+                TestDb {
+                    store,
+                    url,
+                    cleanup: Cleanup::Sqlite(path),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Cleanup::Postgres { url, schema } => {
+                let (url, schema) = (url.clone(), schema.clone());
+                // Drop runs inside the test's runtime: use a thread with a runtime of its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    rt.block_on(async {
+                        if let Ok(mut c) = PgConnection::connect(&url).await {
+                            let _ = c
+                                .execute(sqlx::AssertSqlSafe(format!(
+                                    "DROP SCHEMA {schema} CASCADE"
+                                )))
+                                .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}

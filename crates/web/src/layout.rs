@@ -1,0 +1,114 @@
+//! The Danish page shell shared by every page, and the pages every user can meet (login,
+//! errors). Accessible by design: one `main` landmark, a skip link, labelled fields.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+use trivsel_domain::model::Role;
+use trivsel_store::User;
+
+/// One page: `title` is the page's own name, shown first in the browser tab.
+pub fn page(title: &str, user: Option<&User>, current: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="da" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – Trivsel" }
+                link rel="stylesheet" href="/static/trivsel.css";
+            }
+            body {
+                a.skip href="#indhold" { "Spring til indhold" }
+                header.top {
+                    a.brand href="/" { "Trivsel" }
+                    @if let Some(user) = user {
+                        nav aria-label="Hovedmenu" {
+                            ul {
+                                @for (href, label) in nav_items(user.role) {
+                                    li {
+                                        @if href == current {
+                                            a href=(href) aria-current="page" { (label) }
+                                        } @else {
+                                            a href=(href) { (label) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        div.who {
+                            span { (user.name) " · " (user.role.navn()) }
+                            form method="post" action="/logout" {
+                                button type="submit" { "Log ud" }
+                            }
+                        }
+                    }
+                }
+                main id="indhold" tabindex="-1" {
+                    (body)
+                }
+                footer { "Trivsel – systematisk opfølgning på børns trivsel" }
+            }
+        }
+    }
+}
+
+/// Menu entries a role sees. Later features add theirs here.
+fn nav_items(_role: Role) -> Vec<(&'static str, &'static str)> {
+    vec![("/", "Forside")]
+}
+
+pub fn login(demo: bool, error: Option<&str>, username: &str) -> Markup {
+    page(
+        "Log ind",
+        None,
+        "/login",
+        html! {
+            h1 { "Log ind" }
+            @if let Some(error) = error {
+                p.error role="alert" id="login-fejl" { (error) }
+            }
+            form.login method="post" action="/login" {
+                label for="username" { "Brugernavn" }
+                input id="username" name="username" type="text" autocomplete="username" required
+                    value=(username) aria-describedby=[error.map(|_| "login-fejl")];
+                label for="password" { "Adgangskode" }
+                input id="password" name="password" type="password" autocomplete="current-password" required;
+                button type="submit" { "Log ind" }
+            }
+            @if demo {
+                section.demo aria-labelledby="demo-titel" {
+                    h2 id="demo-titel" { "Demo" }
+                    p { "Demo-konti har adgangskoden " code { "demo" } ": admin, leder, laerer, trivsel, ppr, \
+                        socialraadgiver, sundhedsplejerske, foraelder, elev og kommune." }
+                }
+            }
+        },
+    )
+}
+
+pub fn not_found() -> Response {
+    let body = html! {
+        h1 { "Siden findes ikke" }
+        p { "Adressen findes ikke i Trivsel. " a href="/" { "Gå til forsiden" } "." }
+    };
+    (
+        StatusCode::NOT_FOUND,
+        page("Siden findes ikke", None, "", body),
+    )
+        .into_response()
+}
+
+/// A 500 page that says nothing of the cause; the cause goes to the log.
+pub fn server_error(error: &dyn std::fmt::Display) -> Response {
+    tracing::error!(%error, "request failed");
+    let body = html! {
+        h1 { "Der opstod en fejl" }
+        p { "Handlingen kunne ikke gennemføres, og intet er ændret. Prøv igen om lidt." }
+    };
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        page("Fejl", None, "", body),
+    )
+        .into_response()
+}

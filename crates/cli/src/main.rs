@@ -1,5 +1,6 @@
 //! `trivsel`: the one binary. Every subcommand has `--help`.
 
+mod bench;
 mod progress;
 
 use std::net::SocketAddr;
@@ -49,6 +50,19 @@ enum Command {
     /// Importér CSV-filer (UTF-8, komma- eller semikolonsepareret). En fil med fejl afvises helt.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Benchmarkprogrammer; resultaterne står i docs/PERFORMANCE.md.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Importér en syntetisk elevliste to gange og mål tiden (ny SQLite-fil, medmindre --db er angivet).
+    Roster {
+        /// Antal elever.
+        #[arg(long, default_value_t = 100_000)]
+        pupils: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -175,6 +189,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Bench(BenchCommand::Roster { pupils }) => bench::roster(pupils, cli.db).await,
         Command::Import(ImportCommand::Roster { file, municipality }) => {
             let store = Store::connect(&url).await?;
             let m = store.find_municipality(municipality.as_deref()).await?;

@@ -24,8 +24,13 @@ async fn run_roster(pupils: usize, url: Option<String>, dir: &Path) -> anyhow::R
     let size = std::fs::metadata(&file)?.len();
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
     let store = Store::connect(&url).await?;
-    let m = store.upsert_municipality("bench", "Benchmark Kommune").await?;
-    println!("roster: {pupils} elever, {:.1} MB CSV, database {url}", size as f64 / 1e6);
+    let m = store
+        .upsert_municipality("bench", "Benchmark Kommune")
+        .await?;
+    println!(
+        "roster: {pupils} elever, {:.1} MB CSV, database {url}",
+        size as f64 / 1e6
+    );
     for run in ["første import", "samme fil igen"] {
         let start = Instant::now();
         let summary = trivsel_import::import_roster(&store, m.id, &file, &()).await?;
@@ -36,8 +41,13 @@ async fn run_roster(pupils: usize, url: Option<String>, dir: &Path) -> anyhow::R
 }
 
 fn write_roster(path: &Path, pupils: usize) -> anyhow::Result<()> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path).context("kan ikke skrive benchmarkfilen")?);
-    writeln!(out, "school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to")?;
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(path).context("kan ikke skrive benchmarkfilen")?,
+    );
+    writeln!(
+        out,
+        "school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to"
+    )?;
     for i in 0..pupils {
         let class = i / 28;
         let school = class / 10;

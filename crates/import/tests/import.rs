@@ -11,7 +11,11 @@ struct Files(PathBuf);
 
 impl Files {
     fn new() -> Files {
-        let dir = std::env::temp_dir().join(format!("trivsel-import-{}-{:x}", std::process::id(), rand_suffix()));
+        let dir = std::env::temp_dir().join(format!(
+            "trivsel-import-{}-{:x}",
+            std::process::id(),
+            rand_suffix()
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         Files(dir)
     }
@@ -29,10 +33,14 @@ impl Drop for Files {
 }
 
 fn rand_suffix() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
 }
 
-const HEADER: &str = "school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to";
+const HEADER: &str =
+    "school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to";
 
 const ROSTER: &str = "\
 school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to
@@ -44,7 +52,11 @@ S2,Søndre Skole,6.B,P3,Alma,Møller,2013-01-09,2024-08-01,
 
 async fn setup() -> (TestDb, i64) {
     let db = TestDb::new().await;
-    let m = db.store.upsert_municipality("147", "Frederiksberg").await.unwrap();
+    let m = db
+        .store
+        .upsert_municipality("147", "Frederiksberg")
+        .await
+        .unwrap();
     (db, m.id)
 }
 
@@ -52,9 +64,18 @@ async fn setup() -> (TestDb, i64) {
 async fn dump(store: &Store, m: i64) -> String {
     let snap: RosterSnapshot = store.roster_snapshot(m).await.unwrap();
     let mut lines: Vec<String> = Vec::new();
-    lines.extend(snap.institutions.iter().map(|(k, v)| format!("inst {k} {v:?}")));
+    lines.extend(
+        snap.institutions
+            .iter()
+            .map(|(k, v)| format!("inst {k} {v:?}")),
+    );
     lines.extend(snap.classes.iter().map(|c| format!("class {c:?}")));
-    lines.extend(snap.children.iter().map(|(k, c)| format!("child {k} {} {} {}", c.given_name, c.family_name, c.birth_date)));
+    lines.extend(snap.children.iter().map(|(k, c)| {
+        format!(
+            "child {k} {} {} {}",
+            c.given_name, c.family_name, c.birth_date
+        )
+    }));
     for (k, es) in &snap.enrolments {
         lines.extend(es.iter().map(|e| format!("enr {k} {e:?}")));
     }
@@ -66,7 +87,12 @@ async fn dump(store: &Store, m: i64) -> String {
 
 fn field_error(e: ImportError) -> (String, u64, String, String) {
     match e {
-        ImportError::Field { file, line, field, message } => (file, line, field, message),
+        ImportError::Field {
+            file,
+            line,
+            field,
+            message,
+        } => (file, line, field, message),
         other => panic!("expected a field error, got {other}"),
     }
 }
@@ -78,7 +104,13 @@ async fn roster_import_stores_and_reimport_changes_nothing() {
     let path = files.write("roster.csv", ROSTER);
     let s = import_roster(&db.store, m, &path, &()).await.unwrap();
     assert_eq!(
-        (s.rows, s.schools_created, s.classes_created, s.pupils_created, s.enrolments_created),
+        (
+            s.rows,
+            s.schools_created,
+            s.classes_created,
+            s.pupils_created,
+            s.enrolments_created
+        ),
         (4, 2, 3, 3, 4)
     );
     let snap = db.store.roster_snapshot(m).await.unwrap();
@@ -88,7 +120,10 @@ async fn roster_import_stores_and_reimport_changes_nothing() {
 
     let before = dump(&db.store, m).await;
     let again = import_roster(&db.store, m, &path, &()).await.unwrap();
-    assert_eq!(again.to_string(), "4 rækker læst; oprettet: 0 skoler, 0 klasser, 0 elever, 0 indskrivninger; opdateret: 0 skoler, 0 elever, 0 indskrivninger");
+    assert_eq!(
+        again.to_string(),
+        "4 rækker læst; oprettet: 0 skoler, 0 klasser, 0 elever, 0 indskrivninger; opdateret: 0 skoler, 0 elever, 0 indskrivninger"
+    );
     assert_eq!(dump(&db.store, m).await, before);
 }
 
@@ -98,7 +133,9 @@ async fn semicolons_any_column_order_extra_columns_and_bom() {
     let files = Files::new();
     let text = "\u{feff}pupil_id;Note;family_name;given_name;birth_date;class;school;school_name;enrolled_to;enrolled_from\n\
                 P1;x;Hansen;Ida;2014-03-02;5.A;S1;Nordskolen;;2024-08-01\n\n";
-    let s = import_roster(&db.store, m, &files.write("elever.csv", text), &()).await.unwrap();
+    let s = import_roster(&db.store, m, &files.write("elever.csv", text), &())
+        .await
+        .unwrap();
     assert_eq!((s.rows, s.pupils_created), (1, 1));
     let snap = db.store.roster_snapshot(m).await.unwrap();
     assert_eq!(snap.enrolments["P1"][0].to, None);
@@ -109,16 +146,34 @@ async fn semicolons_any_column_order_extra_columns_and_bom() {
 async fn changes_are_counted_as_updates() {
     let (db, m) = setup().await;
     let files = Files::new();
-    import_roster(&db.store, m, &files.write("a.csv", ROSTER), &()).await.unwrap();
-    let changed = ROSTER.replace("P1,Ida,Hansen", "P1,Ida,Hansen-Berg").replace("Søndre Skole", "Søndre Skole og SFO").replace(
-        "P3,Alma,Møller,2013-01-09,2024-08-01,",
-        "P3,Alma,Møller,2013-01-09,2024-08-01,2025-06-30",
+    import_roster(&db.store, m, &files.write("a.csv", ROSTER), &())
+        .await
+        .unwrap();
+    let changed = ROSTER
+        .replace("P1,Ida,Hansen", "P1,Ida,Hansen-Berg")
+        .replace("Søndre Skole", "Søndre Skole og SFO")
+        .replace(
+            "P3,Alma,Møller,2013-01-09,2024-08-01,",
+            "P3,Alma,Møller,2013-01-09,2024-08-01,2025-06-30",
+        );
+    let s = import_roster(&db.store, m, &files.write("b.csv", &changed), &())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            s.pupils_updated,
+            s.schools_updated,
+            s.enrolments_updated,
+            s.pupils_created
+        ),
+        (1, 1, 1, 0)
     );
-    let s = import_roster(&db.store, m, &files.write("b.csv", &changed), &()).await.unwrap();
-    assert_eq!((s.pupils_updated, s.schools_updated, s.enrolments_updated, s.pupils_created), (1, 1, 1, 0));
     let snap = db.store.roster_snapshot(m).await.unwrap();
     assert_eq!(snap.children["P1"].family_name, "Hansen-Berg");
-    assert_eq!(snap.enrolments["P3"][0].to, Some("2025-06-30".parse().unwrap()));
+    assert_eq!(
+        snap.enrolments["P3"][0].to,
+        Some("2025-06-30".parse().unwrap())
+    );
 }
 
 /// Each bad file is refused with the right line and field, and the database (already holding
@@ -127,27 +182,68 @@ async fn changes_are_counted_as_updates() {
 async fn bad_rosters_change_nothing_and_name_line_and_field() {
     let (db, m) = setup().await;
     let files = Files::new();
-    import_roster(&db.store, m, &files.write("good.csv", ROSTER), &()).await.unwrap();
-    import_calendar(&db.store, m, &files.write("cal.csv", "school,date,kind\nS1,2024-10-14,holiday\n"), &()).await.unwrap();
+    import_roster(&db.store, m, &files.write("good.csv", ROSTER), &())
+        .await
+        .unwrap();
+    import_calendar(
+        &db.store,
+        m,
+        &files.write("cal.csv", "school,date,kind\nS1,2024-10-14,holiday\n"),
+        &(),
+    )
+    .await
+    .unwrap();
     let before = dump(&db.store, m).await;
 
     // A valid new pupil first, so that a partial write would show.
     let new_pupil = "S1,Nordskolen,0.A,N1,Ny,Elev,2019-01-01,2025-08-01,";
     let cases: Vec<(&str, String, u64, &str, &str)> = vec![
-        ("bad date", format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,P9,Bo,Ek,2014-13-01,2024-08-01,\n"), 3, "birth_date", "ugyldig dato «2014-13-01»"),
-        ("end before start", format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,P9,Bo,Ek,2014-01-01,2024-08-01,2024-07-01\n"), 3, "enrolled_to", "ligger før"),
-        ("missing name", format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,P9,,Ek,2014-01-01,2024-08-01,\n"), 3, "given_name", "mangler"),
-        ("CPR as id", format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,020314-1234,Bo,Ek,2014-03-02,2024-08-01,\n"), 3, "pupil_id", "CPR"),
+        (
+            "bad date",
+            format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,P9,Bo,Ek,2014-13-01,2024-08-01,\n"),
+            3,
+            "birth_date",
+            "ugyldig dato «2014-13-01»",
+        ),
+        (
+            "end before start",
+            format!(
+                "{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,P9,Bo,Ek,2014-01-01,2024-08-01,2024-07-01\n"
+            ),
+            3,
+            "enrolled_to",
+            "ligger før",
+        ),
+        (
+            "missing name",
+            format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,P9,,Ek,2014-01-01,2024-08-01,\n"),
+            3,
+            "given_name",
+            "mangler",
+        ),
+        (
+            "CPR as id",
+            format!(
+                "{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,020314-1234,Bo,Ek,2014-03-02,2024-08-01,\n"
+            ),
+            3,
+            "pupil_id",
+            "CPR",
+        ),
         (
             "overlap in file",
-            format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,P9,Bo,Ek,2014-01-01,2024-08-01,2025-01-31\nS2,Søndre Skole,5.B,P9,Bo,Ek,2014-01-01,2025-01-31,\n"),
+            format!(
+                "{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,P9,Bo,Ek,2014-01-01,2024-08-01,2025-01-31\nS2,Søndre Skole,5.B,P9,Bo,Ek,2014-01-01,2025-01-31,\n"
+            ),
             4,
             "enrolled_from",
             "overlapper linje 3",
         ),
         (
             "overlap with stored",
-            format!("{HEADER}\n{new_pupil}\nS2,Søndre Skole,6.B,P3,Alma,Møller,2013-01-09,2025-01-06,\n"),
+            format!(
+                "{HEADER}\n{new_pupil}\nS2,Søndre Skole,6.B,P3,Alma,Møller,2013-01-09,2025-01-06,\n"
+            ),
             3,
             "enrolled_from",
             "overlapper en gemt indskrivning",
@@ -161,23 +257,44 @@ async fn bad_rosters_change_nothing_and_name_line_and_field() {
         ),
         (
             "pupil with two birth dates",
-            format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,N1,Ny,Elev,2019-01-02,2024-08-01,2025-07-31\n"),
+            format!(
+                "{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,N1,Ny,Elev,2019-01-02,2024-08-01,2025-07-31\n"
+            ),
             3,
             "birth_date",
             "anden fødselsdato end i linje 2",
         ),
-        ("missing column", "school,class,pupil_id\nS1,5.A,P1\n".to_string(), 1, "school_name", "kolonnen mangler"),
+        (
+            "missing column",
+            "school,class,pupil_id\nS1,5.A,P1\n".to_string(),
+            1,
+            "school_name",
+            "kolonnen mangler",
+        ),
     ];
     for (what, text, line, field, message) in cases {
         let path = files.write("bad.csv", &text);
-        let err = import_roster(&db.store, m, &path, &()).await.expect_err(what);
+        let err = import_roster(&db.store, m, &path, &())
+            .await
+            .expect_err(what);
         let shown = err.to_string();
         let (file, got_line, got_field, got_message) = field_error(err);
         assert!(file.ends_with("bad.csv"), "{what}: {shown}");
-        assert_eq!((got_line, got_field.as_str()), (line, field), "{what}: {shown}");
+        assert_eq!(
+            (got_line, got_field.as_str()),
+            (line, field),
+            "{what}: {shown}"
+        );
         assert!(got_message.contains(message), "{what}: {shown}");
-        assert!(shown.contains(&format!("linje {line}, felt «{field}»")), "{what}: {shown}");
-        assert_eq!(dump(&db.store, m).await, before, "{what} changed the database");
+        assert!(
+            shown.contains(&format!("linje {line}, felt «{field}»")),
+            "{what}: {shown}"
+        );
+        assert_eq!(
+            dump(&db.store, m).await,
+            before,
+            "{what} changed the database"
+        );
     }
 }
 
@@ -185,12 +302,23 @@ async fn bad_rosters_change_nothing_and_name_line_and_field() {
 async fn a_stored_enrolment_can_be_closed_and_a_move_added() {
     let (db, m) = setup().await;
     let files = Files::new();
-    import_roster(&db.store, m, &files.write("a.csv", ROSTER), &()).await.unwrap();
+    import_roster(&db.store, m, &files.write("a.csv", ROSTER), &())
+        .await
+        .unwrap();
     let moved = format!(
         "{HEADER}\nS2,Søndre Skole,6.B,P3,Alma,Møller,2013-01-09,2024-08-01,2025-01-05\nS1,Nordskolen,6.A,P3,Alma,Møller,2013-01-09,2025-01-06,\n"
     );
-    let s = import_roster(&db.store, m, &files.write("b.csv", &moved), &()).await.unwrap();
-    assert_eq!((s.enrolments_updated, s.enrolments_created, s.classes_created), (1, 1, 1));
+    let s = import_roster(&db.store, m, &files.write("b.csv", &moved), &())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            s.enrolments_updated,
+            s.enrolments_created,
+            s.classes_created
+        ),
+        (1, 1, 1)
+    );
 }
 
 #[tokio::test]
@@ -201,11 +329,23 @@ async fn not_utf8_and_empty_files_are_refused() {
     let mut bytes = format!("{HEADER}\n").into_bytes();
     bytes.extend_from_slice(b"S1,S\xf8ndre,5.A,P1,Ida,Hansen,2014-03-02,2024-08-01,\n");
     std::fs::write(&path, bytes).unwrap();
-    let err = import_roster(&db.store, m, &path, &()).await.unwrap_err().to_string();
+    let err = import_roster(&db.store, m, &path, &())
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("linje 2") && err.contains("UTF-8"), "{err}");
-    let err = import_roster(&db.store, m, &files.write("empty.csv", &format!("{HEADER}\n")), &()).await.unwrap_err();
+    let err = import_roster(
+        &db.store,
+        m,
+        &files.write("empty.csv", &format!("{HEADER}\n")),
+        &(),
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("ingen rækker"), "{err}");
-    let err = import_roster(&db.store, m, &files.0.join("findes-ikke.csv"), &()).await.unwrap_err();
+    let err = import_roster(&db.store, m, &files.0.join("findes-ikke.csv"), &())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("kan ikke åbne filen"), "{err}");
 }
 
@@ -213,15 +353,23 @@ async fn not_utf8_and_empty_files_are_refused() {
 async fn calendar_import_replaces_a_school_years_holidays() {
     let (db, m) = setup().await;
     let files = Files::new();
-    import_roster(&db.store, m, &files.write("r.csv", ROSTER), &()).await.unwrap();
+    import_roster(&db.store, m, &files.write("r.csv", ROSTER), &())
+        .await
+        .unwrap();
     let first = "school;date;kind\nS1;2024-10-14;holiday\nS1;2024-10-15;holiday\nS2;2025-02-10;holiday\nS1;2025-10-13;holiday\n";
-    let s = import_calendar(&db.store, m, &files.write("c1.csv", first), &()).await.unwrap();
+    let s = import_calendar(&db.store, m, &files.write("c1.csv", first), &())
+        .await
+        .unwrap();
     assert_eq!((s.rows, s.holidays_created, s.holidays_removed), (4, 4, 0));
-    let again = import_calendar(&db.store, m, &files.write("c1.csv", first), &()).await.unwrap();
+    let again = import_calendar(&db.store, m, &files.write("c1.csv", first), &())
+        .await
+        .unwrap();
     assert_eq!((again.holidays_created, again.holidays_removed), (0, 0));
     // A corrected list for S1 in 2024/25 replaces that year only.
     let fix = "school,date,kind\nS1,2024-10-16,holiday\n";
-    let s = import_calendar(&db.store, m, &files.write("c2.csv", fix), &()).await.unwrap();
+    let s = import_calendar(&db.store, m, &files.write("c2.csv", fix), &())
+        .await
+        .unwrap();
     assert_eq!((s.holidays_created, s.holidays_removed), (1, 2));
     let h = db.store.school_holidays(m).await.unwrap();
     let s1: Vec<String> = h["S1"].iter().map(|d| d.to_string()).collect();
@@ -233,15 +381,34 @@ async fn calendar_import_replaces_a_school_years_holidays() {
 async fn bad_calendars_change_nothing() {
     let (db, m) = setup().await;
     let files = Files::new();
-    import_roster(&db.store, m, &files.write("r.csv", ROSTER), &()).await.unwrap();
+    import_roster(&db.store, m, &files.write("r.csv", ROSTER), &())
+        .await
+        .unwrap();
     let before = dump(&db.store, m).await;
     let cases = [
-        ("school,date,kind\nS1,2024-10-14,holiday\nS9,2024-10-14,holiday\n", 3, "school", "skolen «S9» findes ikke"),
-        ("school,date,kind\nS1,2024-10-14,holiday\nS1,14-10-2024,holiday\n", 3, "date", "ugyldig dato"),
-        ("school,date,kind\nS1,2024-10-14,holiday\nS1,2024-10-15,ferie\n", 3, "kind", "ukendt type «ferie»"),
+        (
+            "school,date,kind\nS1,2024-10-14,holiday\nS9,2024-10-14,holiday\n",
+            3,
+            "school",
+            "skolen «S9» findes ikke",
+        ),
+        (
+            "school,date,kind\nS1,2024-10-14,holiday\nS1,14-10-2024,holiday\n",
+            3,
+            "date",
+            "ugyldig dato",
+        ),
+        (
+            "school,date,kind\nS1,2024-10-14,holiday\nS1,2024-10-15,ferie\n",
+            3,
+            "kind",
+            "ukendt type «ferie»",
+        ),
     ];
     for (text, line, field, message) in cases {
-        let err = import_calendar(&db.store, m, &files.write("cal.csv", text), &()).await.unwrap_err();
+        let err = import_calendar(&db.store, m, &files.write("cal.csv", text), &())
+            .await
+            .unwrap_err();
         let (_, got_line, got_field, got_message) = field_error(err);
         assert_eq!((got_line, got_field.as_str()), (line, field));
         assert!(got_message.contains(message), "{got_message}");

@@ -91,7 +91,7 @@ impl Store {
     pub async fn institutions(&self, municipality_id: i64) -> Result<Vec<Institution>> {
         let rows: Vec<(i64, String, String, String)> = with_pool!(self, |pool| {
             sqlx::query_as(
-                "SELECT id, code, name, kind FROM institutions WHERE municipality_id = $1 ORDER BY kind, name",
+                "SELECT id, code, name, kind FROM institutions WHERE municipality_id = $1 ORDER BY code",
             )
             .bind(municipality_id)
             .fetch_all(pool)

@@ -120,6 +120,17 @@ impl Store {
         }))
     }
 
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
+        let row: Option<UserTuple> = with_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.and_then(user))
+    }
+
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1");
         let row: Option<UserTuple> = with_pool!(self, |pool| {
@@ -196,33 +207,18 @@ impl Store {
         idle_since: DateTime<Utc>,
         created_since: DateTime<Utc>,
     ) -> Result<Option<User>> {
-        let sql = format!(
-            "SELECT {USER_COLUMNS}, s.created_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1"
-        );
-        let row: Option<(
-            i64,
-            i64,
-            String,
-            String,
-            String,
-            Option<i64>,
-            Option<i64>,
-            Option<String>,
-            bool,
-            bool,
-            DateTime<Utc>,
-            DateTime<Utc>,
-        )> = with_pool!(self, |pool| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(token_hash)
-                .fetch_optional(pool)
-                .await?
+        let session: Option<(i64, DateTime<Utc>, DateTime<Utc>)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?
         });
-        let Some((a, b, c, d, e, f, g, h, i, j, created, seen)) = row else {
+        let Some((user_id, created, seen)) = session else {
             return Ok(None);
         };
-        let found = user((a, b, c, d, e, f, g, h, i, j));
+        let found = self.user_by_id(user_id).await?;
         let live = found.as_ref().is_some_and(|u| !u.disabled)
             && seen >= idle_since
             && created >= created_since;

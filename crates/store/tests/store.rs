@@ -9,7 +9,11 @@ use trivsel_store::{Backend, NewUser, Store, StoreError};
 async fn migrations_run_once() {
     let db = TestDb::unmigrated().await;
     assert_eq!(db.store.migrate().await.unwrap(), 1);
-    assert_eq!(db.store.migrate().await.unwrap(), 0, "a second run finds nothing to do");
+    assert_eq!(
+        db.store.migrate().await.unwrap(),
+        0,
+        "a second run finds nothing to do"
+    );
 }
 
 /// Both backends' migrations must give the same tables and columns.
@@ -22,20 +26,31 @@ async fn backends_have_the_same_schema() {
     }
     let dir = std::env::temp_dir().join(format!("trivsel-schema-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let sqlite = Store::connect(&format!("sqlite://{}/s.db", dir.display())).await.unwrap();
+    let sqlite = Store::connect(&format!("sqlite://{}/s.db", dir.display()))
+        .await
+        .unwrap();
     let want = sqlite.schema_columns().await.unwrap();
     sqlite.close().await;
     std::fs::remove_dir_all(&dir).unwrap();
     let got = db.store.schema_columns().await.unwrap();
-    assert!(want.len() > 40, "the SQLite schema has its columns: {want:?}");
+    assert!(
+        want.len() > 40,
+        "the SQLite schema has its columns: {want:?}"
+    );
     assert_eq!(got, want);
 }
 
 #[tokio::test]
 async fn sqlite_refuses_a_missing_folder() {
-    let err = Store::open("sqlite:///findes/ikke/trivsel.db").await.unwrap_err();
+    let err = Store::open("sqlite:///findes/ikke/trivsel.db")
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Config(_)));
-    assert!(err.to_string().contains("mappen «/findes/ikke» findes ikke"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("mappen «/findes/ikke» findes ikke"),
+        "{err}"
+    );
     let err = Store::open("mysql://x").await.unwrap_err();
     assert!(err.to_string().contains("ukendt databaseadresse"), "{err}");
 }
@@ -44,14 +59,32 @@ async fn sqlite_refuses_a_missing_folder() {
 async fn municipality_lookup() {
     let db = TestDb::new().await;
     let s = &db.store;
-    assert!(s.find_municipality(None).await.unwrap_err().to_string().contains("ingen kommune"));
+    assert!(
+        s.find_municipality(None)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("ingen kommune")
+    );
     let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap();
     assert_eq!(s.find_municipality(None).await.unwrap(), m);
-    let renamed = s.upsert_municipality("147", "Frederiksberg Kommune").await.unwrap();
+    let renamed = s
+        .upsert_municipality("147", "Frederiksberg Kommune")
+        .await
+        .unwrap();
     assert_eq!(renamed.id, m.id);
     s.upsert_municipality("101", "København").await.unwrap();
-    assert!(s.find_municipality(None).await.unwrap_err().to_string().contains("flere kommuner"));
-    assert_eq!(s.find_municipality(Some("147")).await.unwrap().name, "Frederiksberg Kommune");
+    assert!(
+        s.find_municipality(None)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("flere kommuner")
+    );
+    assert_eq!(
+        s.find_municipality(Some("147")).await.unwrap().name,
+        "Frederiksberg Kommune"
+    );
     assert!(s.find_municipality(Some("999")).await.is_err());
 }
 
@@ -77,8 +110,18 @@ async fn sessions_expire_and_end_at_logout() {
     assert_eq!(user.role, Role::Leader);
     let t0 = Utc::now();
     s.create_session("h1", &user, t0).await.unwrap();
-    let live = |now: chrono::DateTime<Utc>| s.session_user("h1", now, now - Duration::minutes(30), now - Duration::hours(8));
-    assert_eq!(live(t0 + Duration::minutes(29)).await.unwrap().unwrap().id, user.id);
+    let live = |now: chrono::DateTime<Utc>| {
+        s.session_user(
+            "h1",
+            now,
+            now - Duration::minutes(30),
+            now - Duration::hours(8),
+        )
+    };
+    assert_eq!(
+        live(t0 + Duration::minutes(29)).await.unwrap().unwrap().id,
+        user.id
+    );
     // Seen at +29 minutes, so +58 is still within the idle timeout.
     assert!(live(t0 + Duration::minutes(58)).await.unwrap().is_some());
     // More than 30 minutes idle: gone, and gone for good.

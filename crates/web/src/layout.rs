@@ -99,6 +99,16 @@ pub fn not_found() -> Response {
         .into_response()
 }
 
+/// A Danish 403 page.
+pub fn forbidden(reason: &str) -> Response {
+    let body = html! {
+        h1 { "Adgang nægtet" }
+        p { (reason) }
+        p { a href="/" { "Gå til forsiden" } }
+    };
+    (StatusCode::FORBIDDEN, page("Adgang nægtet", None, "", body)).into_response()
+}
+
 /// A 500 page that says nothing of the cause; the cause goes to the log.
 pub fn server_error(error: &dyn std::fmt::Display) -> Response {
     tracing::error!(%error, "request failed");

@@ -1,9 +1,9 @@
 //! Security headers on every response, and refusal of cross-site writes.
 
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -21,9 +21,11 @@ pub async fn headers(request: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // `same-origin`, not `no-referrer`: with no-referrer browsers send `Origin: null` on form
+    // posts, and the CSRF check below needs the real origin.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
@@ -44,11 +46,9 @@ pub async fn same_origin_writes(request: Request, next: Next) -> Response {
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     if !safe && !same_origin(&request) {
-        return (
-            StatusCode::FORBIDDEN,
-            "Forespørgslen kom fra et andet websted og er afvist.",
-        )
-            .into_response();
+        return crate::layout::forbidden(
+            "Forespørgslen kom fra et andet websted og er afvist. Intet er ændret.",
+        );
     }
     next.run(request).await
 }

@@ -2,7 +2,7 @@
 //! talks HTTP to it.
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, HeaderMap, LOCATION, SET_COOKIE};
 use trivsel_domain::model::Role;
 use trivsel_store::NewUser;
 use trivsel_store::testing::TestDb;
@@ -16,7 +16,11 @@ struct App {
 
 async fn spawn_app(config: Config) -> App {
     let db = TestDb::new().await;
-    let m = db.store.upsert_municipality("147", "Frederiksberg Kommune").await.unwrap();
+    let m = db
+        .store
+        .upsert_municipality("147", "Frederiksberg Kommune")
+        .await
+        .unwrap();
     for (username, demo_only) in [("lis", false), ("demo", true)] {
         let user = NewUser {
             municipality_id: m.id,
@@ -34,13 +38,22 @@ async fn spawn_app(config: Config) -> App {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(trivsel_web::serve(listener, trivsel_web::app(db.store.clone(), config)));
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    tokio::spawn(trivsel_web::serve(
+        listener,
+        trivsel_web::app(db.store.clone(), config),
+    ));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     App { base, client, db }
 }
 
 fn local() -> Config {
-    Config { secure_cookies: false, ..Config::default() }
+    Config {
+        secure_cookies: false,
+        ..Config::default()
+    }
 }
 
 impl App {
@@ -63,9 +76,22 @@ impl App {
 }
 
 fn session_of(headers: &HeaderMap) -> String {
-    let cookie = headers.get(SET_COOKIE).expect("a session cookie").to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
-    cookie.split(';').next().unwrap().strip_prefix("trivsel_session=").unwrap().to_string()
+    let cookie = headers
+        .get(SET_COOKIE)
+        .expect("a session cookie")
+        .to_str()
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .strip_prefix("trivsel_session=")
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test]
@@ -75,15 +101,29 @@ async fn login_page_is_danish_with_security_headers() {
     assert_eq!(res.status(), StatusCode::OK);
     let h = res.headers().clone();
     let csp = h["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"));
+    assert!(
+        csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline")
+            && csp.contains("frame-ancestors 'none'")
+    );
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["referrer-policy"], "same-origin");
     assert_eq!(h["cache-control"], "no-store");
     let body = res.text().await.unwrap();
-    assert!(body.contains(r#"<html lang="da">"#) && body.contains("Log ind") && body.contains("Adgangskode"));
-    assert!(body.contains(r#"label for="username""#), "fields are labelled");
+    assert!(
+        body.contains(r#"<html lang="da">"#)
+            && body.contains("Log ind")
+            && body.contains("Adgangskode")
+    );
+    assert!(
+        body.contains(r#"label for="username""#),
+        "fields are labelled"
+    );
     assert!(!body.contains("<script>"), "no inline script");
-    assert!(!body.contains("Demo-konti"), "demo accounts are only shown in demo mode");
+    assert!(
+        !body.contains("Demo-konti"),
+        "demo accounts are only shown in demo mode"
+    );
 }
 
 #[tokio::test]
@@ -112,7 +152,12 @@ async fn login_front_page_and_logout() {
     let res = app.login("lis", "forkert").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.headers().get(SET_COOKIE).is_none());
-    assert!(res.text().await.unwrap().contains("Forkert brugernavn eller adgangskode."));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Forkert brugernavn eller adgangskode.")
+    );
     let res = app.login("ingen", "rigtig-kode").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
@@ -123,7 +168,10 @@ async fn login_front_page_and_logout() {
     let res = app.get("/", Some(&session)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let body = res.text().await.unwrap();
-    assert!(body.contains("Velkommen, Lis Hansen") && body.contains("Frederiksberg Kommune"), "{body}");
+    assert!(
+        body.contains("Velkommen, Lis Hansen") && body.contains("Frederiksberg Kommune"),
+        "{body}"
+    );
     assert!(body.contains("Log ud"));
 
     // Logging out ends the session on the server: the old cookie no longer works.
@@ -135,17 +183,44 @@ async fn login_front_page_and_logout() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.get("/", Some(&session)).await.status(), StatusCode::SEE_OTHER);
-    assert!(app.db.store.user_by_username("lis").await.unwrap().is_some());
+    assert_eq!(
+        app.get("/", Some(&session)).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        app.db
+            .store
+            .user_by_username("lis")
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[tokio::test]
 async fn demo_accounts_only_work_in_demo_mode() {
     let app = spawn_app(local()).await;
-    assert_eq!(app.login("demo", "rigtig-kode").await.status(), StatusCode::UNAUTHORIZED);
-    let demo = spawn_app(Config { demo: true, ..local() }).await;
-    assert_eq!(demo.login("demo", "rigtig-kode").await.status(), StatusCode::SEE_OTHER);
-    assert!(demo.get("/login", None).await.text().await.unwrap().contains("Demo-konti"));
+    assert_eq!(
+        app.login("demo", "rigtig-kode").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let demo = spawn_app(Config {
+        demo: true,
+        ..local()
+    })
+    .await;
+    assert_eq!(
+        demo.login("demo", "rigtig-kode").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        demo.get("/login", None)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Demo-konti")
+    );
 }
 
 #[tokio::test]
@@ -160,6 +235,7 @@ async fn cross_site_posts_are_refused() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.text().await.unwrap().contains("Adgang nægtet"));
     let res = app
         .client
         .post(format!("{}/login", app.base))

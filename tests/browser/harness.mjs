@@ -1,0 +1,54 @@
+// Starts `trivsel demo` on a free loopback port against the database in TRIVSEL_BROWSER_DB
+// (a fresh one per run, made by scripts/test.sh) and launches Debian's headless Chromium.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer() {
+  const db = process.env.TRIVSEL_BROWSER_DB;
+  if (!db) throw new Error('TRIVSEL_BROWSER_DB is not set; run the browser tests through scripts/test.sh');
+  const bin = process.env.TRIVSEL_BIN ?? path.join(root, 'target/debug/trivsel');
+  const port = await freePort();
+  const child = spawn(bin, ['--db', db, 'demo', '--addr', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TRIVSEL_LOG: 'warn' },
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`trivsel demo exited: ${output}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { base, stop: () => child.kill('SIGTERM') };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`trivsel demo did not start within 60 s: ${output}`);
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}

@@ -24,9 +24,7 @@ async fn run_roster(pupils: usize, url: Option<String>, dir: &Path) -> anyhow::R
     let size = std::fs::metadata(&file)?.len();
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
     let store = Store::connect(&url).await?;
-    let m = store
-        .upsert_municipality("bench", "Benchmark Kommune")
-        .await?;
+    let m = store.upsert_municipality("bench", "Benchmark Kommune").await?;
     println!(
         "roster: {pupils} elever, {:.1} MB CSV, database {url}",
         size as f64 / 1e6
@@ -41,9 +39,7 @@ async fn run_roster(pupils: usize, url: Option<String>, dir: &Path) -> anyhow::R
 }
 
 fn write_roster(path: &Path, pupils: usize) -> anyhow::Result<()> {
-    let mut out = std::io::BufWriter::new(
-        std::fs::File::create(path).context("kan ikke skrive benchmarkfilen")?,
-    );
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).context("kan ikke skrive benchmarkfilen")?);
     writeln!(
         out,
         "school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to"

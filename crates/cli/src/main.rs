@@ -1,5 +1,6 @@
 //! `trivsel`: the one binary. Every subcommand has `--help`.
 
+mod admin;
 mod bench;
 mod progress;
 
@@ -32,6 +33,8 @@ enum Command {
         /// Adresse og port der lyttes på.
         #[arg(long, default_value = "127.0.0.1:8080", env = "TRIVSEL_ADDR")]
         addr: SocketAddr,
+        #[command(flatten)]
+        sessions: SessionArgs,
     },
     /// Opret (eller genbrug) demokommunen «Eksempel Kommune» og start serveren i demotilstand.
     ///
@@ -41,6 +44,8 @@ enum Command {
         /// Adresse og port der lyttes på (kun loopback, fx 127.0.0.1:8080).
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        #[command(flatten)]
+        sessions: SessionArgs,
     },
     /// Kør databasens migreringer (sker også automatisk ved hver start).
     Migrate,
@@ -50,9 +55,76 @@ enum Command {
     /// Importér CSV-filer (UTF-8, komma- eller semikolonsepareret). En fil med fejl afvises helt.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Brugerkonti.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Revisionssporet (hvem har set eller ændret hvad).
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Benchmarkprogrammer; resultaterne står i docs/PERFORMANCE.md.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// Sessionsindstillinger.
+#[derive(clap::Args)]
+struct SessionArgs {
+    /// Minutter uden aktivitet før en session udløber.
+    #[arg(long, default_value_t = 30, env = "TRIVSEL_IDLE_TIMEOUT_MINUTES")]
+    idle_timeout_minutes: u64,
+    /// Timer efter login før en session udløber uanset aktivitet.
+    #[arg(long, default_value_t = 8, env = "TRIVSEL_SESSION_HOURS")]
+    session_hours: u64,
+}
+
+impl SessionArgs {
+    fn config(&self, demo: bool, secure_cookies: bool) -> trivsel_web::Config {
+        trivsel_web::Config {
+            demo,
+            secure_cookies,
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout_minutes * 60),
+            absolute_timeout: std::time::Duration::from_secs(self.session_hours * 3600),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Importér brugere: username,name,email,role,institution,classes (klasser adskilt af |).
+    Import {
+        file: PathBuf,
+        /// Kommunekode; kan udelades når databasen kun har én kommune.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// Sæt en brugers adgangskode (læses skjult fra terminalen eller som én linje fra standard input).
+    Password { username: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Kontrollér hash-kæden og navngiv den første brudte række (exit-kode 1 ved brud).
+    Verify {
+        /// Kommunekode; kan udelades når databasen kun har én kommune.
+        #[arg(long)]
+        municipality: Option<String>,
+        /// Et tidligere eksporteret hoved (SEKVENS:HASH) som sporet skal indeholde uændret.
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// Skriv kædens hoved (SEKVENS:HASH), til opbevaring uden for systemet.
+    Head {
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// Slet rækker ældre end opbevaringsperioden; kæden forbliver kontrollerbar fra et anker.
+    Prune {
+        #[arg(long)]
+        municipality: Option<String>,
+        /// Opbevaringsperiode i dage (standard 6 måneder).
+        #[arg(long, default_value_t = 183, env = "TRIVSEL_AUDIT_RETENTION_DAYS")]
+        days: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -99,10 +171,7 @@ enum ImportCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TRIVSEL_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TRIVSEL_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
@@ -116,29 +185,20 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let url = cli
-        .db
-        .clone()
-        .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+    let url = cli.db.clone().unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
     match cli.command {
-        Command::Serve { addr } => {
+        Command::Serve { addr, sessions } => {
             let store = Store::connect(&url).await?;
-            let config = trivsel_web::Config {
-                secure_cookies: !addr.ip().is_loopback(),
-                ..Default::default()
-            };
-            serve(store, config, addr).await
+            serve(store, sessions.config(false, !addr.ip().is_loopback()), addr).await
         }
-        Command::Demo { addr } => {
+        Command::Demo { addr, sessions } => {
             if !addr.ip().is_loopback() {
                 bail!("demotilstand lytter kun på loopback (fx 127.0.0.1:8080), ikke på {addr}");
             }
             let url = cli.db.unwrap_or_else(|| "sqlite://trivsel-demo.db".into());
             let store = Store::connect(&url).await?;
             let today = chrono::Local::now().date_naive();
-            let hash =
-                tokio::task::spawn_blocking(|| trivsel_web::password::hash(trivsel_demo::PASSWORD))
-                    .await?;
+            let hash = tokio::task::spawn_blocking(|| trivsel_web::password::hash(trivsel_demo::PASSWORD)).await?;
             match trivsel_demo::seed(&store, &hash, today).await? {
                 Some(s) => println!(
                     "Oprettede {}: {} institutioner, {} børn, {} forældre.",
@@ -157,12 +217,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("  {user:<18} {what}");
             }
             println!();
-            let config = trivsel_web::Config {
-                demo: true,
-                secure_cookies: false,
-                ..Default::default()
-            };
-            serve(store, config, addr).await
+            serve(store, sessions.config(true, false), addr).await
         }
         Command::Migrate => {
             let store = Store::open(&url).await?;
@@ -172,10 +227,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Municipality(MunicipalityCommand::Add { code, name }) => {
-            let code = trivsel_domain::validate::source_id(&code)
-                .map_err(|m| anyhow::anyhow!("kommunekode: {m}"))?;
-            let name =
-                trivsel_domain::validate::name(&name).map_err(|m| anyhow::anyhow!("navn: {m}"))?;
+            let code = trivsel_domain::validate::source_id(&code).map_err(|m| anyhow::anyhow!("kommunekode: {m}"))?;
+            let name = trivsel_domain::validate::name(&name).map_err(|m| anyhow::anyhow!("navn: {m}"))?;
             let store = Store::connect(&url).await?;
             let m = store.upsert_municipality(code, name).await?;
             println!("Kommune {} «{}» er gemt.", m.code, m.name);
@@ -190,6 +243,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(BenchCommand::Roster { pupils }) => bench::roster(pupils, cli.db).await,
+        Command::Users(UsersCommand::Import { file, municipality }) => {
+            let store = Store::connect(&url).await?;
+            let result = admin::import_users(&store, municipality.as_deref(), &file).await;
+            store.close().await;
+            result
+        }
+        Command::Users(UsersCommand::Password { username }) => {
+            let store = Store::connect(&url).await?;
+            let result = admin::set_password(&store, &username).await;
+            store.close().await;
+            result
+        }
+        Command::Audit(AuditCommand::Verify { municipality, head }) => {
+            let store = Store::connect(&url).await?;
+            admin::verify(&store, municipality.as_deref(), head.as_deref()).await
+        }
+        Command::Audit(AuditCommand::Head { municipality }) => {
+            let store = Store::connect(&url).await?;
+            admin::head(&store, municipality.as_deref()).await
+        }
+        Command::Audit(AuditCommand::Prune { municipality, days }) => {
+            let store = Store::connect(&url).await?;
+            let result = admin::prune(&store, municipality.as_deref(), days).await;
+            store.close().await;
+            result
+        }
         Command::Import(ImportCommand::Roster { file, municipality }) => {
             let store = Store::connect(&url).await?;
             let m = store.find_municipality(municipality.as_deref()).await?;

@@ -13,9 +13,7 @@ use rand::{Rng, SeedableRng};
 use trivsel_domain::NaiveDate;
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::{InstitutionKind, Role};
-use trivsel_store::{
-    EnrolmentRow, HolidayChanges, NewGuardian, NewUser, RosterChanges, Store, StoreError,
-};
+use trivsel_store::{EnrolmentRow, HolidayChanges, NewGuardian, NewUser, RosterChanges, Store, StoreError};
 
 pub const MUNICIPALITY_CODE: &str = "999";
 pub const MUNICIPALITY_NAME: &str = "Eksempel Kommune";
@@ -23,36 +21,16 @@ pub const PASSWORD: &str = "demo";
 
 /// The demo accounts: user name, role, what the account is for.
 pub const ACCOUNTS: [(&str, Role, &str); 10] = [
-    (
-        "admin",
-        Role::Admin,
-        "administrator (brugere, ingen børnedata)",
-    ),
+    ("admin", Role::Admin, "administrator (brugere, ingen børnedata)"),
     ("leder", Role::Leader, "skoleleder på Nordskolen"),
     ("laerer", Role::Teacher, "lærer i 5.A på Nordskolen"),
-    (
-        "trivsel",
-        Role::WellbeingPerson,
-        "trivselsperson på Nordskolen",
-    ),
+    ("trivsel", Role::WellbeingPerson, "trivselsperson på Nordskolen"),
     ("ppr", Role::Psychologist, "PPR-psykolog"),
     ("socialraadgiver", Role::SocialWorker, "socialrådgiver"),
-    (
-        "sundhedsplejerske",
-        Role::HealthVisitor,
-        "sundhedsplejerske",
-    ),
-    (
-        "foraelder",
-        Role::Guardian,
-        "forælder til en elev i 5.A på Nordskolen",
-    ),
+    ("sundhedsplejerske", Role::HealthVisitor, "sundhedsplejerske"),
+    ("foraelder", Role::Guardian, "forælder til en elev i 5.A på Nordskolen"),
     ("elev", Role::Pupil, "elev i 5.A på Nordskolen"),
-    (
-        "kommune",
-        Role::Analyst,
-        "kommunal analytiker (kun samlede tal)",
-    ),
+    ("kommune", Role::Analyst, "kommunal analytiker (kun samlede tal)"),
 ];
 
 const SCHOOLS: [(&str, &str); 4] = [
@@ -62,16 +40,8 @@ const SCHOOLS: [(&str, &str); 4] = [
     ("280104", "Vestervang Skole"),
 ];
 const DAYCARES: [(&str, &str, [&str; 2]); 2] = [
-    (
-        "280201",
-        "Børnehuset Mælkebøtten",
-        ["Sommerfuglene", "Mariehønene"],
-    ),
-    (
-        "280202",
-        "Vuggestuen og Børnehaven Spiren",
-        ["Frøerne", "Egernene"],
-    ),
+    ("280201", "Børnehuset Mælkebøtten", ["Sommerfuglene", "Mariehønene"]),
+    ("280202", "Vuggestuen og Børnehaven Spiren", ["Frøerne", "Egernene"]),
 ];
 const PUPILS_PER_CLASS: usize = 28;
 const CHILDREN_PER_GROUP: usize = 20;
@@ -86,11 +56,7 @@ pub struct DemoSummary {
 
 /// Seeds Eksempel Kommune unless it exists. `password_hash` is the hash of [`PASSWORD`];
 /// `today` decides the school years (the current and the previous one).
-pub async fn seed(
-    store: &Store,
-    password_hash: &str,
-    today: NaiveDate,
-) -> Result<Option<DemoSummary>, StoreError> {
+pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Result<Option<DemoSummary>, StoreError> {
     if store
         .municipalities()
         .await?
@@ -100,9 +66,7 @@ pub async fn seed(
         return Ok(None);
     }
     let mut rng = StdRng::seed_from_u64(2026);
-    let municipality = store
-        .upsert_municipality(MUNICIPALITY_CODE, MUNICIPALITY_NAME)
-        .await?;
+    let municipality = store.upsert_municipality(MUNICIPALITY_CODE, MUNICIPALITY_NAME).await?;
     let this_year = SchoolYear::of(today);
     let last_year = SchoolYear(this_year.0 - 1);
 
@@ -120,9 +84,7 @@ pub async fn seed(
             let class = format!("{grade}.A");
             roster.classes.push((code.into(), class.clone()));
             if grade > 0 {
-                roster
-                    .classes
-                    .push((code.into(), format!("{}.A", grade - 1)));
+                roster.classes.push((code.into(), format!("{}.A", grade - 1)));
             }
             for _ in 0..PUPILS_PER_CLASS {
                 let id = next_id();
@@ -187,11 +149,7 @@ pub async fn seed(
     store.apply_holidays(municipality.id, &holidays).await?;
 
     let snapshot = store.roster_snapshot(municipality.id).await?;
-    let child_id: HashMap<&str, i64> = snapshot
-        .children
-        .iter()
-        .map(|(k, c)| (k.as_str(), c.id))
-        .collect();
+    let child_id: HashMap<&str, i64> = snapshot.children.iter().map(|(k, c)| (k.as_str(), c.id)).collect();
     let institutions = store.institutions(municipality.id).await?;
     let nordskolen = institutions
         .iter()
@@ -203,10 +161,8 @@ pub async fn seed(
         .into_iter()
         .find(|c| c.name == "5.A")
         .expect("5.A");
-    let pupils_5a = store
-        .class_children(class_5a.id, this_year.first_day())
-        .await?;
-    let demo_pupil = pupils_5a[0];
+    let pupils_5a = store.class_pupils(class_5a.id, this_year.first_day()).await?;
+    let demo_pupil = pupils_5a[0].id;
 
     let mut user_ids = HashMap::new();
     for (username, role, _) in ACCOUNTS {
@@ -218,8 +174,8 @@ pub async fn seed(
                 names::FAMILY.choose(&mut rng).expect("names")
             ),
         };
-        let institution_id = matches!(role, Role::Leader | Role::Teacher | Role::WellbeingPerson)
-            .then_some(nordskolen.id);
+        let institution_id =
+            matches!(role, Role::Leader | Role::Teacher | Role::WellbeingPerson).then_some(nordskolen.id);
         let user = NewUser {
             municipality_id: municipality.id,
             username: username.into(),
@@ -236,7 +192,14 @@ pub async fn seed(
                 vec![]
             },
         };
-        user_ids.insert(username, store.create_user(&user).await?);
+        user_ids.insert(username, store.create_user(&user, None).await?);
+    }
+
+    // The demo pupil's case is held by the demo advisers, so their views have a child.
+    for adviser in ["ppr", "socialraadgiver", "sundhedsplejerske"] {
+        store
+            .assign_case(user_ids[adviser], demo_pupil, chrono::Utc::now())
+            .await?;
     }
 
     // Guardians: most children have two with custody, some one; the demo parent's child too.

@@ -1,12 +1,11 @@
 //! Common Danish names for synthetic demo people.
 
 pub const GIVEN: &[&str] = &[
-    "Emma", "Ida", "Clara", "Freja", "Alma", "Ella", "Sofia", "Olivia", "Karla", "Agnes", "Anna",
-    "Laura", "Josefine", "Nora", "Lærke", "Ellen", "Astrid", "Mathilde", "Asta", "Liva", "William",
-    "Noah", "Oscar", "Lucas", "Carl", "Alfred", "Malthe", "Emil", "Aksel", "Valdemar", "Arthur",
-    "Viggo", "Magnus", "Frederik", "Elias", "August", "Felix", "Victor", "Oliver", "Anton",
-    "Hassan", "Amira", "Yasmin", "Ali", "Zainab", "Mikkel", "Søren", "Mette", "Hanne", "Jens",
-    "Birgitte", "Lars", "Pia", "Rasmus", "Sara",
+    "Emma", "Ida", "Clara", "Freja", "Alma", "Ella", "Sofia", "Olivia", "Karla", "Agnes", "Anna", "Laura", "Josefine",
+    "Nora", "Lærke", "Ellen", "Astrid", "Mathilde", "Asta", "Liva", "William", "Noah", "Oscar", "Lucas", "Carl",
+    "Alfred", "Malthe", "Emil", "Aksel", "Valdemar", "Arthur", "Viggo", "Magnus", "Frederik", "Elias", "August",
+    "Felix", "Victor", "Oliver", "Anton", "Hassan", "Amira", "Yasmin", "Ali", "Zainab", "Mikkel", "Søren", "Mette",
+    "Hanne", "Jens", "Birgitte", "Lars", "Pia", "Rasmus", "Sara",
 ];
 
 pub const FAMILY: &[&str] = &[

@@ -239,10 +239,7 @@ mod tests {
 
     #[test]
     fn store_bededag_ends_after_2023() {
-        assert_eq!(
-            public_holiday(d("2023-05-05")),
-            Some(PublicHoliday::StoreBededag)
-        );
+        assert_eq!(public_holiday(d("2023-05-05")), Some(PublicHoliday::StoreBededag));
         assert_eq!(public_holiday(d("2024-04-26")), None);
         assert!(is_working_day(d("2024-04-26")));
     }
@@ -291,15 +288,9 @@ mod tests {
         );
         // 10, 11 at a; 12–13 weekend; 14–15 holiday at a; 16 not enrolled; 17, 18 at b;
         // 19–20 weekend; 21 at b.
-        let want: Vec<_> = [
-            "2024-10-10",
-            "2024-10-11",
-            "2024-10-17",
-            "2024-10-18",
-            "2024-10-21",
-        ]
-        .map(d)
-        .to_vec();
+        let want: Vec<_> = ["2024-10-10", "2024-10-11", "2024-10-17", "2024-10-18", "2024-10-21"]
+            .map(d)
+            .to_vec();
         assert_eq!(days, want);
     }
 

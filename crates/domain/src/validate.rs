@@ -8,8 +8,7 @@ pub fn parse_date(value: &str) -> Result<NaiveDate, String> {
     if v.len() != 10 {
         return Err(format!("ugyldig dato «{v}» (skal skrives ÅÅÅÅ-MM-DD)"));
     }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map_err(|_| format!("ugyldig dato «{v}» (skal skrives ÅÅÅÅ-MM-DD)"))
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| format!("ugyldig dato «{v}» (skal skrives ÅÅÅÅ-MM-DD)"))
 }
 
 /// Whether a value looks like a Danish CPR number (DDMMÅÅ-XXXX with a valid day and month).

@@ -26,10 +26,7 @@ fn holidays_2000_to_2040_match_independent_table() {
             .collect();
         assert_eq!(got, want, "holidays of {year}");
         for (date, _) in &got {
-            assert!(
-                !is_working_day(*date),
-                "{date} is a holiday, not a working day"
-            );
+            assert!(!is_working_day(*date), "{date} is a holiday, not a working day");
         }
     }
 }

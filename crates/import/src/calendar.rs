@@ -54,10 +54,7 @@ pub async fn import_calendar(
         if summary.rows % 10_000 == 0 {
             progress.bytes_read(file.bytes_read());
         }
-        let at = At {
-            file: &file.name,
-            line,
-        };
+        let at = At { file: &file.name, line };
         let school = validate::source_id(file.get(0)).map_err(|m| at.err("school", m))?;
         if !schools.contains(school) {
             return Err(at.err(
@@ -69,10 +66,7 @@ pub async fn import_calendar(
         if file.get(2) != "holiday" {
             return Err(at.err(
                 "kind",
-                format!(
-                    "ukendt type «{}»; den eneste gyldige er «holiday»",
-                    file.get(2)
-                ),
+                format!("ukendt type «{}»; den eneste gyldige er «holiday»", file.get(2)),
             ));
         }
         wanted

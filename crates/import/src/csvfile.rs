@@ -49,10 +49,8 @@ impl CsvFile {
             file: name.clone(),
             message,
         };
-        let mut file =
-            File::open(path).map_err(|e| file_error(format!("kan ikke åbne filen: {e}")))?;
-        let delimiter = detect_delimiter(&mut file)
-            .map_err(|e| file_error(format!("kan ikke læse filen: {e}")))?;
+        let mut file = File::open(path).map_err(|e| file_error(format!("kan ikke åbne filen: {e}")))?;
+        let delimiter = detect_delimiter(&mut file).map_err(|e| file_error(format!("kan ikke læse filen: {e}")))?;
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -120,9 +118,7 @@ impl CsvFile {
 /// Semicolon if the header line has more semicolons than commas, else comma.
 fn detect_delimiter(file: &mut File) -> std::io::Result<u8> {
     let mut first = String::new();
-    BufReader::new(file.by_ref())
-        .take(64 * 1024)
-        .read_line(&mut first)?;
+    BufReader::new(file.by_ref()).take(64 * 1024).read_line(&mut first)?;
     file.rewind()?;
     let count = |c| first.matches(c).count();
     Ok(if count(';') > count(',') { b';' } else { b',' })
@@ -131,9 +127,7 @@ fn detect_delimiter(file: &mut File) -> std::io::Result<u8> {
 fn csv_error(file: &str, e: csv::Error) -> ImportError {
     let line = e.position().map_or(0, |p| p.line());
     let message = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => {
-            "teksten er ikke gyldig UTF-8; gem filen som «CSV UTF-8»".to_string()
-        }
+        csv::ErrorKind::Utf8 { .. } => "teksten er ikke gyldig UTF-8; gem filen som «CSV UTF-8»".to_string(),
         csv::ErrorKind::Io(io) => format!("kan ikke læse filen: {io}"),
         other => format!("ugyldig CSV: {other:?}"),
     };

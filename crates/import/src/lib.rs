@@ -4,7 +4,9 @@
 mod calendar;
 mod csvfile;
 mod roster;
+mod users;
 
 pub use calendar::{CalendarSummary, import_calendar};
 pub use csvfile::{ImportError, Progress};
 pub use roster::{RosterSummary, import_roster};
+pub use users::{UsersSummary, import_users};

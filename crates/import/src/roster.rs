@@ -89,10 +89,7 @@ pub async fn import_roster(
         if summary.rows % 10_000 == 0 {
             progress.bytes_read(file.bytes_read());
         }
-        let at = At {
-            file: &file.name,
-            line,
-        };
+        let at = At { file: &file.name, line };
         let text = |i: usize, check: fn(&str) -> Result<&str, String>| {
             check(file.get(i))
                 .map(str::to_string)
@@ -107,18 +104,11 @@ pub async fn import_roster(
         let family = text(5, validate::name)?;
         let birth = date(6)?;
         let from = date(7)?;
-        let to = if file.get(8).is_empty() {
-            None
-        } else {
-            Some(date(8)?)
-        };
+        let to = if file.get(8).is_empty() { None } else { Some(date(8)?) };
         if let Some(to) = to
             && to < from
         {
-            return Err(at.err(
-                "enrolled_to",
-                format!("slutdatoen {to} ligger før startdatoen {from}"),
-            ));
+            return Err(at.err("enrolled_to", format!("slutdatoen {to} ligger før startdatoen {from}")));
         }
         if birth > from {
             return Err(at.err(
@@ -130,9 +120,7 @@ pub async fn import_roster(
             Some((first, name)) if *name != school_name => {
                 return Err(at.err(
                     "school_name",
-                    format!(
-                        "skole {school} hedder «{name}» i linje {first}, men «{school_name}» her"
-                    ),
+                    format!("skole {school} hedder «{name}» i linje {first}, men «{school_name}» her"),
                 ));
             }
             Some(_) => {}
@@ -141,15 +129,8 @@ pub async fn import_roster(
             }
         }
         match pupils.get(&pupil_id) {
-            Some(p)
-                if (p.given.as_str(), p.family.as_str(), p.birth)
-                    != (given.as_str(), family.as_str(), birth) =>
-            {
-                let field = if p.birth != birth {
-                    "birth_date"
-                } else {
-                    "given_name"
-                };
+            Some(p) if (p.given.as_str(), p.family.as_str(), p.birth) != (given.as_str(), family.as_str(), birth) => {
+                let field = if p.birth != birth { "birth_date" } else { "given_name" };
                 return Err(at.err(
                     field,
                     format!(
@@ -172,11 +153,7 @@ pub async fn import_roster(
             }
         }
         let rows = enrolments.entry(pupil_id.clone()).or_default();
-        let period = EnrolmentPeriod {
-            school: (),
-            from,
-            to,
-        };
+        let period = EnrolmentPeriod { school: (), from, to };
         if let Some(other) = rows.iter().find(|e| {
             period.overlaps(&EnrolmentPeriod {
                 school: (),
@@ -224,9 +201,7 @@ pub async fn import_roster(
             }
             Some((old, kind)) if old != name => {
                 summary.schools_updated += 1;
-                changes
-                    .institutions
-                    .push((code.clone(), name.clone(), *kind));
+                changes.institutions.push((code.clone(), name.clone(), *kind));
             }
             Some(_) => {}
         }
@@ -254,11 +229,7 @@ pub async fn import_roster(
     }
     let mut new_classes = std::collections::HashSet::new();
     for (pupil_id, rows) in &enrolments {
-        let stored = snapshot
-            .enrolments
-            .get(pupil_id)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let stored = snapshot.enrolments.get(pupil_id).map(Vec::as_slice).unwrap_or_default();
         for e in rows {
             let key = (e.row.institution_code.clone(), e.row.class_name.clone());
             if !snapshot.classes.contains(&key) && new_classes.insert(key.clone()) {
@@ -272,10 +243,7 @@ pub async fn import_roster(
             changes.enrolments.push((pupil_id.clone(), e.row.clone()));
         }
         // Stored enrolments the file does not replace must not overlap the file's.
-        for s in stored
-            .iter()
-            .filter(|s| rows.iter().all(|e| e.row.from != s.from))
-        {
+        for s in stored.iter().filter(|s| rows.iter().all(|e| e.row.from != s.from)) {
             let stored_period = EnrolmentPeriod {
                 school: (),
                 from: s.from,

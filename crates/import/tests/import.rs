@@ -11,11 +11,7 @@ struct Files(PathBuf);
 
 impl Files {
     fn new() -> Files {
-        let dir = std::env::temp_dir().join(format!(
-            "trivsel-import-{}-{:x}",
-            std::process::id(),
-            rand_suffix()
-        ));
+        let dir = std::env::temp_dir().join(format!("trivsel-import-{}-{:x}", std::process::id(), rand_suffix()));
         std::fs::create_dir_all(&dir).unwrap();
         Files(dir)
     }
@@ -39,8 +35,7 @@ fn rand_suffix() -> u64 {
         .as_nanos() as u64
 }
 
-const HEADER: &str =
-    "school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to";
+const HEADER: &str = "school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to";
 
 const ROSTER: &str = "\
 school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to
@@ -52,11 +47,7 @@ S2,Søndre Skole,6.B,P3,Alma,Møller,2013-01-09,2024-08-01,
 
 async fn setup() -> (TestDb, i64) {
     let db = TestDb::new().await;
-    let m = db
-        .store
-        .upsert_municipality("147", "Frederiksberg")
-        .await
-        .unwrap();
+    let m = db.store.upsert_municipality("147", "Frederiksberg").await.unwrap();
     (db, m.id)
 }
 
@@ -64,18 +55,13 @@ async fn setup() -> (TestDb, i64) {
 async fn dump(store: &Store, m: i64) -> String {
     let snap: RosterSnapshot = store.roster_snapshot(m).await.unwrap();
     let mut lines: Vec<String> = Vec::new();
-    lines.extend(
-        snap.institutions
-            .iter()
-            .map(|(k, v)| format!("inst {k} {v:?}")),
-    );
+    lines.extend(snap.institutions.iter().map(|(k, v)| format!("inst {k} {v:?}")));
     lines.extend(snap.classes.iter().map(|c| format!("class {c:?}")));
-    lines.extend(snap.children.iter().map(|(k, c)| {
-        format!(
-            "child {k} {} {} {}",
-            c.given_name, c.family_name, c.birth_date
-        )
-    }));
+    lines.extend(
+        snap.children
+            .iter()
+            .map(|(k, c)| format!("child {k} {} {} {}", c.given_name, c.family_name, c.birth_date)),
+    );
     for (k, es) in &snap.enrolments {
         lines.extend(es.iter().map(|e| format!("enr {k} {e:?}")));
     }
@@ -170,10 +156,7 @@ async fn changes_are_counted_as_updates() {
     );
     let snap = db.store.roster_snapshot(m).await.unwrap();
     assert_eq!(snap.children["P1"].family_name, "Hansen-Berg");
-    assert_eq!(
-        snap.enrolments["P3"][0].to,
-        Some("2025-06-30".parse().unwrap())
-    );
+    assert_eq!(snap.enrolments["P3"][0].to, Some("2025-06-30".parse().unwrap()));
 }
 
 /// Each bad file is refused with the right line and field, and the database (already holding
@@ -207,9 +190,7 @@ async fn bad_rosters_change_nothing_and_name_line_and_field() {
         ),
         (
             "end before start",
-            format!(
-                "{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,P9,Bo,Ek,2014-01-01,2024-08-01,2024-07-01\n"
-            ),
+            format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,P9,Bo,Ek,2014-01-01,2024-08-01,2024-07-01\n"),
             3,
             "enrolled_to",
             "ligger før",
@@ -223,9 +204,7 @@ async fn bad_rosters_change_nothing_and_name_line_and_field() {
         ),
         (
             "CPR as id",
-            format!(
-                "{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,020314-1234,Bo,Ek,2014-03-02,2024-08-01,\n"
-            ),
+            format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,020314-1234,Bo,Ek,2014-03-02,2024-08-01,\n"),
             3,
             "pupil_id",
             "CPR",
@@ -241,9 +220,7 @@ async fn bad_rosters_change_nothing_and_name_line_and_field() {
         ),
         (
             "overlap with stored",
-            format!(
-                "{HEADER}\n{new_pupil}\nS2,Søndre Skole,6.B,P3,Alma,Møller,2013-01-09,2025-01-06,\n"
-            ),
+            format!("{HEADER}\n{new_pupil}\nS2,Søndre Skole,6.B,P3,Alma,Møller,2013-01-09,2025-01-06,\n"),
             3,
             "enrolled_from",
             "overlapper en gemt indskrivning",
@@ -257,9 +234,7 @@ async fn bad_rosters_change_nothing_and_name_line_and_field() {
         ),
         (
             "pupil with two birth dates",
-            format!(
-                "{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,N1,Ny,Elev,2019-01-02,2024-08-01,2025-07-31\n"
-            ),
+            format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,N1,Ny,Elev,2019-01-02,2024-08-01,2025-07-31\n"),
             3,
             "birth_date",
             "anden fødselsdato end i linje 2",
@@ -274,27 +249,17 @@ async fn bad_rosters_change_nothing_and_name_line_and_field() {
     ];
     for (what, text, line, field, message) in cases {
         let path = files.write("bad.csv", &text);
-        let err = import_roster(&db.store, m, &path, &())
-            .await
-            .expect_err(what);
+        let err = import_roster(&db.store, m, &path, &()).await.expect_err(what);
         let shown = err.to_string();
         let (file, got_line, got_field, got_message) = field_error(err);
         assert!(file.ends_with("bad.csv"), "{what}: {shown}");
-        assert_eq!(
-            (got_line, got_field.as_str()),
-            (line, field),
-            "{what}: {shown}"
-        );
+        assert_eq!((got_line, got_field.as_str()), (line, field), "{what}: {shown}");
         assert!(got_message.contains(message), "{what}: {shown}");
         assert!(
             shown.contains(&format!("linje {line}, felt «{field}»")),
             "{what}: {shown}"
         );
-        assert_eq!(
-            dump(&db.store, m).await,
-            before,
-            "{what} changed the database"
-        );
+        assert_eq!(dump(&db.store, m).await, before, "{what} changed the database");
     }
 }
 
@@ -312,11 +277,7 @@ async fn a_stored_enrolment_can_be_closed_and_a_move_added() {
         .await
         .unwrap();
     assert_eq!(
-        (
-            s.enrolments_updated,
-            s.enrolments_created,
-            s.classes_created
-        ),
+        (s.enrolments_updated, s.enrolments_created, s.classes_created),
         (1, 1, 1)
     );
 }
@@ -329,19 +290,11 @@ async fn not_utf8_and_empty_files_are_refused() {
     let mut bytes = format!("{HEADER}\n").into_bytes();
     bytes.extend_from_slice(b"S1,S\xf8ndre,5.A,P1,Ida,Hansen,2014-03-02,2024-08-01,\n");
     std::fs::write(&path, bytes).unwrap();
-    let err = import_roster(&db.store, m, &path, &())
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = import_roster(&db.store, m, &path, &()).await.unwrap_err().to_string();
     assert!(err.contains("linje 2") && err.contains("UTF-8"), "{err}");
-    let err = import_roster(
-        &db.store,
-        m,
-        &files.write("empty.csv", &format!("{HEADER}\n")),
-        &(),
-    )
-    .await
-    .unwrap_err();
+    let err = import_roster(&db.store, m, &files.write("empty.csv", &format!("{HEADER}\n")), &())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("ingen rækker"), "{err}");
     let err = import_roster(&db.store, m, &files.0.join("findes-ikke.csv"), &())
         .await

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use sqlx::QueryBuilder;
 
-use crate::{BATCH, Result, Store, with_pool};
+use crate::{BATCH, Result, Store, WriteTx, with_pool};
 
 /// Holiday dates to add and to remove, by institution code.
 #[derive(Debug, Default)]
@@ -16,10 +16,7 @@ pub struct HolidayChanges {
 
 impl Store {
     /// Every institution's school holidays, by institution code.
-    pub async fn school_holidays(
-        &self,
-        municipality_id: i64,
-    ) -> Result<HashMap<String, BTreeSet<NaiveDate>>> {
+    pub async fn school_holidays(&self, municipality_id: i64) -> Result<HashMap<String, BTreeSet<NaiveDate>>> {
         let rows: Vec<(String, NaiveDate)> = with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT i.code, h.holiday_date FROM school_holidays h JOIN institutions i ON i.id = h.institution_id \
@@ -37,16 +34,12 @@ impl Store {
     }
 
     /// Adds and removes holidays in one transaction. Institution codes must exist.
-    pub async fn apply_holidays(
-        &self,
-        municipality_id: i64,
-        changes: &HolidayChanges,
-    ) -> Result<()> {
+    pub async fn apply_holidays(&self, municipality_id: i64, changes: &HolidayChanges) -> Result<()> {
         if changes.add.is_empty() && changes.remove.is_empty() {
             return Ok(());
         }
         with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let ids: HashMap<String, i64> =
                 sqlx::query_as("SELECT code, id FROM institutions WHERE municipality_id = $1")
                     .bind(municipality_id)
@@ -55,22 +48,17 @@ impl Store {
                     .into_iter()
                     .collect();
             for (code, date) in &changes.remove {
-                sqlx::query(
-                    "DELETE FROM school_holidays WHERE institution_id = $1 AND holiday_date = $2",
-                )
-                .bind(ids[code])
-                .bind(*date)
-                .execute(&mut *tx)
-                .await?;
+                sqlx::query("DELETE FROM school_holidays WHERE institution_id = $1 AND holiday_date = $2")
+                    .bind(ids[code])
+                    .bind(*date)
+                    .execute(&mut *tx)
+                    .await?;
             }
             for chunk in changes.add.chunks(BATCH) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO school_holidays (municipality_id, institution_id, holiday_date) ",
-                );
+                let mut q =
+                    QueryBuilder::new("INSERT INTO school_holidays (municipality_id, institution_id, holiday_date) ");
                 q.push_values(chunk, |mut row, (code, date)| {
-                    row.push_bind(municipality_id)
-                        .push_bind(ids[code])
-                        .push_bind(*date);
+                    row.push_bind(municipality_id).push_bind(ids[code]).push_bind(*date);
                 });
                 q.push(" ON CONFLICT (institution_id, holiday_date) DO NOTHING");
                 q.build().execute(&mut *tx).await?;

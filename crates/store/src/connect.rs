@@ -22,16 +22,30 @@ pub enum Backend {
 }
 
 /// One migration per file and backend, embedded in the binary. Never edit one that has landed.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "identity_audit",
+        include_str!("../migrations/sqlite/0002_identity_audit.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "identity_audit",
+        include_str!("../migrations/postgres/0002_identity_audit.sql"),
+    ),
+];
 
 fn migrator(files: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(
@@ -58,10 +72,7 @@ impl Store {
                 .map_err(|e| StoreError::Config(format!("ugyldig PostgreSQL-adresse: {e}")))?;
             return Self::open_postgres(options).await;
         }
-        let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-        else {
+        let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
             return Err(StoreError::Config(format!(
                 "ukendt databaseadresse «{url}»: brug sqlite://STI eller postgres://…"
             )));
@@ -73,9 +84,7 @@ impl Store {
             ));
         }
         // Refuse to create a database in a folder that does not exist: that is a typo, not a wish.
-        let parent = Path::new(path)
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty());
+        let parent = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty());
         if let Some(dir) = parent
             && !dir.is_dir()
         {

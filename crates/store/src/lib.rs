@@ -4,18 +4,22 @@
 //! SQL must be valid in both dialects (`$1` placeholders, `ON CONFLICT`, `RETURNING`); the
 //! two migration folders are the only place the dialects differ.
 
+mod audit;
 mod calendar;
+mod children;
 mod connect;
 mod org;
 mod roster;
 pub mod testing;
 mod users;
 
+pub use audit::{AuditEntry, AuditHead, AuditReport};
 pub use calendar::HolidayChanges;
+pub use children::{ChildCard, ClassCard, Placement, PupilRow};
 pub use connect::{Backend, DEFAULT_DATABASE_URL};
 pub use org::{Class, Institution, Municipality, Overview};
 pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};
-pub use users::{NewGuardian, NewUser, User};
+pub use users::{NewGuardian, NewUser, SessionInfo, User, UserUpdate};
 
 use sqlx::{PgPool, SqlitePool};
 
@@ -54,6 +58,27 @@ macro_rules! with_pool {
     };
 }
 pub(crate) use with_pool;
+
+/// Starts a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so a
+/// transaction never fails half-way upgrading from a read lock under concurrent writers.
+pub(crate) trait WriteTx {
+    type Db: sqlx::Database;
+    fn begin_write(&self) -> impl Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send;
+}
+
+impl WriteTx for SqlitePool {
+    type Db = sqlx::Sqlite;
+    fn begin_write(&self) -> impl Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl WriteTx for PgPool {
+    type Db = sqlx::Postgres;
+    fn begin_write(&self) -> impl Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send {
+        self.begin()
+    }
+}
 
 /// Rows written per multi-row INSERT: well under both backends' bind-parameter limits.
 pub(crate) const BATCH: usize = 1000;

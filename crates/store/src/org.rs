@@ -90,12 +90,10 @@ impl Store {
 
     pub async fn institutions(&self, municipality_id: i64) -> Result<Vec<Institution>> {
         let rows: Vec<(i64, String, String, String)> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, code, name, kind FROM institutions WHERE municipality_id = $1 ORDER BY code",
-            )
-            .bind(municipality_id)
-            .fetch_all(pool)
-            .await?
+            sqlx::query_as("SELECT id, code, name, kind FROM institutions WHERE municipality_id = $1 ORDER BY code")
+                .bind(municipality_id)
+                .fetch_all(pool)
+                .await?
         });
         Ok(rows
             .into_iter()
@@ -127,10 +125,8 @@ impl Store {
 
     /// Counts for the front page: institutions, classes, and children enrolled on `date`.
     pub async fn overview(&self, municipality_id: i64, date: NaiveDate) -> Result<Overview> {
-        let (institutions, classes, children_enrolled): (i64, i64, i64) = with_pool!(
-            self,
-            |pool| {
-                sqlx::query_as(
+        let (institutions, classes, children_enrolled): (i64, i64, i64) = with_pool!(self, |pool| {
+            sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM institutions WHERE municipality_id = $1), \
                         (SELECT COUNT(*) FROM classes WHERE municipality_id = $1), \
                         (SELECT COUNT(DISTINCT child_id) FROM enrolments WHERE municipality_id = $1 \
@@ -140,8 +136,7 @@ impl Store {
             .bind(date)
             .fetch_one(pool)
             .await?
-            }
-        );
+        });
         Ok(Overview {
             institutions,
             classes,

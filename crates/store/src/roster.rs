@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use sqlx::QueryBuilder;
 use trivsel_domain::model::InstitutionKind;
 
-use crate::{BATCH, Result, Store, with_pool};
+use crate::{BATCH, Result, Store, WriteTx, with_pool};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChildRow {
@@ -65,12 +65,11 @@ impl Store {
     pub async fn roster_snapshot(&self, municipality_id: i64) -> Result<RosterSnapshot> {
         let mut snap = RosterSnapshot::default();
         let (institutions, classes, children, enrolments) = with_pool!(self, |pool| {
-            let institutions: Vec<(String, String, String)> = sqlx::query_as(
-                "SELECT code, name, kind FROM institutions WHERE municipality_id = $1",
-            )
-            .bind(municipality_id)
-            .fetch_all(pool)
-            .await?;
+            let institutions: Vec<(String, String, String)> =
+                sqlx::query_as("SELECT code, name, kind FROM institutions WHERE municipality_id = $1")
+                    .bind(municipality_id)
+                    .fetch_all(pool)
+                    .await?;
             let classes: Vec<(String, String)> = sqlx::query_as(
                 "SELECT i.code, c.name FROM classes c JOIN institutions i ON i.id = c.institution_id \
                  WHERE c.municipality_id = $1",
@@ -111,15 +110,12 @@ impl Store {
             );
         }
         for (source_id, institution_code, class_name, from, to) in enrolments {
-            snap.enrolments
-                .entry(source_id)
-                .or_default()
-                .push(EnrolmentRow {
-                    institution_code,
-                    class_name,
-                    from,
-                    to,
-                });
+            snap.enrolments.entry(source_id).or_default().push(EnrolmentRow {
+                institution_code,
+                class_name,
+                from,
+                to,
+            });
         }
         Ok(snap)
     }
@@ -130,7 +126,7 @@ impl Store {
             return Ok(());
         }
         with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for (code, name, kind) in &changes.institutions {
                 sqlx::query(
                     "INSERT INTO institutions (municipality_id, code, name, kind) VALUES ($1, $2, $3, $4) \
@@ -151,9 +147,7 @@ impl Store {
                     .into_iter()
                     .collect();
             for chunk in changes.classes.chunks(BATCH) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO classes (municipality_id, institution_id, name) ",
-                );
+                let mut q = QueryBuilder::new("INSERT INTO classes (municipality_id, institution_id, name) ");
                 q.push_values(chunk, |mut row, (code, name)| {
                     row.push_bind(municipality_id)
                         .push_bind(institution_ids[code])
@@ -223,28 +217,11 @@ impl Store {
     /// The id of the child with `source_id` in the municipality.
     pub async fn child_id(&self, municipality_id: i64, source_id: &str) -> Result<Option<i64>> {
         Ok(with_pool!(self, |pool| {
-            sqlx::query_scalar(
-                "SELECT id FROM children WHERE municipality_id = $1 AND source_id = $2",
-            )
-            .bind(municipality_id)
-            .bind(source_id)
-            .fetch_optional(pool)
-            .await?
-        }))
-    }
-
-    /// Ids of the children enrolled in a class on `date`, ordered by name.
-    pub async fn class_children(&self, class_id: i64, date: NaiveDate) -> Result<Vec<i64>> {
-        Ok(with_pool!(self, |pool| {
-            sqlx::query_scalar(
-                "SELECT ch.id FROM enrolments e JOIN children ch ON ch.id = e.child_id WHERE e.class_id = $1 \
-                 AND e.enrolled_from <= $2 AND (e.enrolled_to IS NULL OR e.enrolled_to >= $2) \
-                 ORDER BY ch.given_name, ch.family_name",
-            )
-            .bind(class_id)
-            .bind(date)
-            .fetch_all(pool)
-            .await?
+            sqlx::query_scalar("SELECT id FROM children WHERE municipality_id = $1 AND source_id = $2")
+                .bind(municipality_id)
+                .bind(source_id)
+                .fetch_optional(pool)
+                .await?
         }))
     }
 }

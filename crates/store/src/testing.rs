@@ -24,11 +24,7 @@ enum Cleanup {
 }
 
 fn unique_name() -> String {
-    format!(
-        "trivsel_t_{}_{:016x}",
-        std::process::id(),
-        rand::random::<u64>()
-    )
+    format!("trivsel_t_{}_{:016x}", std::process::id(), rand::random::<u64>())
 }
 
 /// Which backend the tests run on, for messages.
@@ -59,7 +55,8 @@ impl TestDb {
                 admin.close().await.ok();
                 let options = PgConnectOptions::from_str(&url)
                     .expect("url")
-                    .options([("search_path", name.as_str())]);
+                    .options([("search_path", name.as_str())])
+                    .application_name(&name);
                 let store = Store::open_postgres(options).await.expect("open schema");
                 let sep = if url.contains('?') { '&' } else { '?' };
                 let schema_url = format!("{url}{sep}options=-c%20search_path%3D{name}");
@@ -83,6 +80,16 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Runs raw SQL, as someone with direct database access would (tamper tests).
+    pub async fn execute(&self, sql: &str) -> u64 {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        crate::with_pool!(self.store, |pool| {
+            sqlx::query(sql).execute(pool).await.expect("raw SQL").rows_affected()
+        })
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         match &self.cleanup {
@@ -103,10 +110,14 @@ impl Drop for TestDb {
                         .expect("runtime");
                     rt.block_on(async {
                         if let Ok(mut c) = PgConnection::connect(&url).await {
+                            // The test's own pool cannot run while Drop blocks its runtime, so
+                            // end its connections (they may hold locks) before dropping.
+                            let terminate = format!(
+                                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{schema}'"
+                            );
+                            let _ = c.execute(sqlx::AssertSqlSafe(terminate)).await;
                             let _ = c
-                                .execute(sqlx::AssertSqlSafe(format!(
-                                    "DROP SCHEMA {schema} CASCADE"
-                                )))
+                                .execute(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
                                 .await;
                         }
                     });

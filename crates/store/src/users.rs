@@ -1,9 +1,12 @@
-//! Staff and guardian accounts (brugere), guardians (forældremyndighed) and login sessions.
+//! Accounts (brugere), guardians (forældremyndighed), login sessions, login attempts and the
+//! relationships that give access to children.
 
 use chrono::{DateTime, Utc};
+use trivsel_domain::access::Actor;
 use trivsel_domain::model::Role;
 
-use crate::{Result, Store, with_pool};
+use crate::audit::append_audit;
+use crate::{AuditEntry, Result, Store, WriteTx, with_pool};
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -37,12 +40,32 @@ pub struct User {
     pub municipality_id: i64,
     pub username: String,
     pub name: String,
+    pub email: Option<String>,
     pub role: Role,
     pub institution_id: Option<i64>,
     pub child_id: Option<i64>,
     pub password_hash: Option<String>,
     pub demo_only: bool,
     pub disabled: bool,
+    /// Base32 TOTP secret once the second factor is set up.
+    pub totp_secret: Option<String>,
+}
+
+/// A live session's user, and whether the second factor is still owed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub user: User,
+    pub mfa_pending: bool,
+}
+
+/// Changes an administrator makes to an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserUpdate {
+    pub name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub institution_id: Option<i64>,
+    pub class_ids: Vec<i64>,
 }
 
 type UserTuple = (
@@ -50,15 +73,18 @@ type UserTuple = (
     i64,
     String,
     String,
+    Option<String>,
     String,
     Option<i64>,
     Option<i64>,
     Option<String>,
     bool,
     bool,
+    Option<String>,
 );
 
-const USER_COLUMNS: &str = "u.id, u.municipality_id, u.username, u.name, u.role, u.institution_id, u.child_id, u.password_hash, u.demo_only, u.disabled";
+const USER_COLUMNS: &str = "u.id, u.municipality_id, u.username, u.name, u.email, u.role, u.institution_id, \
+                            u.child_id, u.password_hash, u.demo_only, u.disabled, u.totp_secret";
 
 fn user(t: UserTuple) -> Option<User> {
     let (
@@ -66,32 +92,37 @@ fn user(t: UserTuple) -> Option<User> {
         municipality_id,
         username,
         name,
+        email,
         role,
         institution_id,
         child_id,
         password_hash,
         demo_only,
         disabled,
+        totp,
     ) = t;
     Some(User {
         id,
         municipality_id,
         username,
         name,
+        email,
         role: Role::from_id(&role)?,
         institution_id,
         child_id,
         password_hash,
         demo_only,
         disabled,
+        totp_secret: totp,
     })
 }
 
 impl Store {
-    /// Creates a user and the user's class relations in one transaction.
-    pub async fn create_user(&self, new: &NewUser) -> Result<i64> {
+    /// Creates a user and the user's class relations in one transaction, with an audit row
+    /// when `audit` is given. Returns the new id.
+    pub async fn create_user(&self, new: &NewUser, audit: Option<&AuditEntry>) -> Result<i64> {
         Ok(with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (municipality_id, username, name, email, role, institution_id, child_id, \
                  password_hash, demo_only) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -115,9 +146,196 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            if let Some(entry) = audit {
+                append_audit!(tx, entry);
+            }
             tx.commit().await?;
             id
         }))
+    }
+
+    /// Creates (`None`) or updates (`Some(id)`) accounts in one transaction, with one audit row
+    /// each made from `audit` (its criterion set to the user name). Passwords are not touched.
+    pub async fn import_users(&self, rows: &[(Option<i64>, NewUser)], audit: &AuditEntry) -> Result<()> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            for (existing, new) in rows {
+                let id: i64 = match existing {
+                    Some(id) => {
+                        sqlx::query(
+                            "UPDATE users SET name = $1, email = $2, role = $3, institution_id = $4 WHERE id = $5",
+                        )
+                        .bind(&new.name)
+                        .bind(&new.email)
+                        .bind(new.role.id())
+                        .bind(new.institution_id)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query("DELETE FROM user_classes WHERE user_id = $1")
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                        *id
+                    }
+                    None => {
+                        sqlx::query_scalar(
+                            "INSERT INTO users (municipality_id, username, name, email, role, institution_id) \
+                             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                        )
+                        .bind(new.municipality_id)
+                        .bind(&new.username)
+                        .bind(&new.name)
+                        .bind(&new.email)
+                        .bind(new.role.id())
+                        .bind(new.institution_id)
+                        .fetch_one(&mut *tx)
+                        .await?
+                    }
+                };
+                for class_id in &new.class_ids {
+                    sqlx::query("INSERT INTO user_classes (municipality_id, user_id, class_id) VALUES ($1, $2, $3)")
+                        .bind(new.municipality_id)
+                        .bind(id)
+                        .bind(class_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let action = if existing.is_some() {
+                    "user.update"
+                } else {
+                    "user.create"
+                };
+                let entry = AuditEntry {
+                    action: action.into(),
+                    criterion: Some(new.username.clone()),
+                    ..audit.clone()
+                };
+                append_audit!(tx, &entry);
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Changes name, role, institution and classes of an account, with its audit row.
+    pub async fn update_user(&self, user_id: i64, update: &UserUpdate, audit: &AuditEntry) -> Result<()> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("UPDATE users SET name = $1, email = $2, role = $3, institution_id = $4 WHERE id = $5")
+                .bind(&update.name)
+                .bind(&update.email)
+                .bind(update.role.id())
+                .bind(update.institution_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM user_classes WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            for class_id in &update.class_ids {
+                sqlx::query(
+                    "INSERT INTO user_classes (municipality_id, user_id, class_id) \
+                     SELECT municipality_id, $1, $2 FROM users WHERE id = $1",
+                )
+                .bind(user_id)
+                .bind(class_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            append_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Disables or enables an account. Disabling ends its sessions at once.
+    pub async fn set_disabled(&self, user_id: i64, disabled: bool, audit: &AuditEntry) -> Result<()> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+                .bind(disabled)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            if disabled {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            append_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Sets a new password hash and ends the account's sessions.
+    pub async fn set_password(&self, user_id: i64, hash: &str, audit: &AuditEntry) -> Result<()> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(hash)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            append_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Sets (or with `None` removes, to be set up again) the TOTP secret.
+    pub async fn set_totp_secret(&self, user_id: i64, secret: Option<&str>, audit: &AuditEntry) -> Result<()> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            // A new secret keeps the last used step, so the code that confirmed it cannot be
+            // used again; removing the secret starts over.
+            let sql = if secret.is_some() {
+                "UPDATE users SET totp_secret = $1 WHERE id = $2"
+            } else {
+                "UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2"
+            };
+            sqlx::query(sql).bind(secret).bind(user_id).execute(&mut *tx).await?;
+            append_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Accepts a TOTP time step once: false if this or a later step was used already.
+    pub async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool> {
+        let done = with_pool!(self, |pool| {
+            sqlx::query(
+                "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+            )
+            .bind(step)
+            .bind(user_id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    /// Lets the account log in again at once after failed attempts (administrator unlock).
+    pub async fn reset_login_throttle(&self, user_id: i64, now: DateTime<Utc>, audit: &AuditEntry) -> Result<()> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("UPDATE users SET throttle_reset_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            append_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
@@ -142,14 +360,85 @@ impl Store {
         Ok(row.and_then(user))
     }
 
-    /// Creates guardians (forældre) with custody of their children, in one transaction.
-    pub async fn add_guardians(
-        &self,
-        municipality_id: i64,
-        guardians: &[NewGuardian],
-    ) -> Result<()> {
+    /// The municipality's accounts, by user name.
+    pub async fn users(&self, municipality_id: i64) -> Result<Vec<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.municipality_id = $1 ORDER BY u.username");
+        let rows: Vec<UserTuple> = with_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(municipality_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().filter_map(user).collect())
+    }
+
+    /// Ids of the classes a user teaches.
+    pub async fn user_class_ids(&self, user_id: i64) -> Result<Vec<i64>> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT class_id FROM user_classes WHERE user_id = $1 ORDER BY class_id")
+                .bind(user_id)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// The user with the relationships that give access, read fresh on every request so a
+    /// removed relationship takes effect at once.
+    pub async fn actor(&self, user: &User) -> Result<Actor> {
+        let (class_ids, guarded, assigned) = with_pool!(self, |pool| {
+            let class_ids: Vec<i64> = sqlx::query_scalar("SELECT class_id FROM user_classes WHERE user_id = $1")
+                .bind(user.id)
+                .fetch_all(pool)
+                .await?;
+            let guarded: Vec<i64> = sqlx::query_scalar(
+                "SELECT gs.child_id FROM guardians g JOIN guardianships gs ON gs.guardian_id = g.id \
+                 WHERE g.user_id = $1 AND gs.custody",
+            )
+            .bind(user.id)
+            .fetch_all(pool)
+            .await?;
+            let assigned: Vec<i64> = sqlx::query_scalar("SELECT child_id FROM case_assignments WHERE user_id = $1")
+                .bind(user.id)
+                .fetch_all(pool)
+                .await?;
+            (class_ids, guarded, assigned)
+        });
+        let own_children = match user.role {
+            Role::Guardian => guarded,
+            Role::Pupil => user.child_id.into_iter().collect(),
+            _ => Vec::new(),
+        };
+        Ok(Actor {
+            user_id: user.id,
+            role: Some(user.role),
+            municipality_id: user.municipality_id,
+            institution_id: user.institution_id,
+            class_ids,
+            own_children,
+            assigned_children: assigned,
+        })
+    }
+
+    /// Assigns a child's case to an adviser (PPR, social worker, health visitor, SSP/UU).
+    pub async fn assign_case(&self, user_id: i64, child_id: i64, now: DateTime<Utc>) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO case_assignments (municipality_id, user_id, child_id, assigned_at) \
+                 SELECT municipality_id, $1, $2, $3 FROM users WHERE id = $1 ON CONFLICT DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(child_id)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Creates guardians (forældre) with custody of their children, in one transaction.
+    pub async fn add_guardians(&self, municipality_id: i64, guardians: &[NewGuardian]) -> Result<()> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
             for g in guardians {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO guardians (municipality_id, name, user_id) VALUES ($1, $2, $3) RETURNING id",
@@ -176,24 +465,49 @@ impl Store {
         Ok(())
     }
 
-    /// Starts a login session; the token itself is never stored, only its hash.
+    /// Starts a login session; the token itself is never stored, only its hash. A session
+    /// with `mfa_pending` waits for the second factor.
     pub async fn create_session(
         &self,
         token_hash: &str,
         user: &User,
         now: DateTime<Utc>,
+        mfa_pending: bool,
     ) -> Result<()> {
         with_pool!(self, |pool| {
             sqlx::query(
-                "INSERT INTO sessions (token_hash, municipality_id, user_id, created_at, last_seen_at) \
-                 VALUES ($1, $2, $3, $4, $4)",
+                "INSERT INTO sessions (token_hash, municipality_id, user_id, created_at, last_seen_at, mfa_pending) \
+                 VALUES ($1, $2, $3, $4, $4, $5)",
             )
             .bind(token_hash)
             .bind(user.municipality_id)
             .bind(user.id)
             .bind(now)
+            .bind(mfa_pending)
             .execute(pool)
             .await?;
+        });
+        Ok(())
+    }
+
+    /// Replaces a session waiting for its second factor by a full session under a new token.
+    pub async fn complete_mfa(&self, old_hash: &str, new_hash: &str, now: DateTime<Utc>) -> Result<()> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, municipality_id, user_id, created_at, last_seen_at, mfa_pending) \
+                 SELECT $1, municipality_id, user_id, $2, $2, FALSE FROM sessions WHERE token_hash = $3",
+            )
+            .bind(new_hash)
+            .bind(now)
+            .bind(old_hash)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(old_hash)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -206,22 +520,18 @@ impl Store {
         now: DateTime<Utc>,
         idle_since: DateTime<Utc>,
         created_since: DateTime<Utc>,
-    ) -> Result<Option<User>> {
-        let session: Option<(i64, DateTime<Utc>, DateTime<Utc>)> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
-            )
-            .bind(token_hash)
-            .fetch_optional(pool)
-            .await?
+    ) -> Result<Option<SessionInfo>> {
+        let session: Option<(i64, DateTime<Utc>, DateTime<Utc>, bool)> = with_pool!(self, |pool| {
+            sqlx::query_as("SELECT user_id, created_at, last_seen_at, mfa_pending FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await?
         });
-        let Some((user_id, created, seen)) = session else {
+        let Some((user_id, created, seen, mfa_pending)) = session else {
             return Ok(None);
         };
         let found = self.user_by_id(user_id).await?;
-        let live = found.as_ref().is_some_and(|u| !u.disabled)
-            && seen >= idle_since
-            && created >= created_since;
+        let live = found.as_ref().is_some_and(|u| !u.disabled) && seen >= idle_since && created >= created_since;
         if !live {
             self.delete_session(token_hash).await?;
             return Ok(None);
@@ -233,7 +543,7 @@ impl Store {
                 .execute(pool)
                 .await?;
         });
-        Ok(found)
+        Ok(found.map(|user| SessionInfo { user, mfa_pending }))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -244,5 +554,59 @@ impl Store {
                 .await?;
         });
         Ok(())
+    }
+
+    /// Records a login attempt (every one, successful or not).
+    pub async fn record_login_attempt(
+        &self,
+        username: &str,
+        address: &str,
+        success: bool,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        with_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO login_attempts (attempted_at, username, address, success) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(at)
+            .bind(username)
+            .bind(address)
+            .bind(success)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Times of failed logins for `username` since `since`, after its last success and any
+    /// administrator unlock, newest first.
+    pub async fn account_failures(&self, username: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT a.attempted_at FROM login_attempts a WHERE a.username = $1 AND NOT a.success \
+                 AND a.attempted_at >= $2 \
+                 AND a.attempted_at > COALESCE((SELECT MAX(s.attempted_at) FROM login_attempts s \
+                     WHERE s.username = $1 AND s.success), $2) \
+                 AND a.attempted_at > COALESCE((SELECT u.throttle_reset_at FROM users u WHERE u.username = $1), $2) \
+                 ORDER BY a.attempted_at DESC",
+            )
+            .bind(username)
+            .bind(since)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Number of failed logins from `address` since `since`.
+    pub async fn address_failures(&self, address: &str, since: DateTime<Utc>) -> Result<i64> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM login_attempts WHERE address = $1 AND NOT success AND attempted_at >= $2",
+            )
+            .bind(address)
+            .bind(since)
+            .fetch_one(pool)
+            .await?
+        }))
     }
 }

@@ -8,12 +8,8 @@ use trivsel_store::{Backend, NewUser, Store, StoreError};
 #[tokio::test]
 async fn migrations_run_once() {
     let db = TestDb::unmigrated().await;
-    assert_eq!(db.store.migrate().await.unwrap(), 1);
-    assert_eq!(
-        db.store.migrate().await.unwrap(),
-        0,
-        "a second run finds nothing to do"
-    );
+    assert_eq!(db.store.migrate().await.unwrap(), 2);
+    assert_eq!(db.store.migrate().await.unwrap(), 0, "a second run finds nothing to do");
 }
 
 /// Both backends' migrations must give the same tables and columns.
@@ -33,24 +29,15 @@ async fn backends_have_the_same_schema() {
     sqlite.close().await;
     std::fs::remove_dir_all(&dir).unwrap();
     let got = db.store.schema_columns().await.unwrap();
-    assert!(
-        want.len() > 40,
-        "the SQLite schema has its columns: {want:?}"
-    );
+    assert!(want.len() > 40, "the SQLite schema has its columns: {want:?}");
     assert_eq!(got, want);
 }
 
 #[tokio::test]
 async fn sqlite_refuses_a_missing_folder() {
-    let err = Store::open("sqlite:///findes/ikke/trivsel.db")
-        .await
-        .unwrap_err();
+    let err = Store::open("sqlite:///findes/ikke/trivsel.db").await.unwrap_err();
     assert!(matches!(err, StoreError::Config(_)));
-    assert!(
-        err.to_string()
-            .contains("mappen «/findes/ikke» findes ikke"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("mappen «/findes/ikke» findes ikke"), "{err}");
     let err = Store::open("mysql://x").await.unwrap_err();
     assert!(err.to_string().contains("ukendt databaseadresse"), "{err}");
 }
@@ -68,10 +55,7 @@ async fn municipality_lookup() {
     );
     let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap();
     assert_eq!(s.find_municipality(None).await.unwrap(), m);
-    let renamed = s
-        .upsert_municipality("147", "Frederiksberg Kommune")
-        .await
-        .unwrap();
+    let renamed = s.upsert_municipality("147", "Frederiksberg Kommune").await.unwrap();
     assert_eq!(renamed.id, m.id);
     s.upsert_municipality("101", "København").await.unwrap();
     assert!(
@@ -105,21 +89,15 @@ async fn sessions_expire_and_end_at_logout() {
         demo_only: false,
         class_ids: vec![],
     };
-    s.create_user(&new).await.unwrap();
+    s.create_user(&new, None).await.unwrap();
     let user = s.user_by_username("lis").await.unwrap().unwrap();
     assert_eq!(user.role, Role::Leader);
     let t0 = Utc::now();
-    s.create_session("h1", &user, t0).await.unwrap();
-    let live = |now: chrono::DateTime<Utc>| {
-        s.session_user(
-            "h1",
-            now,
-            now - Duration::minutes(30),
-            now - Duration::hours(8),
-        )
-    };
+    s.create_session("h1", &user, t0, false).await.unwrap();
+    let live =
+        |now: chrono::DateTime<Utc>| s.session_user("h1", now, now - Duration::minutes(30), now - Duration::hours(8));
     assert_eq!(
-        live(t0 + Duration::minutes(29)).await.unwrap().unwrap().id,
+        live(t0 + Duration::minutes(29)).await.unwrap().unwrap().user.id,
         user.id
     );
     // Seen at +29 minutes, so +58 is still within the idle timeout.
@@ -128,7 +106,98 @@ async fn sessions_expire_and_end_at_logout() {
     assert!(live(t0 + Duration::minutes(89)).await.unwrap().is_none());
     assert!(live(t0 + Duration::minutes(58)).await.unwrap().is_none());
 
-    s.create_session("h2", &user, t0).await.unwrap();
+    s.create_session("h2", &user, t0, false).await.unwrap();
     s.delete_session("h2").await.unwrap();
     assert!(s.session_user("h2", t0, t0, t0).await.unwrap().is_none());
+}
+
+fn entry(m: i64, child: i64, allowed: bool) -> trivsel_store::AuditEntry {
+    trivsel_store::AuditEntry {
+        municipality_id: m,
+        user_id: Some(1),
+        username: "lis".into(),
+        role: "skoleleder".into(),
+        action: "child.read".into(),
+        child_id: Some(child),
+        criterion: None,
+        allowed,
+        address: Some("10.0.0.1".into()),
+    }
+}
+
+async fn chain_of_five() -> (TestDb, i64) {
+    let db = TestDb::new().await;
+    let m = db.store.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
+    for i in 1..=5 {
+        db.store.audit(&entry(m, i, i % 2 == 0)).await.unwrap();
+    }
+    (db, m)
+}
+
+#[tokio::test]
+async fn audit_chain_verifies_untouched() {
+    let (db, m) = chain_of_five().await;
+    let report = db.store.audit_verify(m).await.unwrap();
+    assert_eq!((report.rows, report.broken), (5, None));
+    let head = report.head.unwrap();
+    assert_eq!(head.seq, 5);
+    assert_eq!(db.store.child_audit(3, 10).await.unwrap()[0].seq, 3);
+}
+
+#[tokio::test]
+async fn audit_chain_names_the_edited_row() {
+    let (db, m) = chain_of_five().await;
+    assert_eq!(
+        db.execute("UPDATE audit_log SET username = 'eve' WHERE seq = 3").await,
+        1
+    );
+    let broken = db.store.audit_verify(m).await.unwrap().broken.unwrap();
+    assert_eq!(broken.seq, 3);
+    assert!(broken.reason.contains("ændret"), "{}", broken.reason);
+}
+
+#[tokio::test]
+async fn audit_chain_names_a_deleted_row() {
+    let (db, m) = chain_of_five().await;
+    db.execute("DELETE FROM audit_log WHERE seq = 2").await;
+    let broken = db.store.audit_verify(m).await.unwrap().broken.unwrap();
+    assert_eq!(broken.seq, 3, "row 3 follows row 1");
+}
+
+#[tokio::test]
+async fn audit_chain_names_reordered_rows() {
+    let (db, m) = chain_of_five().await;
+    // Swap rows 2 and 4 by renumbering them.
+    db.execute("UPDATE audit_log SET seq = 100 WHERE seq = 2").await;
+    db.execute("UPDATE audit_log SET seq = 2 WHERE seq = 4").await;
+    db.execute("UPDATE audit_log SET seq = 4 WHERE seq = 100").await;
+    let broken = db.store.audit_verify(m).await.unwrap().broken.unwrap();
+    assert_eq!(broken.seq, 2);
+}
+
+#[tokio::test]
+async fn audit_chain_catches_a_truncated_tail() {
+    let (db, m) = chain_of_five().await;
+    db.execute("DELETE FROM audit_log WHERE seq = 5").await;
+    let broken = db.store.audit_verify(m).await.unwrap().broken.unwrap();
+    assert_eq!(broken.seq, 5, "the head still says 5");
+}
+
+#[tokio::test]
+async fn audit_retention_keeps_the_chain_verifiable() {
+    let (db, m) = chain_of_five().await;
+    let deleted = db
+        .store
+        .audit_prune(m, Utc::now() + Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(deleted, 5);
+    db.store.audit(&entry(m, 9, true)).await.unwrap();
+    let report = db.store.audit_verify(m).await.unwrap();
+    assert_eq!((report.rows, report.broken), (1, None));
+    assert_eq!(report.head.unwrap().anchor_seq, 5);
+    assert_eq!(
+        db.store.audit_prune(m, Utc::now() - Duration::days(1)).await.unwrap(),
+        0
+    );
 }

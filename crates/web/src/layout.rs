@@ -54,8 +54,15 @@ pub fn page(title: &str, user: Option<&User>, current: &str, body: Markup) -> Ma
 }
 
 /// Menu entries a role sees. Later features add theirs here.
-fn nav_items(_role: Role) -> Vec<(&'static str, &'static str)> {
-    vec![("/", "Forside")]
+fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
+    let mut items = vec![("/", "Forside")];
+    match role {
+        Role::Teacher | Role::Leader | Role::WellbeingPerson => items.push(("/klasser", "Klasser")),
+        Role::Guardian | Role::Pupil => items.push(("/boern", if role == Role::Pupil { "Mig" } else { "Mine børn" })),
+        Role::Admin => items.push(("/admin/brugere", "Brugere")),
+        _ => {}
+    }
+    items
 }
 
 pub fn login(demo: bool, error: Option<&str>, username: &str) -> Markup {
@@ -92,21 +99,22 @@ pub fn not_found() -> Response {
         h1 { "Siden findes ikke" }
         p { "Adressen findes ikke i Trivsel. " a href="/" { "Gå til forsiden" } "." }
     };
-    (
-        StatusCode::NOT_FOUND,
-        page("Siden findes ikke", None, "", body),
-    )
-        .into_response()
+    (StatusCode::NOT_FOUND, page("Siden findes ikke", None, "", body)).into_response()
 }
 
 /// A Danish 403 page.
 pub fn forbidden(reason: &str) -> Response {
+    forbidden_for(None, reason)
+}
+
+/// A Danish 403 page inside the logged-in layout.
+pub fn forbidden_for(user: Option<&User>, reason: &str) -> Response {
     let body = html! {
         h1 { "Adgang nægtet" }
         p { (reason) }
         p { a href="/" { "Gå til forsiden" } }
     };
-    (StatusCode::FORBIDDEN, page("Adgang nægtet", None, "", body)).into_response()
+    (StatusCode::FORBIDDEN, page("Adgang nægtet", user, "", body)).into_response()
 }
 
 /// A 500 page that says nothing of the cause; the cause goes to the log.
@@ -116,9 +124,5 @@ pub fn server_error(error: &dyn std::fmt::Display) -> Response {
         h1 { "Der opstod en fejl" }
         p { "Handlingen kunne ikke gennemføres, og intet er ændret. Prøv igen om lidt." }
     };
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        page("Fejl", None, "", body),
-    )
-        .into_response()
+    (StatusCode::INTERNAL_SERVER_ERROR, page("Fejl", None, "", body)).into_response()
 }

@@ -1,24 +1,36 @@
-//! Trivsel's web server: Danish, server-rendered pages (maud) and, later, the JSON API.
+//! Trivsel's web server: Danish, server-rendered pages (maud). Every route that shows a
+//! child's data asks the access policy (`trivsel_domain::access::can`) and writes an audit row,
+//! allowed or denied.
 
+mod admin;
 mod assets;
-mod auth;
+mod audit;
+mod children;
 mod layout;
+mod login;
 mod pages;
 pub mod password;
 mod security;
+mod session;
+pub mod totp;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
 use trivsel_store::Store;
 
 /// Server settings.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Demo mode: demo accounts may log in. Only ever on a loopback address.
+    /// Demo mode: demo accounts may log in, and no second factor is asked for. Only ever on a
+    /// loopback address.
     pub demo: bool,
-    /// Mark the session cookie `Secure` (on everywhere but plain-HTTP loopback).
+    /// Serve the session cookie as `__Host-trivsel` with `Secure` (everywhere but plain-HTTP
+    /// loopback).
     pub secure_cookies: bool,
     /// A session ends after this long without a request.
     pub idle_timeout: Duration,
@@ -40,18 +52,69 @@ impl Default for Config {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub config: Config,
+    pub config: Arc<Config>,
+}
+
+/// One route: method, path and handler. The authorization matrix test enumerates these, so a
+/// route cannot be added without an entry in it.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
+    Route { method, path, handler }
+}
+
+/// Every route of the application.
+pub fn routes() -> Vec<Route> {
+    use Method as M;
+    vec![
+        route(M::GET, "/", get(pages::front)),
+        route(M::GET, "/healthz", get(pages::healthz)),
+        route(M::GET, "/static/{file}", get(assets::serve)),
+        route(M::GET, "/login", get(login::login_page)),
+        route(M::POST, "/login", post(login::login)),
+        route(M::GET, "/login/totp", get(login::totp_page)),
+        route(M::POST, "/login/totp", post(login::totp_verify)),
+        route(M::GET, "/login/totp/opsaet", get(login::totp_setup_page)),
+        route(M::POST, "/login/totp/opsaet", post(login::totp_setup)),
+        route(M::POST, "/logout", post(login::logout)),
+        route(M::GET, "/klasser", get(children::classes)),
+        route(M::GET, "/klasser/{id}", get(children::class)),
+        route(M::GET, "/boern", get(children::own_children)),
+        route(M::GET, "/boern/{id}", get(children::child)),
+        route(M::GET, "/boern/{id}/adgangslog", get(children::access_log)),
+        route(M::GET, "/boern/{id}/opslag", get(children::lookups)),
+        route(M::GET, "/admin/brugere", get(admin::users)),
+        route(M::POST, "/admin/brugere", post(admin::create_user)),
+        route(M::GET, "/admin/brugere/{id}", get(admin::user)),
+        route(M::POST, "/admin/brugere/{id}", post(admin::update_user)),
+        route(M::POST, "/admin/brugere/{id}/status", post(admin::set_status)),
+        route(M::POST, "/admin/brugere/{id}/laas-op", post(admin::unlock)),
+        route(M::POST, "/admin/brugere/{id}/nulstil-totp", post(admin::reset_totp)),
+        route(M::POST, "/admin/brugere/{id}/adgangskode", post(admin::set_password)),
+    ]
 }
 
 /// The application's routes with their security layers.
 pub fn app(store: Store, config: Config) -> Router {
-    let state = AppState { store, config };
-    Router::new()
-        .route("/", get(pages::front))
-        .route("/login", get(auth::login_page).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route("/healthz", get(pages::healthz))
-        .route("/static/{file}", get(assets::serve))
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+    };
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for r in routes() {
+        let merged = match by_path.remove(r.path) {
+            Some(existing) => existing.merge(r.handler),
+            None => r.handler,
+        };
+        by_path.insert(r.path, merged);
+    }
+    by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))
@@ -74,8 +137,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

@@ -6,28 +6,32 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Local;
 use maud::html;
-use trivsel_domain::model::Role;
+use trivsel_domain::access::{Action, Resource, can};
 
-use crate::auth::CurrentUser;
+use crate::session::Viewer;
 use crate::{AppState, layout};
 
-pub async fn front(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> Response {
+pub async fn front(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let user = &viewer.user;
     let today = Local::now().date_naive();
     let municipality = match state.store.municipalities().await {
         Ok(all) => all.into_iter().find(|m| m.id == user.municipality_id),
         Err(e) => return layout::server_error(&e),
     };
-    let staff_overview = matches!(
-        user.role,
-        Role::Leader | Role::WellbeingPerson | Role::Analyst | Role::Admin
+    let aggregates = can(
+        &viewer.actor,
+        Action::Read,
+        &Resource::Aggregates {
+            municipality_id: user.municipality_id,
+        },
     );
-    let (overview, institutions) = if staff_overview {
-        match (
-            state.store.overview(user.municipality_id, today).await,
-            state.store.institutions(user.municipality_id).await,
+    let (overview, institutions) = if aggregates {
+        match tokio::try_join!(
+            state.store.overview(user.municipality_id, today),
+            state.store.institutions(user.municipality_id)
         ) {
-            (Ok(o), Ok(i)) => (Some(o), i),
-            (Err(e), _) | (_, Err(e)) => return layout::server_error(&e),
+            Ok((o, i)) => (Some(o), i),
+            Err(e) => return layout::server_error(&e),
         }
     } else {
         (None, Vec::new())
@@ -59,7 +63,7 @@ pub async fn front(State(state): State<AppState>, CurrentUser(user): CurrentUser
             }
         }
     };
-    layout::page("Forside", Some(&user), "/", body).into_response()
+    layout::page("Forside", Some(user), "/", body).into_response()
 }
 
 /// Liveness and database reachability, for load balancers and monitoring.

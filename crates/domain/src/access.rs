@@ -1,0 +1,243 @@
+//! Access policy (adgangspolitik): who may read or change what. Access follows the
+//! relationship to the child and is denied by default. Every route and command asks [`can`].
+
+use crate::model::Role;
+
+/// The user asking, with the relationships that give access.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub role: Option<Role>,
+    pub municipality_id: i64,
+    /// The institution a teacher, trivselsperson or leader works at.
+    pub institution_id: Option<i64>,
+    /// Classes a teacher teaches.
+    pub class_ids: Vec<i64>,
+    /// A guardian's children with custody, or a pupil's own record.
+    pub own_children: Vec<i64>,
+    /// Children whose cases a PPR psychologist, social worker, health visitor or SSP/UU
+    /// counsellor is assigned to (only active assignments).
+    pub assigned_children: Vec<i64>,
+}
+
+/// A child as the policy sees it: where the child is enrolled today.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChildContext {
+    pub child_id: i64,
+    pub municipality_id: i64,
+    pub institution_ids: Vec<i64>,
+    pub class_ids: Vec<i64>,
+}
+
+/// Parts of a child's data, for field-level rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChildData {
+    /// Name, birth date, school and class (stamdata).
+    Identity,
+    /// Absence registrations and figures (fravær).
+    Absence,
+    /// Goal-and-intervention plans (mål- og indsatsplaner).
+    Plans,
+    /// Internal staff notes (interne noter): never shown to guardians or pupils.
+    StaffNotes,
+    /// Who looked at or changed the child's data (adgangslog): leaders.
+    AccessLog,
+    /// Dates and purposes of lookups without staff names (opslag): guardians.
+    Lookups,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Read,
+    Write,
+}
+
+/// What is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource<'a> {
+    Child(&'a ChildContext, ChildData),
+    /// A class or group and its list of children.
+    Class {
+        municipality_id: i64,
+        institution_id: i64,
+        class_id: i64,
+    },
+    /// Aggregated, anonymised figures for a municipality.
+    Aggregates {
+        municipality_id: i64,
+    },
+    /// User accounts of a municipality.
+    Accounts {
+        municipality_id: i64,
+    },
+}
+
+impl Resource<'_> {
+    fn municipality_id(&self) -> i64 {
+        match self {
+            Resource::Child(c, _) => c.municipality_id,
+            Resource::Class { municipality_id, .. }
+            | Resource::Aggregates { municipality_id }
+            | Resource::Accounts { municipality_id } => *municipality_id,
+        }
+    }
+}
+
+/// The access policy. Deny by default; nothing crosses a municipality.
+pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
+    use ChildData::*;
+    use Role::*;
+    let Some(role) = actor.role else { return false };
+    if actor.municipality_id != resource.municipality_id() {
+        return false;
+    }
+    let at_own_institution = |ids: &[i64]| actor.institution_id.is_some_and(|i| ids.contains(&i));
+    match *resource {
+        Resource::Accounts { .. } => role == Admin,
+        Resource::Aggregates { .. } => matches!(role, Analyst | Leader | WellbeingPerson),
+        Resource::Class {
+            institution_id,
+            class_id,
+            ..
+        } => match role {
+            Teacher => actor.class_ids.contains(&class_id),
+            Leader | WellbeingPerson => at_own_institution(&[institution_id]),
+            _ => false,
+        },
+        Resource::Child(child, data) => {
+            let id = child.child_id;
+            let staff_data = matches!(data, Identity | Absence | Plans | StaffNotes);
+            match role {
+                Teacher => staff_data && child.class_ids.iter().any(|c| actor.class_ids.contains(c)),
+                WellbeingPerson => staff_data && at_own_institution(&child.institution_ids),
+                Leader => (staff_data || data == AccessLog) && at_own_institution(&child.institution_ids),
+                Psychologist | SocialWorker | HealthVisitor | SspCounsellor => {
+                    staff_data && actor.assigned_children.contains(&id)
+                }
+                Guardian => {
+                    action == Action::Read
+                        && matches!(data, Identity | Absence | Plans | Lookups)
+                        && actor.own_children.contains(&id)
+                }
+                Pupil => action == Action::Read && data == Identity && actor.own_children.contains(&id),
+                Analyst | Admin => false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn child() -> ChildContext {
+        ChildContext {
+            child_id: 7,
+            municipality_id: 1,
+            institution_ids: vec![10],
+            class_ids: vec![100],
+        }
+    }
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: 1,
+            role: Some(role),
+            municipality_id: 1,
+            ..Actor::default()
+        }
+    }
+
+    #[test]
+    fn teacher_sees_own_class_only() {
+        let c = child();
+        let mut a = actor(Role::Teacher);
+        a.institution_id = Some(10);
+        assert!(
+            !can(&a, Action::Read, &Resource::Child(&c, ChildData::Identity)),
+            "same school is not enough"
+        );
+        a.class_ids = vec![100];
+        assert!(can(&a, Action::Read, &Resource::Child(&c, ChildData::Absence)));
+        assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::AccessLog)));
+        // Removing the relationship removes the access.
+        a.class_ids.clear();
+        assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::Absence)));
+    }
+
+    #[test]
+    fn guardian_reads_own_child_but_not_staff_notes() {
+        let c = child();
+        let mut a = actor(Role::Guardian);
+        a.own_children = vec![7];
+        assert!(can(&a, Action::Read, &Resource::Child(&c, ChildData::Plans)));
+        assert!(can(&a, Action::Read, &Resource::Child(&c, ChildData::Lookups)));
+        assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::StaffNotes)));
+        assert!(!can(&a, Action::Write, &Resource::Child(&c, ChildData::Absence)));
+        a.own_children = vec![8];
+        assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::Identity)));
+    }
+
+    #[test]
+    fn leader_sees_institution_and_access_log_but_not_other_municipality() {
+        let c = child();
+        let mut a = actor(Role::Leader);
+        a.institution_id = Some(10);
+        assert!(can(&a, Action::Read, &Resource::Child(&c, ChildData::AccessLog)));
+        a.municipality_id = 2;
+        assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::Identity)));
+    }
+
+    #[test]
+    fn analyst_and_admin_see_no_child() {
+        let c = child();
+        for role in [Role::Analyst, Role::Admin] {
+            let mut a = actor(role);
+            a.institution_id = Some(10);
+            a.class_ids = vec![100];
+            assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::Identity)));
+        }
+        assert!(can(
+            &actor(Role::Analyst),
+            Action::Read,
+            &Resource::Aggregates { municipality_id: 1 }
+        ));
+        assert!(can(
+            &actor(Role::Admin),
+            Action::Write,
+            &Resource::Accounts { municipality_id: 1 }
+        ));
+        assert!(!can(
+            &actor(Role::Leader),
+            Action::Write,
+            &Resource::Accounts { municipality_id: 1 }
+        ));
+    }
+
+    #[test]
+    fn assigned_advisers_only() {
+        let c = child();
+        for role in [
+            Role::Psychologist,
+            Role::SocialWorker,
+            Role::HealthVisitor,
+            Role::SspCounsellor,
+        ] {
+            let mut a = actor(role);
+            assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::Identity)));
+            a.assigned_children = vec![7];
+            assert!(can(&a, Action::Read, &Resource::Child(&c, ChildData::StaffNotes)));
+            assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::AccessLog)));
+        }
+    }
+
+    #[test]
+    fn no_role_no_access() {
+        let c = child();
+        let a = Actor {
+            own_children: vec![7],
+            ..Actor::default()
+        };
+        assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::Identity)));
+    }
+}

@@ -1,0 +1,284 @@
+//! The audit log: one hash-chained row per read, search, change, export or deletion of a
+//! child's data, and per denied attempt. Rows are appended in the transaction of the change
+//! they record (`append_audit!`), so neither exists without the other.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use trivsel_domain::audit::{AuditRecord, Broken, GENESIS, verify_chain};
+
+use crate::{Result, Store, WriteTx, with_pool};
+
+/// What to record; time, position and hashes are added when it is appended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub municipality_id: i64,
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub role: String,
+    pub action: String,
+    pub child_id: Option<i64>,
+    pub criterion: Option<String>,
+    pub allowed: bool,
+    pub address: Option<String>,
+}
+
+/// The chain's head and retention anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
+    pub anchor_seq: i64,
+    pub anchor_hash: String,
+}
+
+/// The outcome of `audit_verify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditReport {
+    pub rows: usize,
+    pub head: Option<AuditHead>,
+    pub broken: Option<Broken>,
+}
+
+pub(crate) fn audit_time(now: DateTime<Utc>) -> String {
+    now.trunc_subsecs(6).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+type RecordTuple = (
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    bool,
+    Option<String>,
+    String,
+    String,
+);
+
+const RECORD_COLUMNS: &str = "seq, municipality_id, at, user_id, username, role, action, child_id, criterion, allowed, \
+                              address, prev_hash, hash";
+
+fn record(t: RecordTuple) -> AuditRecord {
+    let (seq, municipality_id, at, user_id, username, role, action, child_id, criterion, allowed, address, prev, hash) =
+        t;
+    AuditRecord {
+        seq,
+        municipality_id,
+        at,
+        user_id,
+        username,
+        role,
+        action,
+        child_id,
+        criterion,
+        allowed,
+        address,
+        prev_hash: prev,
+        hash,
+    }
+}
+
+/// Appends `$entry` (an `&AuditEntry`) to its municipality's chain inside the open
+/// transaction `$tx`. The head row's update locks the chain until the transaction ends.
+macro_rules! append_audit {
+    ($tx:expr, $entry:expr) => {{
+        let e: &$crate::AuditEntry = $entry;
+        sqlx::query(
+            "INSERT INTO audit_heads (municipality_id, seq, hash, anchor_seq, anchor_hash) \
+             VALUES ($1, 0, $2, 0, $2) ON CONFLICT (municipality_id) DO NOTHING",
+        )
+        .bind(e.municipality_id)
+        .bind(trivsel_domain::audit::GENESIS)
+        .execute(&mut *$tx)
+        .await?;
+        let (seq, prev_hash): (i64, String) =
+            sqlx::query_as("UPDATE audit_heads SET seq = seq + 1 WHERE municipality_id = $1 RETURNING seq, hash")
+                .bind(e.municipality_id)
+                .fetch_one(&mut *$tx)
+                .await?;
+        let mut r = trivsel_domain::audit::AuditRecord {
+            seq,
+            municipality_id: e.municipality_id,
+            at: $crate::audit::audit_time(chrono::Utc::now()),
+            user_id: e.user_id,
+            username: e.username.clone(),
+            role: e.role.clone(),
+            action: e.action.clone(),
+            child_id: e.child_id,
+            criterion: e.criterion.clone(),
+            allowed: e.allowed,
+            address: e.address.clone(),
+            prev_hash,
+            hash: String::new(),
+        };
+        r.hash = r.compute_hash();
+        sqlx::query(
+            "INSERT INTO audit_log (municipality_id, seq, at, user_id, username, role, action, child_id, criterion, \
+             allowed, address, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(r.municipality_id)
+        .bind(r.seq)
+        .bind(&r.at)
+        .bind(r.user_id)
+        .bind(&r.username)
+        .bind(&r.role)
+        .bind(&r.action)
+        .bind(r.child_id)
+        .bind(&r.criterion)
+        .bind(r.allowed)
+        .bind(&r.address)
+        .bind(&r.prev_hash)
+        .bind(&r.hash)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("UPDATE audit_heads SET hash = $1 WHERE municipality_id = $2")
+            .bind(&r.hash)
+            .bind(r.municipality_id)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+pub(crate) use append_audit;
+
+impl Store {
+    /// Records one audit row in a transaction of its own (reads and denied attempts).
+    pub async fn audit(&self, entry: &AuditEntry) -> Result<()> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            append_audit!(tx, entry);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn audit_head(&self, municipality_id: i64) -> Result<Option<AuditHead>> {
+        let row: Option<(i64, String, i64, String)> = with_pool!(self, |pool| {
+            sqlx::query_as("SELECT seq, hash, anchor_seq, anchor_hash FROM audit_heads WHERE municipality_id = $1")
+                .bind(municipality_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(seq, hash, anchor_seq, anchor_hash)| AuditHead {
+            seq,
+            hash,
+            anchor_seq,
+            anchor_hash,
+        }))
+    }
+
+    /// Whether row `seq` exists with this hash (to check against an exported head).
+    pub async fn audit_row_hash_matches(&self, municipality_id: i64, seq: i64, hash: &str) -> Result<bool> {
+        let found: Option<String> = with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT hash FROM audit_log WHERE municipality_id = $1 AND seq = $2")
+                .bind(municipality_id)
+                .bind(seq)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(found.as_deref() == Some(hash))
+    }
+
+    /// Audit rows about one child, newest first.
+    pub async fn child_audit(&self, child_id: i64, limit: i64) -> Result<Vec<AuditRecord>> {
+        let sql =
+            format!("SELECT {RECORD_COLUMNS} FROM audit_log WHERE child_id = $1 ORDER BY at DESC, seq DESC LIMIT $2");
+        let rows: Vec<RecordTuple> = with_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(child_id)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(record).collect())
+    }
+
+    /// Walks the municipality's chain from its anchor and names the first broken row; a head
+    /// that does not match the last row (a truncated tail) is reported too.
+    pub async fn audit_verify(&self, municipality_id: i64) -> Result<AuditReport> {
+        let head = self.audit_head(municipality_id).await?;
+        let (anchor_seq, anchor_hash) = head
+            .as_ref()
+            .map_or((0, GENESIS.to_string()), |h| (h.anchor_seq, h.anchor_hash.clone()));
+        let mut last = (anchor_seq, anchor_hash.clone());
+        let mut rows = 0;
+        const PAGE: i64 = 10_000;
+        loop {
+            let sql = format!(
+                "SELECT {RECORD_COLUMNS} FROM audit_log WHERE municipality_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+            );
+            let page: Vec<RecordTuple> = with_pool!(self, |pool| {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(municipality_id)
+                    .bind(last.0)
+                    .bind(PAGE)
+                    .fetch_all(pool)
+                    .await?
+            });
+            let page: Vec<AuditRecord> = page.into_iter().map(record).collect();
+            if let Err(broken) = verify_chain((last.0, &last.1), &page) {
+                return Ok(AuditReport {
+                    rows,
+                    head,
+                    broken: Some(broken),
+                });
+            }
+            rows += page.len();
+            match page.last() {
+                Some(r) if page.len() as i64 == PAGE => last = (r.seq, r.hash.clone()),
+                Some(r) => {
+                    last = (r.seq, r.hash.clone());
+                    break;
+                }
+                None => break,
+            }
+        }
+        let broken = head
+            .as_ref()
+            .filter(|h| (h.seq, &h.hash) != (last.0, &last.1))
+            .map(|h| Broken {
+                seq: last.0 + 1,
+                reason: format!(
+                    "kædens hoved er række {} men sidste række er {}: rækker efter {} mangler eller er ændret",
+                    h.seq, last.0, last.0
+                ),
+            });
+        Ok(AuditReport { rows, head, broken })
+    }
+
+    /// Deletes audit rows written before `before`, keeping the last deleted row's seq and hash
+    /// as the anchor the remaining chain is verified from. Returns how many were deleted.
+    pub async fn audit_prune(&self, municipality_id: i64, before: DateTime<Utc>) -> Result<u64> {
+        let cutoff = audit_time(before);
+        Ok(with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let last: Option<(i64, String)> = sqlx::query_as(
+                "SELECT seq, hash FROM audit_log WHERE municipality_id = $1 AND at < $2 ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(municipality_id)
+            .bind(&cutoff)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((seq, hash)) = last else {
+                tx.rollback().await?;
+                return Ok(0);
+            };
+            sqlx::query("UPDATE audit_heads SET anchor_seq = $1, anchor_hash = $2 WHERE municipality_id = $3")
+                .bind(seq)
+                .bind(&hash)
+                .bind(municipality_id)
+                .execute(&mut *tx)
+                .await?;
+            let deleted = sqlx::query("DELETE FROM audit_log WHERE municipality_id = $1 AND seq <= $2")
+                .bind(municipality_id)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            deleted
+        }))
+    }
+}

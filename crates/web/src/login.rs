@@ -1,0 +1,325 @@
+//! Logging in and out: password (Argon2id), then for staff outside demo mode a second factor
+//! (TOTP), set up at the first login. Every attempt is recorded and throttled.
+
+use axum::Form;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use maud::{PreEscaped, html};
+use serde::Deserialize;
+use trivsel_domain::login::{Throttle, throttle};
+use trivsel_store::AuditEntry;
+
+use crate::session::{MaybeSession, Pending, clear_cookie, new_token, session_token, set_cookie, token_hash};
+use crate::{AppState, layout, password, totp};
+
+pub async fn login_page(State(state): State<AppState>, MaybeSession(session): MaybeSession) -> Response {
+    match session {
+        Some(s) if !s.mfa_pending => Redirect::to("/").into_response(),
+        _ => layout::login(state.config.demo, None, "").into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let username = form.username.trim().to_lowercase();
+    let address = peer.ip().to_string();
+    let now = Utc::now();
+    let since = now - trivsel_domain::login::WINDOW;
+    let refuse = |status: StatusCode, message: &str| {
+        (status, layout::login(state.config.demo, Some(message), &username)).into_response()
+    };
+    let (failures, from_address) = match tokio::try_join!(
+        state.store.account_failures(&username, since),
+        state.store.address_failures(&address, since)
+    ) {
+        Ok(found) => found,
+        Err(e) => return layout::server_error(&e),
+    };
+    match throttle(&failures, from_address, now) {
+        Throttle::Allow => {}
+        Throttle::WaitAccount(seconds) => {
+            tracing::warn!(%address, "login throttled for account");
+            return refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("For mange forkerte forsøg på denne konto. Vent {seconds} sekunder og prøv igen."),
+            );
+        }
+        Throttle::BlockedAddress => {
+            tracing::warn!(%address, "login throttled for address");
+            return refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                "For mange forkerte forsøg fra din adresse. Prøv igen om 15 minutter.",
+            );
+        }
+    }
+    let found = match state.store.user_by_username(&username).await {
+        Ok(found) => found,
+        Err(e) => return layout::server_error(&e),
+    };
+    let demo = state.config.demo;
+    let password = form.password;
+    let user = tokio::task::spawn_blocking(move || match found {
+        Some(u) if !u.disabled && (demo || !u.demo_only) => {
+            let ok = u
+                .password_hash
+                .as_deref()
+                .is_some_and(|h| password::verify(&password, h));
+            ok.then_some(u)
+        }
+        _ => {
+            password::verify_dummy(&password);
+            None
+        }
+    })
+    .await
+    .unwrap_or(None);
+    if let Err(e) = state
+        .store
+        .record_login_attempt(&username, &address, user.is_some(), now)
+        .await
+    {
+        return layout::server_error(&e);
+    }
+    let Some(user) = user else {
+        tracing::info!(%address, "login refused");
+        return refuse(StatusCode::UNAUTHORIZED, "Forkert brugernavn eller adgangskode.");
+    };
+    // Staff need a second factor, except in demo mode.
+    let mfa_pending = user.role.is_staff() && !demo;
+    let (token, hash) = new_token();
+    if let Err(e) = state.store.create_session(&hash, &user, now, mfa_pending).await {
+        return layout::server_error(&e);
+    }
+    tracing::info!(user_id = user.id, mfa_pending, "password accepted");
+    let next = match (mfa_pending, user.totp_secret.is_some()) {
+        (false, _) => "/",
+        (true, true) => "/login/totp",
+        (true, false) => "/login/totp/opsaet",
+    };
+    (
+        [(header::SET_COOKIE, set_cookie(&state.config, &token))],
+        Redirect::to(next),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+    /// Only when setting up: the secret shown on the setup page.
+    secret: Option<String>,
+}
+
+fn totp_form(error: Option<&str>) -> maud::Markup {
+    layout::page(
+        "Totrinsbekræftelse",
+        None,
+        "",
+        html! {
+            h1 { "Totrinsbekræftelse" }
+            p { "Skriv den 6-cifrede kode fra din godkendelses-app." }
+            @if let Some(error) = error { p.error role="alert" id="kode-fejl" { (error) } }
+            form.login method="post" action="/login/totp" {
+                label for="code" { "Kode" }
+                input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                    pattern="[0-9 ]{6,7}" required autofocus aria-describedby=[error.map(|_| "kode-fejl")];
+                button type="submit" { "Bekræft" }
+            }
+        },
+    )
+}
+
+pub async fn totp_page(pending: Pending) -> Response {
+    if pending.user.totp_secret.is_none() {
+        return Redirect::to("/login/totp/opsaet").into_response();
+    }
+    totp_form(None).into_response()
+}
+
+/// Checks a code; on success the pending session is replaced by a full one under a new token.
+async fn accept_code(
+    state: &AppState,
+    pending: &Pending,
+    secret: &str,
+    code: &str,
+) -> Result<Option<String>, Response> {
+    let now = Utc::now();
+    let Some(step) = totp::check(secret, code, now.timestamp() as u64) else {
+        return Ok(None);
+    };
+    let fresh = state
+        .store
+        .accept_totp_step(pending.user.id, step as i64)
+        .await
+        .map_err(|e| layout::server_error(&e))?;
+    if !fresh {
+        return Ok(None); // The same code twice: refused (RFC 6238 § 5.2).
+    }
+    let (token, hash) = new_token();
+    state
+        .store
+        .complete_mfa(&pending.token_hash, &hash, now)
+        .await
+        .map_err(|e| layout::server_error(&e))?;
+    Ok(Some(token))
+}
+
+pub async fn totp_verify(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    pending: Pending,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let Some(secret) = pending.user.totp_secret.clone() else {
+        return Redirect::to("/login/totp/opsaet").into_response();
+    };
+    let address = peer.ip().to_string();
+    match accept_code(&state, &pending, &secret, &form.code).await {
+        Ok(Some(token)) => {
+            let _ = state
+                .store
+                .record_login_attempt(&pending.user.username, &address, true, Utc::now())
+                .await;
+            (
+                [(header::SET_COOKIE, set_cookie(&state.config, &token))],
+                Redirect::to("/"),
+            )
+                .into_response()
+        }
+        Ok(None) => {
+            // A wrong code counts as a failed attempt for the throttle, like a wrong password.
+            let _ = state
+                .store
+                .record_login_attempt(&pending.user.username, &address, false, Utc::now())
+                .await;
+            (
+                StatusCode::UNAUTHORIZED,
+                totp_form(Some("Koden er forkert eller brugt. Prøv den næste kode.")),
+            )
+                .into_response()
+        }
+        Err(response) => response,
+    }
+}
+
+fn setup_form(user: &str, secret: &str, error: Option<&str>) -> maud::Markup {
+    let url = totp::otpauth_url(secret, user).unwrap_or_default();
+    let qr = totp::qr_svg(&url).unwrap_or_default();
+    layout::page(
+        "Opsæt totrinsbekræftelse",
+        None,
+        "",
+        html! {
+            h1 { "Opsæt totrinsbekræftelse" }
+            p { "Medarbejdere logger ind med adgangskode og en kode fra en godkendelses-app på telefonen \
+                 (fx Microsoft Authenticator eller Google Authenticator)." }
+            ol {
+                li { "Scan QR-koden med appen, eller indtast nøglen manuelt." }
+                li { "Skriv den 6-cifrede kode, appen viser." }
+            }
+            figure.qr {
+                (PreEscaped(qr))
+                figcaption { "Nøgle: " code { (secret) } }
+            }
+            @if let Some(error) = error { p.error role="alert" id="kode-fejl" { (error) } }
+            form.login method="post" action="/login/totp/opsaet" {
+                input type="hidden" name="secret" value=(secret);
+                label for="code" { "Kode fra appen" }
+                input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                    required aria-describedby=[error.map(|_| "kode-fejl")];
+                button type="submit" { "Gem og log ind" }
+            }
+        },
+    )
+}
+
+pub async fn totp_setup_page(pending: Pending) -> Response {
+    if pending.user.totp_secret.is_some() {
+        return Redirect::to("/login/totp").into_response();
+    }
+    setup_form(&pending.user.username, &totp::new_secret(), None).into_response()
+}
+
+pub async fn totp_setup(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    pending: Pending,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    if pending.user.totp_secret.is_some() {
+        return Redirect::to("/login/totp").into_response();
+    }
+    let secret = form.secret.unwrap_or_default();
+    if totp::otpauth_url(&secret, "x").is_none() {
+        return (
+            StatusCode::BAD_REQUEST,
+            setup_form(
+                &pending.user.username,
+                &totp::new_secret(),
+                Some("Nøglen var ugyldig; her er en ny."),
+            ),
+        )
+            .into_response();
+    }
+    match accept_code(&state, &pending, &secret, &form.code).await {
+        Ok(Some(token)) => {
+            let audit = AuditEntry {
+                municipality_id: pending.user.municipality_id,
+                user_id: Some(pending.user.id),
+                username: pending.user.username.clone(),
+                role: pending.user.role.id().into(),
+                action: "user.totp_setup".into(),
+                child_id: None,
+                criterion: Some(pending.user.username.clone()),
+                allowed: true,
+                address: Some(peer.ip().to_string()),
+            };
+            if let Err(e) = state
+                .store
+                .set_totp_secret(pending.user.id, Some(&secret), &audit)
+                .await
+            {
+                return layout::server_error(&e);
+            }
+            (
+                [(header::SET_COOKIE, set_cookie(&state.config, &token))],
+                Redirect::to("/"),
+            )
+                .into_response()
+        }
+        Ok(None) => (
+            StatusCode::UNAUTHORIZED,
+            setup_form(
+                &pending.user.username,
+                &secret,
+                Some("Koden passer ikke. Tjek at telefonens ur går rigtigt, og prøv igen."),
+            ),
+        )
+            .into_response(),
+        Err(response) => response,
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = session_token(&state.config, &headers)
+        && let Err(e) = state.store.delete_session(&token_hash(&token)).await
+    {
+        return layout::server_error(&e);
+    }
+    (
+        [(header::SET_COOKIE, clear_cookie(&state.config))],
+        Redirect::to("/login"),
+    )
+        .into_response()
+}

@@ -1,0 +1,146 @@
+//! Sessions: 128 random bits in an HttpOnly, SameSite=Strict cookie (`__Host-trivsel`, Secure,
+//! outside plain-HTTP loopback). The database keeps only the token's SHA-256, so a copy of the
+//! database cannot be used to take over a session.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+use trivsel_domain::access::Actor;
+use trivsel_store::{SessionInfo, User};
+
+use crate::{AppState, Config, layout};
+
+pub fn cookie_name(config: &Config) -> &'static str {
+    if config.secure_cookies {
+        "__Host-trivsel"
+    } else {
+        "trivsel_session"
+    }
+}
+
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A fresh session token and its hash.
+pub fn new_token() -> (String, String) {
+    let token: String = rand::random::<[u8; 16]>().iter().map(|b| format!("{b:02x}")).collect();
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn set_cookie(config: &Config, token: &str) -> String {
+    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict{secure}",
+        cookie_name(config)
+    )
+}
+
+pub fn clear_cookie(config: &Config) -> String {
+    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
+        cookie_name(config)
+    )
+}
+
+pub fn session_token(config: &Config, headers: &HeaderMap) -> Option<String> {
+    let name = cookie_name(config);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_string())
+}
+
+pub fn client_address(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "ukendt".into())
+}
+
+/// The session behind the request's cookie, if live (full or waiting for the second factor).
+pub struct MaybeSession(pub Option<SessionInfo>);
+
+impl FromRequestParts<AppState> for MaybeSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = session_token(&state.config, &parts.headers) else {
+            return Ok(MaybeSession(None));
+        };
+        let now = Utc::now();
+        let idle = chrono::Duration::from_std(state.config.idle_timeout).unwrap_or_default();
+        let absolute = chrono::Duration::from_std(state.config.absolute_timeout).unwrap_or_default();
+        let info = state
+            .store
+            .session_user(&token_hash(&token), now, now - idle, now - absolute)
+            .await
+            .map_err(|e| layout::server_error(&e))?;
+        // Demo accounts exist only while the server runs in demo mode.
+        Ok(MaybeSession(info.filter(|s| state.config.demo || !s.user.demo_only)))
+    }
+}
+
+/// A logged-in user (second factor done) with the relationships that give access, and the
+/// client's address for the audit log. Anyone else is sent to log in.
+pub struct Viewer {
+    pub user: User,
+    pub actor: Actor,
+    pub address: String,
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match MaybeSession::from_request_parts(parts, state).await?.0 {
+            Some(s) if !s.mfa_pending => {
+                let actor = state.store.actor(&s.user).await.map_err(|e| layout::server_error(&e))?;
+                Ok(Viewer {
+                    user: s.user,
+                    actor,
+                    address: client_address(parts),
+                })
+            }
+            Some(_) => Err(Redirect::to("/login/totp").into_response()),
+            None => Err(Redirect::to("/login").into_response()),
+        }
+    }
+}
+
+/// A session that has passed the password and still owes the second factor.
+pub struct Pending {
+    pub user: User,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for Pending {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = session_token(&state.config, &parts.headers);
+        match (MaybeSession::from_request_parts(parts, state).await?.0, token) {
+            (Some(s), Some(token)) if s.mfa_pending => Ok(Pending {
+                user: s.user,
+                token_hash: token_hash(&token),
+            }),
+            (Some(_), _) => Err(Redirect::to("/").into_response()),
+            _ => Err(Redirect::to("/login").into_response()),
+        }
+    }
+}

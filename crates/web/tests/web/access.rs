@@ -1,0 +1,500 @@
+//! Access control and audit: the authorization matrix over every route, a property test against
+//! the pure policy, and the audit rows that reads and refusals leave.
+
+use std::collections::HashMap;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use reqwest::StatusCode;
+use trivsel_domain::access::{Action, ChildData, Resource, can};
+use trivsel_domain::model::Role;
+use trivsel_store::UserUpdate;
+
+use crate::helpers::*;
+
+/// Columns: anonymous, then Role::ALL in order (laerer, trivselsperson, skoleleder, ppr,
+/// socialraadgiver, sundhedsplejerske, ssp, foraelder, elev, analytiker, admin). A cell with
+/// several numbers is one status per target: children and classes X1 (own class/own child),
+/// X2 (other class/other child), Y1 (other school), Z1 (other municipality); users in the own
+/// and another municipality; static files that exist and do not.
+const MATRIX: &[(&str, [&str; 12])] = &[
+    (
+        "GET /",
+        [
+            "303", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200",
+        ],
+    ),
+    (
+        "GET /healthz",
+        [
+            "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200",
+        ],
+    ),
+    (
+        "GET /static/{file}",
+        [
+            "200 404", "200 404", "200 404", "200 404", "200 404", "200 404", "200 404", "200 404", "200 404",
+            "200 404", "200 404", "200 404",
+        ],
+    ),
+    (
+        "GET /login",
+        [
+            "200", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303",
+        ],
+    ),
+    (
+        "POST /login",
+        [
+            "401", "401", "401", "401", "401", "401", "401", "401", "401", "401", "401", "401",
+        ],
+    ),
+    (
+        "GET /login/totp",
+        [
+            "303", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303",
+        ],
+    ),
+    (
+        "POST /login/totp",
+        [
+            "303", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303",
+        ],
+    ),
+    (
+        "GET /login/totp/opsaet",
+        [
+            "303", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303",
+        ],
+    ),
+    (
+        "POST /login/totp/opsaet",
+        [
+            "303", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303",
+        ],
+    ),
+    (
+        "GET /klasser",
+        [
+            "303", "200", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "GET /klasser/{id}",
+        [
+            "303 303 303 303",
+            "200 403 403 403",
+            "200 200 403 403",
+            "200 200 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /boern",
+        [
+            "303", "403", "403", "403", "403", "403", "403", "403", "200", "200", "403", "403",
+        ],
+    ),
+    (
+        "GET /boern/{id}",
+        [
+            "303 303 303 303",
+            "200 403 403 403",
+            "200 200 403 403",
+            "200 200 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /boern/{id}/adgangslog",
+        [
+            "303 303 303 303",
+            "403 403 403 403",
+            "403 403 403 403",
+            "200 200 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /boern/{id}/opslag",
+        [
+            "303 303 303 303",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "200 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /admin/brugere",
+        [
+            "303", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "200",
+        ],
+    ),
+    (
+        "POST /admin/brugere",
+        [
+            "303", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "422",
+        ],
+    ),
+    (
+        "GET /admin/brugere/{id}",
+        [
+            "303 303", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "200 404",
+        ],
+    ),
+    (
+        "POST /admin/brugere/{id}",
+        [
+            "303 303", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "303 404",
+        ],
+    ),
+    (
+        "POST /admin/brugere/{id}/status",
+        [
+            "303 303", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "303 404",
+        ],
+    ),
+    (
+        "POST /admin/brugere/{id}/laas-op",
+        [
+            "303 303", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "200 404",
+        ],
+    ),
+    (
+        "POST /admin/brugere/{id}/nulstil-totp",
+        [
+            "303 303", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "200 404",
+        ],
+    ),
+    (
+        "POST /admin/brugere/{id}/adgangskode",
+        [
+            "303 303", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "200 404",
+        ],
+    ),
+    // Last: it ends the session used for everything above.
+    (
+        "POST /logout",
+        [
+            "303", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303", "303",
+        ],
+    ),
+];
+
+/// Form fields sent to each POST route. Login attempts use a user name per column, so the
+/// account throttle does not answer in place of the login check.
+fn form_for(path: &str, column: usize) -> Vec<(&'static str, String)> {
+    let fields: Vec<(&'static str, &'static str)> = match path {
+        "/login" => {
+            return vec![
+                ("username", format!("ukendt{column}")),
+                ("password", "forkert kode".into()),
+            ];
+        }
+        "/login/totp" | "/login/totp/opsaet" => vec![("code", "123456"), ("secret", "X")],
+        "/admin/brugere" => vec![("username", ""), ("name", ""), ("role", "laerer")],
+        "/admin/brugere/{id}" => vec![("name", "Mål Bruger"), ("role", "laerer"), ("institution", "")],
+        "/admin/brugere/{id}/status" => vec![("disabled", "false")],
+        "/admin/brugere/{id}/adgangskode" => vec![("password", "lange sætninger er gode")],
+        _ => vec![],
+    };
+    fields.into_iter().map(|(k, v)| (k, v.to_string())).collect()
+}
+
+#[tokio::test]
+async fn authorization_matrix_covers_every_route() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let target = add_user(app.store(), w.municipality, "maal", Role::Teacher, None, vec![], None).await;
+
+    // Every route has exactly one entry, and every entry is a route.
+    let routes: Vec<String> = trivsel_web::routes()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let entries: Vec<&str> = MATRIX.iter().map(|(k, _)| *k).collect();
+    for r in &routes {
+        assert!(
+            entries.contains(&r.as_str()),
+            "route {r} has no entry in the authorization matrix"
+        );
+    }
+    for e in &entries {
+        assert!(routes.iter().any(|r| r == e), "matrix entry {e} is not a route");
+    }
+    assert_eq!(routes.len(), entries.len());
+
+    let mut sessions: Vec<Option<String>> = vec![None];
+    for role in ROLE_USERS {
+        sessions.push(Some(app.login(role.id()).await));
+    }
+    let mut failures = Vec::new();
+    for (entry, cells) in MATRIX {
+        let (method, path) = entry.split_once(' ').unwrap();
+        let targets: Vec<String> = if path.contains("/static/") {
+            vec!["trivsel.css".into(), "findes-ikke.js".into()]
+        } else if path.starts_with("/boern/") {
+            w.children.iter().map(i64::to_string).collect()
+        } else if path.starts_with("/klasser/") {
+            w.classes.iter().map(i64::to_string).collect()
+        } else if path.starts_with("/admin/brugere/") {
+            vec![target.to_string(), w.users["fremmed"].to_string()]
+        } else {
+            vec![String::new()]
+        };
+        for (column, cell) in cells.iter().enumerate() {
+            let want: Vec<u16> = cell.split(' ').map(|s| s.parse().unwrap()).collect();
+            assert_eq!(want.len(), targets.len(), "{entry}: one status per target");
+            for (t, expected) in targets.iter().zip(want) {
+                let url = path.replace("{id}", t).replace("{file}", t);
+                let session = sessions[column].as_deref();
+                let res = if method == "GET" {
+                    app.get(&url, session).await
+                } else {
+                    let form = form_for(path, column);
+                    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    app.post(&url, session, &form).await
+                };
+                if res.status().as_u16() != expected {
+                    let who = if column == 0 {
+                        "anonym"
+                    } else {
+                        ROLE_USERS[column - 1].id()
+                    };
+                    failures.push(format!(
+                        "{method} {url} as {who}: {} (expected {expected})",
+                        res.status().as_u16()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Random relationship changes and random requests: the server's answer always equals the pure
+/// policy's verdict for the actor as stored at that moment.
+#[tokio::test]
+async fn random_requests_agree_with_the_policy() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let mut sessions = HashMap::new();
+    for role in ROLE_USERS {
+        sessions.insert(role, app.login(role.id()).await);
+    }
+    let routes = [
+        ("", ChildData::Identity),
+        ("/adgangslog", ChildData::AccessLog),
+        ("/opslag", ChildData::Lookups),
+    ];
+    let audit = trivsel_store::AuditEntry {
+        municipality_id: w.municipality,
+        user_id: None,
+        username: "test".into(),
+        role: "system".into(),
+        action: "user.update".into(),
+        child_id: None,
+        criterion: None,
+        allowed: true,
+        address: None,
+    };
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut allowed = 0;
+    for step in 0..150 {
+        if rng.random_bool(0.2) {
+            // Give or take the teacher's second class: the change holds from the next request.
+            let classes: Vec<i64> = w.classes[..2]
+                .iter()
+                .copied()
+                .filter(|_| rng.random_bool(0.5))
+                .collect();
+            let update = UserUpdate {
+                name: "Test laerer".into(),
+                email: None,
+                role: Role::Teacher,
+                institution_id: Some(w.school_x),
+                class_ids: classes,
+            };
+            app.store()
+                .update_user(w.users["laerer"], &update, &audit)
+                .await
+                .unwrap();
+        }
+        let role = ROLE_USERS[rng.random_range(0..ROLE_USERS.len())];
+        let child = w.children[rng.random_range(0..4)];
+        let (suffix, data) = routes[rng.random_range(0..routes.len())];
+        let user = app.store().user_by_id(w.users[role.id()]).await.unwrap().unwrap();
+        let actor = app.store().actor(&user).await.unwrap();
+        let context = app
+            .store()
+            .child_context(child, chrono::Local::now().date_naive())
+            .await
+            .unwrap()
+            .unwrap();
+        let expected = if can(&actor, Action::Read, &Resource::Child(&context, data)) {
+            200
+        } else {
+            403
+        };
+        allowed += usize::from(expected == 200);
+        let res = app
+            .get(&format!("/boern/{child}{suffix}"), Some(&sessions[&role]))
+            .await;
+        assert_eq!(
+            res.status().as_u16(),
+            expected,
+            "step {step}: {} reading {data:?} of child {child}",
+            role.id()
+        );
+    }
+    assert!(allowed > 10, "the random requests include allowed ones ({allowed})");
+}
+
+#[tokio::test]
+async fn reads_and_refusals_are_audited_and_shown_to_leader_and_guardian() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let [own, other, ..] = w.children;
+
+    let res = app.get(&format!("/boern/{other}"), Some(&teacher)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Adgang nægtet") && body.contains("Forsøget er registreret"),
+        "a Danish 403 page"
+    );
+    assert_eq!(
+        app.get(&format!("/boern/{own}"), Some(&teacher)).await.status(),
+        StatusCode::OK
+    );
+
+    let rows = app.store().child_audit(other, 10).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    let denied = &rows[0];
+    assert_eq!(
+        (denied.username.as_str(), denied.role.as_str(), denied.action.as_str()),
+        ("laerer", "laerer", "child.read")
+    );
+    assert!(!denied.allowed);
+    assert_eq!(denied.address.as_deref(), Some("127.0.0.1"));
+    assert!(denied.at.ends_with('Z'), "UTC");
+
+    let leader = app.login("skoleleder").await;
+    let log = app
+        .get(&format!("/boern/{other}/adgangslog"), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        log.contains("laerer") && log.contains("Afvist") && log.contains("Stamdata vist"),
+        "{log}"
+    );
+
+    let guardian = app.login("foraelder").await;
+    let lookups = app
+        .get(&format!("/boern/{own}/opslag"), Some(&guardian))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        lookups.contains("Stamdata vist") && lookups.contains("Lærer/pædagog"),
+        "{lookups}"
+    );
+    assert!(
+        !lookups.contains("Test laerer") && !lookups.contains(">laerer<"),
+        "no staff names: {lookups}"
+    );
+
+    // A search-like read (a class list) is audited with its criterion.
+    let res = app.get(&format!("/klasser/{}", w.classes[0]), Some(&teacher)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("KX1"));
+    let report = app.store().audit_verify(w.municipality).await.unwrap();
+    assert!(report.broken.is_none(), "{report:?}");
+    assert!(report.rows >= 6);
+}
+
+#[tokio::test]
+async fn removing_a_relationship_takes_effect_on_the_next_request() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let admin = app.login("admin").await;
+    let teacher = app.login("laerer").await;
+    let own = w.children[0];
+    assert_eq!(
+        app.get(&format!("/boern/{own}"), Some(&teacher)).await.status(),
+        StatusCode::OK
+    );
+    let x = w.school_x.to_string();
+    let res = app
+        .post(
+            &format!("/admin/brugere/{}", w.users["laerer"]),
+            Some(&admin),
+            &[("name", "Test laerer"), ("role", "laerer"), ("institution", &x)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&format!("/boern/{own}"), Some(&teacher)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let class = w.classes[0].to_string();
+    app.post(
+        &format!("/admin/brugere/{}", w.users["laerer"]),
+        Some(&admin),
+        &[
+            ("name", "Test laerer"),
+            ("role", "laerer"),
+            ("institution", &x),
+            ("classes", &class),
+        ],
+    )
+    .await;
+    assert_eq!(
+        app.get(&format!("/boern/{own}"), Some(&teacher)).await.status(),
+        StatusCode::OK
+    );
+}

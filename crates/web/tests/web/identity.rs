@@ -1,0 +1,373 @@
+//! Logging in: password, second factor, throttling, sessions, and account administration.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{LOCATION, SET_COOKIE};
+use trivsel_domain::model::Role;
+use trivsel_web::{Config, totp};
+
+use crate::helpers::*;
+
+async fn one_user(app: &App, role: Role) -> i64 {
+    let m = app
+        .store()
+        .upsert_municipality("147", "Frederiksberg Kommune")
+        .await
+        .unwrap()
+        .id;
+    add_user(app.store(), m, "lis", role, None, vec![], None).await
+}
+
+fn now() -> u64 {
+    chrono::Utc::now().timestamp() as u64
+}
+
+#[tokio::test]
+async fn staff_log_in_with_password_and_totp() {
+    let app = spawn_app(local()).await;
+    one_user(&app, Role::Leader).await;
+    assert_eq!(app.get("/", None).await.headers()[LOCATION], "/login");
+
+    let res = app.login_password("lis", "forkert kode her").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.headers().get(SET_COOKIE).is_none());
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Forkert brugernavn eller adgangskode.")
+    );
+    assert_eq!(
+        app.login_password("ingen", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    let res = app.login_password(" LIS ", PASSWORD).await;
+    assert_eq!(res.headers()[LOCATION], "/login/totp");
+    let pending = session_of(&app.config, &res);
+    assert_eq!(pending.len(), 32, "128 random bits, hex");
+    // The password alone gives nothing.
+    assert_eq!(app.get("/", Some(&pending)).await.headers()[LOCATION], "/login/totp");
+    assert_eq!(
+        app.get("/klasser", Some(&pending)).await.headers()[LOCATION],
+        "/login/totp"
+    );
+
+    let res = app.post("/login/totp", Some(&pending), &[("code", "000000")]).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.text().await.unwrap().contains("Koden er forkert"));
+
+    let secret = app
+        .store()
+        .user_by_username("lis")
+        .await
+        .unwrap()
+        .unwrap()
+        .totp_secret
+        .unwrap();
+    let code = totp::code(&secret, now()).unwrap();
+    let res = app.post("/login/totp", Some(&pending), &[("code", &code)]).await;
+    assert_eq!(res.headers()[LOCATION], "/");
+    let session = session_of(&app.config, &res);
+    assert_ne!(session, pending, "a new token once the second factor is done");
+    assert_eq!(
+        app.get("/", Some(&pending)).await.headers()[LOCATION],
+        "/login",
+        "the pending token is gone"
+    );
+    let body = app.get("/", Some(&session)).await.text().await.unwrap();
+    assert!(body.contains("Velkommen, Test lis"), "{body}");
+
+    // The same code cannot be used twice.
+    let res = app.login_password("lis", PASSWORD).await;
+    let again = session_of(&app.config, &res);
+    assert_eq!(
+        app.post("/login/totp", Some(&again), &[("code", &code)]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Logging out ends the session on the server.
+    let res = app.post("/logout", Some(&session), &[]).await;
+    assert_eq!(res.headers()[LOCATION], "/login");
+    assert_eq!(app.get("/", Some(&session)).await.headers()[LOCATION], "/login");
+}
+
+#[tokio::test]
+async fn first_login_sets_up_totp() {
+    let app = spawn_app(local()).await;
+    let m = app
+        .store()
+        .upsert_municipality("147", "Frederiksberg")
+        .await
+        .unwrap()
+        .id;
+    let new = trivsel_store::NewUser {
+        municipality_id: m,
+        username: "ny".into(),
+        name: "Ny Medarbejder".into(),
+        email: None,
+        role: Role::Teacher,
+        institution_id: None,
+        child_id: None,
+        password_hash: Some(trivsel_web::password::hash(PASSWORD)),
+        demo_only: false,
+        class_ids: vec![],
+    };
+    app.store().create_user(&new, None).await.unwrap();
+    let res = app.login_password("ny", PASSWORD).await;
+    assert_eq!(res.headers()[LOCATION], "/login/totp/opsaet");
+    let pending = session_of(&app.config, &res);
+    let page = app
+        .get("/login/totp/opsaet", Some(&pending))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<svg") && page.contains("Opsæt totrinsbekræftelse"));
+    let secret = page
+        .split("name=\"secret\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let res = app
+        .post(
+            "/login/totp/opsaet",
+            Some(&pending),
+            &[("secret", &secret), ("code", "123456")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let code = totp::code(&secret, now()).unwrap();
+    let res = app
+        .post(
+            "/login/totp/opsaet",
+            Some(&pending),
+            &[("secret", &secret), ("code", &code)],
+        )
+        .await;
+    assert_eq!(res.headers()[LOCATION], "/");
+    let user = app.store().user_by_username("ny").await.unwrap().unwrap();
+    assert_eq!(user.totp_secret.as_deref(), Some(secret.as_str()));
+}
+
+#[tokio::test]
+async fn guardians_need_no_totp_and_demo_mode_skips_it() {
+    let app = spawn_app(local()).await;
+    one_user(&app, Role::Guardian).await;
+    assert_eq!(app.login_password("lis", PASSWORD).await.headers()[LOCATION], "/");
+
+    let demo = spawn_app(Config { demo: true, ..local() }).await;
+    let m = demo
+        .store()
+        .upsert_municipality("999", "Eksempel Kommune")
+        .await
+        .unwrap()
+        .id;
+    let mut new = trivsel_store::NewUser {
+        municipality_id: m,
+        username: "leder".into(),
+        name: "Demo Leder".into(),
+        email: None,
+        role: Role::Leader,
+        institution_id: None,
+        child_id: None,
+        password_hash: Some(trivsel_web::password::hash("demo")),
+        demo_only: true,
+        class_ids: vec![],
+    };
+    demo.store().create_user(&new, None).await.unwrap();
+    assert_eq!(demo.login_password("leder", "demo").await.headers()[LOCATION], "/");
+    assert!(
+        demo.get("/login", None)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Demo-konti")
+    );
+
+    // The same demo account outside demo mode does not exist.
+    new.municipality_id = app
+        .store()
+        .upsert_municipality("999", "Eksempel Kommune")
+        .await
+        .unwrap()
+        .id;
+    app.store().create_user(&new, None).await.unwrap();
+    assert_eq!(
+        app.login_password("leder", "demo").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn secure_cookie_is_host_prefixed() {
+    let app = spawn_app(Config::default()).await;
+    one_user(&app, Role::Guardian).await;
+    let res = app.login_password("lis", PASSWORD).await;
+    let cookie = res.headers()[SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.starts_with("__Host-trivsel=") && cookie.contains("; Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+}
+
+#[tokio::test]
+async fn idle_and_absolute_timeouts_end_sessions() {
+    let idle = spawn_app(Config {
+        idle_timeout: Duration::from_millis(1500),
+        ..local()
+    })
+    .await;
+    one_user(&idle, Role::Guardian).await;
+    let s = idle.login("lis").await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        idle.get("/", Some(&s)).await.status(),
+        StatusCode::OK,
+        "activity keeps it alive"
+    );
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(idle.get("/", Some(&s)).await.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1700)).await;
+    assert_eq!(idle.get("/", Some(&s)).await.headers()[LOCATION], "/login");
+
+    let absolute = spawn_app(Config {
+        absolute_timeout: Duration::from_millis(1500),
+        ..local()
+    })
+    .await;
+    one_user(&absolute, Role::Guardian).await;
+    let s = absolute.login("lis").await;
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let _ = absolute.get("/", Some(&s)).await;
+    }
+    assert_eq!(
+        absolute.get("/", Some(&s)).await.headers()[LOCATION],
+        "/login",
+        "8-hour style cap, however active"
+    );
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_and_an_admin_can_unlock() {
+    let app = spawn_app(local()).await;
+    let m = app
+        .store()
+        .upsert_municipality("147", "Frederiksberg")
+        .await
+        .unwrap()
+        .id;
+    let lis = add_user(app.store(), m, "lis", Role::Guardian, None, vec![], None).await;
+    add_user(app.store(), m, "admin", Role::Admin, None, vec![], None).await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.login_password("lis", "forkert kode").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let res = app.login_password("lis", PASSWORD).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(res.text().await.unwrap().contains("Vent"));
+
+    let admin = app.login("admin").await;
+    let res = app
+        .post(&format!("/admin/brugere/{lis}/laas-op"), Some(&admin), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        app.login_password("lis", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER,
+        "unlocked"
+    );
+
+    // Many failures from one address block that address, whatever the account.
+    for i in 0..20 {
+        app.login_password(&format!("gaet{i}"), "forkert kode").await;
+    }
+    let res = app.login_password("lis", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.text().await.unwrap().contains("fra din adresse"));
+}
+
+#[tokio::test]
+async fn administration_of_accounts() {
+    let app = spawn_app(local()).await;
+    let m = app
+        .store()
+        .upsert_municipality("147", "Frederiksberg")
+        .await
+        .unwrap()
+        .id;
+    add_user(app.store(), m, "admin", Role::Admin, None, vec![], None).await;
+    add_user(app.store(), m, "leder", Role::Leader, None, vec![], None).await;
+    let admin = app.login("admin").await;
+    let leader = app.login("leder").await;
+
+    assert_eq!(
+        app.get("/admin/brugere", Some(&leader)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let page = app.get("/admin/brugere", Some(&admin)).await.text().await.unwrap();
+    assert!(page.contains("Opret bruger") && page.contains("leder"));
+
+    let weak = [
+        ("username", "bo"),
+        ("name", "Bo Ek"),
+        ("role", "laerer"),
+        ("institution", ""),
+        ("password", "password1"),
+    ];
+    let res = app.post("/admin/brugere", Some(&admin), &weak).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("mest brugte"));
+    assert!(
+        app.store().user_by_username("bo").await.unwrap().is_none(),
+        "nothing created"
+    );
+
+    let good = [
+        ("username", "Bo"),
+        ("name", "Bo Ek"),
+        ("role", "laerer"),
+        ("institution", ""),
+        ("password", "blå heste i regnvejr"),
+    ];
+    let res = app.post("/admin/brugere", Some(&admin), &good).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let bo = app.store().user_by_username("bo").await.unwrap().unwrap();
+    assert_eq!(bo.role, Role::Teacher);
+    let dup = app.post("/admin/brugere", Some(&admin), &good).await;
+    assert!(dup.text().await.unwrap().contains("findes allerede"));
+
+    // Disabling ends the account's sessions at once.
+    let leader_id = app.store().user_by_username("leder").await.unwrap().unwrap().id;
+    let res = app
+        .post(
+            &format!("/admin/brugere/{leader_id}/status"),
+            Some(&admin),
+            &[("disabled", "true")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/", Some(&leader)).await.headers()[LOCATION], "/login");
+    assert_eq!(
+        app.login_password("leder", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Account changes are in the audit log, chained.
+    let report = app.store().audit_verify(m).await.unwrap();
+    assert!(report.broken.is_none());
+    assert!(report.rows >= 3, "create and status change audited: {report:?}");
+}

@@ -1,0 +1,80 @@
+//! The server's shell: pages, headers, static files, errors.
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn login_page_is_danish_with_security_headers() {
+    let app = spawn_app(local()).await;
+    let res = app.get("/login", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'")
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(h["cache-control"], "no-store");
+    let body = res.text().await.unwrap();
+    assert!(body.contains(r#"<html lang="da">"#) && body.contains("Log ind") && body.contains("Adgangskode"));
+    assert!(body.contains(r#"label for="username""#), "fields are labelled");
+    assert!(!body.contains("<script>"), "no inline script");
+    assert!(
+        !body.contains("Demo-konti"),
+        "demo accounts are only shown in demo mode"
+    );
+}
+
+#[tokio::test]
+async fn healthz_static_and_not_found() {
+    let app = spawn_app(local()).await;
+    let res = app.get("/healthz", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.unwrap(), r#"{"status":"ok"}"#);
+    let res = app.get("/static/trivsel.css", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(res.text().await.unwrap().contains(":focus-visible"));
+    let res = app.get("/findes-ikke", None).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("Siden findes ikke"));
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = spawn_app(local()).await;
+    let res = app
+        .client
+        .post(format!("{}/login", app.base))
+        .header("origin", "https://ond.example")
+        .form(&[("username", "lis"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.text().await.unwrap().contains("Adgang nægtet"));
+    let res = app
+        .client
+        .post(format!("{}/login", app.base))
+        .header("origin", "null")
+        .form(&[("username", "lis"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "an opaque origin is cross-site");
+    let res = app
+        .client
+        .post(format!("{}/login", app.base))
+        .header("origin", app.base.clone())
+        .form(&[("username", "lis"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "same origin reaches the login check"
+    );
+}

@@ -99,12 +99,32 @@ pub fn public_holidays(year: i32) -> Vec<(NaiveDate, PublicHoliday)> {
     days
 }
 
-/// The public holiday on `date`, if any.
+/// The public holiday on `date`, if any. Computed directly (no list), because school-day
+/// calculations ask it for every date of every pupil.
 pub fn public_holiday(date: NaiveDate) -> Option<PublicHoliday> {
-    public_holidays(date.year())
-        .into_iter()
-        .find(|(d, _)| *d == date)
-        .map(|(_, h)| h)
+    use PublicHoliday::*;
+    let (year, month, day) = (date.year(), date.month(), date.day());
+    if (3..=6).contains(&month) {
+        let found = match (date - easter_sunday(year)).num_days() {
+            -3 => Some(Skaertorsdag),
+            -2 => Some(Langfredag),
+            1 => Some(AndenPaaskedag),
+            26 if year <= 2023 => Some(StoreBededag),
+            39 => Some(KristiHimmelfartsdag),
+            50 => Some(AndenPinsedag),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    match (month, day) {
+        (1, 1) => Some(Nytaarsdag),
+        (6, 5) => Some(Grundlovsdag),
+        (12, 25) => Some(Juledag),
+        (12, 26) => Some(AndenJuledag),
+        _ => None,
+    }
 }
 
 fn is_weekday(date: NaiveDate) -> bool {
@@ -235,6 +255,14 @@ mod tests {
         assert_eq!(easter_sunday(2024), d("2024-03-31"));
         assert_eq!(easter_sunday(2025), d("2025-04-20"));
         assert_eq!(easter_sunday(2038), d("2038-04-25"));
+    }
+
+    #[test]
+    fn holiday_lookup_agrees_with_the_yearly_list() {
+        for date in dates(d("2000-01-01"), d("2040-12-31")) {
+            let listed = public_holidays(date.year()).into_iter().find(|(h, _)| *h == date).map(|(_, h)| h);
+            assert_eq!(public_holiday(date), listed, "{date}");
+        }
     }
 
     #[test]

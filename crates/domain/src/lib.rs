@@ -3,6 +3,7 @@
 //! Storage, web and CLI depend on this crate, never the reverse. Every rule is named here by its
 //! Danish and English name so that one search finds it.
 
+pub mod absence;
 pub mod access;
 pub mod audit;
 pub mod calendar;

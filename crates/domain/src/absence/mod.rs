@@ -1,0 +1,36 @@
+//! Fraværsregler (absence rules), version 1: from registrations to alerts for the school
+//! leadership and to the quarterly unlawful-absence report. Pure; no I/O.
+//!
+//! Where to find what:
+//! * [`Code`] — fraværskoder (absence codes) `P S L U F T`;
+//! * [`DayTally`] — dagsværdi (day value) of one school day, in half-days;
+//! * [`Rule`] — the rules: fravær i træk (consecutive), 7 af 20 (window_7_20), 15 af 60
+//!   (window_15_60), kommer og går (comes_and_goes), 10 % fravær (percent_10);
+//! * [`Thresholds`] — tærskler (thresholds), configurable per municipality;
+//! * [`evaluate`] — regelmotoren (the rule kernel) over one pupil's school days in one school
+//!   year; [`holding_at_end`] — the rules that hold on the last day;
+//! * [`tally_days`] — registreringer → skoledage (registrations to tallied school days);
+//! * [`events`] — hændelser (trigger events) of one pupil in a date range; [`rules_holding`] —
+//!   the rules that hold now;
+//! * [`quarter`] — kvartalsopgørelse (quarterly unlawful-absence report, 15 %);
+//! * [`bench`](mod@bench) — benchmark support (synthetic data, multi-threaded evaluation).
+
+mod code;
+mod day;
+mod evaluate;
+mod events;
+mod rule;
+mod tally;
+mod thresholds;
+
+pub mod bench;
+pub mod quarter;
+
+pub use code::Code;
+pub use day::DayTally;
+pub use evaluate::{evaluate, holding_at_end, triggers};
+pub use events::{events, rules_holding};
+pub use quarter::{Quarter, QuarterShare, quarter_report, quarter_share};
+pub use rule::Rule;
+pub use tally::{TalliedDays, tally_days};
+pub use thresholds::Thresholds;

@@ -19,10 +19,31 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+const bin = process.env.TRIVSEL_BIN ?? path.join(root, 'target/debug/trivsel');
+
+function database() {
   const db = process.env.TRIVSEL_BROWSER_DB;
   if (!db) throw new Error('TRIVSEL_BROWSER_DB is not set; run the browser tests through scripts/test.sh');
-  const bin = process.env.TRIVSEL_BIN ?? path.join(root, 'target/debug/trivsel');
+  return db;
+}
+
+// Runs a `trivsel` command against the test database and returns its standard output.
+export function trivsel(args, { input = '', env = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['--db', database(), ...args], { env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`trivsel ${args.join(' ')}: ${err}`))));
+    child.stdin.end(input);
+  });
+}
+
+export { freePort };
+
+export async function startServer() {
+  const db = database();
   const port = await freePort();
   const child = spawn(bin, ['--db', db, 'demo', '--addr', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],

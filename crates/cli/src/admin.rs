@@ -128,3 +128,64 @@ pub async fn prune(store: &Store, municipality: Option<&str>, days: i64) -> anyh
     println!("{deleted} rækker ældre end {days} dage er slettet; kæden kontrolleres fremover fra det nye anker.");
     Ok(())
 }
+
+pub async fn set_oidc(
+    store: &Store,
+    municipality: &str,
+    issuer: String,
+    client_id: String,
+    label: String,
+    username_claim: String,
+) -> anyhow::Result<()> {
+    let m = store.find_municipality(Some(municipality)).await?;
+    if !matches!(username_claim.as_str(), "preferred_username" | "email" | "sub") {
+        bail!("--username-claim skal være preferred_username, email eller sub");
+    }
+    if !(issuer.starts_with("https://")
+        || issuer.starts_with("http://127.0.0.1")
+        || issuer.starts_with("http://localhost"))
+    {
+        bail!("issuer skal være en https-adresse (http kun på loopback til test)");
+    }
+    let client_secret = match std::env::var("TRIVSEL_OIDC_CLIENT_SECRET") {
+        Ok(s) if !s.is_empty() => s,
+        _ => {
+            if std::io::stdin().is_terminal() {
+                rpassword::prompt_password("Klienthemmelighed: ")?
+            } else {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                line.trim().to_string()
+            }
+        }
+    };
+    if client_secret.is_empty() {
+        bail!("klienthemmeligheden mangler (TRIVSEL_OIDC_CLIENT_SECRET eller standard input)");
+    }
+    let provider = trivsel_store::OidcProvider {
+        municipality_id: m.id,
+        label,
+        issuer,
+        client_id,
+        client_secret,
+        username_claim,
+    };
+    store.set_oidc_provider(&provider).await?;
+    println!("Single sign-on for {} er gemt ({}).", m.name, provider.issuer);
+    Ok(())
+}
+
+pub async fn list_oidc(store: &Store) -> anyhow::Result<()> {
+    let municipalities = store.municipalities().await?;
+    for p in store.oidc_providers().await? {
+        let code = municipalities
+            .iter()
+            .find(|m| m.id == p.municipality_id)
+            .map_or("?", |m| m.code.as_str());
+        println!(
+            "{code}\t{}\t{}\t{}\t{}",
+            p.label, p.issuer, p.client_id, p.username_claim
+        );
+    }
+    Ok(())
+}

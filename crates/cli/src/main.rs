@@ -58,12 +58,38 @@ enum Command {
     /// Brugerkonti.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Single sign-on (OpenID Connect) pr. kommune.
+    #[command(subcommand)]
+    Oidc(OidcCommand),
     /// Revisionssporet (hvem har set eller ændret hvad).
     #[command(subcommand)]
     Audit(AuditCommand),
     /// Benchmarkprogrammer; resultaterne står i docs/PERFORMANCE.md.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum OidcCommand {
+    /// Opsæt (eller ret) kommunens OpenID Connect-udbyder. Klienthemmeligheden læses fra
+    /// TRIVSEL_OIDC_CLIENT_SECRET eller som én linje fra standard input.
+    Set {
+        /// Kommunekode.
+        municipality: String,
+        /// Udbyderens issuer-adresse, fx https://login.microsoftonline.com/TENANT/v2.0
+        #[arg(long)]
+        issuer: String,
+        #[arg(long)]
+        client_id: String,
+        /// Knappens tekst på login-siden, fx «UNI-Login».
+        #[arg(long)]
+        label: String,
+        /// Det claim i ID-tokenet der rummer Trivsel-brugernavnet: preferred_username, email eller sub.
+        #[arg(long, default_value = "preferred_username")]
+        username_claim: String,
+    },
+    /// Vis opsatte udbydere (uden hemmeligheder).
+    List,
 }
 
 /// Sessionsindstillinger.
@@ -75,13 +101,18 @@ struct SessionArgs {
     /// Timer efter login før en session udløber uanset aktivitet.
     #[arg(long, default_value_t = 8, env = "TRIVSEL_SESSION_HOURS")]
     session_hours: u64,
+    /// Adressen brugerne når serveren på (til single sign-on), fx https://trivsel.kommune.dk.
+    /// Standard: http://ADRESSE.
+    #[arg(long, env = "TRIVSEL_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 impl SessionArgs {
-    fn config(&self, demo: bool, secure_cookies: bool) -> trivsel_web::Config {
+    fn config(&self, demo: bool, addr: SocketAddr) -> trivsel_web::Config {
         trivsel_web::Config {
             demo,
-            secure_cookies,
+            secure_cookies: !demo && !addr.ip().is_loopback(),
+            public_url: self.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
             idle_timeout: std::time::Duration::from_secs(self.idle_timeout_minutes * 60),
             absolute_timeout: std::time::Duration::from_secs(self.session_hours * 3600),
         }
@@ -189,7 +220,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { addr, sessions } => {
             let store = Store::connect(&url).await?;
-            serve(store, sessions.config(false, !addr.ip().is_loopback()), addr).await
+            serve(store, sessions.config(false, addr), addr).await
         }
         Command::Demo { addr, sessions } => {
             if !addr.ip().is_loopback() {
@@ -217,7 +248,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("  {user:<18} {what}");
             }
             println!();
-            serve(store, sessions.config(true, false), addr).await
+            serve(store, sessions.config(true, addr), addr).await
         }
         Command::Migrate => {
             let store = Store::open(&url).await?;
@@ -254,6 +285,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = admin::set_password(&store, &username).await;
             store.close().await;
             result
+        }
+        Command::Oidc(OidcCommand::Set {
+            municipality,
+            issuer,
+            client_id,
+            label,
+            username_claim,
+        }) => {
+            let store = Store::connect(&url).await?;
+            let result = admin::set_oidc(&store, &municipality, issuer, client_id, label, username_claim).await;
+            store.close().await;
+            result
+        }
+        Command::Oidc(OidcCommand::List) => {
+            let store = Store::connect(&url).await?;
+            admin::list_oidc(&store).await
         }
         Command::Audit(AuditCommand::Verify { municipality, head }) => {
             let store = Store::connect(&url).await?;

@@ -260,7 +260,10 @@ mod tests {
     #[test]
     fn holiday_lookup_agrees_with_the_yearly_list() {
         for date in dates(d("2000-01-01"), d("2040-12-31")) {
-            let listed = public_holidays(date.year()).into_iter().find(|(h, _)| *h == date).map(|(_, h)| h);
+            let listed = public_holidays(date.year())
+                .into_iter()
+                .find(|(h, _)| *h == date)
+                .map(|(_, h)| h);
             assert_eq!(public_holiday(date), listed, "{date}");
         }
     }

@@ -201,3 +201,52 @@ async fn audit_retention_keeps_the_chain_verifiable() {
         0
     );
 }
+
+#[tokio::test]
+async fn single_sign_on_links_a_subject_once() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
+    let other = s.upsert_municipality("101", "København").await.unwrap().id;
+    let new = |municipality_id, username: &str| NewUser {
+        municipality_id,
+        username: username.into(),
+        name: username.into(),
+        email: None,
+        role: Role::Teacher,
+        institution_id: None,
+        child_id: None,
+        password_hash: None,
+        demo_only: false,
+        class_ids: vec![],
+    };
+    s.create_user(&new(m, "lis"), None).await.unwrap();
+    s.create_user(&new(other, "bo"), None).await.unwrap();
+    assert!(
+        s.oidc_user(m, "sub-1", None).await.unwrap().is_none(),
+        "no name, no link"
+    );
+    assert_eq!(
+        s.oidc_user(m, "sub-1", Some("LIS")).await.unwrap().unwrap().username,
+        "lis"
+    );
+    // Linked: the subject finds the account whatever the name claim says now.
+    assert_eq!(
+        s.oidc_user(m, "sub-1", Some("andet")).await.unwrap().unwrap().username,
+        "lis"
+    );
+    // Another subject cannot take over a linked account by its name.
+    assert!(s.oidc_user(m, "sub-2", Some("lis")).await.unwrap().is_none());
+    // Nor an account of another municipality.
+    assert!(s.oidc_user(m, "sub-3", Some("bo")).await.unwrap().is_none());
+
+    let login = trivsel_store::OidcLogin {
+        municipality_id: m,
+        pkce_verifier: "v".into(),
+        nonce: "n".into(),
+        created_at: Utc::now(),
+    };
+    s.start_oidc_login("state-1", &login).await.unwrap();
+    assert_eq!(s.take_oidc_login("state-1").await.unwrap(), Some(login));
+    assert_eq!(s.take_oidc_login("state-1").await.unwrap(), None, "a state works once");
+}

@@ -65,7 +65,8 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     items
 }
 
-pub fn login(demo: bool, error: Option<&str>, username: &str) -> Markup {
+/// The login page; `sso` lists single sign-on buttons as (address, label).
+pub fn login(demo: bool, error: Option<&str>, username: &str, sso: &[(String, String)]) -> Markup {
     page(
         "Log ind",
         None,
@@ -82,6 +83,16 @@ pub fn login(demo: bool, error: Option<&str>, username: &str) -> Markup {
                 label for="password" { "Adgangskode" }
                 input id="password" name="password" type="password" autocomplete="current-password" required;
                 button type="submit" { "Log ind" }
+            }
+            @if !sso.is_empty() {
+                section aria-labelledby="sso-titel" {
+                    h2 id="sso-titel" { "Log ind via kommunen" }
+                    ul.links {
+                        @for (href, label) in sso {
+                            li { a href=(href) { "Log ind med " (label) } }
+                        }
+                    }
+                }
             }
             @if demo {
                 section.demo aria-labelledby="demo-titel" {

@@ -8,6 +8,7 @@ mod audit;
 mod children;
 mod layout;
 mod login;
+mod oidc;
 mod pages;
 pub mod password;
 mod security;
@@ -36,6 +37,8 @@ pub struct Config {
     pub idle_timeout: Duration,
     /// A session ends this long after login, however active.
     pub absolute_timeout: Duration,
+    /// The address users reach the server at, for single sign-on's redirect address.
+    pub public_url: String,
 }
 
 impl Default for Config {
@@ -45,6 +48,7 @@ impl Default for Config {
             secure_cookies: true,
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(8 * 60 * 60),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -81,6 +85,8 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/login/totp/opsaet", get(login::totp_setup_page)),
         route(M::POST, "/login/totp/opsaet", post(login::totp_setup)),
         route(M::POST, "/logout", post(login::logout)),
+        route(M::GET, "/oidc/{municipality}/login", get(oidc::start)),
+        route(M::GET, "/oidc/callback", get(oidc::callback)),
         route(M::GET, "/klasser", get(children::classes)),
         route(M::GET, "/klasser/{id}", get(children::class)),
         route(M::GET, "/boern", get(children::own_children)),

@@ -14,10 +14,25 @@ use trivsel_store::AuditEntry;
 use crate::session::{MaybeSession, Pending, clear_cookie, new_token, session_token, set_cookie, token_hash};
 use crate::{AppState, layout, password, totp};
 
+/// Single sign-on buttons: one per municipality with a provider.
+async fn sso_options(state: &AppState) -> Vec<(String, String)> {
+    let (Ok(providers), Ok(municipalities)) = (state.store.oidc_providers().await, state.store.municipalities().await)
+    else {
+        return Vec::new();
+    };
+    providers
+        .iter()
+        .filter_map(|p| {
+            let m = municipalities.iter().find(|m| m.id == p.municipality_id)?;
+            Some((format!("/oidc/{}/login", m.code), p.label.clone()))
+        })
+        .collect()
+}
+
 pub async fn login_page(State(state): State<AppState>, MaybeSession(session): MaybeSession) -> Response {
     match session {
         Some(s) if !s.mfa_pending => Redirect::to("/").into_response(),
-        _ => layout::login(state.config.demo, None, "").into_response(),
+        _ => layout::login(state.config.demo, None, "", &sso_options(&state).await).into_response(),
     }
 }
 
@@ -36,8 +51,9 @@ pub async fn login(
     let address = peer.ip().to_string();
     let now = Utc::now();
     let since = now - trivsel_domain::login::WINDOW;
+    let sso = sso_options(&state).await;
     let refuse = |status: StatusCode, message: &str| {
-        (status, layout::login(state.config.demo, Some(message), &username)).into_response()
+        (status, layout::login(state.config.demo, Some(message), &username, &sso)).into_response()
     };
     let (failures, from_address) = match tokio::try_join!(
         state.store.account_failures(&username, since),

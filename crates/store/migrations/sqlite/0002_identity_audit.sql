@@ -59,3 +59,22 @@ CREATE TABLE audit_heads (
     anchor_seq INTEGER NOT NULL,
     anchor_hash TEXT NOT NULL
 );
+
+-- Single sign-on (OpenID Connect) per municipality: UNI-Login, AD FS, Entra ID, ...
+CREATE TABLE oidc_providers (
+    municipality_id INTEGER PRIMARY KEY REFERENCES municipalities (id),
+    label TEXT NOT NULL,
+    issuer TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    client_secret TEXT NOT NULL,
+    username_claim TEXT NOT NULL
+);
+
+-- Logins under way: the state sent to the provider, with the PKCE verifier and nonce.
+CREATE TABLE oidc_logins (
+    state TEXT PRIMARY KEY,
+    municipality_id INTEGER NOT NULL REFERENCES municipalities (id),
+    pkce_verifier TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);

@@ -207,6 +207,18 @@ const MATRIX: &[(&str, [&str; 12])] = &[
             "403 403", "403 403", "200 404",
         ],
     ),
+    (
+        "GET /oidc/{municipality}/login",
+        [
+            "404", "404", "404", "404", "404", "404", "404", "404", "404", "404", "404", "404",
+        ],
+    ),
+    (
+        "GET /oidc/callback",
+        [
+            "400", "400", "400", "400", "400", "400", "400", "400", "400", "400", "400", "400",
+        ],
+    ),
     // Last: it ends the session used for everything above.
     (
         "POST /logout",
@@ -281,7 +293,10 @@ async fn authorization_matrix_covers_every_route() {
             let want: Vec<u16> = cell.split(' ').map(|s| s.parse().unwrap()).collect();
             assert_eq!(want.len(), targets.len(), "{entry}: one status per target");
             for (t, expected) in targets.iter().zip(want) {
-                let url = path.replace("{id}", t).replace("{file}", t);
+                let url = path
+                    .replace("{id}", t)
+                    .replace("{file}", t)
+                    .replace("{municipality}", "147");
                 let session = sessions[column].as_deref();
                 let res = if method == "GET" {
                     app.get(&url, session).await

@@ -1,0 +1,258 @@
+//! Single sign-on with OpenID Connect (authorization code flow with PKCE), configured per
+//! municipality. The provider's own multi-factor authentication applies, so no TOTP is asked.
+//! A provider's subject is linked to an existing Trivsel account; nobody is created here.
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use maud::html;
+use openidconnect::core::{CoreClient, CoreProviderMetadata, CoreResponseType, CoreUserInfoClaims};
+use openidconnect::{
+    AuthenticationFlow, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+};
+use serde::Deserialize;
+use trivsel_store::{OidcLogin, OidcProvider};
+
+use crate::session::{new_token, set_cookie};
+use crate::{AppState, layout};
+
+/// How long a login may stay at the provider.
+const LOGIN_TIMEOUT: chrono::Duration = chrono::Duration::minutes(10);
+
+fn problem(status: StatusCode, message: &str) -> Response {
+    let body = html! {
+        h1 { "Login mislykkedes" }
+        p { (message) }
+        p { a href="/login" { "Tilbage til login" } }
+    };
+    (status, layout::page("Login mislykkedes", None, "", body)).into_response()
+}
+
+fn http_client() -> Result<openidconnect::reqwest::Client, String> {
+    openidconnect::reqwest::ClientBuilder::new()
+        // Following redirects would expose the client to SSRF through the provider.
+        .redirect(openidconnect::reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Discovers the provider and builds a client for it.
+async fn client(
+    state: &AppState,
+    provider: &OidcProvider,
+    http: &openidconnect::reqwest::Client,
+) -> Result<
+    CoreClient<
+        openidconnect::EndpointSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointMaybeSet,
+        openidconnect::EndpointMaybeSet,
+    >,
+    String,
+> {
+    let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(|e| e.to_string())?;
+    let metadata = CoreProviderMetadata::discover_async(issuer, http)
+        .await
+        .map_err(|e| e.to_string())?;
+    let redirect = RedirectUrl::new(format!(
+        "{}/oidc/callback",
+        state.config.public_url.trim_end_matches('/')
+    ))
+    .map_err(|e| e.to_string())?;
+    Ok(CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(provider.client_id.clone()),
+        Some(ClientSecret::new(provider.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect))
+}
+
+async fn provider_of(state: &AppState, municipality_id: i64) -> Result<Option<OidcProvider>, Response> {
+    let all = state
+        .store
+        .oidc_providers()
+        .await
+        .map_err(|e| layout::server_error(&e))?;
+    Ok(all.into_iter().find(|p| p.municipality_id == municipality_id))
+}
+
+/// Sends the browser to the municipality's provider.
+pub async fn start(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    let municipality = match state.store.municipalities().await {
+        Ok(all) => all.into_iter().find(|m| m.code == code),
+        Err(e) => return layout::server_error(&e),
+    };
+    let provider = match municipality {
+        Some(m) => match provider_of(&state, m.id).await {
+            Ok(p) => p,
+            Err(response) => return response,
+        },
+        None => None,
+    };
+    let Some(provider) = provider else {
+        return layout::not_found();
+    };
+    let http = match http_client() {
+        Ok(h) => h,
+        Err(e) => return layout::server_error(&e),
+    };
+    let client = match client(&state, &provider, &http).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(issuer = %provider.issuer, error = %e, "OpenID provider unavailable");
+            return problem(
+                StatusCode::BAD_GATEWAY,
+                "Kommunens login-tjeneste svarer ikke. Prøv igen om lidt.",
+            );
+        }
+    };
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, csrf, nonce) = client
+        .authorize_url(
+            AuthenticationFlow::<CoreResponseType>::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("profile".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let login = OidcLogin {
+        municipality_id: provider.municipality_id,
+        pkce_verifier: verifier.secret().clone(),
+        nonce: nonce.secret().clone(),
+        created_at: Utc::now(),
+    };
+    if let Err(e) = state.store.start_oidc_login(csrf.secret(), &login).await {
+        return layout::server_error(&e);
+    }
+    Redirect::to(url.as_str()).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct Callback {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// The provider's answer: exchange the code, verify the ID token, and log the linked user in.
+pub async fn callback(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Query(q): Query<Callback>,
+) -> Response {
+    let Some(csrf) = q.state else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "Svaret fra login-tjenesten mangler sin tilstand (state).",
+        );
+    };
+    let login = match state.store.take_oidc_login(&csrf).await {
+        Ok(Some(l)) if Utc::now() - l.created_at <= LOGIN_TIMEOUT => l,
+        Ok(_) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "Login-forsøget er ukendt eller udløbet. Start forfra.",
+            );
+        }
+        Err(e) => return layout::server_error(&e),
+    };
+    if let Some(error) = q.error {
+        tracing::info!(%error, "OpenID provider refused the login");
+        return problem(StatusCode::UNAUTHORIZED, "Login-tjenesten afviste login.");
+    }
+    let Some(code) = q.code else {
+        return problem(StatusCode::BAD_REQUEST, "Svaret mangler en kode.");
+    };
+    let provider = match provider_of(&state, login.municipality_id).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return problem(StatusCode::BAD_REQUEST, "Kommunen har ikke længere single sign-on."),
+        Err(response) => return response,
+    };
+    let verified = async {
+        let http = http_client()?;
+        let client = client(&state, &provider, &http).await?;
+        let tokens = client
+            .exchange_code(AuthorizationCode::new(code))
+            .map_err(|e| e.to_string())?
+            .set_pkce_verifier(PkceCodeVerifier::new(login.pkce_verifier.clone()))
+            .request_async(&http)
+            .await
+            .map_err(|e| e.to_string())?;
+        let id_token = tokens.id_token().ok_or("no ID token")?;
+        let claims = id_token
+            .claims(&client.id_token_verifier(), &Nonce::new(login.nonce.clone()))
+            .map_err(|e| e.to_string())?;
+        let subject = claims.subject().clone();
+        let mut username = match provider.username_claim.as_str() {
+            "sub" => Some(subject.to_string()),
+            "email" => claims.email().map(|e| e.to_string()),
+            _ => claims.preferred_username().map(|u| u.to_string()),
+        };
+        // Providers may keep profile claims out of the ID token; then ask the userinfo endpoint.
+        if username.is_none() {
+            let info: CoreUserInfoClaims = client
+                .user_info(tokens.access_token().clone(), Some(subject.clone()))
+                .map_err(|e| e.to_string())?
+                .request_async(&http)
+                .await
+                .map_err(|e| e.to_string())?;
+            username = match provider.username_claim.as_str() {
+                "email" => info.email().map(|e| e.to_string()),
+                _ => info.preferred_username().map(|u| u.to_string()),
+            };
+        }
+        Ok::<_, String>((subject.to_string(), username))
+    }
+    .await;
+    let (subject, username) = match verified {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::warn!(issuer = %provider.issuer, error = %e, "OpenID login could not be verified");
+            return problem(
+                StatusCode::UNAUTHORIZED,
+                "Login kunne ikke bekræftes hos login-tjenesten.",
+            );
+        }
+    };
+    let user = match state
+        .store
+        .oidc_user(login.municipality_id, &subject, username.as_deref())
+        .await
+    {
+        Ok(u) => u.filter(|u| !u.disabled && (state.config.demo || !u.demo_only)),
+        Err(e) => return layout::server_error(&e),
+    };
+    let address = peer.ip().to_string();
+    let recorded = username.clone().unwrap_or_else(|| subject.clone());
+    let Some(user) = user else {
+        let _ = state
+            .store
+            .record_login_attempt(&recorded, &address, false, Utc::now())
+            .await;
+        return problem(
+            StatusCode::FORBIDDEN,
+            "Du er logget ind hos kommunen, men har ingen konto i Trivsel. Kontakt din administrator.",
+        );
+    };
+    let (token, hash) = new_token();
+    let now = Utc::now();
+    if let Err(e) = state.store.create_session(&hash, &user, now, false).await {
+        return layout::server_error(&e);
+    }
+    let _ = state
+        .store
+        .record_login_attempt(&user.username, &address, true, now)
+        .await;
+    tracing::info!(user_id = user.id, "single sign-on login");
+    (
+        [(header::SET_COOKIE, set_cookie(&state.config, &token))],
+        Redirect::to("/"),
+    )
+        .into_response()
+}

@@ -35,6 +35,14 @@ fn refused(viewer: &Viewer) -> Response {
     layout::forbidden_for(Some(&viewer.user), "Kun administratorer kan administrere brugere.")
 }
 
+/// The account `id` of the administrator's own municipality, if the viewer may change accounts.
+async fn writable_target(state: &AppState, viewer: &Viewer, id: i64) -> Result<User, Response> {
+    if !may_admin(viewer, Action::Write) {
+        return Err(refused(viewer));
+    }
+    target(state, viewer, id).await
+}
+
 async fn target(state: &AppState, viewer: &Viewer, id: i64) -> Result<User, Response> {
     match state.store.user_by_id(id).await {
         Ok(Some(u)) if u.municipality_id == viewer.user.municipality_id => Ok(u),
@@ -290,10 +298,7 @@ pub async fn update_user(
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if !may_admin(&viewer, Action::Write) {
-        return refused(&viewer);
-    }
-    let u = match target(&state, &viewer, id).await {
+    let u = match writable_target(&state, &viewer, id).await {
         Ok(u) => u,
         Err(response) => return response,
     };
@@ -343,10 +348,7 @@ pub async fn set_status(
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if !may_admin(&viewer, Action::Write) {
-        return refused(&viewer);
-    }
-    let u = match target(&state, &viewer, id).await {
+    let u = match writable_target(&state, &viewer, id).await {
         Ok(u) => u,
         Err(response) => return response,
     };
@@ -375,10 +377,7 @@ pub async fn set_status(
 }
 
 pub async fn unlock(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    if !may_admin(&viewer, Action::Write) {
-        return refused(&viewer);
-    }
-    let u = match target(&state, &viewer, id).await {
+    let u = match writable_target(&state, &viewer, id).await {
         Ok(u) => u,
         Err(response) => return response,
     };
@@ -390,10 +389,7 @@ pub async fn unlock(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
 }
 
 pub async fn reset_totp(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    if !may_admin(&viewer, Action::Write) {
-        return refused(&viewer);
-    }
-    let u = match target(&state, &viewer, id).await {
+    let u = match writable_target(&state, &viewer, id).await {
         Ok(u) => u,
         Err(response) => return response,
     };
@@ -418,10 +414,7 @@ pub async fn set_password(
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if !may_admin(&viewer, Action::Write) {
-        return refused(&viewer);
-    }
-    let u = match target(&state, &viewer, id).await {
+    let u = match writable_target(&state, &viewer, id).await {
         Ok(u) => u,
         Err(response) => return response,
     };

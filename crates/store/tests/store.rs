@@ -244,7 +244,8 @@ async fn single_sign_on_links_a_subject_once() {
         municipality_id: m,
         pkce_verifier: "v".into(),
         nonce: "n".into(),
-        created_at: Utc::now(),
+        // PostgreSQL keeps microseconds.
+        created_at: chrono::SubsecRound::trunc_subsecs(Utc::now(), 6),
     };
     s.start_oidc_login("state-1", &login).await.unwrap();
     assert_eq!(s.take_oidc_login("state-1").await.unwrap(), Some(login));

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PG_URL="${TRIVSEL_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
+export PGOPTIONS="${PGOPTIONS:---client-min-messages=warning}"
 skipped=()
 
 banner() {

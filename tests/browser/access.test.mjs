@@ -3,7 +3,7 @@
 // child's access log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './harness.mjs';
+import { startServer, launchBrowser, login as loginAs } from './harness.mjs';
 
 let server;
 let browser;
@@ -18,16 +18,7 @@ after(async () => {
   server?.stop();
 });
 
-async function login(username) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${server.base}/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', 'demo');
-  await page.press('#password', 'Enter');
-  await page.waitForURL(`${server.base}/`);
-  return page;
-}
+const login = (username) => loginAs(browser, server.base, username);
 
 test('laerer is refused another class, and leder sees the refusal', async () => {
   // The leader finds a pupil of 6.A (the teacher teaches 5.A).

@@ -73,3 +73,15 @@ export function launchBrowser() {
     ],
   });
 }
+
+// Logs in with a demo account in a fresh browser context and returns the page.
+export async function login(browser, base, username) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', 'demo');
+  await page.press('#password', 'Enter');
+  await page.waitForURL(`${base}/`);
+  return page;
+}

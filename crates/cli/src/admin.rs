@@ -10,7 +10,7 @@ use trivsel_store::{AuditEntry, Store};
 use crate::progress;
 
 /// Who acts when a command (not a logged-in user) changes data.
-fn cli_actor(municipality_id: i64, action: &str, criterion: Option<String>) -> AuditEntry {
+pub fn cli_actor(municipality_id: i64, action: &str, criterion: Option<String>) -> AuditEntry {
     AuditEntry {
         municipality_id,
         user_id: None,

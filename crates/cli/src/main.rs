@@ -1,5 +1,6 @@
 //! `trivsel`: the one binary. Every subcommand has `--help`.
 
+mod absence;
 mod admin;
 mod bench;
 mod progress;
@@ -55,6 +56,9 @@ enum Command {
     /// Importér CSV-filer (UTF-8, komma- eller semikolonsepareret). En fil med fejl afvises helt.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Fravær: regelhændelser og kvartalsopgørelse.
+    #[command(subcommand)]
+    Absence(AbsenceCommand),
     /// Brugerkonti.
     #[command(subcommand)]
     Users(UsersCommand),
@@ -67,6 +71,44 @@ enum Command {
     /// Benchmarkprogrammer; resultaterne står i docs/PERFORMANCE.md.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum AbsenceCommand {
+    /// Alle regelhændelser (consecutive, window_7_20, window_15_60, comes_and_goes, percent_10)
+    /// dateret i perioden, beregnet fra skoleårets start. CSV: pupil_id,rule,date.
+    Events {
+        /// Første dato (ÅÅÅÅ-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        from: trivsel_domain::NaiveDate,
+        /// Sidste dato (ÅÅÅÅ-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        to: trivsel_domain::NaiveDate,
+        /// Kun hændelser mens eleven gik på denne skole (skolekode).
+        #[arg(long)]
+        school: Option<String>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: absence::Format,
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// Elever med mindst 15 % ulovligt fravær i kvartalet. CSV: pupil_id,school,unlawful_share.
+    QuarterReport {
+        /// Kvartal, fx 2024Q1.
+        #[arg(long)]
+        quarter: String,
+        /// Kun elever hvis skole (på kvartalets sidste skoledag) har denne kode.
+        #[arg(long)]
+        school: Option<String>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: absence::Format,
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+}
+
+fn parse_date(value: &str) -> Result<trivsel_domain::NaiveDate, String> {
+    trivsel_domain::validate::parse_date(value)
 }
 
 #[derive(Subcommand)]
@@ -190,6 +232,13 @@ enum ImportCommand {
         #[arg(long)]
         municipality: Option<String>,
     },
+    /// Fraværsregistreringer: pupil_id,date,slot,code (P, S, L, U, F, T). Senere række vinder.
+    Absence {
+        file: PathBuf,
+        /// Kommunekode; kan udelades når databasen kun har én kommune.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
     /// Skoleferier: school,date,kind (kind = holiday). Filen er hele listen for de skoleår den nævner.
     Calendar {
         file: PathBuf,
@@ -202,7 +251,9 @@ enum ImportCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TRIVSEL_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TRIVSEL_LOG").unwrap_or_else(|_| "info,sqlx=error".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
@@ -232,11 +283,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let hash = tokio::task::spawn_blocking(|| trivsel_web::password::hash(trivsel_demo::PASSWORD)).await?;
             match trivsel_demo::seed(&store, &hash, today).await? {
                 Some(s) => println!(
-                    "Oprettede {}: {} institutioner, {} børn, {} forældre.",
+                    "Oprettede {}: {} institutioner, {} børn, {} forældre, {} fraværsregistreringer.",
                     trivsel_demo::MUNICIPALITY_NAME,
                     s.institutions,
                     s.children,
-                    s.guardians
+                    s.guardians,
+                    s.registrations
                 ),
                 None => println!("Genbruger {} i {url}.", trivsel_demo::MUNICIPALITY_NAME),
             }
@@ -285,6 +337,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = admin::set_password(&store, &username).await;
             store.close().await;
             result
+        }
+        Command::Import(ImportCommand::Absence { file, municipality }) => {
+            let store = Store::connect(&url).await?;
+            let result = absence::import(&store, municipality.as_deref(), &file).await;
+            store.close().await;
+            result
+        }
+        Command::Absence(AbsenceCommand::Events {
+            from,
+            to,
+            school,
+            format,
+            municipality,
+        }) => {
+            let store = Store::connect(&url).await?;
+            absence::events(&store, municipality.as_deref(), from, to, school.as_deref(), format).await
+        }
+        Command::Absence(AbsenceCommand::QuarterReport {
+            quarter,
+            school,
+            format,
+            municipality,
+        }) => {
+            let store = Store::connect(&url).await?;
+            absence::quarter_report(&store, municipality.as_deref(), &quarter, school.as_deref(), format).await
         }
         Command::Oidc(OidcCommand::Set {
             municipality,

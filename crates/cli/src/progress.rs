@@ -29,4 +29,9 @@ impl trivsel_import::Progress for Bar {
     fn bytes_read(&self, bytes: u64) {
         self.0.set_position(bytes);
     }
+
+    fn stage(&self, name: &str) {
+        self.0.set_message(name.to_string());
+        self.0.tick();
+    }
 }

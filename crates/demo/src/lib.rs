@@ -2,6 +2,7 @@
 //! about 1,200 synthetic children with guardians, school holidays for two school years, and
 //! one demo account per role. Generated from a fixed seed, so every demo looks the same.
 
+mod absence;
 mod holidays;
 mod names;
 
@@ -52,6 +53,7 @@ pub struct DemoSummary {
     pub children: usize,
     pub guardians: usize,
     pub institutions: usize,
+    pub registrations: usize,
 }
 
 /// Seeds Eksempel Kommune unless it exists. `password_hash` is the hash of [`PASSWORD`];
@@ -147,6 +149,14 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
         }
     }
     store.apply_holidays(municipality.id, &holidays).await?;
+    let holidays_of = |code: &str| -> Vec<NaiveDate> {
+        holidays
+            .add
+            .iter()
+            .filter(|(c, _)| c == code)
+            .map(|(_, d)| *d)
+            .collect()
+    };
 
     let snapshot = store.roster_snapshot(municipality.id).await?;
     let child_id: HashMap<&str, i64> = snapshot.children.iter().map(|(k, c)| (k.as_str(), c.id)).collect();
@@ -225,10 +235,44 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
         }
     }
     store.add_guardians(municipality.id, &guardians).await?;
+
+    // Roll calls for both school years up to yesterday; today's is left for the teachers.
+    let yesterday = today.pred_opt().expect("date");
+    let mut registrations = Vec::new();
+    let mut school_pupils = Vec::new();
+    for (code, _) in SCHOOLS {
+        let calendar = absence::calendar(&holidays_of(code));
+        let institution = institutions.iter().find(|i| i.code == code).expect("school");
+        for class in store.classes(institution.id).await? {
+            for pupil in store.class_pupils(class.id, this_year.first_day()).await? {
+                school_pupils.push(pupil.id);
+                let from = if class.name.starts_with('0') {
+                    this_year.first_day()
+                } else {
+                    last_year.first_day()
+                };
+                registrations.extend(absence::pupil_registrations(
+                    &mut rng, pupil.id, &calendar, from, yesterday,
+                ));
+            }
+        }
+    }
+    store
+        .save_registrations(municipality.id, &registrations, None, chrono::Utc::now(), &[])
+        .await?;
+    store
+        .refresh_alerts(
+            municipality.id,
+            &school_pupils,
+            yesterday,
+            &trivsel_domain::absence::Thresholds::default(),
+        )
+        .await?;
     Ok(Some(DemoSummary {
         children: ids.len(),
         guardians: guardians.len(),
         institutions: institutions.len(),
+        registrations: registrations.len(),
     }))
 }
 

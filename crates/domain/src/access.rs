@@ -62,6 +62,11 @@ pub enum Resource<'a> {
         institution_id: i64,
         class_id: i64,
     },
+    /// An institution's overviews and absence alerts: its leadership and trivselsperson.
+    Institution {
+        municipality_id: i64,
+        institution_id: i64,
+    },
     /// Aggregated, anonymised figures for a municipality.
     Aggregates {
         municipality_id: i64,
@@ -77,6 +82,7 @@ impl Resource<'_> {
         match self {
             Resource::Child(c, _) => c.municipality_id,
             Resource::Class { municipality_id, .. }
+            | Resource::Institution { municipality_id, .. }
             | Resource::Aggregates { municipality_id }
             | Resource::Accounts { municipality_id } => *municipality_id,
         }
@@ -95,6 +101,9 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
     match *resource {
         Resource::Accounts { .. } => role == Admin,
         Resource::Aggregates { .. } => matches!(role, Analyst | Leader | WellbeingPerson),
+        Resource::Institution { institution_id, .. } => {
+            matches!(role, Leader | WellbeingPerson) && at_own_institution(&[institution_id])
+        }
         Resource::Class {
             institution_id,
             class_id,
@@ -228,6 +237,26 @@ mod tests {
             a.assigned_children = vec![7];
             assert!(can(&a, Action::Read, &Resource::Child(&c, ChildData::StaffNotes)));
             assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::AccessLog)));
+        }
+    }
+
+    #[test]
+    fn institution_alerts_for_its_leadership_only() {
+        let inst = Resource::Institution {
+            municipality_id: 1,
+            institution_id: 10,
+        };
+        for (role, allowed) in [
+            (Role::Leader, true),
+            (Role::WellbeingPerson, true),
+            (Role::Teacher, false),
+        ] {
+            let mut a = actor(role);
+            a.institution_id = Some(10);
+            a.class_ids = vec![100];
+            assert_eq!(can(&a, Action::Write, &inst), allowed, "{role:?}");
+            a.institution_id = Some(11);
+            assert!(!can(&a, Action::Read, &inst));
         }
     }
 

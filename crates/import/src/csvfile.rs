@@ -24,9 +24,10 @@ pub enum ImportError {
     Store(#[from] trivsel_store::StoreError),
 }
 
-/// Receives progress while a file is read: bytes read so far.
+/// Receives progress while a file is read (bytes read so far) and stored (named stages).
 pub trait Progress {
     fn bytes_read(&self, bytes: u64);
+    fn stage(&self, _name: &str) {}
 }
 
 impl Progress for () {

@@ -1,11 +1,13 @@
 //! CSV imports into Trivsel. Each import reads and validates the whole file first, then
 //! writes every change in one transaction, so a bad file changes nothing.
 
+mod absence;
 mod calendar;
 mod csvfile;
 mod roster;
 mod users;
 
+pub use absence::{AbsenceSummary, import_absence};
 pub use calendar::{CalendarSummary, import_calendar};
 pub use csvfile::{ImportError, Progress};
 pub use roster::{RosterSummary, import_roster};

@@ -81,65 +81,92 @@ fn record(t: RecordTuple) -> AuditRecord {
     }
 }
 
-/// Appends `$entry` (an `&AuditEntry`) to its municipality's chain inside the open
-/// transaction `$tx`. The head row's update locks the chain until the transaction ends.
-macro_rules! append_audit {
-    ($tx:expr, $entry:expr) => {{
-        let e: &$crate::AuditEntry = $entry;
-        sqlx::query(
-            "INSERT INTO audit_heads (municipality_id, seq, hash, anchor_seq, anchor_hash) \
-             VALUES ($1, 0, $2, 0, $2) ON CONFLICT (municipality_id) DO NOTHING",
-        )
-        .bind(e.municipality_id)
-        .bind(trivsel_domain::audit::GENESIS)
-        .execute(&mut *$tx)
-        .await?;
-        let (seq, prev_hash): (i64, String) =
-            sqlx::query_as("UPDATE audit_heads SET seq = seq + 1 WHERE municipality_id = $1 RETURNING seq, hash")
-                .bind(e.municipality_id)
-                .fetch_one(&mut *$tx)
-                .await?;
-        let mut r = trivsel_domain::audit::AuditRecord {
-            seq,
-            municipality_id: e.municipality_id,
-            at: $crate::audit::audit_time(chrono::Utc::now()),
-            user_id: e.user_id,
-            username: e.username.clone(),
-            role: e.role.clone(),
-            action: e.action.clone(),
-            child_id: e.child_id,
-            criterion: e.criterion.clone(),
-            allowed: e.allowed,
-            address: e.address.clone(),
-            prev_hash,
-            hash: String::new(),
-        };
-        r.hash = r.compute_hash();
-        sqlx::query(
-            "INSERT INTO audit_log (municipality_id, seq, at, user_id, username, role, action, child_id, criterion, \
-             allowed, address, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(r.municipality_id)
-        .bind(r.seq)
-        .bind(&r.at)
-        .bind(r.user_id)
-        .bind(&r.username)
-        .bind(&r.role)
-        .bind(&r.action)
-        .bind(r.child_id)
-        .bind(&r.criterion)
-        .bind(r.allowed)
-        .bind(&r.address)
-        .bind(&r.prev_hash)
-        .bind(&r.hash)
-        .execute(&mut *$tx)
-        .await?;
-        sqlx::query("UPDATE audit_heads SET hash = $1 WHERE municipality_id = $2")
-            .bind(&r.hash)
-            .bind(r.municipality_id)
+/// Appends `$entries` (a `&[AuditEntry]`, all of one municipality) to the municipality's chain
+/// inside the open transaction `$tx`. The head row's update locks the chain until the
+/// transaction ends, so concurrent writers cannot fork it.
+macro_rules! append_audits {
+    ($tx:expr, $entries:expr) => {{
+        let entries: &[$crate::AuditEntry] = $entries;
+        if let Some(first) = entries.first() {
+            let m = first.municipality_id;
+            assert!(
+                entries.iter().all(|e| e.municipality_id == m),
+                "one municipality per batch"
+            );
+            sqlx::query(
+                "INSERT INTO audit_heads (municipality_id, seq, hash, anchor_seq, anchor_hash) \
+                 VALUES ($1, 0, $2, 0, $2) ON CONFLICT (municipality_id) DO NOTHING",
+            )
+            .bind(m)
+            .bind(trivsel_domain::audit::GENESIS)
             .execute(&mut *$tx)
             .await?;
+            let n = entries.len() as i64;
+            let (last, mut prev): (i64, String) =
+                sqlx::query_as("UPDATE audit_heads SET seq = seq + $2 WHERE municipality_id = $1 RETURNING seq, hash")
+                    .bind(m)
+                    .bind(n)
+                    .fetch_one(&mut *$tx)
+                    .await?;
+            let at = $crate::audit::audit_time(chrono::Utc::now());
+            let mut records = Vec::with_capacity(entries.len());
+            for (i, e) in entries.iter().enumerate() {
+                let mut r = trivsel_domain::audit::AuditRecord {
+                    seq: last - n + 1 + i as i64,
+                    municipality_id: m,
+                    at: at.clone(),
+                    user_id: e.user_id,
+                    username: e.username.clone(),
+                    role: e.role.clone(),
+                    action: e.action.clone(),
+                    child_id: e.child_id,
+                    criterion: e.criterion.clone(),
+                    allowed: e.allowed,
+                    address: e.address.clone(),
+                    prev_hash: prev,
+                    hash: String::new(),
+                };
+                r.hash = r.compute_hash();
+                prev = r.hash.clone();
+                records.push(r);
+            }
+            for chunk in records.chunks(500) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO audit_log (municipality_id, seq, at, user_id, username, role, action, child_id, \
+                     criterion, allowed, address, prev_hash, hash) ",
+                );
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.municipality_id)
+                        .push_bind(r.seq)
+                        .push_bind(r.at.clone())
+                        .push_bind(r.user_id)
+                        .push_bind(r.username.clone())
+                        .push_bind(r.role.clone())
+                        .push_bind(r.action.clone())
+                        .push_bind(r.child_id)
+                        .push_bind(r.criterion.clone())
+                        .push_bind(r.allowed)
+                        .push_bind(r.address.clone())
+                        .push_bind(r.prev_hash.clone())
+                        .push_bind(r.hash.clone());
+                });
+                q.build().execute(&mut *$tx).await?;
+            }
+            sqlx::query("UPDATE audit_heads SET hash = $1 WHERE municipality_id = $2")
+                .bind(&prev)
+                .bind(m)
+                .execute(&mut *$tx)
+                .await?;
+        }
     }};
+}
+pub(crate) use append_audits;
+
+/// Appends one `&AuditEntry`; see `append_audits!`.
+macro_rules! append_audit {
+    ($tx:expr, $entry:expr) => {
+        $crate::audit::append_audits!($tx, std::slice::from_ref($entry))
+    };
 }
 pub(crate) use append_audit;
 

@@ -33,6 +33,19 @@ impl Store {
         Ok(out)
     }
 
+    /// One institution's calendar.
+    pub async fn school_calendar(&self, institution_id: i64) -> Result<trivsel_domain::calendar::SchoolCalendar> {
+        let dates: Vec<NaiveDate> = with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT holiday_date FROM school_holidays WHERE institution_id = $1")
+                .bind(institution_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(trivsel_domain::calendar::SchoolCalendar {
+            holidays: dates.into_iter().collect(),
+        })
+    }
+
     /// Adds and removes holidays in one transaction. Institution codes must exist.
     pub async fn apply_holidays(&self, municipality_id: i64, changes: &HolidayChanges) -> Result<()> {
         if changes.add.is_empty() && changes.remove.is_empty() {

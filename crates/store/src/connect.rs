@@ -33,6 +33,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "identity_audit",
         include_str!("../migrations/sqlite/0002_identity_audit.sql"),
     ),
+    (3, "absence", include_str!("../migrations/sqlite/0003_absence.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -45,7 +46,15 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "identity_audit",
         include_str!("../migrations/postgres/0002_identity_audit.sql"),
     ),
+    (3, "absence", include_str!("../migrations/postgres/0003_absence.sql")),
 ];
+
+/// Number of migrations (the same for both backends).
+pub const MIGRATION_COUNT: usize = SQLITE_MIGRATIONS.len();
+const _: () = assert!(
+    SQLITE_MIGRATIONS.len() == POSTGRES_MIGRATIONS.len(),
+    "one migration per backend"
+);
 
 fn migrator(files: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(

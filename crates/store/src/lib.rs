@@ -4,6 +4,8 @@
 //! SQL must be valid in both dialects (`$1` placeholders, `ON CONFLICT`, `RETURNING`); the
 //! two migration folders are the only place the dialects differ.
 
+mod absence;
+mod alerts;
 mod audit;
 mod calendar;
 mod children;
@@ -14,10 +16,12 @@ mod roster;
 pub mod testing;
 mod users;
 
+pub use absence::{AbsenceData, AbsenceEvent, PupilAbsence, QuarterLine, Registration};
+pub use alerts::{Alert, AlertFilter};
 pub use audit::{AuditEntry, AuditHead, AuditReport};
 pub use calendar::HolidayChanges;
 pub use children::{ChildCard, ClassCard, Placement, PupilRow};
-pub use connect::{Backend, DEFAULT_DATABASE_URL};
+pub use connect::{Backend, DEFAULT_DATABASE_URL, MIGRATION_COUNT};
 pub use oidc::{OidcLogin, OidcProvider};
 pub use org::{Class, Institution, Municipality, Overview};
 pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};

@@ -214,6 +214,17 @@ impl Store {
         Ok(())
     }
 
+    /// Every child of the municipality: source-system id → id.
+    pub async fn child_ids(&self, municipality_id: i64) -> Result<HashMap<String, i64>> {
+        let rows: Vec<(String, i64)> = with_pool!(self, |pool| {
+            sqlx::query_as("SELECT source_id, id FROM children WHERE municipality_id = $1")
+                .bind(municipality_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+
     /// The id of the child with `source_id` in the municipality.
     pub async fn child_id(&self, municipality_id: i64, source_id: &str) -> Result<Option<i64>> {
         Ok(with_pool!(self, |pool| {

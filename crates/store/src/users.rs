@@ -372,6 +372,21 @@ impl Store {
         Ok(rows.into_iter().filter_map(user).collect())
     }
 
+    /// Active staff accounts of an institution, by name (to assign alerts to).
+    pub async fn institution_staff(&self, institution_id: i64) -> Result<Vec<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.institution_id = $1 AND NOT u.disabled \
+             AND u.role IN ('laerer', 'trivselsperson', 'skoleleder') ORDER BY u.name"
+        );
+        let rows: Vec<UserTuple> = with_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(institution_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().filter_map(user).collect())
+    }
+
     /// Ids of the classes a user teaches.
     pub async fn user_class_ids(&self, user_id: i64) -> Result<Vec<i64>> {
         Ok(with_pool!(self, |pool| {

@@ -8,7 +8,7 @@ use trivsel_store::{Backend, NewUser, Store, StoreError};
 #[tokio::test]
 async fn migrations_run_once() {
     let db = TestDb::unmigrated().await;
-    assert_eq!(db.store.migrate().await.unwrap(), 2);
+    assert_eq!(db.store.migrate().await.unwrap(), trivsel_store::MIGRATION_COUNT);
     assert_eq!(db.store.migrate().await.unwrap(), 0, "a second run finds nothing to do");
 }
 

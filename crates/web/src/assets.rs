@@ -4,11 +4,18 @@ use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-const FILES: &[(&str, &str, &str)] = &[(
-    "trivsel.css",
-    "text/css; charset=utf-8",
-    include_str!("../static/trivsel.css"),
-)];
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "trivsel.css",
+        "text/css; charset=utf-8",
+        include_str!("../static/trivsel.css"),
+    ),
+    (
+        "trivsel.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/trivsel.js"),
+    ),
+];
 
 pub async fn serve(Path(file): Path<String>) -> Response {
     match FILES.iter().find(|(name, _, _)| *name == file) {

@@ -8,9 +8,15 @@ use maud::html;
 use trivsel_domain::access::{Action, ChildContext, ChildData, Resource, can};
 use trivsel_domain::model::Role;
 
+use maud::PreEscaped;
+use trivsel_domain::absence::{Code, DayTally, Thresholds};
+use trivsel_domain::calendar::SchoolYear;
+use trivsel_store::AlertFilter;
+
 use crate::audit::{entry, purpose};
 use crate::session::Viewer;
 use crate::{AppState, layout};
+use crate::{absence, chart};
 
 const DENIED: &str = "Du har ikke adgang til dette barns oplysninger. Forsøget er registreret.";
 
@@ -57,6 +63,8 @@ pub async fn classes(State(state): State<AppState>, viewer: Viewer) -> Response 
         Ok(cards) => cards,
         Err(e) => return layout::server_error(&e),
     };
+    let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
+    let status = absence::todays_status(&state, &ids).await;
     let body = html! {
         h1 { "Klasser" }
         @if cards.is_empty() {
@@ -64,7 +72,14 @@ pub async fn classes(State(state): State<AppState>, viewer: Viewer) -> Response 
         } @else {
             ul.links {
                 @for c in &cards {
-                    li { a href={ "/klasser/" (c.id) } { (c.name) } " – " (c.institution_name) }
+                    @let (pupils, registered) = status.get(&c.id).copied().unwrap_or((0, 0));
+                    li {
+                        a href={ "/klasser/" (c.id) } { (c.name) } " – " (c.institution_name) " · "
+                        a href={ "/klasser/" (c.id) "/fremmoede" } { "Fremmøde" }
+                        @if registered < pupils {
+                            " · " strong.missing { "Mangler i dag: " (pupils - registered) " elever" }
+                        }
+                    }
                 }
             }
         }
@@ -169,6 +184,14 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
     };
     let may = |data| can(&viewer.actor, Action::Read, &Resource::Child(&context, data));
     let name = format!("{} {}", card.given_name, card.family_name);
+    let absence = if may(ChildData::Absence) {
+        match absence_section(&state, card.municipality_id, child_id, &name).await {
+            Ok(section) => Some(section),
+            Err(e) => return layout::server_error(&e),
+        }
+    } else {
+        None
+    };
     let body = html! {
         h1 { (name) }
         dl.facts {
@@ -195,6 +218,7 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
                 li { (guardian) @if !custody { " (uden forældremyndighed)" } }
             }
         }
+        @if let Some(section) = &absence { (section) }
         @if may(ChildData::AccessLog) {
             p { a href={ "/boern/" (card.id) "/adgangslog" } { "Se hvem der har set eller ændret oplysningerne" } }
         }
@@ -203,6 +227,76 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
         }
     };
     layout::page(&name, Some(&viewer.user), "", body).into_response()
+}
+
+/// The pupil's absence this school year: heatmap, S/L/U split, rules that hold now, alerts.
+async fn absence_section(
+    state: &AppState,
+    municipality_id: i64,
+    child_id: i64,
+    name: &str,
+) -> Result<maud::Markup, trivsel_store::StoreError> {
+    let today = Local::now().date_naive();
+    let year = SchoolYear::of(today);
+    let data = state
+        .store
+        .absence_data(municipality_id, Some(&[child_id]), year.first_day(), today)
+        .await?;
+    let days = data.school_days(child_id, year.first_day(), today);
+    let tallied: Vec<(DayTally, Vec<Code>)> = days
+        .iter()
+        .map(|(_, codes)| (DayTally::of_codes(codes.iter().copied()), codes.clone()))
+        .collect();
+    let (sick, lawful, unlawful, total) = chart::split(&tallied);
+    let missing = tallied.iter().filter(|(t, _)| t.is_missing()).count();
+    let holding = data.rules_holding(child_id, &Thresholds::default(), today);
+    let alerts = state
+        .store
+        .alerts(&AlertFilter {
+            child_id: Some(child_id),
+            ..AlertFilter::default()
+        })
+        .await?;
+    let label = format!("Fraværskalender for {name}, skoleåret {}", year.label());
+    let svg = chart::heatmap(year.first_day(), year.last_day().min(today), &days, &label);
+    Ok(html! {
+        section aria-labelledby="fravaer-titel" {
+            h2 id="fravaer-titel" { "Fravær i skoleåret " (year.label()) }
+            dl.figures {
+                div { dt { "Fravær i alt" } dd { (format!("{total:.1} %")) } }
+                div { dt { "Syg" } dd { (format!("{sick:.1} %")) } }
+                div { dt { "Lovligt" } dd { (format!("{lawful:.1} %")) } }
+                div { dt { "Ulovligt" } dd { (format!("{unlawful:.1} %")) } }
+            }
+            p { (days.len()) " skoledage indtil i dag; " (missing) " mangler registrering." }
+            figure.heatmap {
+                (PreEscaped(svg))
+                figcaption {
+                    ul.legend {
+                        @for (color, text) in chart::LEGEND {
+                            li {
+                                svg.swatch width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" {
+                                    rect width="12" height="12" fill=(color) stroke="#c9d1da" {}
+                                }
+                                " " (text)
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "Regler der gælder nu" }
+            @if holding.is_empty() { p { "Ingen." } } @else {
+                ul { @for r in &holding { li { (r.navn()) } } }
+            }
+            h3 { "Advarsler" }
+            @if alerts.is_empty() { p { "Ingen." } } @else {
+                ul { @for a in &alerts {
+                    li { (a.rule.navn()) ", udløst " (absence::danish_date(a.trigger_date)) " – "
+                        (match a.status.as_str() { "open" => "åben", "closed" => "lukket", _ => "bortfaldet" }) }
+                } }
+            }
+        }
+    })
 }
 
 /// Who has looked at or changed the child's data, and denied attempts: for leaders.

@@ -17,6 +17,7 @@ pub fn page(title: &str, user: Option<&User>, current: &str, body: Markup) -> Ma
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – Trivsel" }
                 link rel="stylesheet" href="/static/trivsel.css";
+                script src="/static/trivsel.js" defer {}
             }
             body {
                 a.skip href="#indhold" { "Spring til indhold" }
@@ -57,7 +58,11 @@ pub fn page(title: &str, user: Option<&User>, current: &str, body: Markup) -> Ma
 fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     let mut items = vec![("/", "Forside")];
     match role {
-        Role::Teacher | Role::Leader | Role::WellbeingPerson => items.push(("/klasser", "Klasser")),
+        Role::Teacher => items.push(("/klasser", "Klasser")),
+        Role::Leader | Role::WellbeingPerson => {
+            items.push(("/klasser", "Klasser"));
+            items.push(("/fravaer/advarsler", "Advarsler"));
+        }
         Role::Guardian | Role::Pupil => items.push(("/boern", if role == Role::Pupil { "Mig" } else { "Mine børn" })),
         Role::Admin => items.push(("/admin/brugere", "Brugere")),
         _ => {}

@@ -2,9 +2,11 @@
 //! child's data asks the access policy (`trivsel_domain::access::can`) and writes an audit row,
 //! allowed or denied.
 
+mod absence;
 mod admin;
 mod assets;
 mod audit;
+mod chart;
 mod children;
 mod layout;
 mod login;
@@ -89,6 +91,10 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/oidc/callback", get(oidc::callback)),
         route(M::GET, "/klasser", get(children::classes)),
         route(M::GET, "/klasser/{id}", get(children::class)),
+        route(M::GET, "/klasser/{id}/fremmoede", get(absence::roll_call)),
+        route(M::POST, "/klasser/{id}/fremmoede", post(absence::save_roll_call)),
+        route(M::GET, "/fravaer/advarsler", get(absence::alerts)),
+        route(M::POST, "/fravaer/advarsler/{id}", post(absence::handle_alert)),
         route(M::GET, "/boern", get(children::own_children)),
         route(M::GET, "/boern/{id}", get(children::child)),
         route(M::GET, "/boern/{id}/adgangslog", get(children::access_log)),

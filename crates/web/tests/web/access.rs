@@ -97,6 +97,52 @@ const MATRIX: &[(&str, [&str; 12])] = &[
         ],
     ),
     (
+        "GET /klasser/{id}/fremmoede",
+        [
+            "303 303 303 303",
+            "200 403 403 403",
+            "200 200 403 403",
+            "200 200 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "POST /klasser/{id}/fremmoede",
+        [
+            "303 303 303 303",
+            "303 403 403 403",
+            "303 303 403 403",
+            "303 303 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /fravaer/advarsler",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /fravaer/advarsler/{id}",
+        [
+            "303", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
         "GET /boern",
         [
             "303", "403", "403", "403", "403", "403", "403", "403", "200", "200", "403", "403",
@@ -243,6 +289,8 @@ fn form_for(path: &str, column: usize) -> Vec<(&'static str, String)> {
         "/admin/brugere/{id}" => vec![("name", "Mål Bruger"), ("role", "laerer"), ("institution", "")],
         "/admin/brugere/{id}/status" => vec![("disabled", "false")],
         "/admin/brugere/{id}/adgangskode" => vec![("password", "lange sætninger er gode")],
+        "/klasser/{id}/fremmoede" => vec![("dato", "2024-01-02"), ("modul", "1")],
+        "/fravaer/advarsler/{id}" => vec![("handling", "gem")],
         _ => vec![],
     };
     fields.into_iter().map(|(k, v)| (k, v.to_string())).collect()
@@ -282,6 +330,8 @@ async fn authorization_matrix_covers_every_route() {
             vec!["trivsel.css".into(), "findes-ikke.js".into()]
         } else if path.starts_with("/boern/") {
             w.children.iter().map(i64::to_string).collect()
+        } else if path.starts_with("/fravaer/advarsler/") {
+            vec!["999999".into()]
         } else if path.starts_with("/klasser/") {
             w.classes.iter().map(i64::to_string).collect()
         } else if path.starts_with("/admin/brugere/") {

@@ -1,0 +1,149 @@
+//! `trivsel absence …` and `trivsel import absence`: rule events, the quarterly report and the
+//! import of registrations.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{anyhow, bail};
+use trivsel_domain::NaiveDate;
+use trivsel_domain::absence::{Quarter, Thresholds};
+use trivsel_domain::calendar::SchoolYear;
+use trivsel_store::Store;
+
+use crate::{admin, progress};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Kommasepareret med overskrift.
+    Csv,
+    /// Tabel til skærmen.
+    Table,
+}
+
+fn write_rows(format: Format, header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match format {
+        Format::Csv => {
+            writeln!(out, "{}", header.join(","))?;
+            for row in rows {
+                writeln!(out, "{}", row.join(","))?;
+            }
+        }
+        Format::Table => {
+            let widths: Vec<usize> = (0..header.len())
+                .map(|i| {
+                    rows.iter()
+                        .map(|r| r[i].chars().count())
+                        .chain([header[i].chars().count()])
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            let line = |cells: Vec<&str>| {
+                cells
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| format!("{c:<w$}"))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            };
+            writeln!(out, "{}", line(header.to_vec()).trim_end())?;
+            for row in rows {
+                writeln!(out, "{}", line(row.iter().map(String::as_str).collect()).trim_end())?;
+            }
+            writeln!(out, "({} rækker)", rows.len())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn school_id(store_codes: &std::collections::HashMap<i64, String>, code: Option<&str>) -> anyhow::Result<Option<i64>> {
+    match code {
+        None => Ok(None),
+        Some(code) => store_codes
+            .iter()
+            .find(|(_, c)| c.as_str() == code)
+            .map(|(id, _)| Some(*id))
+            .ok_or_else(|| anyhow!("skolen «{code}» findes ikke")),
+    }
+}
+
+pub async fn events(
+    store: &Store,
+    municipality: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+    school: Option<&str>,
+    format: Format,
+) -> anyhow::Result<()> {
+    if from > to {
+        bail!("--from ({from}) ligger efter --to ({to})");
+    }
+    let m = store.find_municipality(municipality).await?;
+    let data = store
+        .absence_data(m.id, None, SchoolYear::of(from).first_day(), to)
+        .await?;
+    let school = school_id(&data.institution_codes, school)?;
+    let mut rows: Vec<(NaiveDate, &str, &str)> = data
+        .events(&Thresholds::default(), from, to)
+        .into_iter()
+        .filter(|e| school.is_none_or(|s| s == e.institution_id))
+        .map(|e| {
+            (
+                e.date,
+                data.source_ids.get(&e.child_id).map_or("", String::as_str),
+                e.rule.id(),
+            )
+        })
+        .collect();
+    rows.sort();
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(date, pupil, rule)| vec![pupil.to_string(), rule.to_string(), date.to_string()])
+        .collect();
+    write_rows(format, &["pupil_id", "rule", "date"], &rows)
+}
+
+pub async fn quarter_report(
+    store: &Store,
+    municipality: Option<&str>,
+    quarter: &str,
+    school: Option<&str>,
+    format: Format,
+) -> anyhow::Result<()> {
+    let quarter = Quarter::parse(quarter).map_err(|m| anyhow!("--quarter: {m}"))?;
+    let m = store.find_municipality(municipality).await?;
+    let data = store
+        .absence_data(m.id, None, quarter.first_day(), quarter.last_day())
+        .await?;
+    let school = school_id(&data.institution_codes, school)?;
+    let mut rows: Vec<Vec<String>> = data
+        .quarter_report(quarter)
+        .into_iter()
+        .filter(|l| school.is_none_or(|s| s == l.institution_id))
+        .map(|l| {
+            vec![
+                data.source_ids.get(&l.child_id).cloned().unwrap_or_default(),
+                data.institution_codes
+                    .get(&l.institution_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                l.share,
+            ]
+        })
+        .collect();
+    rows.sort();
+    write_rows(format, &["pupil_id", "school", "unlawful_share"], &rows)
+}
+
+pub async fn import(store: &Store, municipality: Option<&str>, file: &Path) -> anyhow::Result<()> {
+    let m = store.find_municipality(municipality).await?;
+    let bar = progress::Bar::for_file(file);
+    let audit = admin::cli_actor(m.id, "absence.import", None);
+    let today = chrono::Local::now().date_naive();
+    let summary = trivsel_import::import_absence(store, m.id, file, &audit, today, &bar).await;
+    bar.finish();
+    println!("{}: {}", file.display(), summary?);
+    Ok(())
+}

@@ -1,0 +1,345 @@
+//! Absence registrations (fraværsregistreringer) and alerts (advarsler). Loading gathers what
+//! the rules engine (`trivsel_domain::absence`) needs; the rules themselves live there.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::QueryBuilder;
+use trivsel_domain::absence::{Code, Quarter, Rule, Thresholds, events, quarter_report, rules_holding};
+use trivsel_domain::calendar::{EnrolmentPeriod, SchoolCalendar};
+
+use crate::audit::append_audits;
+use crate::{AuditEntry, BATCH, Result, Store, WriteTx, with_pool};
+
+/// One registration to store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registration {
+    pub child_id: i64,
+    pub date: NaiveDate,
+    pub slot: u8,
+    pub code: Code,
+}
+
+/// One pupil's enrolments (by institution id) and registrations, in stored order.
+#[derive(Debug, Clone, Default)]
+pub struct PupilAbsence {
+    pub enrolments: Vec<EnrolmentPeriod<i64>>,
+    pub registrations: Vec<(NaiveDate, u8, Code)>,
+}
+
+/// What the rules need for a set of pupils: their enrolments and registrations, and every
+/// school's calendar.
+#[derive(Debug, Clone, Default)]
+pub struct AbsenceData {
+    pub pupils: BTreeMap<i64, PupilAbsence>,
+    pub calendars: HashMap<i64, SchoolCalendar>,
+    /// Child id → source-system id.
+    pub source_ids: HashMap<i64, String>,
+    /// Institution id → code.
+    pub institution_codes: HashMap<i64, String>,
+}
+
+/// A rule trigger for a pupil, with the school the pupil attended that day.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AbsenceEvent {
+    pub date: NaiveDate,
+    pub child_id: i64,
+    pub rule: Rule,
+    pub institution_id: i64,
+}
+
+/// A line of the quarterly unlawful-absence report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarterLine {
+    pub child_id: i64,
+    pub institution_id: i64,
+    /// Share rounded half-up to 4 decimals, e.g. `0.1667`.
+    pub share: String,
+}
+
+static EMPTY: SchoolCalendar = SchoolCalendar {
+    holidays: std::collections::BTreeSet::new(),
+};
+
+impl AbsenceData {
+    /// The calendar of a school (no holidays if none were imported).
+    pub fn calendar(&self, institution: &i64) -> &SchoolCalendar {
+        self.calendars.get(institution).unwrap_or(&EMPTY)
+    }
+
+    /// Trigger events dated from `from` to `to` (history from each school year's start counts).
+    pub fn events(&self, thresholds: &Thresholds, from: NaiveDate, to: NaiveDate) -> Vec<AbsenceEvent> {
+        let mut out = Vec::new();
+        for (child_id, p) in &self.pupils {
+            for (date, rule) in events(
+                &p.enrolments,
+                |s| self.calendar(s),
+                &p.registrations,
+                thresholds,
+                from,
+                to,
+            ) {
+                let institution_id = p.enrolments.iter().find(|e| e.contains(date)).map_or(0, |e| e.school);
+                out.push(AbsenceEvent {
+                    date,
+                    child_id: *child_id,
+                    rule,
+                    institution_id,
+                });
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The rules that hold for a pupil on its last school day up to `on`.
+    pub fn rules_holding(&self, child_id: i64, thresholds: &Thresholds, on: NaiveDate) -> Vec<Rule> {
+        self.pupils
+            .get(&child_id)
+            .map(|p| rules_holding(&p.enrolments, |s| self.calendar(s), &p.registrations, thresholds, on))
+            .unwrap_or_default()
+    }
+
+    /// A pupil's school days from `first` to `last` with the codes in force on each (for a
+    /// (date, slot) the last stored registration counts), in slot order.
+    pub fn school_days(&self, child_id: i64, first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, Vec<Code>)> {
+        let Some(p) = self.pupils.get(&child_id) else {
+            return Vec::new();
+        };
+        let mut by_day: BTreeMap<NaiveDate, BTreeMap<u8, Code>> = BTreeMap::new();
+        for (date, slot, code) in &p.registrations {
+            by_day.entry(*date).or_default().insert(*slot, *code);
+        }
+        trivsel_domain::calendar::pupil_school_days(&p.enrolments, |s| self.calendar(s), first, last)
+            .into_iter()
+            .map(|d| {
+                (
+                    d,
+                    by_day
+                        .get(&d)
+                        .map(|slots| slots.values().copied().collect())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    /// Pupils at or above 15 % unlawful absence in the quarter.
+    pub fn quarter_report(&self, quarter: Quarter) -> Vec<QuarterLine> {
+        self.pupils
+            .iter()
+            .filter_map(|(child_id, p)| {
+                let share = quarter_report(&p.enrolments, |s| self.calendar(s), &p.registrations, quarter)?;
+                Some(QuarterLine {
+                    child_id: *child_id,
+                    institution_id: share.school,
+                    share: share.share_text(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Appends ` AND column IN (ids…)` when `ids` is given.
+pub(crate) fn push_in<DB: sqlx::Database>(q: &mut QueryBuilder<DB>, column: &str, ids: Option<&[i64]>)
+where
+    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    if let Some(ids) = ids {
+        q.push(format!(" AND {column} IN ("));
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(")");
+    }
+}
+
+impl Store {
+    /// Stores registrations in one transaction with their audit rows. A registration for an
+    /// existing (pupil, date, slot) replaces it; the old value goes to the history (by a
+    /// trigger). Saving the same codes again changes nothing. Returns how many rows were new or
+    /// changed.
+    pub async fn save_registrations(
+        &self,
+        municipality_id: i64,
+        registrations: &[Registration],
+        by: Option<i64>,
+        now: DateTime<Utc>,
+        audit: &[AuditEntry],
+    ) -> Result<u64> {
+        Ok(with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let mut changed = 0;
+            for chunk in registrations.chunks(BATCH) {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO absence_registrations (child_id, reg_date, slot, municipality_id, code, registered_by, \
+                     registered_at) ",
+                );
+                q.push_values(chunk, |mut row, r| {
+                    row.push_bind(r.child_id)
+                        .push_bind(r.date)
+                        .push_bind(i32::from(r.slot))
+                        .push_bind(municipality_id)
+                        .push_bind(r.code.as_char().to_string())
+                        .push_bind(by)
+                        .push_bind(now);
+                });
+                q.push(
+                    " ON CONFLICT (child_id, reg_date, slot) DO UPDATE SET code = excluded.code, \
+                     registered_by = excluded.registered_by, registered_at = excluded.registered_at \
+                     WHERE absence_registrations.code <> excluded.code",
+                );
+                changed += q.build().execute(&mut *tx).await?.rows_affected();
+            }
+            append_audits!(tx, audit);
+            tx.commit().await?;
+            changed
+        }))
+    }
+
+    /// The registrations of a class's pupils on one date and slot.
+    pub async fn class_registrations(&self, class_id: i64, date: NaiveDate, slot: u8) -> Result<HashMap<i64, Code>> {
+        let rows: Vec<(i64, String)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT r.child_id, r.code FROM absence_registrations r JOIN enrolments e ON e.child_id = r.child_id \
+                 WHERE e.class_id = $1 AND e.enrolled_from <= $2 AND (e.enrolled_to IS NULL OR e.enrolled_to >= $2) \
+                 AND r.reg_date = $2 AND r.slot = $3",
+            )
+            .bind(class_id)
+            .bind(date)
+            .bind(i32::from(slot))
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, code)| Some((id, code.chars().next().and_then(Code::from_char)?)))
+            .collect())
+    }
+
+    /// For each class: how many pupils are enrolled on `date` and how many have at least one
+    /// registration that day.
+    pub async fn class_registration_counts(
+        &self,
+        class_ids: &[i64],
+        date: NaiveDate,
+    ) -> Result<HashMap<i64, (i64, i64)>> {
+        if class_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(i64, i64, i64)> = with_pool!(self, |pool| {
+            let mut q = QueryBuilder::new(
+                "SELECT e.class_id, COUNT(*), COUNT(CASE WHEN EXISTS (SELECT 1 FROM absence_registrations r \
+                 WHERE r.child_id = e.child_id AND r.reg_date = ",
+            );
+            q.push_bind(date)
+                .push(") THEN 1 END) FROM enrolments e WHERE e.enrolled_from <= ")
+                .push_bind(date);
+            q.push(" AND (e.enrolled_to IS NULL OR e.enrolled_to >= ")
+                .push_bind(date)
+                .push(")");
+            push_in(&mut q, "e.class_id", Some(class_ids));
+            q.push(" GROUP BY e.class_id");
+            q.build_query_as().fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(class, total, registered)| (class, (total, registered)))
+            .collect())
+    }
+
+    /// Number of replaced registrations ever recorded in the municipality (for import summaries).
+    pub async fn absence_history_count(&self, municipality_id: i64) -> Result<i64> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM absence_history WHERE municipality_id = $1")
+                .bind(municipality_id)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
+    /// A registration's history: (date, slot, old code, new code, changed by user id, when).
+    pub async fn absence_history(
+        &self,
+        child_id: i64,
+    ) -> Result<Vec<(NaiveDate, i32, String, String, Option<i64>, DateTime<Utc>)>> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT reg_date, slot, old_code, new_code, changed_by, changed_at FROM absence_history \
+                 WHERE child_id = $1 ORDER BY changed_at, id",
+            )
+            .bind(child_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Loads enrolments and registrations from `from` to `to` for the given children (all of
+    /// the municipality's when `None`), with every school calendar.
+    pub async fn absence_data(
+        &self,
+        municipality_id: i64,
+        children: Option<&[i64]>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<AbsenceData> {
+        let mut data = AbsenceData::default();
+        let (enrolments, registrations, holidays, children_rows) = with_pool!(self, |pool| {
+            let mut q = QueryBuilder::new(
+                "SELECT e.child_id, c.institution_id, e.enrolled_from, e.enrolled_to FROM enrolments e \
+                 JOIN classes c ON c.id = e.class_id WHERE e.municipality_id = ",
+            );
+            q.push_bind(municipality_id);
+            push_in(&mut q, "e.child_id", children);
+            q.push(" ORDER BY e.child_id, e.enrolled_from");
+            let enrolments: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)> = q.build_query_as().fetch_all(pool).await?;
+            let mut q = QueryBuilder::new(
+                "SELECT child_id, reg_date, slot, code FROM absence_registrations WHERE municipality_id = ",
+            );
+            q.push_bind(municipality_id);
+            q.push(" AND reg_date >= ")
+                .push_bind(from)
+                .push(" AND reg_date <= ")
+                .push_bind(to);
+            push_in(&mut q, "child_id", children);
+            let registrations: Vec<(i64, NaiveDate, i32, String)> = q.build_query_as().fetch_all(pool).await?;
+            let holidays: Vec<(i64, NaiveDate)> =
+                sqlx::query_as("SELECT institution_id, holiday_date FROM school_holidays WHERE municipality_id = $1")
+                    .bind(municipality_id)
+                    .fetch_all(pool)
+                    .await?;
+            let mut q = QueryBuilder::new("SELECT id, source_id FROM children WHERE municipality_id = ");
+            q.push_bind(municipality_id);
+            push_in(&mut q, "id", children);
+            let children_rows: Vec<(i64, String)> = q.build_query_as().fetch_all(pool).await?;
+            (enrolments, registrations, holidays, children_rows)
+        });
+        for (child_id, institution_id, from, to) in enrolments {
+            let p = data.pupils.entry(child_id).or_default();
+            p.enrolments.push(EnrolmentPeriod {
+                school: institution_id,
+                from,
+                to,
+            });
+        }
+        for (child_id, date, slot, code) in registrations {
+            let Some(code) = code.chars().next().and_then(Code::from_char) else {
+                continue;
+            };
+            let p = data.pupils.entry(child_id).or_default();
+            p.registrations.push((date, slot as u8, code));
+        }
+        for (institution_id, date) in holidays {
+            data.calendars.entry(institution_id).or_default().holidays.insert(date);
+        }
+        data.source_ids = children_rows.into_iter().collect();
+        data.institution_codes = self
+            .institutions(municipality_id)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i.code))
+            .collect();
+        Ok(data)
+    }
+}

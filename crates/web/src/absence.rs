@@ -1,0 +1,489 @@
+//! Absence pages: the roll call (fremmøde) for a class, saved in one go with the alerts brought
+//! up to date at once, and the school's alert list (advarsler) for its leadership.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, Local, NaiveDate, Utc};
+use maud::{Markup, html};
+use serde::Deserialize;
+use trivsel_domain::absence::{Code, Rule, Thresholds};
+use trivsel_domain::access::{Action, Resource, can};
+use trivsel_store::{AlertFilter, ClassCard, Registration};
+
+use crate::audit::entry;
+use crate::session::Viewer;
+use crate::{AppState, layout};
+
+const WEEKDAYS: [&str; 7] = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"];
+
+pub fn danish_date(date: NaiveDate) -> String {
+    format!(
+        "{} {}",
+        WEEKDAYS[date.weekday().num_days_from_monday() as usize],
+        date.format("%d.%m.%Y")
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct RollCallQuery {
+    dato: Option<String>,
+    /// Text, so that an emptied field means "the default" rather than a parse error.
+    modul: Option<String>,
+    gemt: Option<u64>,
+}
+
+/// The class, if the viewer may register its absence.
+async fn writable_class(state: &AppState, viewer: &Viewer, class_id: i64, action: &str) -> Result<ClassCard, Response> {
+    let card = state
+        .store
+        .class_card(class_id)
+        .await
+        .map_err(|e| layout::server_error(&e))?;
+    let allowed = card.as_ref().is_some_and(|c| {
+        let resource = Resource::Class {
+            municipality_id: c.municipality_id,
+            institution_id: c.institution_id,
+            class_id: c.id,
+        };
+        can(&viewer.actor, Action::Write, &resource)
+    });
+    if !allowed {
+        let audit = entry(viewer, action, None, Some(format!("klasse {class_id}")), false);
+        state.store.audit(&audit).await.map_err(|e| layout::server_error(&e))?;
+        return Err(layout::forbidden_for(
+            Some(&viewer.user),
+            "Du kan ikke registrere fravær for denne klasse.",
+        ));
+    }
+    Ok(card.expect("checked"))
+}
+
+fn code_label(code: Code) -> &'static str {
+    match code {
+        Code::Present => "Til stede",
+        Code::Sickness => "Syg",
+        Code::Lawful => "Lovligt fravær",
+        Code::Unlawful => "Ulovligt fravær",
+        Code::Late => "For sent",
+        Code::LeftEarly => "Gået tidligt",
+    }
+}
+
+pub async fn roll_call(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(class_id): Path<i64>,
+    Query(q): Query<RollCallQuery>,
+) -> Response {
+    let card = match writable_class(&state, &viewer, class_id, "absence.read").await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let today = Local::now().date_naive();
+    let date = match q
+        .dato
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .map(trivsel_domain::validate::parse_date)
+    {
+        None => today,
+        Some(Ok(d)) => d,
+        Some(Err(m)) => return bad_request(&viewer, &m),
+    };
+    let pupils = match state.store.class_pupils(class_id, date).await {
+        Ok(p) => p,
+        Err(e) => return layout::server_error(&e),
+    };
+    // Default slot: the first not yet registered for the whole class.
+    let slot = match q.modul.as_deref().filter(|m| !m.is_empty()).map(|m| m.parse::<u8>()) {
+        Some(Ok(s)) if (1..=12).contains(&s) => s,
+        Some(_) => return bad_request(&viewer, "Registreringsnummeret skal være mellem 1 og 12."),
+        None => {
+            let mut slot = 1;
+            while slot < 12 {
+                match state.store.class_registrations(class_id, date, slot).await {
+                    Ok(regs) if !pupils.is_empty() && regs.len() >= pupils.len() => slot += 1,
+                    Ok(_) => break,
+                    Err(e) => return layout::server_error(&e),
+                }
+            }
+            slot
+        }
+    };
+    let existing = match state.store.class_registrations(class_id, date, slot).await {
+        Ok(r) => r,
+        Err(e) => return layout::server_error(&e),
+    };
+    let audit = entry(
+        &viewer,
+        "absence.read",
+        None,
+        Some(format!("klasse {class_id} {date} modul {slot}")),
+        true,
+    );
+    if let Err(e) = state.store.audit(&audit).await {
+        return layout::server_error(&e);
+    }
+    let title = format!("Fremmøde {} – {}", card.name, danish_date(date));
+    let calendar = match state.store.school_calendar(card.institution_id).await {
+        Ok(c) => c,
+        Err(e) => return layout::server_error(&e),
+    };
+    let not_school_day = !calendar.is_school_day(date);
+    let step = |forward: bool| {
+        let mut d = date;
+        for _ in 0..120 {
+            d = if forward { d.succ_opt() } else { d.pred_opt() }.unwrap_or(d);
+            if calendar.is_school_day(d) {
+                return Some(d);
+            }
+        }
+        None
+    };
+    let (previous, next) = (step(false), step(true).filter(|d| *d <= today));
+    let body = html! {
+        h1 { (title) }
+        p { (slot) ". registrering · " (pupils.len()) " elever · " a href={ "/klasser/" (class_id) } { "Klasseliste" } }
+        @if let Some(n) = q.gemt {
+            p.notice role="status" { "Gemt. " (n) " registreringer er nye eller ændrede; advarslerne er opdateret." }
+        }
+        @if not_school_day {
+            p.notice id="ikke-skoledag" { "Datoen er ikke en skoledag for skolen; registreringer gemmes, men tæller ikke med i reglerne." }
+        }
+        nav.days aria-label="Skoledage" {
+            @if let Some(d) = previous { a href={ "/klasser/" (class_id) "/fremmoede?dato=" (d) } { "← Forrige skoledag" } }
+            @if let Some(d) = next { a href={ "/klasser/" (class_id) "/fremmoede?dato=" (d) } { "Næste skoledag →" } }
+        }
+        form.inline method="get" action={ "/klasser/" (class_id) "/fremmoede" } {
+            label for="dato" { "Dato" }
+            input id="dato" name="dato" type="date" value=(date) max=(today);
+            label for="modul" { "Registrering" }
+            input id="modul" name="modul" type="number" min="1" max="12" value=(slot);
+            button type="submit" { "Vis" }
+        }
+        p.hint id="taster" { "Tastatur: P, S, L, U, F eller T vælger koden for eleven og går videre til den næste; \
+            pil op og ned flytter mellem elever. Alle står som til stede, til andet er valgt." }
+        form.roll-call method="post" action={ "/klasser/" (class_id) "/fremmoede" } aria-describedby="taster" {
+            input type="hidden" name="dato" value=(date);
+            input type="hidden" name="modul" value=(slot);
+            @for p in &pupils {
+                @let current = existing.get(&p.id).copied().unwrap_or(Code::Present);
+                fieldset.pupil {
+                    legend { (p.given_name) " " (p.family_name) }
+                    @for code in Code::ALL {
+                        label.code {
+                            input type="radio" name={ "c" (p.id) } value=(code.as_char()) checked[code == current];
+                            span.key aria-hidden="true" { (code.as_char()) }
+                            span.visually-hidden { (code.as_char()) " " }
+                            (code_label(code))
+                        }
+                    }
+                }
+            }
+            button type="submit" { "Gem fremmøde" }
+        }
+    };
+    layout::page(&title, Some(&viewer.user), "/klasser", body).into_response()
+}
+
+fn bad_request(viewer: &Viewer, message: &str) -> Response {
+    let body = html! { h1 { "Ugyldig forespørgsel" } p { (message) } };
+    (
+        StatusCode::BAD_REQUEST,
+        layout::page("Ugyldig forespørgsel", Some(&viewer.user), "", body),
+    )
+        .into_response()
+}
+
+/// Saves the whole class's roll call; saving the same again changes nothing.
+pub async fn save_roll_call(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(class_id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let card = match writable_class(&state, &viewer, class_id, "absence.write").await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let today = Local::now().date_naive();
+    let date = match trivsel_domain::validate::parse_date(field("dato")) {
+        Ok(d) if d <= today => d,
+        Ok(_) => return bad_request(&viewer, "Fremtidige datoer kan ikke registreres."),
+        Err(m) => return bad_request(&viewer, &m),
+    };
+    let Some(slot) = field("modul").parse::<u8>().ok().filter(|s| (1..=12).contains(s)) else {
+        return bad_request(&viewer, "Registreringsnummeret skal være mellem 1 og 12.");
+    };
+    let pupils = match state.store.class_pupils(class_id, date).await {
+        Ok(p) => p,
+        Err(e) => return layout::server_error(&e),
+    };
+    let mut registrations = Vec::with_capacity(pupils.len());
+    for (name, value) in &fields {
+        let Some(id) = name.strip_prefix('c').and_then(|id| id.parse::<i64>().ok()) else {
+            continue;
+        };
+        if !pupils.iter().any(|p| p.id == id) {
+            return bad_request(
+                &viewer,
+                "En elev i formularen går ikke i klassen på den dato. Intet er gemt.",
+            );
+        }
+        let Ok(code) = Code::parse(value) else {
+            return bad_request(&viewer, &format!("Ukendt fraværskode «{value}». Intet er gemt."));
+        };
+        registrations.push(Registration {
+            child_id: id,
+            date,
+            slot,
+            code,
+        });
+    }
+    let audits: Vec<_> = registrations
+        .iter()
+        .map(|r| entry(&viewer, "absence.write", Some(r.child_id), None, true))
+        .collect();
+    let changed = match state
+        .store
+        .save_registrations(
+            card.municipality_id,
+            &registrations,
+            Some(viewer.user.id),
+            Utc::now(),
+            &audits,
+        )
+        .await
+    {
+        Ok(n) => n,
+        Err(e) => return layout::server_error(&e),
+    };
+    let children: Vec<i64> = registrations.iter().map(|r| r.child_id).collect();
+    if let Err(e) = state
+        .store
+        .refresh_alerts(card.municipality_id, &children, today, &Thresholds::default())
+        .await
+    {
+        return layout::server_error(&e);
+    }
+    Redirect::to(&format!(
+        "/klasser/{class_id}/fremmoede?dato={date}&modul={slot}&gemt={changed}"
+    ))
+    .into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct AlertQuery {
+    status: Option<String>,
+    regel: Option<String>,
+    /// Text, so that "Alle" (empty) means no class filter.
+    klasse: Option<String>,
+}
+
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "open" => "Åben",
+        "closed" => "Lukket",
+        _ => "Bortfaldet",
+    }
+}
+
+/// The institution's absence alerts, with filters; for its leadership and trivselsperson.
+pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Query<AlertQuery>) -> Response {
+    let Some(institution_id) = viewer.user.institution_id.filter(|i| {
+        can(
+            &viewer.actor,
+            Action::Read,
+            &Resource::Institution {
+                municipality_id: viewer.user.municipality_id,
+                institution_id: *i,
+            },
+        )
+    }) else {
+        return layout::forbidden_for(
+            Some(&viewer.user),
+            "Advarsler er for skolens ledelse og trivselsperson.",
+        );
+    };
+    let rule = q.regel.as_deref().and_then(Rule::from_id);
+    let class = q.klasse.as_deref().and_then(|c| c.parse::<i64>().ok());
+    let status = q
+        .status
+        .clone()
+        .filter(|s| ["open", "closed", "withdrawn"].contains(&s.as_str()));
+    let today = Local::now().date_naive();
+    let filter = AlertFilter {
+        institution_id: Some(institution_id),
+        class: class.map(|c| (c, today)),
+        status: Some(status.clone().unwrap_or_else(|| "open".into())).filter(|s| s != "alle"),
+        rule,
+        ..AlertFilter::default()
+    };
+    let (alerts, classes, staff) = match tokio::try_join!(
+        state.store.alerts(&filter),
+        state.store.class_cards(&[], Some(institution_id)),
+        state.store.institution_staff(institution_id)
+    ) {
+        Ok(found) => found,
+        Err(e) => return layout::server_error(&e),
+    };
+    let criterion = format!(
+        "advarsler status={:?} regel={:?} klasse={:?}",
+        filter.status, rule, class
+    );
+    if let Err(e) = state
+        .store
+        .audit(&entry(&viewer, "absence.alerts.read", None, Some(criterion), true))
+        .await
+    {
+        return layout::server_error(&e);
+    }
+    let body = html! {
+        h1 { "Fraværsadvarsler" }
+        form.inline method="get" action="/fravaer/advarsler" {
+            label for="status" { "Status" }
+            select id="status" name="status" {
+                @for (value, label) in [("open", "Åbne"), ("closed", "Lukkede"), ("withdrawn", "Bortfaldne")] {
+                    option value=(value) selected[filter.status.as_deref() == Some(value)] { (label) }
+                }
+            }
+            label for="regel" { "Regel" }
+            select id="regel" name="regel" {
+                option value="" { "Alle" }
+                @for r in Rule::ALL { option value=(r.id()) selected[rule == Some(r)] { (r.navn()) } }
+            }
+            label for="klasse" { "Klasse" }
+            select id="klasse" name="klasse" {
+                option value="" { "Alle" }
+                @for c in &classes { option value=(c.id) selected[class == Some(c.id)] { (c.name) } }
+            }
+            button type="submit" { "Filtrér" }
+        }
+        p { (alerts.len()) " advarsler." }
+        @for a in &alerts {
+            (alert_card(a, &staff))
+        }
+    };
+    layout::page("Fraværsadvarsler", Some(&viewer.user), "/fravaer/advarsler", body).into_response()
+}
+
+fn alert_card(a: &trivsel_store::Alert, staff: &[trivsel_store::User]) -> Markup {
+    html! {
+        section.alert aria-labelledby={ "adv-" (a.id) } {
+            h2 id={ "adv-" (a.id) } {
+                a href={ "/boern/" (a.child_id) } { (a.child_name) } ": " (a.rule.navn())
+            }
+            p { "Udløst " (danish_date(a.trigger_date)) " · " (status_label(&a.status))
+                @if let Some(name) = &a.assigned_name { " · Ansvarlig: " (name) } }
+            @if a.status == "open" {
+                form.stack method="post" action={ "/fravaer/advarsler/" (a.id) } {
+                    label for={ "ansvarlig-" (a.id) } { "Ansvarlig" }
+                    select id={ "ansvarlig-" (a.id) } name="ansvarlig" {
+                        option value="" { "(ingen)" }
+                        @for u in staff { option value=(u.id) selected[a.assigned_to == Some(u.id)] { (u.name) } }
+                    }
+                    label for={ "note-" (a.id) } { "Hvad er gjort" }
+                    textarea id={ "note-" (a.id) } name="note" rows="2" { (a.note.as_deref().unwrap_or("")) }
+                    div.buttons {
+                        button type="submit" name="handling" value="gem" { "Gem" }
+                        button type="submit" name="handling" value="luk" { "Gem og luk" }
+                    }
+                }
+            } @else if let Some(note) = &a.note {
+                p { "Gjort: " (note) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AlertForm {
+    ansvarlig: Option<String>,
+    note: Option<String>,
+    handling: Option<String>,
+}
+
+pub async fn handle_alert(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<AlertForm>,
+) -> Response {
+    let alert = match state.store.alert(id).await {
+        Ok(a) => a,
+        Err(e) => return layout::server_error(&e),
+    };
+    let allowed = alert.as_ref().and_then(|a| a.institution_id).is_some_and(|i| {
+        can(
+            &viewer.actor,
+            Action::Write,
+            &Resource::Institution {
+                municipality_id: viewer.user.municipality_id,
+                institution_id: i,
+            },
+        )
+    });
+    let child = alert.as_ref().map(|a| a.child_id);
+    let Some(alert) = alert.filter(|_| allowed) else {
+        let _ = state
+            .store
+            .audit(&entry(
+                &viewer,
+                "absence.alert.write",
+                child,
+                Some(format!("advarsel {id}")),
+                false,
+            ))
+            .await;
+        return layout::forbidden_for(Some(&viewer.user), "Du kan ikke behandle denne advarsel.");
+    };
+    let staff = match state
+        .store
+        .institution_staff(alert.institution_id.unwrap_or_default())
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return layout::server_error(&e),
+    };
+    let assigned = form.ansvarlig.as_deref().and_then(|v| v.parse::<i64>().ok());
+    if assigned.is_some_and(|a| !staff.iter().any(|u| u.id == a)) {
+        return bad_request(&viewer, "Den ansvarlige skal være ansat på skolen.");
+    }
+    let note = form.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > 2000) {
+        return bad_request(&viewer, "Noten må højst have 2000 tegn.");
+    }
+    let close = form.handling.as_deref() == Some("luk");
+    let audit = entry(
+        &viewer,
+        "absence.alert.write",
+        Some(alert.child_id),
+        Some(format!("advarsel {id}")),
+        true,
+    );
+    let closing = close.then(|| (viewer.user.id, Utc::now()));
+    if let Err(e) = state.store.handle_alert(id, assigned, note, closing, &audit).await {
+        return layout::server_error(&e);
+    }
+    Redirect::to("/fravaer/advarsler").into_response()
+}
+
+/// A class's status for today's roll call: (pupils, pupils with a registration).
+pub async fn todays_status(state: &AppState, class_ids: &[i64]) -> HashMap<i64, (i64, i64)> {
+    state
+        .store
+        .class_registration_counts(class_ids, Local::now().date_naive())
+        .await
+        .unwrap_or_default()
+}

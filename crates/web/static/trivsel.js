@@ -1,0 +1,36 @@
+// Trivsel – progressive enhancement only; every page works without it.
+
+// Roll call (fremmøde): P, S, L, U, F or T sets the focused pupil's code and moves to the next
+// pupil; arrow up and down move between pupils (left and right still change the code).
+document.addEventListener('DOMContentLoaded', () => {
+  const form = document.querySelector('form.roll-call');
+  if (!form) return;
+  const rows = [...form.querySelectorAll('fieldset.pupil')];
+  const focusRow = (i) => {
+    if (i >= rows.length) {
+      form.querySelector('button[type=submit]').focus();
+      return;
+    }
+    const row = rows[Math.max(0, i)];
+    (row.querySelector('input:checked') || row.querySelector('input')).focus();
+  };
+  form.addEventListener('keydown', (event) => {
+    const row = event.target.closest('fieldset.pupil');
+    if (!row || event.ctrlKey || event.altKey || event.metaKey) return;
+    const i = rows.indexOf(row);
+    const key = event.key.length === 1 ? event.key.toUpperCase() : event.key;
+    if ('PSLUFT'.includes(key) && key.length === 1) {
+      const input = row.querySelector(`input[value="${key}"]`);
+      if (!input) return;
+      event.preventDefault();
+      input.checked = true;
+      focusRow(i + 1);
+    } else if (key === 'ArrowDown') {
+      event.preventDefault();
+      focusRow(i + 1);
+    } else if (key === 'ArrowUp') {
+      event.preventDefault();
+      focusRow(i - 1);
+    }
+  });
+});

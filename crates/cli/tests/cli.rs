@@ -271,3 +271,187 @@ async fn audit_verify_catches_truncation_against_an_exported_head() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("afkortet"), "{}", text(&out.stderr));
 }
+
+/// Absence from files to rule events and the quarterly report, against figures worked out by
+/// hand from DOMAIN.md: a holiday that interrupts nothing, a run that continues across a move
+/// between schools with different holidays, a run that 1 August breaks, a replaced
+/// registration, a pupil at 10 of 59 school days of unlawful absence in Q4 (and so at exactly
+/// 10 of 98 school days on 23 December), and 2 of the first 20 school days of 2025/26.
+#[tokio::test]
+async fn absence_import_events_and_quarter_report() {
+    let db = TestDb::new().await;
+    let dir = std::env::temp_dir().join(format!("trivsel-cli-{}-{}", std::process::id(), line!()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    assert!(
+        trivsel(&db.url, &["municipality", "add", "147", "Frederiksberg"])
+            .status
+            .success()
+    );
+    let roster = write(
+        "elever.csv",
+        "school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to\n\
+         S1,Nordskolen,5.A,P1,Ida,Hansen,2014-03-02,2024-08-01,\n\
+         S1,Nordskolen,5.A,P2,Bo,Ek,2014-03-02,2024-08-01,2024-09-30\n\
+         S2,Søndre Skole,5.B,P2,Bo,Ek,2014-03-02,2024-10-01,\n\
+         S1,Nordskolen,5.A,P3,Al,Bo,2014-03-02,2024-08-01,\n\
+         S2,Søndre Skole,5.B,P4,Mo,Ko,2014-03-02,2024-08-01,\n",
+    );
+    assert!(trivsel(&db.url, &["import", "roster", &roster]).status.success());
+    let mut calendar = String::from("school,date,kind\n");
+    for day in 14..=18 {
+        calendar.push_str(&format!("S1,2024-10-{day},holiday\n"));
+    }
+    assert!(
+        trivsel(&db.url, &["import", "calendar", &write("ferie.csv", &calendar)])
+            .status
+            .success()
+    );
+
+    let mut absence = String::from("pupil_id;date;slot;code\n");
+    // P1: sick Monday–Friday of week 41; the Friday first registered present, then corrected.
+    absence.push_str("P1;2024-10-11;1;P\n");
+    for day in ["07", "08", "09", "10", "11"] {
+        absence.push_str(&format!("P1;2024-10-{day};1;S\n"));
+    }
+    // A registration in S1's autumn holiday is stored but ignored.
+    absence.push_str("P1;2024-10-14;1;U\n");
+    // P2: unlawful Thursday–Friday, then Monday–Wednesday at S2, which has no autumn holiday.
+    for day in ["10", "11", "14", "15", "16"] {
+        absence.push_str(&format!("P2;2024-10-{day};1;U\n"));
+    }
+    // P4: five weekdays in a row, but 1 August starts a new school year.
+    for date in ["2025-07-29", "2025-07-30", "2025-07-31", "2025-08-01", "2025-08-04"] {
+        absence.push_str(&format!("P4;{date};1;S\n"));
+    }
+    // P3: unlawful on every sixth school day of Q4 at S1 (59 school days): 10 days, 0.1695.
+    let mut p3 = 0;
+    let mut date: chrono::NaiveDate = "2024-10-01".parse().unwrap();
+    let holidays: Vec<chrono::NaiveDate> = (14..=18).map(|d| format!("2024-10-{d}").parse().unwrap()).collect();
+    let mut school_day = 0;
+    while date <= "2024-12-31".parse().unwrap() {
+        let weekday = chrono::Datelike::weekday(&date).number_from_monday();
+        let public = ["2024-12-25", "2024-12-26"].contains(&date.to_string().as_str());
+        if weekday <= 5 && !public && !holidays.contains(&date) {
+            if school_day % 6 == 0 && p3 < 10 {
+                absence.push_str(&format!("P3;{date};1;U\n"));
+                p3 += 1;
+            }
+            school_day += 1;
+        }
+        date = date.succ_opt().unwrap();
+    }
+    assert_eq!((school_day, p3), (59, 10));
+    let file = write("fravaer.csv", &absence);
+
+    // A bad code is refused with file, line and field, and nothing is stored.
+    let bad = write(
+        "fejl.csv",
+        "pupil_id,date,slot,code\nP1,2024-10-07,1,S\nP1,2024-10-08,1,X\n",
+    );
+    let out = trivsel(&db.url, &["import", "absence", &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("fejl.csv, linje 3, felt «code»: ukendt fraværskode «X»"),
+        "{}",
+        text(&out.stderr)
+    );
+    let unknown = write("ukendt.csv", "pupil_id,date,slot,code\nP9,2024-10-07,1,S\n");
+    assert!(text(&trivsel(&db.url, &["import", "absence", &unknown]).stderr).contains("linje 2, felt «pupil_id»"));
+    let slot = write("modul.csv", "pupil_id,date,slot,code\nP1,2024-10-07,13,S\n");
+    assert!(text(&trivsel(&db.url, &["import", "absence", &slot]).stderr).contains("linje 2, felt «slot»"));
+
+    let out = trivsel(&db.url, &["import", "absence", &file]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows = absence.lines().count() - 1;
+    assert!(
+        text(&out.stdout).contains(&format!(
+            "{rows} rækker læst for 4 elever; oprettet: {} registreringer",
+            rows - 1
+        )),
+        "the corrected row counts once: {}",
+        text(&out.stdout)
+    );
+
+    let out = trivsel(
+        &db.url,
+        &["absence", "events", "--from", "2024-08-01", "--to", "2025-08-31"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let all = "pupil_id,rule,date\nP1,consecutive,2024-10-11\nP2,consecutive,2024-10-16\n\
+               P3,percent_10,2024-12-23\nP4,percent_10,2025-08-28\n";
+    assert_eq!(text(&out.stdout), all);
+    let out = trivsel(
+        &db.url,
+        &[
+            "absence",
+            "events",
+            "--from",
+            "2024-10-12",
+            "--to",
+            "2024-12-31",
+            "--school",
+            "S2",
+        ],
+    );
+    assert_eq!(text(&out.stdout), "pupil_id,rule,date\nP2,consecutive,2024-10-16\n");
+    let out = trivsel(
+        &db.url,
+        &["absence", "events", "--from", "2024-10-12", "--to", "2024-10-15"],
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "pupil_id,rule,date\n",
+        "history before the range counts, only triggers inside it are reported"
+    );
+
+    let out = trivsel(&db.url, &["absence", "quarter-report", "--quarter", "2024Q4"]);
+    assert_eq!(text(&out.stdout), "pupil_id,school,unlawful_share\nP3,S1,0.1695\n");
+    let out = trivsel(&db.url, &["absence", "quarter-report", "--quarter", "2024Q5"]);
+    assert_eq!(out.status.code(), Some(1));
+
+    // Correcting a registration keeps the old value in the history.
+    let fix = write("ret.csv", "pupil_id,date,slot,code\nP1,2024-10-07,1,L\n");
+    let out = trivsel(&db.url, &["import", "absence", &fix]);
+    assert!(
+        text(&out.stdout).contains("oprettet: 0 registreringer; erstattet: 1; uændret: 0"),
+        "{}",
+        text(&out.stdout)
+    );
+    let m = db.store.find_municipality(None).await.unwrap();
+    let p1 = db.store.child_id(m.id, "P1").await.unwrap().unwrap();
+    let history = db.store.absence_history(p1).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].0.to_string(), history[0].2.as_str(), history[0].3.as_str()),
+        ("2024-10-07".into(), "S", "L")
+    );
+    let out = trivsel(
+        &db.url,
+        &["absence", "events", "--from", "2024-08-01", "--to", "2025-08-31"],
+    );
+    assert_eq!(text(&out.stdout), all, "lawful absence is absence too: the run stands");
+    let out = trivsel(
+        &db.url,
+        &[
+            "absence",
+            "events",
+            "--from",
+            "2024-08-01",
+            "--to",
+            "2024-12-31",
+            "--format",
+            "table",
+        ],
+    );
+    assert!(
+        text(&out.stdout).contains("P3        percent_10   2024-12-23") && text(&out.stdout).contains("(3 rækker)"),
+        "{}",
+        text(&out.stdout)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -251,3 +251,146 @@ async fn single_sign_on_links_a_subject_once() {
     assert_eq!(s.take_oidc_login("state-1").await.unwrap(), Some(login));
     assert_eq!(s.take_oidc_login("state-1").await.unwrap(), None, "a state works once");
 }
+
+#[tokio::test]
+async fn registrations_replace_with_history_and_alerts_follow_the_events() {
+    use trivsel_domain::absence::{Code, Rule};
+    use trivsel_store::{AbsenceEvent, AlertFilter, Registration};
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
+    let d = |x: &str| x.parse::<chrono::NaiveDate>().unwrap();
+    let roster = trivsel_store::RosterChanges {
+        institutions: vec![(
+            "S1".into(),
+            "Nordskolen".into(),
+            trivsel_domain::model::InstitutionKind::School,
+        )],
+        classes: vec![("S1".into(), "5.A".into())],
+        children: vec![("P1".into(), "Ida".into(), "Hansen".into(), d("2014-01-01"))],
+        enrolments: vec![(
+            "P1".into(),
+            trivsel_store::EnrolmentRow {
+                institution_code: "S1".into(),
+                class_name: "5.A".into(),
+                from: d("2024-08-01"),
+                to: None,
+            },
+        )],
+    };
+    s.apply_roster(m, &roster).await.unwrap();
+    let child = s.child_id(m, "P1").await.unwrap().unwrap();
+    let teacher = NewUser {
+        municipality_id: m,
+        username: "lis".into(),
+        name: "Lis".into(),
+        email: None,
+        role: Role::Teacher,
+        institution_id: None,
+        child_id: None,
+        password_hash: None,
+        demo_only: false,
+        class_ids: vec![],
+    };
+    let by = s.create_user(&teacher, None).await.unwrap();
+    let reg = |date: &str, code| Registration {
+        child_id: child,
+        date: d(date),
+        slot: 1,
+        code,
+    };
+    let now = Utc::now();
+    let first = [reg("2024-10-07", Code::Sickness), reg("2024-10-08", Code::Present)];
+    assert_eq!(s.save_registrations(m, &first, None, now, &[]).await.unwrap(), 2);
+    assert_eq!(
+        s.save_registrations(m, &first, None, now, &[]).await.unwrap(),
+        0,
+        "saving twice changes nothing"
+    );
+    assert!(s.absence_history(child).await.unwrap().is_empty());
+    let audit = [entry(m, child, true)];
+    assert_eq!(
+        s.save_registrations(m, &[reg("2024-10-08", Code::Unlawful)], Some(by), now, &audit)
+            .await
+            .unwrap(),
+        1
+    );
+    let history = s.absence_history(child).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].2.as_str(), history[0].3.as_str(), history[0].4),
+        ("P", "U", Some(by))
+    );
+    assert_eq!(
+        s.child_audit(child, 10).await.unwrap().len(),
+        1,
+        "the write is audited with it"
+    );
+
+    let data = s
+        .absence_data(m, Some(&[child]), d("2024-08-01"), d("2024-10-31"))
+        .await
+        .unwrap();
+    assert_eq!(data.pupils[&child].registrations.len(), 2);
+    assert_eq!(data.school_days(child, d("2024-10-07"), d("2024-10-08")).len(), 2);
+
+    let event = |date: &str| AbsenceEvent {
+        date: d(date),
+        child_id: child,
+        rule: Rule::Consecutive,
+        institution_id: 1,
+    };
+    let since = d("2024-08-01");
+    assert_eq!(
+        s.sync_alerts(m, &[child], &[event("2024-10-11")], since, now)
+            .await
+            .unwrap(),
+        (1, 0)
+    );
+    assert_eq!(
+        s.sync_alerts(m, &[child], &[event("2024-10-11")], since, now)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+    // A correction removes the trigger: the alert is withdrawn, and comes back with it.
+    assert_eq!(s.sync_alerts(m, &[child], &[], since, now).await.unwrap(), (0, 1));
+    let alerts = s
+        .alerts(&AlertFilter {
+            child_id: Some(child),
+            ..AlertFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((alerts.len(), alerts[0].status.as_str()), (1, "withdrawn"));
+    assert_eq!(
+        s.sync_alerts(m, &[child], &[event("2024-10-11")], since, now)
+            .await
+            .unwrap(),
+        (1, 0)
+    );
+    let alert = &s
+        .alerts(&AlertFilter {
+            child_id: Some(child),
+            ..AlertFilter::default()
+        })
+        .await
+        .unwrap()[0];
+    assert_eq!(alert.status, "open");
+    s.handle_alert(
+        alert.id,
+        None,
+        Some("Samtale med forældre"),
+        Some((by, now)),
+        &entry(m, child, true),
+    )
+    .await
+    .unwrap();
+    let closed = s.alert(alert.id).await.unwrap().unwrap();
+    assert_eq!(
+        (closed.status.as_str(), closed.note.as_deref()),
+        ("closed", Some("Samtale med forældre"))
+    );
+    // A closed alert is not withdrawn or reopened by later syncs.
+    assert_eq!(s.sync_alerts(m, &[child], &[], since, now).await.unwrap(), (0, 0));
+}

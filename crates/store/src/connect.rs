@@ -34,6 +34,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_identity_audit.sql"),
     ),
     (3, "absence", include_str!("../migrations/sqlite/0003_absence.sql")),
+    (
+        4,
+        "absence_reviews",
+        include_str!("../migrations/sqlite/0004_absence_reviews.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -47,6 +52,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0002_identity_audit.sql"),
     ),
     (3, "absence", include_str!("../migrations/postgres/0003_absence.sql")),
+    (
+        4,
+        "absence_reviews",
+        include_str!("../migrations/postgres/0004_absence_reviews.sql"),
+    ),
 ];
 
 /// Number of migrations (the same for both backends).

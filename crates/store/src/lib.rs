@@ -12,6 +12,7 @@ mod children;
 mod connect;
 mod oidc;
 mod org;
+mod reviews;
 mod roster;
 pub mod testing;
 mod users;
@@ -24,6 +25,7 @@ pub use children::{ChildCard, ClassCard, Placement, PupilRow};
 pub use connect::{Backend, DEFAULT_DATABASE_URL, MIGRATION_COUNT};
 pub use oidc::{OidcLogin, OidcProvider};
 pub use org::{Class, Institution, Municipality, Overview};
+pub use reviews::Review;
 pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};
 pub use users::{NewGuardian, NewUser, SessionInfo, User, UserUpdate};
 

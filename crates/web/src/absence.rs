@@ -128,6 +128,10 @@ pub async fn roll_call(
     if let Err(e) = state.store.audit(&audit).await {
         return layout::server_error(&e);
     }
+    let missing = match missing_days(&state, &card, &pupils, today).await {
+        Ok(m) => m,
+        Err(e) => return layout::server_error(&e),
+    };
     let title = format!("Fremmøde {} – {}", card.name, danish_date(date));
     let calendar = match state.store.school_calendar(card.institution_id).await {
         Ok(c) => c,
@@ -186,8 +190,49 @@ pub async fn roll_call(
             }
             button type="submit" { "Gem fremmøde" }
         }
+        section aria-labelledby="mangler-titel" {
+            h2 id="mangler-titel" { "Manglende registreringer" }
+            @if missing.is_empty() {
+                p { "Ingen skoledage i skoleåret mangler registreringer." }
+            } @else {
+                p { "Skoledage i skoleåret hvor elever ikke er registreret (de seneste " (missing.len().min(20)) " af " (missing.len()) "):" }
+                ul.links {
+                    @for (day, count) in missing.iter().rev().take(20) {
+                        li { a href={ "/klasser/" (class_id) "/fremmoede?dato=" (day) } { (danish_date(*day)) } ": " (count) " elever" }
+                    }
+                }
+            }
+        }
     };
     layout::page(&title, Some(&viewer.user), "/klasser", body).into_response()
+}
+
+/// School days this school year up to `today` on which pupils of the class have no
+/// registration at all, with how many pupils, oldest first.
+async fn missing_days(
+    state: &AppState,
+    card: &ClassCard,
+    pupils: &[trivsel_store::PupilRow],
+    today: NaiveDate,
+) -> Result<Vec<(NaiveDate, usize)>, trivsel_store::StoreError> {
+    let first = trivsel_domain::calendar::SchoolYear::of(today).first_day();
+    let ids: Vec<i64> = pupils.iter().map(|p| p.id).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let data = state
+        .store
+        .absence_data(card.municipality_id, Some(&ids), first, today)
+        .await?;
+    let mut by_day: std::collections::BTreeMap<NaiveDate, usize> = std::collections::BTreeMap::new();
+    for id in &ids {
+        for (day, codes) in data.school_days(*id, first, today) {
+            if codes.is_empty() {
+                *by_day.entry(day).or_default() += 1;
+            }
+        }
+    }
+    Ok(by_day.into_iter().collect())
 }
 
 fn bad_request(viewer: &Viewer, message: &str) -> Response {

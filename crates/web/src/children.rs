@@ -114,10 +114,14 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
         Ok(p) => p,
         Err(e) => return layout::server_error(&e),
     };
+    let review = match crate::reviews::class_section(&state, &viewer, &card).await {
+        Ok(section) => section,
+        Err(response) => return response,
+    };
     let title = format!("{} – {}", card.name, card.institution_name);
     let body = html! {
         h1 { (title) }
-        p { (pupils.len()) " elever." }
+        p { (pupils.len()) " elever · " a href={ "/klasser/" (card.id) "/fremmoede" } { "Fremmøde" } }
         table {
             caption.visually-hidden { "Elever i " (card.name) }
             thead { tr { th scope="col" { "Navn" } th scope="col" { "Fødselsdato" } } }
@@ -130,6 +134,7 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
                 }
             }
         }
+        @if let Some(section) = &review { (section) }
     };
     layout::page(&title, Some(&viewer.user), "/klasser", body).into_response()
 }

@@ -13,6 +13,8 @@ mod login;
 mod oidc;
 mod pages;
 pub mod password;
+mod quarter;
+mod reviews;
 mod security;
 mod session;
 pub mod totp;
@@ -93,7 +95,10 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/klasser/{id}", get(children::class)),
         route(M::GET, "/klasser/{id}/fremmoede", get(absence::roll_call)),
         route(M::POST, "/klasser/{id}/fremmoede", post(absence::save_roll_call)),
+        route(M::POST, "/klasser/{id}/gennemgang", post(reviews::record)),
         route(M::GET, "/fravaer/advarsler", get(absence::alerts)),
+        route(M::GET, "/fravaer/kvartal", get(quarter::page)),
+        route(M::GET, "/fravaer/kvartal.csv", get(quarter::csv)),
         route(M::POST, "/fravaer/advarsler/{id}", post(absence::handle_alert)),
         route(M::GET, "/boern", get(children::own_children)),
         route(M::GET, "/boern/{id}", get(children::child)),

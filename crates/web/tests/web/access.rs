@@ -137,6 +137,35 @@ const MATRIX: &[(&str, [&str; 12])] = &[
         ],
     ),
     (
+        "GET /fravaer/kvartal",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "200", "403",
+        ],
+    ),
+    (
+        "GET /fravaer/kvartal.csv",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /klasser/{id}/gennemgang",
+        [
+            "303 303 303 303",
+            "403 403 403 403",
+            "303 303 403 403",
+            "303 303 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
         "POST /fravaer/advarsler/{id}",
         [
             "303", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
@@ -290,6 +319,12 @@ fn form_for(path: &str, column: usize) -> Vec<(&'static str, String)> {
         "/admin/brugere/{id}/status" => vec![("disabled", "false")],
         "/admin/brugere/{id}/adgangskode" => vec![("password", "lange sætninger er gode")],
         "/klasser/{id}/fremmoede" => vec![("dato", "2024-01-02"), ("modul", "1")],
+        "/klasser/{id}/gennemgang" => {
+            return vec![
+                ("maaned", chrono::Local::now().format("%Y-%m").to_string()),
+                ("kommentar", "Gennemgået".into()),
+            ];
+        }
         "/fravaer/advarsler/{id}" => vec![("handling", "gem")],
         _ => vec![],
     };

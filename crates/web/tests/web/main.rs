@@ -1,6 +1,7 @@
 //! Web tests: the real server on a free port against a fresh database of the backend chosen by
 //! `TRIVSEL_TEST_DB`. One test binary, several modules, to keep link time down.
 
+mod absence;
 mod access;
 mod helpers;
 mod identity;

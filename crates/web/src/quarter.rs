@@ -1,0 +1,226 @@
+//! The quarterly unlawful-absence report (kvartalsopgørelse): pupils with at least 15 %
+//! unlawful absence in a calendar quarter, which the school reports to the municipality. A
+//! leader sees the own school's pupils (page and CSV); the municipal analyst sees counts per
+//! school only.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::Local;
+use maud::html;
+use serde::Deserialize;
+use trivsel_domain::absence::Quarter;
+use trivsel_domain::access::{Action, Resource, can};
+use trivsel_domain::model::Role;
+
+use crate::audit::entry;
+use crate::session::Viewer;
+use crate::{AppState, layout};
+
+#[derive(Deserialize, Default)]
+pub struct QuarterQuery {
+    kvartal: Option<String>,
+}
+
+/// The quarter asked for, or the last complete one.
+fn quarter(q: &QuarterQuery) -> Result<Quarter, String> {
+    match q.kvartal.as_deref().filter(|k| !k.is_empty()) {
+        Some(k) => Quarter::parse(k),
+        None => {
+            let current = Quarter::of(Local::now().date_naive());
+            Ok(if current.q == 1 {
+                Quarter {
+                    year: current.year - 1,
+                    q: 4,
+                }
+            } else {
+                Quarter {
+                    q: current.q - 1,
+                    ..current
+                }
+            })
+        }
+    }
+}
+
+struct Report {
+    quarter: Quarter,
+    /// (pupil source id, pupil name, school name, school code, share)
+    lines: Vec<(String, String, String, String, String)>,
+    institution_id: Option<i64>,
+}
+
+/// Computes the report for what the viewer may see: the own school for leadership, the whole
+/// municipality for the analyst.
+async fn report(state: &AppState, viewer: &Viewer, q: &QuarterQuery) -> Result<Report, Response> {
+    let quarter = quarter(q).map_err(|m| layout::forbidden_for(Some(&viewer.user), &m))?;
+    let m = viewer.user.municipality_id;
+    let institution_id = match viewer.user.role {
+        Role::Analyst
+            if can(
+                &viewer.actor,
+                Action::Read,
+                &Resource::Aggregates { municipality_id: m },
+            ) =>
+        {
+            None
+        }
+        _ => match viewer.user.institution_id.filter(|i| {
+            can(
+                &viewer.actor,
+                Action::Read,
+                &Resource::Institution {
+                    municipality_id: m,
+                    institution_id: *i,
+                },
+            )
+        }) {
+            Some(i) => Some(i),
+            None => {
+                return Err(layout::forbidden_for(
+                    Some(&viewer.user),
+                    "Kvartalsopgørelsen er for skolens ledelse og kommunen.",
+                ));
+            }
+        },
+    };
+    let data = state
+        .store
+        .absence_data(m, None, quarter.first_day(), quarter.last_day())
+        .await
+        .map_err(|e| layout::server_error(&e))?;
+    let institutions = state
+        .store
+        .institutions(m)
+        .await
+        .map_err(|e| layout::server_error(&e))?;
+    let mut lines = Vec::new();
+    for line in data.quarter_report(quarter) {
+        if institution_id.is_some_and(|i| i != line.institution_id) {
+            continue;
+        }
+        let school = institutions.iter().find(|i| i.id == line.institution_id);
+        let name = match institution_id {
+            Some(_) => state
+                .store
+                .child_card(line.child_id)
+                .await
+                .map_err(|e| layout::server_error(&e))?
+                .map(|c| format!("{} {}", c.given_name, c.family_name))
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        lines.push((
+            data.source_ids.get(&line.child_id).cloned().unwrap_or_default(),
+            name,
+            school.map(|s| s.name.clone()).unwrap_or_default(),
+            school.map(|s| s.code.clone()).unwrap_or_default(),
+            line.share,
+        ));
+    }
+    lines.sort();
+    Ok(Report {
+        quarter,
+        lines,
+        institution_id,
+    })
+}
+
+pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QuarterQuery>) -> Response {
+    let r = match report(&state, &viewer, &q).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    let action = if r.institution_id.is_some() {
+        "absence.quarter.read"
+    } else {
+        "absence.quarter.aggregate"
+    };
+    if let Err(e) = state
+        .store
+        .audit(&entry(
+            &viewer,
+            action,
+            None,
+            Some(format!("kvartal {}", r.quarter)),
+            true,
+        ))
+        .await
+    {
+        return layout::server_error(&e);
+    }
+    let title = format!("Ulovligt fravær {}", r.quarter);
+    let mut per_school: Vec<(String, usize)> = Vec::new();
+    for (_, _, school, _, _) in &r.lines {
+        match per_school.iter_mut().find(|(s, _)| s == school) {
+            Some((_, n)) => *n += 1,
+            None => per_school.push((school.clone(), 1)),
+        }
+    }
+    let body = html! {
+        h1 { (title) }
+        p { "Elever med mindst 15 % ulovligt fravær af deres skoledage i kvartalet. Skolen indberetter dem til kommunen \
+             (reglen bag børne- og ungeydelsen)." }
+        form.inline method="get" action="/fravaer/kvartal" {
+            label for="kvartal" { "Kvartal" }
+            input id="kvartal" name="kvartal" value=(r.quarter) pattern="[0-9]{4}Q[1-4]" size="7";
+            button type="submit" { "Vis" }
+        }
+        @if r.institution_id.is_some() {
+            p { a href={ "/fravaer/kvartal.csv?kvartal=" (r.quarter) } download { "Hent som CSV" } }
+            table {
+                thead { tr { th scope="col" { "Elev-id" } th scope="col" { "Navn" } th scope="col" { "Skole" } th scope="col" { "Andel" } } }
+                tbody {
+                    @for (id, name, school, _, share) in &r.lines {
+                        tr { td { (id) } td { (name) } td { (school) } td { (share) } }
+                    }
+                }
+            }
+            @if r.lines.is_empty() { p { "Ingen elever over grænsen." } }
+        } @else {
+            table {
+                caption { "Antal elever pr. skole" }
+                thead { tr { th scope="col" { "Skole" } th scope="col" { "Elever" } } }
+                tbody {
+                    // Small groups are suppressed so no child can be singled out.
+                    @for (school, n) in &per_school {
+                        tr { td { (school) } td { @if *n < 5 { "under 5" } @else { (n) } } }
+                    }
+                }
+            }
+        }
+    };
+    layout::page(&title, Some(&viewer.user), "/fravaer/kvartal", body).into_response()
+}
+
+/// The leader's report as CSV: `pupil_id,school,unlawful_share`.
+pub async fn csv(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QuarterQuery>) -> Response {
+    let r = match report(&state, &viewer, &q).await {
+        Ok(r) if r.institution_id.is_some() => r,
+        Ok(_) => return layout::forbidden_for(Some(&viewer.user), "Kommunen ser kun samlede tal."),
+        Err(response) => return response,
+    };
+    let audit = entry(
+        &viewer,
+        "absence.quarter.export",
+        None,
+        Some(format!("kvartal {} csv", r.quarter)),
+        true,
+    );
+    if let Err(e) = state.store.audit(&audit).await {
+        return layout::server_error(&e);
+    }
+    let mut body = String::from("pupil_id,school,unlawful_share\n");
+    for (id, _, _, code, share) in &r.lines {
+        body.push_str(&format!("{id},{code},{share}\n"));
+    }
+    let disposition = format!("attachment; filename=\"ulovligt-fravaer-{}.csv\"", r.quarter);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,157 @@
+//! Monthly absence review (månedlig gennemgang): a leader records per class and month that
+//! absence was reviewed; classes not reviewed by the end of the following month show as
+//! overdue on the leader's front page.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Local, Utc};
+use maud::{Markup, html};
+use serde::Deserialize;
+use trivsel_domain::access::{Action, Resource, can};
+use trivsel_domain::calendar::SchoolYear;
+use trivsel_domain::deadlines::{Month, overdue_reviews};
+use trivsel_store::ClassCard;
+
+use crate::audit::entry;
+use crate::session::Viewer;
+use crate::{AppState, layout};
+
+fn may_review(viewer: &Viewer, institution_id: i64) -> bool {
+    can(
+        &viewer.actor,
+        Action::Write,
+        &Resource::Institution {
+            municipality_id: viewer.user.municipality_id,
+            institution_id,
+        },
+    )
+}
+
+/// Months of the current school year up to this one, newest first.
+fn months_so_far() -> Vec<Month> {
+    let today = Local::now().date_naive();
+    let mut month = Month::of(SchoolYear::of(today).first_day());
+    let mut out = Vec::new();
+    while month <= Month::of(today) {
+        out.push(month);
+        month = month.next();
+    }
+    out.reverse();
+    out
+}
+
+/// The class page's review section, for those who may review.
+pub async fn class_section(state: &AppState, viewer: &Viewer, card: &ClassCard) -> Result<Option<Markup>, Response> {
+    if !may_review(viewer, card.institution_id) {
+        return Ok(None);
+    }
+    let reviews = state
+        .store
+        .reviews(card.institution_id)
+        .await
+        .map_err(|e| layout::server_error(&e))?;
+    let mine: Vec<_> = reviews.iter().filter(|r| r.class_id == card.id).collect();
+    Ok(Some(html! {
+        section aria-labelledby="gennemgang-titel" {
+            h2 id="gennemgang-titel" { "Månedlig gennemgang af fravær" }
+            @if mine.is_empty() { p { "Ingen gennemgange registreret." } } @else {
+                ul { @for r in &mine {
+                    li { (r.month.navn()) ": " (r.reviewed_by) ", " (r.reviewed_at.format("%d.%m.%Y"))
+                        @if let Some(c) = &r.comment { " – " (c) } }
+                } }
+            }
+            form.stack method="post" action={ "/klasser/" (card.id) "/gennemgang" } {
+                label for="maaned" { "Måned" }
+                select id="maaned" name="maaned" {
+                    @for m in months_so_far() { option value=(m.id()) { (m.navn()) } }
+                }
+                label for="kommentar" { "Kommentar (valgfri)" }
+                textarea id="kommentar" name="kommentar" rows="2" {}
+                button type="submit" { "Registrér gennemgang" }
+            }
+        }
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    maaned: String,
+    kommentar: Option<String>,
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(class_id): Path<i64>,
+    Form(form): Form<ReviewForm>,
+) -> Response {
+    let card = match state.store.class_card(class_id).await {
+        Ok(c) => c,
+        Err(e) => return layout::server_error(&e),
+    };
+    let Some(card) = card.filter(|c| may_review(&viewer, c.institution_id)) else {
+        return layout::forbidden_for(
+            Some(&viewer.user),
+            "Kun skolens ledelse registrerer den månedlige gennemgang.",
+        );
+    };
+    let Some(month) = Month::parse(&form.maaned).filter(|m| months_so_far().contains(m)) else {
+        return layout::forbidden_for(Some(&viewer.user), "Vælg en måned i det indeværende skoleår.");
+    };
+    let comment = form
+        .kommentar
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && c.chars().count() <= 2000);
+    let audit = entry(
+        &viewer,
+        "absence.review",
+        None,
+        Some(format!("klasse {class_id} {}", month.id())),
+        true,
+    );
+    if let Err(e) = state
+        .store
+        .record_review(card.id, month, viewer.user.id, Utc::now(), comment, &audit)
+        .await
+    {
+        return layout::server_error(&e);
+    }
+    Redirect::to(&format!("/klasser/{class_id}")).into_response()
+}
+
+/// The leader's front-page list of classes whose monthly review is overdue.
+pub async fn overdue_section(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, Response> {
+    let Some(institution_id) = viewer.user.institution_id.filter(|i| may_review(viewer, *i)) else {
+        return Ok(None);
+    };
+    let (classes, reviews) = tokio::try_join!(
+        state.store.class_cards(&[], Some(institution_id)),
+        state.store.reviews(institution_id)
+    )
+    .map_err(|e| layout::server_error(&e))?;
+    let today = Local::now().date_naive();
+    let overdue: Vec<(&ClassCard, Vec<Month>)> = classes
+        .iter()
+        .map(|c| {
+            let done: Vec<Month> = reviews.iter().filter(|r| r.class_id == c.id).map(|r| r.month).collect();
+            (c, overdue_reviews(today, &done))
+        })
+        .filter(|(_, months)| !months.is_empty())
+        .collect();
+    Ok(Some(html! {
+        section aria-labelledby="forsinket-titel" {
+            h2 id="forsinket-titel" { "Månedlig gennemgang af fravær" }
+            @if overdue.is_empty() {
+                p { "Alle klasser er gennemgået til tiden." }
+            } @else {
+                p.error { (overdue.len()) " klasser mangler gennemgang efter fristen (udgangen af den følgende måned):" }
+                ul.links { @for (c, months) in &overdue {
+                    li { a href={ "/klasser/" (c.id) } { (c.name) } ": "
+                        (months.iter().map(|m| m.navn()).collect::<Vec<_>>().join(", ")) }
+                } }
+            }
+        }
+    }))
+}

@@ -1,0 +1,189 @@
+//! Absence pages over HTTP: roll call validation and idempotency, the quarterly report as page
+//! and CSV, and the monthly review's overdue list.
+
+use chrono::Local;
+use reqwest::StatusCode;
+use trivsel_domain::absence::{Code, Quarter};
+use trivsel_domain::calendar::{SchoolCalendar, dates};
+use trivsel_domain::deadlines::{Month, overdue_reviews};
+use trivsel_store::Registration;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn roll_call_validates_and_saving_twice_changes_nothing() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let [own_class, other_class, ..] = w.classes;
+    let child = w.children[0];
+    let day = "2024-01-03";
+    let form = |pupil: i64, code: &str| {
+        vec![
+            ("dato".to_string(), day.to_string()),
+            ("modul".into(), "1".into()),
+            (format!("c{pupil}"), code.to_string()),
+        ]
+    };
+    let post = |class: i64, form: Vec<(String, String)>| {
+        let app = &app;
+        let teacher = teacher.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post(&format!("/klasser/{class}/fremmoede"), Some(&teacher), &form)
+                .await
+        }
+    };
+    let res = post(own_class, form(child, "S")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(res.headers()["location"].to_str().unwrap().ends_with("gemt=1"));
+    let res = post(own_class, form(child, "S")).await;
+    assert!(
+        res.headers()["location"].to_str().unwrap().ends_with("gemt=0"),
+        "idempotent"
+    );
+
+    let mut bad = form(child, "X");
+    assert_eq!(post(own_class, bad.clone()).await.status(), StatusCode::BAD_REQUEST);
+    bad[0].1 = "2999-01-01".into();
+    bad[2].1 = "S".into();
+    assert_eq!(
+        post(own_class, bad).await.status(),
+        StatusCode::BAD_REQUEST,
+        "no future dates"
+    );
+    assert_eq!(
+        post(other_class, form(child, "U")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // A pupil of another class smuggled into the form: refused, nothing stored.
+    assert_eq!(
+        post(own_class, form(w.children[1], "U")).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let data = app
+        .store()
+        .absence_data(
+            w.municipality,
+            None,
+            "2024-01-01".parse().unwrap(),
+            "2024-01-31".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    let stored: usize = data.pupils.values().map(|p| p.registrations.len()).sum();
+    assert_eq!(stored, 1);
+
+    let page = app
+        .get(
+            &format!("/klasser/{own_class}/fremmoede?dato={day}&modul=1"),
+            Some(&teacher),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"value="S" checked"#), "the saved code is shown");
+}
+
+#[tokio::test]
+async fn quarterly_report_page_and_csv() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let current = Quarter::of(Local::now().date_naive());
+    let last = if current.q == 1 {
+        Quarter {
+            year: current.year - 1,
+            q: 4,
+        }
+    } else {
+        Quarter {
+            q: current.q - 1,
+            ..current
+        }
+    };
+    // The X1 pupil is unlawfully absent every school day of the last quarter (no school holidays).
+    let calendar = SchoolCalendar::default();
+    let registrations: Vec<Registration> = dates(last.first_day(), last.last_day())
+        .filter(|d| calendar.is_school_day(*d))
+        .map(|date| Registration {
+            child_id: w.children[0],
+            date,
+            slot: 1,
+            code: Code::Unlawful,
+        })
+        .collect();
+    app.store()
+        .save_registrations(w.municipality, &registrations, None, chrono::Utc::now(), &[])
+        .await
+        .unwrap();
+
+    let leader = app.login("skoleleder").await;
+    let page = app.get("/fravaer/kvartal", Some(&leader)).await.text().await.unwrap();
+    assert!(page.contains("kx1") && page.contains("1.0000"), "{page}");
+    let res = app
+        .get(&format!("/fravaer/kvartal.csv?kvartal={last}"), Some(&leader))
+        .await;
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        res.text().await.unwrap(),
+        "pupil_id,school,unlawful_share\nkx1,X,1.0000\n"
+    );
+    let res = app.get("/fravaer/kvartal?kvartal=2024Q9", Some(&leader)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let analyst = app.login("analytiker").await;
+    let page = app.get("/fravaer/kvartal", Some(&analyst)).await.text().await.unwrap();
+    assert!(page.contains("Skole X") && page.contains("under 5"), "{page}");
+    assert!(
+        !page.contains("kx1") && !page.contains("KX1"),
+        "no pupil for the municipality"
+    );
+    assert_eq!(
+        app.get("/fravaer/kvartal.csv", Some(&analyst)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn monthly_review_clears_the_overdue_list() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let leader = app.login("skoleleder").await;
+    let today = Local::now().date_naive();
+    let overdue = overdue_reviews(today, &[]);
+    let front = app.get("/", Some(&leader)).await.text().await.unwrap();
+    if overdue.is_empty() {
+        assert!(front.contains("Alle klasser er gennemgået til tiden"));
+        return;
+    }
+    assert!(front.contains("2 klasser mangler gennemgang"), "X1 and X2: {front}");
+    // Review every overdue month of X1.
+    for month in &overdue {
+        let res = app
+            .post(
+                &format!("/klasser/{}/gennemgang", w.classes[0]),
+                Some(&leader),
+                &[("maaned", &month.id()), ("kommentar", "Set")],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    let front = app.get("/", Some(&leader)).await.text().await.unwrap();
+    assert!(front.contains("1 klasser mangler gennemgang"), "{front}");
+    let class_page = app
+        .get(&format!("/klasser/{}", w.classes[0]), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        class_page.contains(
+            &Month {
+                year: overdue[0].year,
+                month: overdue[0].month
+            }
+            .navn()
+        )
+    );
+}

@@ -4,6 +4,7 @@
 
 mod absence;
 mod admin;
+mod api;
 mod assets;
 mod audit;
 mod chart;
@@ -89,6 +90,8 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/login/totp/opsaet", get(login::totp_setup_page)),
         route(M::POST, "/login/totp/opsaet", post(login::totp_setup)),
         route(M::POST, "/logout", post(login::logout)),
+        route(M::GET, "/api/v1/openapi.json", get(api::openapi)),
+        route(M::POST, "/api/v1/absence/registrations", post(api::register)),
         route(M::GET, "/oidc/{municipality}/login", get(oidc::start)),
         route(M::GET, "/oidc/callback", get(oidc::callback)),
         route(M::GET, "/klasser", get(children::classes)),

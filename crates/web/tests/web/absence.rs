@@ -187,3 +187,107 @@ async fn monthly_review_clears_the_overdue_list() {
         )
     );
 }
+
+#[tokio::test]
+async fn json_batch_registration_is_all_or_nothing_with_errors_per_item() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let cookie = format!("trivsel_session={teacher}");
+    let send = |body: serde_json::Value, cookie: Option<String>| {
+        let mut req = app
+            .client
+            .post(format!("{}/api/v1/absence/registrations", app.base))
+            .json(&body);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        req.send()
+    };
+    let good = serde_json::json!({ "registrations": [
+        { "pupil_id": "kx1", "date": "2024-01-03", "slot": 1, "code": "S" },
+        { "pupil_id": "kx1", "date": "2024-01-03", "slot": 2, "code": "P" }
+    ] });
+    assert_eq!(
+        send(good.clone(), None).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let res = send(good.clone(), Some(cookie.clone())).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!((body["received"].as_i64(), body["saved"].as_i64()), (Some(2), Some(2)));
+    let body: serde_json::Value = send(good, Some(cookie.clone())).await.unwrap().json().await.unwrap();
+    assert_eq!(body["saved"].as_i64(), Some(0), "idempotent");
+
+    let bad = serde_json::json!({ "registrations": [
+        { "pupil_id": "kx1", "date": "2024-01-04", "slot": 1, "code": "S" },
+        { "pupil_id": "kx1", "date": "2024-01-04", "slot": 1, "code": "Q" },
+        { "pupil_id": "kx2", "date": "2024-01-04", "slot": 1, "code": "S" },
+        { "pupil_id": "ingen", "date": "2024-01-04", "slot": 1, "code": "S" },
+        { "pupil_id": "kx1", "date": "4.1.2024", "slot": 13, "code": "S" }
+    ] });
+    let res = send(bad, Some(cookie)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let errors: Vec<(i64, String)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["index"].as_i64().unwrap(), e["field"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (1, "code".into()),
+            (2, "pupil_id".into()),
+            (3, "pupil_id".into()),
+            (4, "date".into())
+        ]
+    );
+    let data = app
+        .store()
+        .absence_data(
+            w.municipality,
+            None,
+            "2024-01-04".parse().unwrap(),
+            "2024-01-04".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        data.pupils.values().all(|p| p.registrations.is_empty()),
+        "nothing from the bad batch is stored"
+    );
+    let denied = app.store().child_audit(w.children[1], 5).await.unwrap();
+    assert!(
+        denied.iter().any(|r| !r.allowed && r.action == "absence.write"),
+        "the refusal is audited"
+    );
+}
+
+#[tokio::test]
+async fn openapi_document_describes_the_batch_endpoint() {
+    let app = spawn_app(local()).await;
+    let doc: serde_json::Value = app.get("/api/v1/openapi.json", None).await.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let post = &doc["paths"]["/api/v1/absence/registrations"]["post"];
+    assert!(post["responses"]["422"].is_object());
+    let item = &post["requestBody"]["content"]["application/json"]["schema"]["properties"]["registrations"]["items"];
+    assert_eq!(
+        item["properties"]["code"]["enum"],
+        serde_json::json!(["P", "S", "L", "U", "F", "T"])
+    );
+    // Every API route of the router is described.
+    for r in trivsel_web::routes()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")
+    {
+        let method = r.method.as_str().to_lowercase();
+        assert!(
+            doc["paths"][r.path][&method].is_object(),
+            "{} {} is not in the OpenAPI document",
+            r.method,
+            r.path
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! The JSON API (version 1), described by the OpenAPI document at `/api/v1/openapi.json`.
+//! Requests are authenticated by the same session as the pages (log in first); write requests
+//! must be JSON, which a cross-site form cannot send.
+
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use chrono::{Local, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use trivsel_domain::absence::{Code, Thresholds};
+use trivsel_domain::access::{Action, ChildData, Resource, can};
+use trivsel_domain::validate;
+use trivsel_store::Registration;
+
+use crate::AppState;
+use crate::audit::entry;
+use crate::session::{MaybeSession, Viewer, client_address};
+
+fn problem(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+/// A logged-in user for the API: like [`Viewer`], but refused with 401 JSON instead of a
+/// redirect to the login page.
+pub struct ApiViewer(pub Viewer);
+
+impl FromRequestParts<AppState> for ApiViewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match MaybeSession::from_request_parts(parts, state).await?.0 {
+            Some(s) if !s.mfa_pending => {
+                let actor = state
+                    .store
+                    .actor(&s.user)
+                    .await
+                    .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl"))?;
+                Ok(ApiViewer(Viewer {
+                    user: s.user,
+                    actor,
+                    address: client_address(parts),
+                }))
+            }
+            _ => Err(problem(StatusCode::UNAUTHORIZED, "log ind først")),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Batch {
+    registrations: Vec<Item>,
+}
+
+#[derive(Deserialize)]
+pub struct Item {
+    pupil_id: String,
+    date: String,
+    slot: i64,
+    code: String,
+}
+
+#[derive(Serialize)]
+struct ItemError {
+    index: usize,
+    field: &'static str,
+    message: String,
+}
+
+/// Stores a batch of registrations: all of them, or none with an error per bad item.
+pub async fn register(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Json(batch): Json<Batch>,
+) -> Response {
+    if batch.registrations.len() > 10_000 {
+        return problem(StatusCode::PAYLOAD_TOO_LARGE, "højst 10.000 registreringer pr. kald");
+    }
+    let m = viewer.user.municipality_id;
+    let children = match state.store.child_ids(m).await {
+        Ok(c) => c,
+        Err(_) => return problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl"),
+    };
+    let today = Local::now().date_naive();
+    let mut errors = Vec::new();
+    let mut registrations = Vec::new();
+    let mut denied = Vec::new();
+    for (index, item) in batch.registrations.iter().enumerate() {
+        let mut fail = |field, message: String| errors.push(ItemError { index, field, message });
+        let Some(&child_id) = children.get(item.pupil_id.trim()) else {
+            fail("pupil_id", format!("eleven «{}» findes ikke", item.pupil_id));
+            continue;
+        };
+        let date = match validate::parse_date(&item.date) {
+            Ok(d) if d <= today => d,
+            Ok(_) => {
+                fail("date", "fremtidige datoer kan ikke registreres".into());
+                continue;
+            }
+            Err(m) => {
+                fail("date", m);
+                continue;
+            }
+        };
+        if !(1..=12).contains(&item.slot) {
+            fail(
+                "slot",
+                format!("{} er ikke et registreringsnummer fra 1 til 12", item.slot),
+            );
+            continue;
+        }
+        let code = match Code::parse(&item.code) {
+            Ok(c) => c,
+            Err(m) => {
+                fail("code", m);
+                continue;
+            }
+        };
+        let context = match state.store.child_context(child_id, today).await {
+            Ok(c) => c,
+            Err(_) => return problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl"),
+        };
+        if !context.is_some_and(|c| can(&viewer.actor, Action::Write, &Resource::Child(&c, ChildData::Absence))) {
+            denied.push(child_id);
+            fail(
+                "pupil_id",
+                format!("du har ikke adgang til at registrere fravær for «{}»", item.pupil_id),
+            );
+            continue;
+        }
+        registrations.push(Registration {
+            child_id,
+            date,
+            slot: item.slot as u8,
+            code,
+        });
+    }
+    for child in &denied {
+        let _ = state
+            .store
+            .audit(&entry(
+                &viewer,
+                "absence.write",
+                Some(*child),
+                Some("api".into()),
+                false,
+            ))
+            .await;
+    }
+    if !errors.is_empty() {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "saved": 0, "errors": errors })),
+        )
+            .into_response();
+    }
+    let mut pupils: Vec<i64> = registrations.iter().map(|r| r.child_id).collect();
+    pupils.sort();
+    pupils.dedup();
+    let audits: Vec<_> = pupils
+        .iter()
+        .map(|c| entry(&viewer, "absence.write", Some(*c), Some("api".into()), true))
+        .collect();
+    let saved = match state
+        .store
+        .save_registrations(m, &registrations, Some(viewer.user.id), Utc::now(), &audits)
+        .await
+    {
+        Ok(n) => n,
+        Err(_) => return problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl; intet er gemt"),
+    };
+    let alerts = state
+        .store
+        .refresh_alerts(m, &pupils, today, &Thresholds::default())
+        .await
+        .map(|(opened, _)| opened)
+        .unwrap_or(0);
+    Json(json!({ "received": registrations.len(), "saved": saved, "alerts_opened": alerts })).into_response()
+}
+
+/// The OpenAPI 3.1 description of the API.
+pub async fn openapi() -> Response {
+    let item_error = json!({
+        "type": "object",
+        "required": ["index", "field", "message"],
+        "properties": {
+            "index": { "type": "integer", "description": "Position of the item in `registrations`." },
+            "field": { "type": "string", "enum": ["pupil_id", "date", "slot", "code"] },
+            "message": { "type": "string", "description": "Danish explanation." }
+        }
+    });
+    Json(json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Trivsel API",
+            "version": "1",
+            "description": "Trivsel's JSON API. Authenticate with the session cookie from logging in at /login \
+                            (the same session as the web pages). Every call is checked against the access policy \
+                            and written to the audit log."
+        },
+        "paths": {
+            "/api/v1/absence/registrations": {
+                "post": {
+                    "summary": "Register absence for many pupils at once",
+                    "description": "All items are stored, or none: an invalid or forbidden item gives 422 with one error \
+                                    per item. A registration for an existing (pupil, date, slot) replaces it; the old \
+                                    value is kept in the history. Alerts are updated before the response.",
+                    "requestBody": {
+                        "required": true,
+                        "content": { "application/json": { "schema": {
+                            "type": "object",
+                            "required": ["registrations"],
+                            "properties": { "registrations": { "type": "array", "maxItems": 10000, "items": {
+                                "type": "object",
+                                "required": ["pupil_id", "date", "slot", "code"],
+                                "properties": {
+                                    "pupil_id": { "type": "string", "description": "The school system's pupil id." },
+                                    "date": { "type": "string", "format": "date" },
+                                    "slot": { "type": "integer", "minimum": 1, "maximum": 12,
+                                              "description": "1 = morning roll call, 2 = afternoon, or the lesson." },
+                                    "code": { "type": "string", "enum": ["P", "S", "L", "U", "F", "T"],
+                                              "description": "P present, S sick, L lawful, U unlawful, F late, T left early." }
+                                }
+                            } } }
+                        } } }
+                    },
+                    "responses": {
+                        "200": { "description": "Stored.", "content": { "application/json": { "schema": {
+                            "type": "object",
+                            "properties": {
+                                "received": { "type": "integer" },
+                                "saved": { "type": "integer", "description": "New or changed registrations." },
+                                "alerts_opened": { "type": "integer" }
+                            }
+                        } } } },
+                        "401": { "description": "Not logged in." },
+                        "413": { "description": "More than 10,000 items." },
+                        "422": { "description": "Invalid or forbidden items; nothing stored.", "content": { "application/json": { "schema": {
+                            "type": "object",
+                            "properties": { "saved": { "type": "integer", "const": 0 }, "errors": { "type": "array", "items": item_error } }
+                        } } } }
+                    }
+                }
+            }
+        }
+    }))
+    .into_response()
+}

@@ -139,3 +139,53 @@ mod tests {
         assert!(svg.contains(r#"role="img" aria-label="Fravær""#));
     }
 }
+
+/// A line chart of weekly absence in per cent, with a titled point per week. `points` are
+/// (label, per cent); the y axis runs from 0 to the next 5 % above the maximum.
+pub fn trend(points: &[(String, f64)], label: &str) -> String {
+    const STEP: f64 = 16.0;
+    const HEIGHT: f64 = 140.0;
+    let top = ((points.iter().map(|p| p.1).fold(0.0, f64::max) / 5.0).floor() + 1.0) * 5.0;
+    let width = 50.0 + STEP * points.len().max(1) as f64;
+    let y = |v: f64| 10.0 + HEIGHT * (1.0 - v / top);
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {h}" width="{width}" height="{h}" role="img" aria-label="{label}"><title>{label}</title>"#,
+        h = HEIGHT + 40.0
+    );
+    for tick in 0..=5 {
+        let v = top * f64::from(tick) / 5.0;
+        let _ = write!(
+            svg,
+            r##"<line x1="40" x2="{width}" y1="{y0}" y2="{y0}" stroke="#e3e7ec"/><text x="0" y="{ty}" font-size="9" fill="#4a5360">{v:.0} %</text>"##,
+            y0 = y(v),
+            ty = y(v) + 3.0
+        );
+    }
+    let path: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| format!("{:.1},{:.1}", 45.0 + STEP * i as f64, y(*v)))
+        .collect();
+    let _ = write!(
+        svg,
+        r##"<polyline points="{}" fill="none" stroke="#0b63a5" stroke-width="2"/>"##,
+        path.join(" ")
+    );
+    for (i, (name, v)) in points.iter().enumerate() {
+        let x = 45.0 + STEP * i as f64;
+        let _ = write!(
+            svg,
+            r##"<circle cx="{x:.1}" cy="{:.1}" r="3" fill="#0b63a5"><title>{name}: {v:.1} %</title></circle>"##,
+            y(*v)
+        );
+        if i % 4 == 0 {
+            let _ = write!(
+                svg,
+                r##"<text x="{x:.1}" y="{}" font-size="9" fill="#4a5360" text-anchor="middle">{name}</text>"##,
+                HEIGHT + 30.0
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}

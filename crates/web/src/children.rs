@@ -121,7 +121,8 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
     let title = format!("{} – {}", card.name, card.institution_name);
     let body = html! {
         h1 { (title) }
-        p { (pupils.len()) " elever · " a href={ "/klasser/" (card.id) "/fremmoede" } { "Fremmøde" } }
+        p { (pupils.len()) " elever · " a href={ "/klasser/" (card.id) "/fremmoede" } { "Fremmøde" } " · "
+            a href={ "/klasser/" (card.id) "/fravaer" } { "Fraværsoverblik" } }
         table {
             caption.visually-hidden { "Elever i " (card.name) }
             thead { tr { th scope="col" { "Navn" } th scope="col" { "Fødselsdato" } } }

@@ -61,10 +61,14 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Teacher => items.push(("/klasser", "Klasser")),
         Role::Leader | Role::WellbeingPerson => {
             items.push(("/klasser", "Klasser"));
+            items.push(("/fravaer/skole", "Fravær"));
             items.push(("/fravaer/advarsler", "Advarsler"));
             items.push(("/fravaer/kvartal", "Kvartal"));
         }
-        Role::Analyst => items.push(("/fravaer/kvartal", "Kvartal")),
+        Role::Analyst => {
+            items.push(("/fravaer/kommune", "Fravær"));
+            items.push(("/fravaer/kvartal", "Kvartal"));
+        }
         Role::Guardian | Role::Pupil => items.push(("/boern", if role == Role::Pupil { "Mig" } else { "Mine børn" })),
         Role::Admin => items.push(("/admin/brugere", "Brugere")),
         _ => {}

@@ -12,6 +12,7 @@ mod children;
 mod layout;
 mod login;
 mod oidc;
+mod overview;
 mod pages;
 pub mod password;
 mod quarter;
@@ -99,6 +100,9 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/klasser/{id}/fremmoede", get(absence::roll_call)),
         route(M::POST, "/klasser/{id}/fremmoede", post(absence::save_roll_call)),
         route(M::POST, "/klasser/{id}/gennemgang", post(reviews::record)),
+        route(M::GET, "/klasser/{id}/fravaer", get(overview::class)),
+        route(M::GET, "/fravaer/skole", get(overview::school)),
+        route(M::GET, "/fravaer/kommune", get(overview::municipality)),
         route(M::GET, "/fravaer/advarsler", get(absence::alerts)),
         route(M::GET, "/fravaer/kvartal", get(quarter::page)),
         route(M::GET, "/fravaer/kvartal.csv", get(quarter::csv)),

@@ -291,3 +291,53 @@ async fn openapi_document_describes_the_batch_endpoint() {
         );
     }
 }
+
+#[tokio::test]
+async fn overviews_show_splits_and_trends_and_suppress_small_groups() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let today = Local::now().date_naive();
+    let yesterday = today.pred_opt().unwrap();
+    let registrations = [
+        Registration {
+            child_id: w.children[0],
+            date: yesterday,
+            slot: 1,
+            code: Code::Sickness,
+        },
+        Registration {
+            child_id: w.children[0],
+            date: today,
+            slot: 1,
+            code: Code::Unlawful,
+        },
+    ];
+    app.store()
+        .save_registrations(w.municipality, &registrations, None, chrono::Utc::now(), &[])
+        .await
+        .unwrap();
+    let teacher = app.login("laerer").await;
+    let page = app
+        .get(&format!("/klasser/{}/fravaer", w.classes[0]), Some(&teacher))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Barn KX1") && page.contains("<polyline") && page.contains("Tallene bag grafen"),
+        "{page}"
+    );
+    let leader = app.login("skoleleder").await;
+    let page = app.get("/fravaer/skole", Some(&leader)).await.text().await.unwrap();
+    assert!(
+        page.contains("X1") && page.contains("X2") && page.contains("Skolen"),
+        "{page}"
+    );
+    let analyst = app.login("analytiker").await;
+    let page = app.get("/fravaer/kommune", Some(&analyst)).await.text().await.unwrap();
+    assert!(
+        page.contains("for få elever til at vise"),
+        "schools of one or two pupils are suppressed: {page}"
+    );
+    assert!(!page.contains("KX1"));
+}

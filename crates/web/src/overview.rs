@@ -1,0 +1,319 @@
+//! Absence overviews (fraværsoverblik) for a class, a school and the municipality: absence per
+//! pupil (or class, or school) split by S/L/U, and a weekly trend chart. The municipality sees
+//! aggregates only, with groups under 5 pupils suppressed.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, Local, NaiveDate};
+use maud::{Markup, PreEscaped, html};
+use trivsel_domain::absence::{Code, DayTally};
+use trivsel_domain::access::{Action, Resource, can};
+use trivsel_domain::calendar::SchoolYear;
+use trivsel_store::{AbsenceData, AlertFilter};
+
+use crate::audit::entry;
+use crate::session::Viewer;
+use crate::{AppState, chart, layout};
+
+/// Smallest group shown to the municipality.
+const MIN_GROUP: usize = 5;
+
+/// Tallied school days of a group of pupils, for splits and weekly trends.
+#[derive(Default)]
+struct Group {
+    days: Vec<(DayTally, Vec<Code>)>,
+    /// ISO week (year, week) → (value halves, pupil school days).
+    weeks: BTreeMap<(i32, u32), (u64, u64)>,
+    pupils: usize,
+}
+
+impl Group {
+    fn add(&mut self, days: Vec<(NaiveDate, Vec<Code>)>) {
+        self.pupils += 1;
+        for (date, codes) in days {
+            let tally = DayTally::of_codes(codes.iter().copied());
+            let week = date.iso_week();
+            let w = self.weeks.entry((week.year(), week.week())).or_default();
+            w.0 += u64::from(tally.value_halves());
+            w.1 += 1;
+            self.days.push((tally, codes));
+        }
+    }
+
+    fn trend(&self) -> Vec<(String, f64)> {
+        self.weeks
+            .iter()
+            .map(|((_, week), (halves, days))| (format!("u{week}"), 50.0 * *halves as f64 / (*days).max(1) as f64))
+            .collect()
+    }
+}
+
+fn split_cells(g: &Group) -> Markup {
+    let (s, l, u, total) = chart::split(&g.days);
+    html! {
+        td { (format!("{total:.1} %")) } td { (format!("{s:.1} %")) } td { (format!("{l:.1} %")) } td { (format!("{u:.1} %")) }
+    }
+}
+
+fn trend_figure(g: &Group, label: &str) -> Markup {
+    let points = g.trend();
+    html! {
+        figure.trend {
+            (PreEscaped(chart::trend(&points, label)))
+            figcaption { (label) }
+            details {
+                summary { "Tallene bag grafen" }
+                table {
+                    thead { tr { th scope="col" { "Uge" } th scope="col" { "Fravær" } } }
+                    tbody { @for (week, v) in &points { tr { td { (week) } td { (format!("{v:.1} %")) } } } }
+                }
+            }
+        }
+    }
+}
+
+async fn load(
+    state: &AppState,
+    municipality_id: i64,
+    children: Option<&[i64]>,
+) -> Result<(AbsenceData, NaiveDate, NaiveDate), Response> {
+    let today = Local::now().date_naive();
+    let first = SchoolYear::of(today).first_day();
+    let data = state
+        .store
+        .absence_data(municipality_id, children, first, today)
+        .await
+        .map_err(|e| layout::server_error(&e))?;
+    Ok((data, first, today))
+}
+
+const HEAD: [&str; 4] = ["Fravær i alt", "Syg", "Lovligt", "Ulovligt"];
+
+/// A class: every pupil, those with open alerts first.
+pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id): Path<i64>) -> Response {
+    let card = match state.store.class_card(class_id).await {
+        Ok(c) => c,
+        Err(e) => return layout::server_error(&e),
+    };
+    let allowed = card.as_ref().is_some_and(|c| {
+        can(
+            &viewer.actor,
+            Action::Read,
+            &Resource::Class {
+                municipality_id: c.municipality_id,
+                institution_id: c.institution_id,
+                class_id,
+            },
+        )
+    });
+    if let Err(e) = state
+        .store
+        .audit(&entry(
+            &viewer,
+            "class.absence.read",
+            None,
+            Some(format!("klasse {class_id}")),
+            allowed,
+        ))
+        .await
+    {
+        return layout::server_error(&e);
+    }
+    let Some(card) = card.filter(|_| allowed) else {
+        return layout::forbidden_for(
+            Some(&viewer.user),
+            "Du har ikke adgang til denne klasse. Forsøget er registreret.",
+        );
+    };
+    let today = Local::now().date_naive();
+    let pupils = match state.store.class_pupils(class_id, today).await {
+        Ok(p) => p,
+        Err(e) => return layout::server_error(&e),
+    };
+    let ids: Vec<i64> = pupils.iter().map(|p| p.id).collect();
+    let (data, first, today) = match load(&state, card.municipality_id, Some(&ids)).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let alerts = match state
+        .store
+        .alerts(&AlertFilter {
+            class: Some((class_id, today)),
+            status: Some("open".into()),
+            ..AlertFilter::default()
+        })
+        .await
+    {
+        Ok(a) => a,
+        Err(e) => return layout::server_error(&e),
+    };
+    let mut class_group = Group::default();
+    let mut rows = Vec::new();
+    for p in &pupils {
+        let mut g = Group::default();
+        g.add(data.school_days(p.id, first, today));
+        class_group.add(data.school_days(p.id, first, today));
+        let open = alerts.iter().filter(|a| a.child_id == p.id).count();
+        rows.push((open, p, g));
+    }
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.given_name.cmp(&b.1.given_name)));
+    let title = format!("Fravær {} – {}", card.name, card.institution_name);
+    let body = html! {
+        h1 { (title) }
+        p { "Skoleåret " (SchoolYear::of(today).label()) " til og med i dag. Elever med åbne advarsler står først." }
+        table {
+            thead { tr { th scope="col" { "Elev" } @for h in HEAD { th scope="col" { (h) } } th scope="col" { "Åbne advarsler" } } }
+            tbody {
+                @for (open, p, g) in &rows {
+                    tr {
+                        td { a href={ "/boern/" (p.id) } { (p.given_name) " " (p.family_name) } }
+                        (split_cells(g))
+                        td { @if *open > 0 { strong { (open) } } @else { "0" } }
+                    }
+                }
+                tr.total { th scope="row" { "Klassen" } (split_cells(&class_group)) td { (alerts.len()) } }
+            }
+        }
+        (trend_figure(&class_group, &format!("Fravær pr. uge i {}", card.name)))
+    };
+    layout::page(&title, Some(&viewer.user), "/klasser", body).into_response()
+}
+
+/// The viewer's school: every class, and the school's trend.
+pub async fn school(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let Some(institution_id) = viewer.user.institution_id.filter(|i| {
+        can(
+            &viewer.actor,
+            Action::Read,
+            &Resource::Institution {
+                municipality_id: viewer.user.municipality_id,
+                institution_id: *i,
+            },
+        )
+    }) else {
+        return layout::forbidden_for(
+            Some(&viewer.user),
+            "Skolens fraværsoverblik er for ledelsen og trivselspersonen.",
+        );
+    };
+    if let Err(e) = state
+        .store
+        .audit(&entry(
+            &viewer,
+            "institution.absence.read",
+            None,
+            Some(format!("institution {institution_id}")),
+            true,
+        ))
+        .await
+    {
+        return layout::server_error(&e);
+    }
+    let classes = match state.store.class_cards(&[], Some(institution_id)).await {
+        Ok(c) => c,
+        Err(e) => return layout::server_error(&e),
+    };
+    let (data, first, today) = match load(&state, viewer.user.municipality_id, None).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let mut school = Group::default();
+    let mut rows = Vec::new();
+    for c in &classes {
+        let pupils = match state.store.class_pupils(c.id, today).await {
+            Ok(p) => p,
+            Err(e) => return layout::server_error(&e),
+        };
+        let mut g = Group::default();
+        for p in &pupils {
+            g.add(data.school_days(p.id, first, today));
+            school.add(data.school_days(p.id, first, today));
+        }
+        rows.push((c, g));
+    }
+    let name = classes.first().map(|c| c.institution_name.clone()).unwrap_or_default();
+    let title = format!("Fravær på {name}");
+    let body = html! {
+        h1 { (title) }
+        table {
+            thead { tr { th scope="col" { "Klasse" } th scope="col" { "Elever" } @for h in HEAD { th scope="col" { (h) } } } }
+            tbody {
+                @for (c, g) in &rows {
+                    tr { td { a href={ "/klasser/" (c.id) "/fravaer" } { (c.name) } } td { (g.pupils) } (split_cells(g)) }
+                }
+                tr.total { th scope="row" { "Skolen" } td { (school.pupils) } (split_cells(&school)) }
+            }
+        }
+        (trend_figure(&school, &format!("Fravær pr. uge på {name}")))
+    };
+    layout::page(&title, Some(&viewer.user), "/fravaer/skole", body).into_response()
+}
+
+/// The municipality: aggregates per school, no pupil, small schools suppressed.
+pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let m = viewer.user.municipality_id;
+    if !can(
+        &viewer.actor,
+        Action::Read,
+        &Resource::Aggregates { municipality_id: m },
+    ) {
+        return layout::forbidden_for(Some(&viewer.user), "Kommunens overblik er for analytikere og ledelse.");
+    }
+    if let Err(e) = state
+        .store
+        .audit(&entry(
+            &viewer,
+            "municipality.absence.read",
+            None,
+            Some("kommune".into()),
+            true,
+        ))
+        .await
+    {
+        return layout::server_error(&e);
+    }
+    let institutions = match state.store.institutions(m).await {
+        Ok(i) => i,
+        Err(e) => return layout::server_error(&e),
+    };
+    let (data, first, today) = match load(&state, m, None).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let mut all = Group::default();
+    let mut rows = Vec::new();
+    for inst in institutions
+        .iter()
+        .filter(|i| i.kind == trivsel_domain::model::InstitutionKind::School)
+    {
+        let mut g = Group::default();
+        for (child, p) in &data.pupils {
+            if p.enrolments.iter().any(|e| e.school == inst.id && e.contains(today)) {
+                g.add(data.school_days(*child, first, today));
+                all.add(data.school_days(*child, first, today));
+            }
+        }
+        rows.push((inst, g));
+    }
+    let body = html! {
+        h1 { "Fravær i kommunen" }
+        p { "Samlede tal for skoleåret " (SchoolYear::of(today).label()) "; skoler med under " (MIN_GROUP) " elever vises ikke." }
+        table {
+            thead { tr { th scope="col" { "Skole" } th scope="col" { "Elever" } @for h in HEAD { th scope="col" { (h) } } } }
+            tbody {
+                @for (inst, g) in &rows {
+                    tr {
+                        td { (inst.name) }
+                        @if g.pupils < MIN_GROUP { td colspan="5" { "for få elever til at vise" } }
+                        @else { td { (g.pupils) } (split_cells(g)) }
+                    }
+                }
+                tr.total { th scope="row" { "Kommunen" } td { (all.pupils) } (split_cells(&all)) }
+            }
+        }
+        (trend_figure(&all, "Fravær pr. uge i kommunens skoler"))
+    };
+    layout::page("Fravær i kommunen", Some(&viewer.user), "/fravaer/kommune", body).into_response()
+}

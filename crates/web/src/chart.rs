@@ -110,36 +110,6 @@ pub fn split(days: &[(DayTally, Vec<Code>)]) -> (f64, f64, f64, f64) {
     (100.0 * s / n, 100.0 * l / n, 100.0 * u / n, 100.0 * (s + l + u) / n)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn split_divides_day_values_by_code() {
-        let day = |codes: Vec<Code>| (DayTally::of_codes(codes.iter().copied()), codes);
-        let days = vec![
-            day(vec![Code::Sickness, Code::Sickness]),
-            day(vec![Code::Present, Code::Unlawful]),
-            day(vec![Code::Present, Code::Present]),
-            day(vec![Code::Lawful, Code::Unlawful]),
-        ];
-        // Values: 1, 0.5, 0, 1 (split 0.5 L + 0.5 U) of 4 days.
-        let (s, l, u, total) = split(&days);
-        assert_eq!((s, l, u, total), (25.0, 12.5, 25.0, 62.5));
-    }
-
-    #[test]
-    fn heatmap_has_a_titled_square_per_weekday() {
-        let first: NaiveDate = "2024-08-01".parse().unwrap();
-        let last: NaiveDate = "2024-08-31".parse().unwrap();
-        let days = vec![(first, vec![Code::Sickness, Code::Sickness])];
-        let svg = heatmap(first, last, &days, "Fravær");
-        assert_eq!(svg.matches("<rect").count(), 22, "weekdays of August 2024");
-        assert!(svg.contains("01.08.2024 – syg SS"));
-        assert!(svg.contains(r#"role="img" aria-label="Fravær""#));
-    }
-}
-
 /// A line chart of weekly absence in per cent, with a titled point per week. `points` are
 /// (label, per cent); the y axis runs from 0 to the next 5 % above the maximum.
 pub fn trend(points: &[(String, f64)], label: &str) -> String {
@@ -188,4 +158,34 @@ pub fn trend(points: &[(String, f64)], label: &str) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_divides_day_values_by_code() {
+        let day = |codes: Vec<Code>| (DayTally::of_codes(codes.iter().copied()), codes);
+        let days = vec![
+            day(vec![Code::Sickness, Code::Sickness]),
+            day(vec![Code::Present, Code::Unlawful]),
+            day(vec![Code::Present, Code::Present]),
+            day(vec![Code::Lawful, Code::Unlawful]),
+        ];
+        // Values: 1, 0.5, 0, 1 (split 0.5 L + 0.5 U) of 4 days.
+        let (s, l, u, total) = split(&days);
+        assert_eq!((s, l, u, total), (25.0, 12.5, 25.0, 62.5));
+    }
+
+    #[test]
+    fn heatmap_has_a_titled_square_per_weekday() {
+        let first: NaiveDate = "2024-08-01".parse().unwrap();
+        let last: NaiveDate = "2024-08-31".parse().unwrap();
+        let days = vec![(first, vec![Code::Sickness, Code::Sickness])];
+        let svg = heatmap(first, last, &days, "Fravær");
+        assert_eq!(svg.matches("<rect").count(), 22, "weekdays of August 2024");
+        assert!(svg.contains("01.08.2024 – syg SS"));
+        assert!(svg.contains(r#"role="img" aria-label="Fravær""#));
+    }
 }

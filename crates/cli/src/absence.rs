@@ -86,7 +86,7 @@ pub async fn events(
         .await?;
     let school = school_id(&data.institution_codes, school)?;
     let mut rows: Vec<(NaiveDate, &str, &str)> = data
-        .events(&Thresholds::default(), from, to)
+        .events(&store.thresholds(m.id).await?, from, to)
         .into_iter()
         .filter(|e| school.is_none_or(|s| s == e.institution_id))
         .map(|e| {
@@ -145,5 +145,93 @@ pub async fn import(store: &Store, municipality: Option<&str>, file: &Path) -> a
     let summary = trivsel_import::import_absence(store, m.id, file, &audit, today, &bar).await;
     bar.finish();
     println!("{}: {}", file.display(), summary?);
+    Ok(())
+}
+
+/// `DAYS:AMOUNT` with the amount in whole or half units (e.g. `20:6.5`), as (days, halves).
+fn window(value: &str, what: &str) -> anyhow::Result<(u32, u32)> {
+    let parse = || -> Option<(u32, u32)> {
+        let (days, amount) = value.split_once(':')?;
+        let days: u32 = days.trim().parse().ok()?;
+        let halves = (amount.trim().parse::<f64>().ok()? * 2.0).round();
+        (days >= 1 && halves >= 1.0 && halves <= f64::from(days) * 2.0).then_some((days, halves as u32))
+    };
+    parse().ok_or_else(|| {
+        anyhow!("{what} skal skrives DAGE:FRAVÆRSDAGE, fx 20:7 (halve dage tilladt), og kan ikke overstige vinduet")
+    })
+}
+
+fn show(t: &Thresholds) -> String {
+    let half = |h: u32| {
+        if h % 2 == 0 {
+            (h / 2).to_string()
+        } else {
+            format!("{},5", h / 2)
+        }
+    };
+    format!(
+        "Fravær i træk: {} skoledage\n{} af {} skoledage (window_7_20)\n{} af {} skoledage (window_15_60)\n\
+         Kommer og går: {} for sent/gået tidligt på {} skoledage\n{},{} % fravær efter {} skoledage (percent_10)",
+        t.consecutive_days,
+        half(t.short_window_halves),
+        t.short_window_days,
+        half(t.long_window_halves),
+        t.long_window_days,
+        t.comes_and_goes_count,
+        t.comes_and_goes_days,
+        t.percent_permille / 10,
+        t.percent_permille % 10,
+        t.percent_min_days
+    )
+}
+
+/// Shows the municipality's thresholds, changing those given first.
+#[allow(clippy::too_many_arguments)]
+pub async fn thresholds(
+    store: &Store,
+    municipality: Option<&str>,
+    consecutive: Option<u32>,
+    short_window: Option<&str>,
+    long_window: Option<&str>,
+    comes_and_goes: Option<&str>,
+    percent: Option<&str>,
+) -> anyhow::Result<()> {
+    let m = store.find_municipality(municipality).await?;
+    let mut t = store.thresholds(m.id).await?;
+    let before = t;
+    if let Some(days) = consecutive {
+        if days < 1 {
+            bail!("--consecutive skal være mindst 1");
+        }
+        t.consecutive_days = days;
+    }
+    if let Some(v) = short_window {
+        (t.short_window_days, t.short_window_halves) = window(v, "--short-window")?;
+    }
+    if let Some(v) = long_window {
+        (t.long_window_days, t.long_window_halves) = window(v, "--long-window")?;
+    }
+    if let Some(v) = comes_and_goes {
+        let (days, halves) = window(v, "--comes-and-goes")?;
+        if halves % 2 != 0 {
+            bail!("--comes-and-goes tæller registreringer: brug et helt antal, fx 20:5");
+        }
+        (t.comes_and_goes_days, t.comes_and_goes_count) = (days, halves / 2);
+    }
+    if let Some(v) = percent {
+        let parsed = v.split_once(':').and_then(|(days, pct)| {
+            let days: u32 = days.trim().parse().ok()?;
+            let permille = (pct.trim().replace(',', ".").parse::<f64>().ok()? * 10.0).round();
+            (days >= 1 && (1.0..=1000.0).contains(&permille)).then_some((days, permille as u32))
+        });
+        (t.percent_min_days, t.percent_permille) =
+            parsed.ok_or_else(|| anyhow!("--percent skal skrives DAGE:PROCENT, fx 20:10 (én decimal tilladt)"))?;
+    }
+    if t != before {
+        let audit = admin::cli_actor(m.id, "absence.thresholds", Some(format!("{t:?}")));
+        store.set_thresholds(m.id, &t, &audit).await?;
+        println!("Tærsklerne for {} er ændret; de gælder fra næste beregning.\n", m.name);
+    }
+    println!("{}", show(&t));
     Ok(())
 }

@@ -92,6 +92,26 @@ enum AbsenceCommand {
         #[arg(long)]
         municipality: Option<String>,
     },
+    /// Vis kommunens tærskler for fraværsreglerne, og ret dem der angives.
+    Thresholds {
+        #[arg(long)]
+        municipality: Option<String>,
+        /// Fravær i træk: antal skoledage (standard 5).
+        #[arg(long)]
+        consecutive: Option<u32>,
+        /// Kort vindue som DAGE:FRAVÆRSDAGE (standard 20:7).
+        #[arg(long)]
+        short_window: Option<String>,
+        /// Langt vindue som DAGE:FRAVÆRSDAGE (standard 60:15).
+        #[arg(long)]
+        long_window: Option<String>,
+        /// Kommer og går som DAGE:ANTAL for sent/gået tidligt (standard 20:5).
+        #[arg(long)]
+        comes_and_goes: Option<String>,
+        /// Procentreglen som DAGE:PROCENT (standard 20:10).
+        #[arg(long)]
+        percent: Option<String>,
+    },
     /// Elever med mindst 15 % ulovligt fravær i kvartalet. CSV: pupil_id,school,unlawful_share.
     QuarterReport {
         /// Kvartal, fx 2024Q1.
@@ -353,6 +373,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }) => {
             let store = Store::connect(&url).await?;
             absence::events(&store, municipality.as_deref(), from, to, school.as_deref(), format).await
+        }
+        Command::Absence(AbsenceCommand::Thresholds {
+            municipality,
+            consecutive,
+            short_window,
+            long_window,
+            comes_and_goes,
+            percent,
+        }) => {
+            let store = Store::connect(&url).await?;
+            let result = absence::thresholds(
+                &store,
+                municipality.as_deref(),
+                consecutive,
+                short_window.as_deref(),
+                long_window.as_deref(),
+                comes_and_goes.as_deref(),
+                percent.as_deref(),
+            )
+            .await;
+            store.close().await;
+            result
         }
         Command::Absence(AbsenceCommand::QuarterReport {
             quarter,

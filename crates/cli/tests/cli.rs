@@ -43,6 +43,11 @@ fn every_command_has_help() {
         &["import", "calendar"],
         &["bench"],
         &["bench", "roster"],
+        &["absence"],
+        &["absence", "events"],
+        &["absence", "quarter-report"],
+        &["absence", "thresholds"],
+        &["import", "absence"],
         &["users"],
         &["users", "import"],
         &["users", "password"],
@@ -413,6 +418,30 @@ async fn absence_import_events_and_quarter_report() {
     assert_eq!(text(&out.stdout), "pupil_id,school,unlawful_share\nP3,S1,0.1695\n");
     let out = trivsel(&db.url, &["absence", "quarter-report", "--quarter", "2024Q5"]);
     assert_eq!(out.status.code(), Some(1));
+
+    // Stricter thresholds (3 in a row) move P1's trigger to its third sick day.
+    let out = trivsel(&db.url, &["absence", "thresholds", "--consecutive", "3"]);
+    assert!(
+        text(&out.stdout).contains("Fravær i træk: 3 skoledage"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = trivsel(
+        &db.url,
+        &["absence", "events", "--from", "2024-10-01", "--to", "2024-10-31"],
+    );
+    assert!(
+        text(&out.stdout).contains("P1,consecutive,2024-10-09\n"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = trivsel(&db.url, &["absence", "thresholds", "--short-window", "20:25"]);
+    assert_eq!(out.status.code(), Some(1), "a window cannot hold more days than it has");
+    assert!(
+        trivsel(&db.url, &["absence", "thresholds", "--consecutive", "5"])
+            .status
+            .success()
+    );
 
     // Correcting a registration keeps the old value in the history.
     let fix = write("ret.csv", "pupil_id,date,slot,code\nP1,2024-10-07,1,L\n");

@@ -260,14 +260,7 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
     store
         .save_registrations(municipality.id, &registrations, None, chrono::Utc::now(), &[])
         .await?;
-    store
-        .refresh_alerts(
-            municipality.id,
-            &school_pupils,
-            yesterday,
-            &trivsel_domain::absence::Thresholds::default(),
-        )
-        .await?;
+    store.refresh_alerts(municipality.id, &school_pupils, yesterday).await?;
     Ok(Some(DemoSummary {
         children: ids.len(),
         guardians: guardians.len(),

@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::Path;
 
 use trivsel_domain::NaiveDate;
-use trivsel_domain::absence::{Code, Thresholds};
+use trivsel_domain::absence::Code;
 use trivsel_domain::validate;
 use trivsel_store::{AuditEntry, Registration, Store};
 
@@ -131,9 +131,6 @@ pub async fn import_absence(
     summary.created = changed - summary.replaced;
     summary.unchanged = unique.len() as u64 - changed;
     progress.stage("Opdaterer advarsler");
-    summary.alerts_opened = store
-        .refresh_alerts(municipality_id, &pupils, today, &Thresholds::default())
-        .await?
-        .0;
+    summary.alerts_opened = store.refresh_alerts(municipality_id, &pupils, today).await?.0;
     Ok(summary)
 }

@@ -125,15 +125,11 @@ impl Store {
         }))
     }
 
-    /// Recomputes the alerts of `children` for the school year of `today`, up to `today`
-    /// (called after every save of registrations, so alerts are never a nightly batch behind).
-    pub async fn refresh_alerts(
-        &self,
-        municipality_id: i64,
-        children: &[i64],
-        today: NaiveDate,
-        thresholds: &trivsel_domain::absence::Thresholds,
-    ) -> Result<(u64, u64)> {
+    /// Recomputes the alerts of `children` for the school year of `today`, up to `today`, with
+    /// the municipality's thresholds (called after every save of registrations, so alerts are
+    /// never a nightly batch behind).
+    pub async fn refresh_alerts(&self, municipality_id: i64, children: &[i64], today: NaiveDate) -> Result<(u64, u64)> {
+        let thresholds = &self.thresholds(municipality_id).await?;
         let since = trivsel_domain::calendar::SchoolYear::of(today).first_day();
         let (mut opened, mut withdrawn) = (0, 0);
         for chunk in children.chunks(5000) {

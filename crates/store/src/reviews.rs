@@ -76,3 +76,74 @@ impl Store {
             .collect())
     }
 }
+
+type ThresholdTuple = (i32, i32, i32, i32, i32, i32, i32, i32, i32);
+
+impl Store {
+    /// The municipality's absence-rule thresholds (the defaults unless set).
+    pub async fn thresholds(&self, municipality_id: i64) -> Result<trivsel_domain::absence::Thresholds> {
+        let row: Option<ThresholdTuple> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT consecutive_days, short_window_days, short_window_halves, long_window_days, long_window_halves, \
+                 comes_and_goes_days, comes_and_goes_count, percent_min_days, percent_permille \
+                 FROM absence_thresholds WHERE municipality_id = $1",
+            )
+            .bind(municipality_id)
+            .fetch_optional(pool)
+            .await?
+        });
+        let u = |v: i32| v.max(0) as u32;
+        Ok(row.map_or_else(
+            trivsel_domain::absence::Thresholds::default,
+            |(a, b, c, d, e, f, g, h, i)| trivsel_domain::absence::Thresholds {
+                consecutive_days: u(a),
+                short_window_days: u(b),
+                short_window_halves: u(c),
+                long_window_days: u(d),
+                long_window_halves: u(e),
+                comes_and_goes_days: u(f),
+                comes_and_goes_count: u(g),
+                percent_min_days: u(h),
+                percent_permille: u(i),
+            },
+        ))
+    }
+
+    /// Sets the municipality's thresholds, with its audit row.
+    pub async fn set_thresholds(
+        &self,
+        municipality_id: i64,
+        t: &trivsel_domain::absence::Thresholds,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        let v = |x: u32| i32::try_from(x).unwrap_or(i32::MAX);
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO absence_thresholds (municipality_id, consecutive_days, short_window_days, \
+                 short_window_halves, long_window_days, long_window_halves, comes_and_goes_days, comes_and_goes_count, \
+                 percent_min_days, percent_permille) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 ON CONFLICT (municipality_id) DO UPDATE SET consecutive_days = excluded.consecutive_days, \
+                 short_window_days = excluded.short_window_days, short_window_halves = excluded.short_window_halves, \
+                 long_window_days = excluded.long_window_days, long_window_halves = excluded.long_window_halves, \
+                 comes_and_goes_days = excluded.comes_and_goes_days, comes_and_goes_count = excluded.comes_and_goes_count, \
+                 percent_min_days = excluded.percent_min_days, percent_permille = excluded.percent_permille",
+            )
+            .bind(municipality_id)
+            .bind(v(t.consecutive_days))
+            .bind(v(t.short_window_days))
+            .bind(v(t.short_window_halves))
+            .bind(v(t.long_window_days))
+            .bind(v(t.long_window_halves))
+            .bind(v(t.comes_and_goes_days))
+            .bind(v(t.comes_and_goes_count))
+            .bind(v(t.percent_min_days))
+            .bind(v(t.percent_permille))
+            .execute(&mut *tx)
+            .await?;
+            append_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

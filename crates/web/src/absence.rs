@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Local, NaiveDate, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
-use trivsel_domain::absence::{Code, Rule, Thresholds};
+use trivsel_domain::absence::{Code, Rule};
 use trivsel_domain::access::{Action, Resource, can};
 use trivsel_store::{AlertFilter, ClassCard, Registration};
 
@@ -315,11 +315,7 @@ pub async fn save_roll_call(
         Err(e) => return layout::server_error(&e),
     };
     let children: Vec<i64> = registrations.iter().map(|r| r.child_id).collect();
-    if let Err(e) = state
-        .store
-        .refresh_alerts(card.municipality_id, &children, today, &Thresholds::default())
-        .await
-    {
+    if let Err(e) = state.store.refresh_alerts(card.municipality_id, &children, today).await {
         return layout::server_error(&e);
     }
     Redirect::to(&format!(

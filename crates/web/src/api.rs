@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Local, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use trivsel_domain::absence::{Code, Thresholds};
+use trivsel_domain::absence::Code;
 use trivsel_domain::access::{Action, ChildData, Resource, can};
 use trivsel_domain::validate;
 use trivsel_store::Registration;
@@ -173,7 +173,7 @@ pub async fn register(
     };
     let alerts = state
         .store
-        .refresh_alerts(m, &pupils, today, &Thresholds::default())
+        .refresh_alerts(m, &pupils, today)
         .await
         .map(|(opened, _)| opened)
         .unwrap_or(0);

@@ -9,7 +9,7 @@ use trivsel_domain::access::{Action, ChildContext, ChildData, Resource, can};
 use trivsel_domain::model::Role;
 
 use maud::PreEscaped;
-use trivsel_domain::absence::{Code, DayTally, Thresholds};
+use trivsel_domain::absence::{Code, DayTally};
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_store::AlertFilter;
 
@@ -255,7 +255,7 @@ async fn absence_section(
         .collect();
     let (sick, lawful, unlawful, total) = chart::split(&tallied);
     let missing = tallied.iter().filter(|(t, _)| t.is_missing()).count();
-    let holding = data.rules_holding(child_id, &Thresholds::default(), today);
+    let holding = data.rules_holding(child_id, &state.store.thresholds(municipality_id).await?, today);
     let alerts = state
         .store
         .alerts(&AlertFilter {

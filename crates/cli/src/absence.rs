@@ -163,7 +163,7 @@ fn window(value: &str, what: &str) -> anyhow::Result<(u32, u32)> {
 
 fn show(t: &Thresholds) -> String {
     let half = |h: u32| {
-        if h % 2 == 0 {
+        if h.is_multiple_of(2) {
             (h / 2).to_string()
         } else {
             format!("{},5", h / 2)
@@ -213,7 +213,7 @@ pub async fn thresholds(
     }
     if let Some(v) = comes_and_goes {
         let (days, halves) = window(v, "--comes-and-goes")?;
-        if halves % 2 != 0 {
+        if !halves.is_multiple_of(2) {
             bail!("--comes-and-goes tæller registreringer: brug et helt antal, fx 20:5");
         }
         (t.comes_and_goes_days, t.comes_and_goes_count) = (days, halves / 2);

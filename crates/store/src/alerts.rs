@@ -85,14 +85,42 @@ impl Store {
             .iter()
             .map(|e| (e.child_id, e.rule.id().to_string(), e.date))
             .collect();
-        Ok(with_pool!(self, |pool| {
+        // Read first and write only what changes: most saves change no alert, and a write
+        // transaction costs a disk flush.
+        let existing: Vec<(i64, i64, String, NaiveDate, String)> = with_pool!(self, |pool| {
+            let mut q = QueryBuilder::new(
+                "SELECT id, child_id, rule, trigger_date, status FROM absence_alerts WHERE trigger_date >= ",
+            );
+            q.push_bind(since);
+            crate::absence::push_in(&mut q, "child_id", Some(children));
+            q.build_query_as().fetch_all(pool).await?
+        });
+        let known: HashSet<(i64, String, NaiveDate)> =
+            existing.iter().map(|(_, c, r, d, _)| (*c, r.clone(), *d)).collect();
+        let new: Vec<&AbsenceEvent> = events
+            .iter()
+            .filter(|e| !known.contains(&(e.child_id, e.rule.id().to_string(), e.date)))
+            .collect();
+        let reopen: Vec<i64> = existing
+            .iter()
+            .filter(|(_, c, r, d, status)| status == "withdrawn" && wanted.contains(&(*c, r.clone(), *d)))
+            .map(|(id, ..)| *id)
+            .collect();
+        let withdraw: Vec<i64> = existing
+            .iter()
+            .filter(|(_, c, r, d, status)| status == "open" && !wanted.contains(&(*c, r.clone(), *d)))
+            .map(|(id, ..)| *id)
+            .collect();
+        if new.is_empty() && reopen.is_empty() && withdraw.is_empty() {
+            return Ok((0, 0));
+        }
+        with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let mut opened = 0;
-            for e in events {
-                opened += sqlx::query(
+            for e in &new {
+                sqlx::query(
                     "INSERT INTO absence_alerts (municipality_id, child_id, rule, trigger_date, institution_id, status, \
                      created_at) VALUES ($1, $2, $3, $4, $5, 'open', $6) ON CONFLICT (child_id, rule, trigger_date) \
-                     DO UPDATE SET status = 'open' WHERE absence_alerts.status = 'withdrawn'",
+                     DO NOTHING",
                 )
                 .bind(municipality_id)
                 .bind(e.child_id)
@@ -101,28 +129,20 @@ impl Store {
                 .bind(Some(e.institution_id).filter(|id| *id != 0))
                 .bind(now)
                 .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                .await?;
             }
-            let mut q = QueryBuilder::new(
-                "SELECT id, child_id, rule, trigger_date FROM absence_alerts WHERE status = 'open' AND trigger_date >= ",
-            );
-            q.push_bind(since);
-            crate::absence::push_in(&mut q, "child_id", Some(children));
-            let open: Vec<(i64, i64, String, NaiveDate)> = q.build_query_as().fetch_all(&mut *tx).await?;
-            let mut withdrawn = 0;
-            for (id, child_id, rule, date) in open {
-                if !wanted.contains(&(child_id, rule, date)) {
-                    sqlx::query("UPDATE absence_alerts SET status = 'withdrawn' WHERE id = $1")
-                        .bind(id)
+            for (ids, status) in [(&reopen, "open"), (&withdraw, "withdrawn")] {
+                for id in ids.iter() {
+                    sqlx::query("UPDATE absence_alerts SET status = $1 WHERE id = $2")
+                        .bind(status)
+                        .bind(*id)
                         .execute(&mut *tx)
                         .await?;
-                    withdrawn += 1;
                 }
             }
             tx.commit().await?;
-            (opened, withdrawn)
-        }))
+        });
+        Ok(((new.len() + reopen.len()) as u64, withdraw.len() as u64))
     }
 
     /// Recomputes the alerts of `children` for the school year of `today`, up to `today`, with

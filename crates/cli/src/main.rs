@@ -228,6 +228,31 @@ enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         pupils: usize,
     },
+    /// Fraværsreglerne på syntetiske registreringer: generér data i hukommelsen og mål
+    /// regelevalueringen for alle elever (bedste af 3 kørsler) mod et rent hukommelsespas.
+    ///
+    /// Data ligger som [elev][skoledag][slot], én byte pr. registrering; se docs/PERFORMANCE.md.
+    Absence {
+        /// Antal elever.
+        #[arg(long, default_value_t = 700_000)]
+        pupils: usize,
+        /// Skoledage pr. elev (i ét skoleår).
+        #[arg(long, default_value_t = 200)]
+        days: usize,
+        /// Registreringer pr. skoledag (2 = morgen og eftermiddag; flere ved registrering pr. lektion).
+        #[arg(long, default_value_t = 2)]
+        slots: usize,
+        /// Antal tråde (standard: antal kerner).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Frø til de syntetiske data (samme frø giver samme data).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Skriv også data (registrations.csv) og hændelser (events_trivsel.csv) i denne mappe,
+        /// til sammenligningen i bench/duckdb_compare.sh. Tæller ikke med i målingerne.
+        #[arg(long, value_name = "MAPPE")]
+        export: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -346,6 +371,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(BenchCommand::Roster { pupils }) => bench::roster(pupils, cli.db).await,
+        Command::Bench(BenchCommand::Absence {
+            pupils,
+            days,
+            slots,
+            threads,
+            seed,
+            export,
+        }) => {
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            bench::absence(&bench::AbsenceArgs {
+                pupils,
+                days,
+                slots,
+                threads,
+                seed,
+                export,
+            })
+        }
         Command::Users(UsersCommand::Import { file, municipality }) => {
             let store = Store::connect(&url).await?;
             let result = admin::import_users(&store, municipality.as_deref(), &file).await;

@@ -5,6 +5,22 @@ use trivsel_domain::model::Role;
 use trivsel_store::testing::TestDb;
 use trivsel_store::{Backend, NewUser, Store, StoreError};
 
+/// An account without password, institution or classes.
+fn new_user(municipality_id: i64, username: &str, role: Role) -> NewUser {
+    NewUser {
+        municipality_id,
+        username: username.into(),
+        name: username.into(),
+        email: None,
+        role,
+        institution_id: None,
+        child_id: None,
+        password_hash: None,
+        demo_only: false,
+        class_ids: vec![],
+    }
+}
+
 #[tokio::test]
 async fn migrations_run_once() {
     let db = TestDb::unmigrated().await;
@@ -78,16 +94,8 @@ async fn sessions_expire_and_end_at_logout() {
     let s = &db.store;
     let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap();
     let new = NewUser {
-        municipality_id: m.id,
-        username: "lis".into(),
-        name: "Lis Hansen".into(),
-        email: None,
-        role: Role::Leader,
-        institution_id: None,
-        child_id: None,
         password_hash: Some("x".into()),
-        demo_only: false,
-        class_ids: vec![],
+        ..new_user(m.id, "lis", Role::Leader)
     };
     s.create_user(&new, None).await.unwrap();
     let user = s.user_by_username("lis").await.unwrap().unwrap();
@@ -208,18 +216,7 @@ async fn single_sign_on_links_a_subject_once() {
     let s = &db.store;
     let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
     let other = s.upsert_municipality("101", "København").await.unwrap().id;
-    let new = |municipality_id, username: &str| NewUser {
-        municipality_id,
-        username: username.into(),
-        name: username.into(),
-        email: None,
-        role: Role::Teacher,
-        institution_id: None,
-        child_id: None,
-        password_hash: None,
-        demo_only: false,
-        class_ids: vec![],
-    };
+    let new = |municipality_id, username: &str| new_user(municipality_id, username, Role::Teacher);
     s.create_user(&new(m, "lis"), None).await.unwrap();
     s.create_user(&new(other, "bo"), None).await.unwrap();
     assert!(
@@ -280,19 +277,7 @@ async fn registrations_replace_with_history_and_alerts_follow_the_events() {
     };
     s.apply_roster(m, &roster).await.unwrap();
     let child = s.child_id(m, "P1").await.unwrap().unwrap();
-    let teacher = NewUser {
-        municipality_id: m,
-        username: "lis".into(),
-        name: "Lis".into(),
-        email: None,
-        role: Role::Teacher,
-        institution_id: None,
-        child_id: None,
-        password_hash: None,
-        demo_only: false,
-        class_ids: vec![],
-    };
-    let by = s.create_user(&teacher, None).await.unwrap();
+    let by = s.create_user(&new_user(m, "lis", Role::Teacher), None).await.unwrap();
     let reg = |date: &str, code| Registration {
         child_id: child,
         date: d(date),

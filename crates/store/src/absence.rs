@@ -1,7 +1,7 @@
 //! Absence registrations (fraværsregistreringer) and alerts (advarsler). Loading gathers what
 //! the rules engine (`trivsel_domain::absence`) needs; the rules themselves live there.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
@@ -155,6 +155,113 @@ where
     }
 }
 
+/// Enrolments, registrations from `$from` to `$to`, and holidays of the municipality, read
+/// through `$conn` (a pool, or `&mut *tx` inside a transaction).
+macro_rules! load_absence {
+    ($conn:expr, $municipality:expr, $children:expr, $from:expr, $to:expr) => {{
+        let municipality_id: i64 = $municipality;
+        let children: Option<&[i64]> = $children;
+        let mut q = QueryBuilder::new(
+            "SELECT e.child_id, c.institution_id, e.enrolled_from, e.enrolled_to FROM enrolments e \
+             JOIN classes c ON c.id = e.class_id WHERE e.municipality_id = ",
+        );
+        q.push_bind(municipality_id);
+        $crate::absence::push_in(&mut q, "e.child_id", children);
+        q.push(" ORDER BY e.child_id, e.enrolled_from");
+        let enrolments: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)> = q.build_query_as().fetch_all($conn).await?;
+        let mut q = QueryBuilder::new(
+            "SELECT child_id, reg_date, slot, code FROM absence_registrations WHERE municipality_id = ",
+        );
+        q.push_bind(municipality_id);
+        q.push(" AND reg_date >= ")
+            .push_bind($from)
+            .push(" AND reg_date <= ")
+            .push_bind($to);
+        $crate::absence::push_in(&mut q, "child_id", children);
+        let registrations: Vec<(i64, NaiveDate, i32, String)> = q.build_query_as().fetch_all($conn).await?;
+        let holidays: Vec<(i64, NaiveDate)> =
+            sqlx::query_as("SELECT institution_id, holiday_date FROM school_holidays WHERE municipality_id = $1")
+                .bind(municipality_id)
+                .fetch_all($conn)
+                .await?;
+        $crate::absence::AbsenceRows {
+            enrolments,
+            registrations,
+            holidays,
+        }
+    }};
+}
+pub(crate) use load_absence;
+
+/// Rows as `load_absence!` reads them.
+pub(crate) struct AbsenceRows {
+    pub enrolments: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)>,
+    pub registrations: Vec<(i64, NaiveDate, i32, String)>,
+    pub holidays: Vec<(i64, NaiveDate)>,
+}
+
+impl AbsenceData {
+    pub(crate) fn from_rows(rows: AbsenceRows) -> AbsenceData {
+        let mut data = AbsenceData::default();
+        for (child_id, institution_id, from, to) in rows.enrolments {
+            let p = data.pupils.entry(child_id).or_default();
+            p.enrolments.push(EnrolmentPeriod {
+                school: institution_id,
+                from,
+                to,
+            });
+        }
+        for (child_id, date, slot, code) in rows.registrations {
+            let Some(code) = code.chars().next().and_then(Code::from_char) else {
+                continue;
+            };
+            let p = data.pupils.entry(child_id).or_default();
+            p.registrations.push((date, slot as u8, code));
+        }
+        for (institution_id, date) in rows.holidays {
+            data.calendars.entry(institution_id).or_default().holidays.insert(date);
+        }
+        data
+    }
+}
+
+/// The upsert of a batch of registrations: a changed code replaces the stored one (the
+/// history trigger keeps the old value); the same code again changes nothing.
+fn upsert_registrations<DB: sqlx::Database>(
+    municipality_id: i64,
+    chunk: &[Registration],
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> QueryBuilder<DB>
+where
+    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> i32: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> Option<i64>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> NaiveDate: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> DateTime<Utc>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(
+        "INSERT INTO absence_registrations (child_id, reg_date, slot, municipality_id, code, registered_by, \
+         registered_at) ",
+    );
+    q.push_values(chunk, |mut row, r| {
+        row.push_bind(r.child_id)
+            .push_bind(r.date)
+            .push_bind(i32::from(r.slot))
+            .push_bind(municipality_id)
+            .push_bind(r.code.as_char().to_string())
+            .push_bind(by)
+            .push_bind(now);
+    });
+    q.push(
+        " ON CONFLICT (child_id, reg_date, slot) DO UPDATE SET code = excluded.code, \
+         registered_by = excluded.registered_by, registered_at = excluded.registered_at \
+         WHERE absence_registrations.code <> excluded.code",
+    );
+    q
+}
+
 impl Store {
     /// Stores registrations in one transaction with their audit rows. A registration for an
     /// existing (pupil, date, slot) replaces it; the old value goes to the history (by a
@@ -169,27 +276,10 @@ impl Store {
         audit: &[AuditEntry],
     ) -> Result<u64> {
         Ok(with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             let mut changed = 0;
             for chunk in registrations.chunks(BATCH) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO absence_registrations (child_id, reg_date, slot, municipality_id, code, registered_by, \
-                     registered_at) ",
-                );
-                q.push_values(chunk, |mut row, r| {
-                    row.push_bind(r.child_id)
-                        .push_bind(r.date)
-                        .push_bind(i32::from(r.slot))
-                        .push_bind(municipality_id)
-                        .push_bind(r.code.as_char().to_string())
-                        .push_bind(by)
-                        .push_bind(now);
-                });
-                q.push(
-                    " ON CONFLICT (child_id, reg_date, slot) DO UPDATE SET code = excluded.code, \
-                     registered_by = excluded.registered_by, registered_at = excluded.registered_at \
-                     WHERE absence_registrations.code <> excluded.code",
-                );
+                let mut q = upsert_registrations(municipality_id, chunk, by, now);
                 changed += q.build().execute(&mut *tx).await?.rows_affected();
             }
             append_audits!(tx, audit);
@@ -284,55 +374,15 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<AbsenceData> {
-        let mut data = AbsenceData::default();
-        let (enrolments, registrations, holidays, children_rows) = with_pool!(self, |pool| {
-            let mut q = QueryBuilder::new(
-                "SELECT e.child_id, c.institution_id, e.enrolled_from, e.enrolled_to FROM enrolments e \
-                 JOIN classes c ON c.id = e.class_id WHERE e.municipality_id = ",
-            );
-            q.push_bind(municipality_id);
-            push_in(&mut q, "e.child_id", children);
-            q.push(" ORDER BY e.child_id, e.enrolled_from");
-            let enrolments: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)> = q.build_query_as().fetch_all(pool).await?;
-            let mut q = QueryBuilder::new(
-                "SELECT child_id, reg_date, slot, code FROM absence_registrations WHERE municipality_id = ",
-            );
-            q.push_bind(municipality_id);
-            q.push(" AND reg_date >= ")
-                .push_bind(from)
-                .push(" AND reg_date <= ")
-                .push_bind(to);
-            push_in(&mut q, "child_id", children);
-            let registrations: Vec<(i64, NaiveDate, i32, String)> = q.build_query_as().fetch_all(pool).await?;
-            let holidays: Vec<(i64, NaiveDate)> =
-                sqlx::query_as("SELECT institution_id, holiday_date FROM school_holidays WHERE municipality_id = $1")
-                    .bind(municipality_id)
-                    .fetch_all(pool)
-                    .await?;
+        let (rows, children_rows) = with_pool!(self, |pool| {
+            let rows = load_absence!(pool, municipality_id, children, from, to);
             let mut q = QueryBuilder::new("SELECT id, source_id FROM children WHERE municipality_id = ");
             q.push_bind(municipality_id);
             push_in(&mut q, "id", children);
             let children_rows: Vec<(i64, String)> = q.build_query_as().fetch_all(pool).await?;
-            (enrolments, registrations, holidays, children_rows)
+            (rows, children_rows)
         });
-        for (child_id, institution_id, from, to) in enrolments {
-            let p = data.pupils.entry(child_id).or_default();
-            p.enrolments.push(EnrolmentPeriod {
-                school: institution_id,
-                from,
-                to,
-            });
-        }
-        for (child_id, date, slot, code) in registrations {
-            let Some(code) = code.chars().next().and_then(Code::from_char) else {
-                continue;
-            };
-            let p = data.pupils.entry(child_id).or_default();
-            p.registrations.push((date, slot as u8, code));
-        }
-        for (institution_id, date) in holidays {
-            data.calendars.entry(institution_id).or_default().holidays.insert(date);
-        }
+        let mut data = AbsenceData::from_rows(rows);
         data.source_ids = children_rows.into_iter().collect();
         data.institution_codes = self
             .institutions(municipality_id)
@@ -341,5 +391,49 @@ impl Store {
             .map(|i| (i.id, i.code))
             .collect();
         Ok(data)
+    }
+
+    /// Stores a roll call or an API batch and brings the alerts up to date in the same
+    /// transaction, so no other save can slip in between. Only pupils whose registrations
+    /// changed, or whose alerts were last evaluated before `today`, are evaluated again.
+    /// Returns (new or changed registrations, alerts opened).
+    pub async fn register_absence(
+        &self,
+        municipality_id: i64,
+        registrations: &[Registration],
+        by: Option<i64>,
+        now: DateTime<Utc>,
+        audit: &[AuditEntry],
+        today: NaiveDate,
+    ) -> Result<(u64, u64)> {
+        let mut pupils: Vec<i64> = registrations.iter().map(|r| r.child_id).collect();
+        pupils.sort_unstable();
+        pupils.dedup();
+        Ok(with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
+            let mut stale: BTreeSet<i64> = BTreeSet::new();
+            let mut changed = 0;
+            for chunk in registrations.chunks(BATCH) {
+                let mut q = upsert_registrations(municipality_id, chunk, by, now);
+                q.push(" RETURNING child_id");
+                let rows: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
+                changed += rows.len() as u64;
+                stale.extend(rows);
+            }
+            let fresh: HashSet<i64> = if pupils.is_empty() {
+                HashSet::new()
+            } else {
+                let mut q = QueryBuilder::new("SELECT child_id FROM alert_evaluations WHERE evaluated_on >= ");
+                q.push_bind(today);
+                push_in(&mut q, "child_id", Some(&pupils));
+                q.build_query_scalar().fetch_all(&mut *tx).await?.into_iter().collect()
+            };
+            stale.extend(pupils.iter().filter(|p| !fresh.contains(p)));
+            let stale: Vec<i64> = stale.into_iter().collect();
+            let (opened, _) = crate::alerts::refresh_alerts_in!(tx, municipality_id, &stale, today, now);
+            append_audits!(tx, audit);
+            tx.commit().await?;
+            (changed, opened)
+        }))
     }
 }

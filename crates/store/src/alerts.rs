@@ -8,7 +8,7 @@ use sqlx::QueryBuilder;
 use trivsel_domain::absence::Rule;
 
 use crate::audit::append_audit;
-use crate::{AbsenceEvent, AuditEntry, Result, Store, WriteTx, with_pool};
+use crate::{AbsenceEvent, AuditEntry, BATCH, Result, Store, WriteTx, with_pool};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alert {
@@ -66,6 +66,117 @@ fn alert(t: AlertTuple) -> Option<Alert> {
     })
 }
 
+/// The alert changes that make the stored alerts (`existing`: id, child, rule, trigger date,
+/// status) match `events`: new triggers, withdrawn alerts whose trigger returned (to reopen),
+/// and open alerts whose trigger disappeared (to withdraw).
+pub(crate) fn alert_changes<'e>(
+    existing: &[(i64, i64, String, NaiveDate, String)],
+    events: &'e [AbsenceEvent],
+) -> (Vec<&'e AbsenceEvent>, Vec<i64>, Vec<i64>) {
+    let wanted: HashSet<(i64, &str, NaiveDate)> = events.iter().map(|e| (e.child_id, e.rule.id(), e.date)).collect();
+    let known: HashSet<(i64, &str, NaiveDate)> = existing.iter().map(|(_, c, r, d, _)| (*c, r.as_str(), *d)).collect();
+    let new = events
+        .iter()
+        .filter(|e| !known.contains(&(e.child_id, e.rule.id(), e.date)))
+        .collect();
+    let with_status = |status: &str, want: bool| -> Vec<i64> {
+        existing
+            .iter()
+            .filter(|(_, c, r, d, s)| s == status && wanted.contains(&(*c, r.as_str(), *d)) == want)
+            .map(|(id, ..)| *id)
+            .collect()
+    };
+    (new, with_status("withdrawn", true), with_status("open", false))
+}
+
+/// Inside the write transaction `$tx`: makes the alerts of `$children` from `$since` on match
+/// `$events`, writing only what changes. Evaluates to (opened, withdrawn).
+macro_rules! sync_alerts_in {
+    ($tx:expr, $municipality:expr, $children:expr, $events:expr, $since:expr, $now:expr) => {{
+        let (municipality_id, children, events): (i64, &[i64], &[$crate::AbsenceEvent]) =
+            ($municipality, $children, $events);
+        let mut q = QueryBuilder::new(
+            "SELECT id, child_id, rule, trigger_date, status FROM absence_alerts WHERE trigger_date >= ",
+        );
+        q.push_bind($since);
+        $crate::absence::push_in(&mut q, "child_id", Some(children));
+        let existing: Vec<(i64, i64, String, NaiveDate, String)> = if children.is_empty() {
+            Vec::new()
+        } else {
+            q.build_query_as().fetch_all(&mut *$tx).await?
+        };
+        let (new, reopen, withdraw) = $crate::alerts::alert_changes(&existing, events);
+        for e in &new {
+            sqlx::query(
+                "INSERT INTO absence_alerts (municipality_id, child_id, rule, trigger_date, institution_id, status, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, 'open', $6) ON CONFLICT (child_id, rule, trigger_date) \
+                 DO NOTHING",
+            )
+            .bind(municipality_id)
+            .bind(e.child_id)
+            .bind(e.rule.id())
+            .bind(e.date)
+            .bind(Some(e.institution_id).filter(|id| *id != 0))
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for (ids, status) in [(&reopen, "open"), (&withdraw, "withdrawn")] {
+            for id in ids.iter() {
+                sqlx::query("UPDATE absence_alerts SET status = $1 WHERE id = $2")
+                    .bind(status)
+                    .bind(*id)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+        ((new.len() + reopen.len()) as u64, withdraw.len() as u64)
+    }};
+}
+pub(crate) use sync_alerts_in;
+
+/// Inside the write transaction `$tx`: evaluates the rules for `$children` over the school
+/// year of `$today` up to `$today` with the municipality's thresholds, brings their alerts up
+/// to date and records the evaluation. Evaluates to (opened, withdrawn).
+macro_rules! refresh_alerts_in {
+    ($tx:expr, $municipality:expr, $children:expr, $today:expr, $now:expr) => {{
+        let (municipality_id, children, today): (i64, &[i64], NaiveDate) = ($municipality, $children, $today);
+        if children.is_empty() {
+            (0, 0)
+        } else {
+            let since = trivsel_domain::calendar::SchoolYear::of(today).first_day();
+            let row = sqlx::query_as($crate::reviews::THRESHOLDS_SQL)
+                .bind(municipality_id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            let thresholds = $crate::reviews::thresholds_from(row);
+            let rows = $crate::absence::load_absence!(&mut *$tx, municipality_id, Some(children), since, today);
+            let events = $crate::AbsenceData::from_rows(rows).events(&thresholds, since, today);
+            let changes = $crate::alerts::sync_alerts_in!($tx, municipality_id, children, &events, since, $now);
+            let mut q = QueryBuilder::new("INSERT INTO alert_evaluations (child_id, municipality_id, evaluated_on) ");
+            q.push_values(children, |mut row, child| {
+                row.push_bind(*child).push_bind(municipality_id).push_bind(today);
+            });
+            q.push(" ON CONFLICT (child_id) DO UPDATE SET evaluated_on = excluded.evaluated_on");
+            q.build().execute(&mut *$tx).await?;
+            changes
+        }
+    }};
+}
+pub(crate) use refresh_alerts_in;
+
+/// Inside the write transaction `$tx`: marks every pupil of the municipality for evaluation at
+/// the next save (after a change of thresholds, holidays or enrolments).
+macro_rules! forget_evaluations {
+    ($tx:expr, $municipality:expr) => {
+        sqlx::query("DELETE FROM alert_evaluations WHERE municipality_id = $1")
+            .bind($municipality)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+pub(crate) use forget_evaluations;
+
 impl Store {
     /// Makes the alerts of `children` from `since` on match `events` (their trigger events from
     /// `since`): new triggers open alerts, open alerts whose trigger disappeared are withdrawn,
@@ -78,86 +189,26 @@ impl Store {
         since: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<(u64, u64)> {
-        if children.is_empty() {
-            return Ok((0, 0));
-        }
-        let wanted: HashSet<(i64, String, NaiveDate)> = events
-            .iter()
-            .map(|e| (e.child_id, e.rule.id().to_string(), e.date))
-            .collect();
-        // Read first and write only what changes: most saves change no alert, and a write
-        // transaction costs a disk flush.
-        let existing: Vec<(i64, i64, String, NaiveDate, String)> = with_pool!(self, |pool| {
-            let mut q = QueryBuilder::new(
-                "SELECT id, child_id, rule, trigger_date, status FROM absence_alerts WHERE trigger_date >= ",
-            );
-            q.push_bind(since);
-            crate::absence::push_in(&mut q, "child_id", Some(children));
-            q.build_query_as().fetch_all(pool).await?
-        });
-        let known: HashSet<(i64, String, NaiveDate)> =
-            existing.iter().map(|(_, c, r, d, _)| (*c, r.clone(), *d)).collect();
-        let new: Vec<&AbsenceEvent> = events
-            .iter()
-            .filter(|e| !known.contains(&(e.child_id, e.rule.id().to_string(), e.date)))
-            .collect();
-        let reopen: Vec<i64> = existing
-            .iter()
-            .filter(|(_, c, r, d, status)| status == "withdrawn" && wanted.contains(&(*c, r.clone(), *d)))
-            .map(|(id, ..)| *id)
-            .collect();
-        let withdraw: Vec<i64> = existing
-            .iter()
-            .filter(|(_, c, r, d, status)| status == "open" && !wanted.contains(&(*c, r.clone(), *d)))
-            .map(|(id, ..)| *id)
-            .collect();
-        if new.is_empty() && reopen.is_empty() && withdraw.is_empty() {
-            return Ok((0, 0));
-        }
-        with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            for e in &new {
-                sqlx::query(
-                    "INSERT INTO absence_alerts (municipality_id, child_id, rule, trigger_date, institution_id, status, \
-                     created_at) VALUES ($1, $2, $3, $4, $5, 'open', $6) ON CONFLICT (child_id, rule, trigger_date) \
-                     DO NOTHING",
-                )
-                .bind(municipality_id)
-                .bind(e.child_id)
-                .bind(e.rule.id())
-                .bind(e.date)
-                .bind(Some(e.institution_id).filter(|id| *id != 0))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
-            for (ids, status) in [(&reopen, "open"), (&withdraw, "withdrawn")] {
-                for id in ids.iter() {
-                    sqlx::query("UPDATE absence_alerts SET status = $1 WHERE id = $2")
-                        .bind(status)
-                        .bind(*id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
+        Ok(with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
+            let changes = sync_alerts_in!(tx, municipality_id, children, events, since, now);
             tx.commit().await?;
-        });
-        Ok(((new.len() + reopen.len()) as u64, withdraw.len() as u64))
+            changes
+        }))
     }
 
     /// Recomputes the alerts of `children` for the school year of `today`, up to `today`, with
-    /// the municipality's thresholds (called after every save of registrations, so alerts are
-    /// never a nightly batch behind).
+    /// the municipality's thresholds (imports call it after storing registrations; roll calls
+    /// do the same inside their own transaction, see `register_absence`).
     pub async fn refresh_alerts(&self, municipality_id: i64, children: &[i64], today: NaiveDate) -> Result<(u64, u64)> {
-        let thresholds = &self.thresholds(municipality_id).await?;
-        let since = trivsel_domain::calendar::SchoolYear::of(today).first_day();
         let (mut opened, mut withdrawn) = (0, 0);
-        for chunk in children.chunks(5000) {
-            let data = self.absence_data(municipality_id, Some(chunk), since, today).await?;
-            let events = data.events(thresholds, since, today);
-            let (o, w) = self
-                .sync_alerts(municipality_id, chunk, &events, since, Utc::now())
-                .await?;
+        for chunk in children.chunks(BATCH) {
+            let (o, w) = with_pool!(self, |pool| {
+                let mut tx = pool.begin_write(self).await?;
+                let changes = refresh_alerts_in!(tx, municipality_id, chunk, today, Utc::now());
+                tx.commit().await?;
+                changes
+            });
             opened += o;
             withdrawn += w;
         }
@@ -223,7 +274,7 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query("UPDATE absence_alerts SET assigned_to = $1, note = $2 WHERE id = $3")
                 .bind(assigned_to)
                 .bind(note)

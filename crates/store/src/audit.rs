@@ -174,7 +174,7 @@ impl Store {
     /// Records one audit row in a transaction of its own (reads and denied attempts).
     pub async fn audit(&self, entry: &AuditEntry) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             append_audit!(tx, entry);
             tx.commit().await?;
         });
@@ -280,7 +280,7 @@ impl Store {
     pub async fn audit_prune(&self, municipality_id: i64, before: DateTime<Utc>) -> Result<u64> {
         let cutoff = audit_time(before);
         Ok(with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             let last: Option<(i64, String)> = sqlx::query_as(
                 "SELECT seq, hash FROM audit_log WHERE municipality_id = $1 AND at < $2 ORDER BY seq DESC LIMIT 1",
             )

@@ -52,7 +52,7 @@ impl Store {
             return Ok(());
         }
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             let ids: HashMap<String, i64> =
                 sqlx::query_as("SELECT code, id FROM institutions WHERE municipality_id = $1")
                     .bind(municipality_id)
@@ -76,6 +76,7 @@ impl Store {
                 q.push(" ON CONFLICT (institution_id, holiday_date) DO NOTHING");
                 q.build().execute(&mut *tx).await?;
             }
+            crate::alerts::forget_evaluations!(tx, municipality_id);
             tx.commit().await?;
         });
         Ok(())

@@ -10,6 +10,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+use crate::writer::SqliteWriter;
 use crate::{Pool, Result, Store, StoreError};
 
 /// Used when neither `--db` nor `TRIVSEL_DATABASE_URL` is given.
@@ -39,6 +40,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "absence_reviews",
         include_str!("../migrations/sqlite/0004_absence_reviews.sql"),
     ),
+    (
+        6,
+        "alert_evaluations",
+        include_str!("../migrations/sqlite/0006_alert_evaluations.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -56,6 +62,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "absence_reviews",
         include_str!("../migrations/postgres/0004_absence_reviews.sql"),
+    ),
+    (
+        6,
+        "alert_evaluations",
+        include_str!("../migrations/postgres/0006_alert_evaluations.sql"),
     ),
 ];
 
@@ -116,15 +127,27 @@ impl Store {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            // Commits are flushed by the writer's group sync before they are acknowledged.
+            .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // Connections stay open for the life of the process, so the WAL file is never removed
+        // and created again under a running server.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(options)
             .await?;
+        // The new database and WAL files' directory entries must survive a power cut too.
+        let dir = parent.map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf);
+        std::fs::File::open(&dir)
+            .and_then(|d| d.sync_all())
+            .map_err(sqlx::Error::Io)?;
         Ok(Store {
             pool: Pool::Sqlite(pool),
+            writer: Some(std::sync::Arc::new(SqliteWriter::new(path))),
         })
     }
 
@@ -137,6 +160,7 @@ impl Store {
             .await?;
         Ok(Store {
             pool: Pool::Postgres(pool),
+            writer: None,
         })
     }
 
@@ -160,6 +184,9 @@ impl Store {
                 POSTGRES_MIGRATIONS.len()
             }
         };
+        if let Some(writer) = &self.writer {
+            writer.sync().await.map_err(sqlx::Error::Io)?;
+        }
         Ok(total.saturating_sub(before))
     }
 

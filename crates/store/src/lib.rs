@@ -16,6 +16,7 @@ mod reviews;
 mod roster;
 pub mod testing;
 mod users;
+mod writer;
 
 pub use absence::{AbsenceData, AbsenceEvent, PupilAbsence, QuarterLine, Registration};
 pub use alerts::{Alert, AlertFilter};
@@ -30,6 +31,7 @@ pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};
 pub use users::{NewGuardian, NewUser, SessionInfo, User, UserUpdate};
 
 use sqlx::{PgPool, SqlitePool};
+pub(crate) use writer::WriteTx;
 
 /// Errors from storage. `Config` carries a Danish message meant for the user.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,8 @@ enum Pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
+    /// SQLite: the process's writer gate and WAL group sync (see `writer`).
+    writer: Option<std::sync::Arc<writer::SqliteWriter>>,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool; the body is compiled once per backend.
@@ -66,27 +70,6 @@ macro_rules! with_pool {
     };
 }
 pub(crate) use with_pool;
-
-/// Starts a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so a
-/// transaction never fails half-way upgrading from a read lock under concurrent writers.
-pub(crate) trait WriteTx {
-    type Db: sqlx::Database;
-    fn begin_write(&self) -> impl Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send;
-}
-
-impl WriteTx for SqlitePool {
-    type Db = sqlx::Sqlite;
-    fn begin_write(&self) -> impl Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send {
-        self.begin_with("BEGIN IMMEDIATE")
-    }
-}
-
-impl WriteTx for PgPool {
-    type Db = sqlx::Postgres;
-    fn begin_write(&self) -> impl Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send {
-        self.begin()
-    }
-}
 
 /// Rows written per multi-row INSERT: well under both backends' bind-parameter limits.
 pub(crate) const BATCH: usize = 1000;

@@ -56,6 +56,7 @@ fn provider((municipality_id, label, issuer, client_id, client_secret, username_
 impl Store {
     pub async fn set_oidc_provider(&self, p: &OidcProvider) -> Result<()> {
         with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query(
                 "INSERT INTO oidc_providers (municipality_id, label, issuer, client_id, client_secret, username_claim) \
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (municipality_id) DO UPDATE SET label = excluded.label, \
@@ -68,8 +69,9 @@ impl Store {
             .bind(&p.client_id)
             .bind(&p.client_secret)
             .bind(&p.username_claim)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -89,6 +91,7 @@ impl Store {
 
     pub async fn start_oidc_login(&self, state: &str, login: &OidcLogin) -> Result<()> {
         with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query(
                 "INSERT INTO oidc_logins (state, municipality_id, pkce_verifier, nonce, created_at) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -98,8 +101,9 @@ impl Store {
             .bind(&login.pkce_verifier)
             .bind(&login.nonce)
             .bind(login.created_at)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -107,7 +111,7 @@ impl Store {
     /// Takes a login under way by its state (once: it is deleted).
     pub async fn take_oidc_login(&self, state: &str) -> Result<Option<OidcLogin>> {
         let row: Option<(i64, String, String, DateTime<Utc>)> = with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             let row = sqlx::query_as(
                 "DELETE FROM oidc_logins WHERE state = $1 RETURNING municipality_id, pkce_verifier, nonce, created_at",
             )
@@ -148,12 +152,15 @@ impl Store {
             return Ok(None);
         }
         let linked = with_pool!(self, |pool| {
-            sqlx::query("UPDATE users SET oidc_subject = $1 WHERE id = $2 AND oidc_subject IS NULL")
+            let mut tx = pool.begin_write(self).await?;
+            let done = sqlx::query("UPDATE users SET oidc_subject = $1 WHERE id = $2 AND oidc_subject IS NULL")
                 .bind(subject)
                 .bind(user.id)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            tx.commit().await?;
+            done
         });
         // An account already linked to another subject is not taken over by a name claim.
         Ok((linked == 1).then_some(user))

@@ -30,7 +30,7 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query(
                 "INSERT INTO absence_reviews (class_id, month, municipality_id, reviewed_by, reviewed_at, comment) \
                  SELECT id, $2, municipality_id, $3, $4, $5 FROM classes WHERE id = $1 \
@@ -79,34 +79,39 @@ impl Store {
 
 type ThresholdTuple = (i32, i32, i32, i32, i32, i32, i32, i32, i32);
 
+pub(crate) const THRESHOLDS_SQL: &str = "SELECT consecutive_days, short_window_days, short_window_halves, \
+     long_window_days, long_window_halves, comes_and_goes_days, comes_and_goes_count, percent_min_days, \
+     percent_permille FROM absence_thresholds WHERE municipality_id = $1";
+
+/// The stored thresholds, or the defaults without a row.
+pub(crate) fn thresholds_from(row: Option<ThresholdTuple>) -> trivsel_domain::absence::Thresholds {
+    let u = |v: i32| v.max(0) as u32;
+    row.map_or_else(
+        trivsel_domain::absence::Thresholds::default,
+        |(a, b, c, d, e, f, g, h, i)| trivsel_domain::absence::Thresholds {
+            consecutive_days: u(a),
+            short_window_days: u(b),
+            short_window_halves: u(c),
+            long_window_days: u(d),
+            long_window_halves: u(e),
+            comes_and_goes_days: u(f),
+            comes_and_goes_count: u(g),
+            percent_min_days: u(h),
+            percent_permille: u(i),
+        },
+    )
+}
+
 impl Store {
     /// The municipality's absence-rule thresholds (the defaults unless set).
     pub async fn thresholds(&self, municipality_id: i64) -> Result<trivsel_domain::absence::Thresholds> {
         let row: Option<ThresholdTuple> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT consecutive_days, short_window_days, short_window_halves, long_window_days, long_window_halves, \
-                 comes_and_goes_days, comes_and_goes_count, percent_min_days, percent_permille \
-                 FROM absence_thresholds WHERE municipality_id = $1",
-            )
-            .bind(municipality_id)
-            .fetch_optional(pool)
-            .await?
+            sqlx::query_as(THRESHOLDS_SQL)
+                .bind(municipality_id)
+                .fetch_optional(pool)
+                .await?
         });
-        let u = |v: i32| v.max(0) as u32;
-        Ok(row.map_or_else(
-            trivsel_domain::absence::Thresholds::default,
-            |(a, b, c, d, e, f, g, h, i)| trivsel_domain::absence::Thresholds {
-                consecutive_days: u(a),
-                short_window_days: u(b),
-                short_window_halves: u(c),
-                long_window_days: u(d),
-                long_window_halves: u(e),
-                comes_and_goes_days: u(f),
-                comes_and_goes_count: u(g),
-                percent_min_days: u(h),
-                percent_permille: u(i),
-            },
-        ))
+        Ok(thresholds_from(row))
     }
 
     /// Sets the municipality's thresholds, with its audit row.
@@ -118,7 +123,7 @@ impl Store {
     ) -> Result<()> {
         let v = |x: u32| i32::try_from(x).unwrap_or(i32::MAX);
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query(
                 "INSERT INTO absence_thresholds (municipality_id, consecutive_days, short_window_days, \
                  short_window_halves, long_window_days, long_window_halves, comes_and_goes_days, comes_and_goes_count, \
@@ -141,6 +146,7 @@ impl Store {
             .bind(v(t.percent_permille))
             .execute(&mut *tx)
             .await?;
+            crate::alerts::forget_evaluations!(tx, municipality_id);
             append_audit!(tx, audit);
             tx.commit().await?;
         });

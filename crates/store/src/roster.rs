@@ -126,7 +126,7 @@ impl Store {
             return Ok(());
         }
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             for (code, name, kind) in &changes.institutions {
                 sqlx::query(
                     "INSERT INTO institutions (municipality_id, code, name, kind) VALUES ($1, $2, $3, $4) \
@@ -209,6 +209,7 @@ impl Store {
                     q.build().execute(&mut *tx).await?;
                 }
             }
+            crate::alerts::forget_evaluations!(tx, municipality_id);
             tx.commit().await?;
         });
         Ok(())

@@ -122,7 +122,7 @@ impl Store {
     /// when `audit` is given. Returns the new id.
     pub async fn create_user(&self, new: &NewUser, audit: Option<&AuditEntry>) -> Result<i64> {
         Ok(with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (municipality_id, username, name, email, role, institution_id, child_id, \
                  password_hash, demo_only) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -158,7 +158,7 @@ impl Store {
     /// each made from `audit` (its criterion set to the user name). Passwords are not touched.
     pub async fn import_users(&self, rows: &[(Option<i64>, NewUser)], audit: &AuditEntry) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             for (existing, new) in rows {
                 let id: i64 = match existing {
                     Some(id) => {
@@ -221,7 +221,7 @@ impl Store {
     /// Changes name, role, institution and classes of an account, with its audit row.
     pub async fn update_user(&self, user_id: i64, update: &UserUpdate, audit: &AuditEntry) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query("UPDATE users SET name = $1, email = $2, role = $3, institution_id = $4 WHERE id = $5")
                 .bind(&update.name)
                 .bind(&update.email)
@@ -253,7 +253,7 @@ impl Store {
     /// Disables or enables an account. Disabling ends its sessions at once.
     pub async fn set_disabled(&self, user_id: i64, disabled: bool, audit: &AuditEntry) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
                 .bind(disabled)
                 .bind(user_id)
@@ -274,7 +274,7 @@ impl Store {
     /// Sets a new password hash and ends the account's sessions.
     pub async fn set_password(&self, user_id: i64, hash: &str, audit: &AuditEntry) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                 .bind(hash)
                 .bind(user_id)
@@ -293,7 +293,7 @@ impl Store {
     /// Sets (or with `None` removes, to be set up again) the TOTP secret.
     pub async fn set_totp_secret(&self, user_id: i64, secret: Option<&str>, audit: &AuditEntry) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             // A new secret keeps the last used step, so the code that confirmed it cannot be
             // used again; removing the secret starts over.
             let sql = if secret.is_some() {
@@ -311,14 +311,17 @@ impl Store {
     /// Accepts a TOTP time step once: false if this or a later step was used already.
     pub async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool> {
         let done = with_pool!(self, |pool| {
-            sqlx::query(
+            let mut tx = pool.begin_write(self).await?;
+            let done = sqlx::query(
                 "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
             )
             .bind(step)
             .bind(user_id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+            tx.commit().await?;
+            done
         });
         Ok(done == 1)
     }
@@ -326,7 +329,7 @@ impl Store {
     /// Lets the account log in again at once after failed attempts (administrator unlock).
     pub async fn reset_login_throttle(&self, user_id: i64, now: DateTime<Utc>, audit: &AuditEntry) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query("UPDATE users SET throttle_reset_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(user_id)
@@ -437,6 +440,7 @@ impl Store {
     /// Assigns a child's case to an adviser (PPR, social worker, health visitor, SSP/UU).
     pub async fn assign_case(&self, user_id: i64, child_id: i64, now: DateTime<Utc>) -> Result<()> {
         with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query(
                 "INSERT INTO case_assignments (municipality_id, user_id, child_id, assigned_at) \
                  SELECT municipality_id, $1, $2, $3 FROM users WHERE id = $1 ON CONFLICT DO NOTHING",
@@ -444,8 +448,9 @@ impl Store {
             .bind(user_id)
             .bind(child_id)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -453,7 +458,7 @@ impl Store {
     /// Creates guardians (forældre) with custody of their children, in one transaction.
     pub async fn add_guardians(&self, municipality_id: i64, guardians: &[NewGuardian]) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             for g in guardians {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO guardians (municipality_id, name, user_id) VALUES ($1, $2, $3) RETURNING id",
@@ -490,6 +495,7 @@ impl Store {
         mfa_pending: bool,
     ) -> Result<()> {
         with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query(
                 "INSERT INTO sessions (token_hash, municipality_id, user_id, created_at, last_seen_at, mfa_pending) \
                  VALUES ($1, $2, $3, $4, $4, $5)",
@@ -499,8 +505,9 @@ impl Store {
             .bind(user.id)
             .bind(now)
             .bind(mfa_pending)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -508,7 +515,7 @@ impl Store {
     /// Replaces a session waiting for its second factor by a full session under a new token.
     pub async fn complete_mfa(&self, old_hash: &str, new_hash: &str, now: DateTime<Utc>) -> Result<()> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query(
                 "INSERT INTO sessions (token_hash, municipality_id, user_id, created_at, last_seen_at, mfa_pending) \
                  SELECT $1, municipality_id, user_id, $2, $2, FALSE FROM sessions WHERE token_hash = $3",
@@ -556,11 +563,13 @@ impl Store {
         let touch_after = ((now - idle_since) / 10).min(chrono::Duration::seconds(60));
         if now - seen > touch_after {
             with_pool!(self, |pool| {
+                let mut tx = pool.begin_write(self).await?;
                 sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                     .bind(now)
                     .bind(token_hash)
-                    .execute(pool)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
             });
         }
         Ok(found.map(|user| SessionInfo { user, mfa_pending }))
@@ -568,10 +577,12 @@ impl Store {
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(token_hash)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -585,6 +596,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<()> {
         with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
             sqlx::query(
                 "INSERT INTO login_attempts (attempted_at, username, address, success) VALUES ($1, $2, $3, $4)",
             )
@@ -592,8 +604,9 @@ impl Store {
             .bind(username)
             .bind(address)
             .bind(success)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
         });
         Ok(())
     }

@@ -379,3 +379,134 @@ async fn registrations_replace_with_history_and_alerts_follow_the_events() {
     // A closed alert is not withdrawn or reopened by later syncs.
     assert_eq!(s.sync_alerts(m, &[child], &[], since, now).await.unwrap(), (0, 0));
 }
+
+/// A roll call stores and evaluates in one transaction; unchanged pupils already evaluated
+/// today are skipped, a new day or new thresholds evaluate them again.
+#[tokio::test]
+async fn register_absence_evaluates_changed_and_stale_pupils() {
+    use trivsel_domain::absence::{Code, Thresholds};
+    use trivsel_store::{AlertFilter, Registration};
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
+    let d = |x: &str| x.parse::<chrono::NaiveDate>().unwrap();
+    let roster = trivsel_store::RosterChanges {
+        institutions: vec![(
+            "S1".into(),
+            "Nordskolen".into(),
+            trivsel_domain::model::InstitutionKind::School,
+        )],
+        classes: vec![("S1".into(), "5.A".into())],
+        children: vec![("P1".into(), "Ida".into(), "Hansen".into(), d("2014-01-01"))],
+        enrolments: vec![(
+            "P1".into(),
+            trivsel_store::EnrolmentRow {
+                institution_code: "S1".into(),
+                class_name: "5.A".into(),
+                from: d("2024-08-01"),
+                to: None,
+            },
+        )],
+    };
+    s.apply_roster(m, &roster).await.unwrap();
+    let child = s.child_id(m, "P1").await.unwrap().unwrap();
+    let now = Utc::now();
+    // Sick Monday 7 to Thursday 10 October 2024: four school days, one short of the rule.
+    let sick: Vec<Registration> = ["2024-10-07", "2024-10-08", "2024-10-09", "2024-10-10"]
+        .iter()
+        .map(|x| Registration {
+            child_id: child,
+            date: d(x),
+            slot: 1,
+            code: Code::Sickness,
+        })
+        .collect();
+    let friday = d("2024-10-11");
+    assert_eq!(
+        s.register_absence(m, &sick, None, now, &[entry(m, child, true)], friday)
+            .await
+            .unwrap(),
+        (4, 0)
+    );
+    let open = || async {
+        s.alerts(&AlertFilter {
+            child_id: Some(child),
+            status: Some("open".into()),
+            ..AlertFilter::default()
+        })
+        .await
+        .unwrap()
+        .len()
+    };
+    assert_eq!(open().await, 0);
+    // Lowering the threshold changes no registration, but forgets the evaluations, so the same
+    // save again evaluates the pupil and opens the alert.
+    let four = Thresholds {
+        consecutive_days: 4,
+        ..Thresholds::default()
+    };
+    s.set_thresholds(m, &four, &entry(m, child, true)).await.unwrap();
+    assert_eq!(
+        s.register_absence(m, &sick, None, now, &[], friday).await.unwrap(),
+        (0, 1)
+    );
+    assert_eq!(open().await, 1);
+    // Evaluated today and unchanged: nothing is evaluated, even after a change made behind
+    // the evaluation's back (here the alert is withdrawn directly).
+    s.sync_alerts(m, &[child], &[], d("2024-08-01"), now).await.unwrap();
+    assert_eq!(
+        s.register_absence(m, &sick, None, now, &[], friday).await.unwrap(),
+        (0, 0)
+    );
+    assert_eq!(open().await, 0);
+    // The next day the pupil is stale and evaluated again: the trigger of the 10th is back.
+    assert_eq!(
+        s.register_absence(m, &sick, None, now, &[], d("2024-10-14"))
+            .await
+            .unwrap(),
+        (0, 1)
+    );
+    assert_eq!(open().await, 1);
+    // A correction is a change: it is evaluated at once and the alert is withdrawn.
+    let corrected = [Registration {
+        code: Code::Present,
+        ..sick[3]
+    }];
+    assert_eq!(
+        s.register_absence(m, &corrected, None, now, &[], d("2024-10-14"))
+            .await
+            .unwrap(),
+        (1, 0)
+    );
+    assert_eq!(open().await, 0);
+}
+
+/// Concurrent SQLite writers queue for the write lock and share WAL flushes: every commit is
+/// flushed before it returns, with fewer flushes than commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writes_share_flushes() {
+    let db = TestDb::new().await;
+    let Some(before) = db.store.wal_flushes() else {
+        eprintln!("group sync is SQLite's; PostgreSQL flushes by itself");
+        return;
+    };
+    let writers: Vec<_> = (0..32)
+        .map(|i| {
+            let store = db.store.clone();
+            tokio::spawn(async move {
+                for j in 0..10 {
+                    store
+                        .record_login_attempt(&format!("u{i}"), &format!("10.0.0.{j}"), false, Utc::now())
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let flushes = db.store.wal_flushes().unwrap() - before;
+    assert!(flushes >= 1, "commits are flushed");
+    assert!(flushes < 320, "320 commits shared {flushes} flushes");
+}

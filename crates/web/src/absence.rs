@@ -302,22 +302,19 @@ pub async fn save_roll_call(
         .collect();
     let changed = match state
         .store
-        .save_registrations(
+        .register_absence(
             card.municipality_id,
             &registrations,
             Some(viewer.user.id),
             Utc::now(),
             &audits,
+            today,
         )
         .await
     {
-        Ok(n) => n,
+        Ok((changed, _)) => changed,
         Err(e) => return layout::server_error(&e),
     };
-    let children: Vec<i64> = registrations.iter().map(|r| r.child_id).collect();
-    if let Err(e) = state.store.refresh_alerts(card.municipality_id, &children, today).await {
-        return layout::server_error(&e);
-    }
     Redirect::to(&format!(
         "/klasser/{class_id}/fremmoede?dato={date}&modul={slot}&gemt={changed}"
     ))

@@ -163,20 +163,14 @@ pub async fn register(
         .iter()
         .map(|c| entry(&viewer, "absence.write", Some(*c), Some("api".into()), true))
         .collect();
-    let saved = match state
+    let (saved, alerts) = match state
         .store
-        .save_registrations(m, &registrations, Some(viewer.user.id), Utc::now(), &audits)
+        .register_absence(m, &registrations, Some(viewer.user.id), Utc::now(), &audits, today)
         .await
     {
-        Ok(n) => n,
+        Ok(counts) => counts,
         Err(_) => return problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl; intet er gemt"),
     };
-    let alerts = state
-        .store
-        .refresh_alerts(m, &pupils, today)
-        .await
-        .map(|(opened, _)| opened)
-        .unwrap_or(0);
     Json(json!({ "received": registrations.len(), "saved": saved, "alerts_opened": alerts })).into_response()
 }
 

@@ -40,6 +40,11 @@ pub enum ChildData {
     Plans,
     /// Internal staff notes (interne noter): never shown to guardians or pupils.
     StaffNotes,
+    /// Concerns (bekymringer), tiers and escalation: staff data like [`ChildData::StaffNotes`].
+    Concerns,
+    /// The parents' perspective in a plan (forældrenes perspektiv): guardians with custody may
+    /// read and write it; staff with access to [`ChildData::Plans`] too.
+    ParentPerspective,
     /// Who looked at or changed the child's data (adgangslog): leaders.
     AccessLog,
     /// Dates and purposes of lookups without staff names (opslag): guardians.
@@ -115,7 +120,10 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
         },
         Resource::Child(child, data) => {
             let id = child.child_id;
-            let staff_data = matches!(data, Identity | Absence | Plans | StaffNotes);
+            let staff_data = matches!(
+                data,
+                Identity | Absence | Plans | StaffNotes | Concerns | ParentPerspective
+            );
             match role {
                 Teacher => staff_data && child.class_ids.iter().any(|c| actor.class_ids.contains(c)),
                 WellbeingPerson => staff_data && at_own_institution(&child.institution_ids),
@@ -124,9 +132,11 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
                     staff_data && actor.assigned_children.contains(&id)
                 }
                 Guardian => {
-                    action == Action::Read
-                        && matches!(data, Identity | Absence | Plans | Lookups)
-                        && actor.own_children.contains(&id)
+                    actor.own_children.contains(&id)
+                        && match action {
+                            Action::Read => matches!(data, Identity | Absence | Plans | Lookups | ParentPerspective),
+                            Action::Write => data == ParentPerspective,
+                        }
                 }
                 Pupil => action == Action::Read && data == Identity && actor.own_children.contains(&id),
                 Analyst | Admin => false,
@@ -258,6 +268,69 @@ mod tests {
             a.institution_id = Some(11);
             assert!(!can(&a, Action::Read, &inst));
         }
+    }
+
+    #[test]
+    fn concerns_are_staff_data_of_the_related_staff_only() {
+        let c = child();
+        let concerns = Resource::Child(&c, ChildData::Concerns);
+        let plans = Resource::Child(&c, ChildData::Plans);
+        let mut teacher = actor(Role::Teacher);
+        teacher.institution_id = Some(10);
+        teacher.class_ids = vec![101];
+        for r in [&concerns, &plans] {
+            assert!(!can(&teacher, Action::Read, r), "teacher of another class");
+            assert!(!can(&teacher, Action::Write, r), "teacher of another class");
+        }
+        teacher.class_ids = vec![100];
+        assert!(can(&teacher, Action::Write, &concerns));
+        assert!(can(&teacher, Action::Write, &plans));
+
+        let mut ppr = actor(Role::Psychologist);
+        assert!(!can(&ppr, Action::Read, &concerns), "PPR without assignment");
+        assert!(!can(&ppr, Action::Read, &plans), "PPR without assignment");
+        ppr.assigned_children = vec![7];
+        assert!(can(&ppr, Action::Read, &concerns));
+
+        let mut leader = actor(Role::Leader);
+        leader.institution_id = Some(10);
+        assert!(can(&leader, Action::Write, &concerns));
+        leader.institution_id = Some(11);
+        assert!(!can(&leader, Action::Read, &concerns));
+
+        for role in [Role::Guardian, Role::Pupil] {
+            let mut a = actor(role);
+            a.own_children = vec![7];
+            assert!(!can(&a, Action::Read, &concerns), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn guardians_write_the_parents_perspective_of_their_own_child_only() {
+        let c = child();
+        let perspective = Resource::Child(&c, ChildData::ParentPerspective);
+        let plans = Resource::Child(&c, ChildData::Plans);
+        let mut g = actor(Role::Guardian);
+        g.own_children = vec![7];
+        assert!(can(&g, Action::Read, &perspective));
+        assert!(can(&g, Action::Write, &perspective));
+        assert!(can(&g, Action::Read, &plans));
+        assert!(!can(&g, Action::Write, &plans), "the rest of the plan is the staff's");
+        g.own_children = vec![8];
+        for action in [Action::Read, Action::Write] {
+            assert!(!can(&g, action, &perspective), "guardian of another child");
+            assert!(!can(&g, action, &plans), "guardian of another child");
+        }
+        let mut pupil = actor(Role::Pupil);
+        pupil.own_children = vec![7];
+        assert!(!can(&pupil, Action::Write, &perspective));
+        assert!(!can(&pupil, Action::Read, &perspective));
+        // Staff with access to plans read and write it too.
+        let mut teacher = actor(Role::Teacher);
+        teacher.class_ids = vec![100];
+        assert!(can(&teacher, Action::Write, &perspective));
+        teacher.class_ids = vec![101];
+        assert!(!can(&teacher, Action::Read, &perspective));
     }
 
     #[test]

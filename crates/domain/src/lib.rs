@@ -7,6 +7,7 @@ pub mod absence;
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod cases;
 pub mod deadlines;
 pub mod login;
 pub mod model;

@@ -40,6 +40,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "absence_reviews",
         include_str!("../migrations/sqlite/0004_absence_reviews.sql"),
     ),
+    (5, "cases", include_str!("../migrations/sqlite/0005_cases.sql")),
     (
         6,
         "alert_evaluations",
@@ -63,6 +64,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "absence_reviews",
         include_str!("../migrations/postgres/0004_absence_reviews.sql"),
     ),
+    (5, "cases", include_str!("../migrations/postgres/0005_cases.sql")),
     (
         6,
         "alert_evaluations",

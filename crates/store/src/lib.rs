@@ -8,12 +8,16 @@ mod absence;
 mod alerts;
 mod audit;
 mod calendar;
+mod cases;
 mod children;
+mod conferences;
 mod connect;
 mod oidc;
 mod org;
+mod plans;
 mod reviews;
 mod roster;
+mod tasks;
 pub mod testing;
 mod users;
 mod writer;
@@ -22,12 +26,19 @@ pub use absence::{AbsenceData, AbsenceEvent, PupilAbsence, QuarterLine, Registra
 pub use alerts::{Alert, AlertFilter};
 pub use audit::{AuditEntry, AuditHead, AuditReport};
 pub use calendar::HolidayChanges;
+pub use cases::{
+    CaseTarget, ChronologyItem, Concern, NewConcern, NewPkuReferral, NewTierChange, PkuReferral, PpvRegistration,
+    TierChange,
+};
 pub use children::{ChildCard, ClassCard, Placement, PupilRow};
+pub use conferences::{Conference, ConferencePupil, ConferenceTask, NewConference};
 pub use connect::{Backend, DEFAULT_DATABASE_URL, MIGRATION_COUNT};
 pub use oidc::{OidcLogin, OidcProvider};
 pub use org::{Class, Institution, Municipality, Overview};
+pub use plans::{Evaluation, NewEvaluation, NewPlan, Plan, PlanSummary, PlanVersion, VersionConflict};
 pub use reviews::Review;
 pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};
+pub use tasks::{NewTask, Task};
 pub use users::{NewGuardian, NewUser, SessionInfo, User, UserUpdate};
 
 use sqlx::{PgPool, SqlitePool};

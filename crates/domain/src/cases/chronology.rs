@@ -1,0 +1,28 @@
+//! Kronologi (a child's case history): the kinds of entries.
+
+use super::stored_enum;
+
+stored_enum! {
+    /// Kind of an entry in a child's chronology (kronologi).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ChronologyKind {
+        /// Bekymring (concern).
+        Concern = ("bekymring", "Bekymring"),
+        /// Fraværsadvarsel (absence alert).
+        AbsenceAlert = ("fravaersadvarsel", "Fraværsadvarsel"),
+        /// Plan oprettet (plan created).
+        Plan = ("plan", "Plan oprettet"),
+        /// Ny version af en plan (plan revised).
+        PlanVersion = ("planversion", "Plan revideret"),
+        /// Evaluering af en plan (evaluation).
+        Evaluation = ("evaluering", "Evaluering"),
+        /// Skift af indsatstrin (tier change).
+        TierChange = ("indsatstrin", "Indsatstrin"),
+        /// Pædagogisk-psykologisk vurdering (PPV).
+        Ppv = ("ppv", "PPV registreret"),
+        /// Henvisning til PKU (PKU referral).
+        Pku = ("pku", "PKU-henvisning"),
+        /// Klassekonference (class conference) where the child was discussed.
+        Conference = ("klassekonference", "Klassekonference"),
+    }
+}

@@ -1,7 +1,7 @@
 //! Absence registrations (fraværsregistreringer) and alerts (advarsler). Loading gathers what
 //! the rules engine (`trivsel_domain::absence`) needs; the rules themselves live there.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
@@ -227,7 +227,7 @@ impl AbsenceData {
 
 /// The upsert of a batch of registrations: a changed code replaces the stored one (the
 /// history trigger keeps the old value); the same code again changes nothing.
-fn upsert_registrations<DB: sqlx::Database>(
+pub(crate) fn upsert_registrations<DB: sqlx::Database>(
     municipality_id: i64,
     chunk: &[Registration],
     by: Option<i64>,
@@ -391,49 +391,5 @@ impl Store {
             .map(|i| (i.id, i.code))
             .collect();
         Ok(data)
-    }
-
-    /// Stores a roll call or an API batch and brings the alerts up to date in the same
-    /// transaction, so no other save can slip in between. Only pupils whose registrations
-    /// changed, or whose alerts were last evaluated before `today`, are evaluated again.
-    /// Returns (new or changed registrations, alerts opened).
-    pub async fn register_absence(
-        &self,
-        municipality_id: i64,
-        registrations: &[Registration],
-        by: Option<i64>,
-        now: DateTime<Utc>,
-        audit: &[AuditEntry],
-        today: NaiveDate,
-    ) -> Result<(u64, u64)> {
-        let mut pupils: Vec<i64> = registrations.iter().map(|r| r.child_id).collect();
-        pupils.sort_unstable();
-        pupils.dedup();
-        Ok(with_pool!(self, |pool| {
-            let mut tx = pool.begin_write(self).await?;
-            let mut stale: BTreeSet<i64> = BTreeSet::new();
-            let mut changed = 0;
-            for chunk in registrations.chunks(BATCH) {
-                let mut q = upsert_registrations(municipality_id, chunk, by, now);
-                q.push(" RETURNING child_id");
-                let rows: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-                changed += rows.len() as u64;
-                stale.extend(rows);
-            }
-            let fresh: HashSet<i64> = if pupils.is_empty() {
-                HashSet::new()
-            } else {
-                let mut q = QueryBuilder::new("SELECT child_id FROM alert_evaluations WHERE evaluated_on >= ");
-                q.push_bind(today);
-                push_in(&mut q, "child_id", Some(&pupils));
-                q.build_query_scalar().fetch_all(&mut *tx).await?.into_iter().collect()
-            };
-            stale.extend(pupils.iter().filter(|p| !fresh.contains(p)));
-            let stale: Vec<i64> = stale.into_iter().collect();
-            let (opened, _) = crate::alerts::refresh_alerts_in!(tx, municipality_id, &stale, today, now);
-            append_audits!(tx, audit);
-            tx.commit().await?;
-            (changed, opened)
-        }))
     }
 }

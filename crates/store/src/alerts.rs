@@ -68,29 +68,30 @@ fn alert(t: AlertTuple) -> Option<Alert> {
 
 /// The alert changes that make the stored alerts (`existing`: id, child, rule, trigger date,
 /// status) match `events`: new triggers, withdrawn alerts whose trigger returned (to reopen),
-/// and open alerts whose trigger disappeared (to withdraw).
+/// and open alerts whose trigger disappeared (to withdraw), each as (alert id, child id).
 pub(crate) fn alert_changes<'e>(
     existing: &[(i64, i64, String, NaiveDate, String)],
     events: &'e [AbsenceEvent],
-) -> (Vec<&'e AbsenceEvent>, Vec<i64>, Vec<i64>) {
+) -> (Vec<&'e AbsenceEvent>, Vec<(i64, i64)>, Vec<(i64, i64)>) {
     let wanted: HashSet<(i64, &str, NaiveDate)> = events.iter().map(|e| (e.child_id, e.rule.id(), e.date)).collect();
     let known: HashSet<(i64, &str, NaiveDate)> = existing.iter().map(|(_, c, r, d, _)| (*c, r.as_str(), *d)).collect();
     let new = events
         .iter()
         .filter(|e| !known.contains(&(e.child_id, e.rule.id(), e.date)))
         .collect();
-    let with_status = |status: &str, want: bool| -> Vec<i64> {
+    let with_status = |status: &str, want: bool| -> Vec<(i64, i64)> {
         existing
             .iter()
             .filter(|(_, c, r, d, s)| s == status && wanted.contains(&(*c, r.as_str(), *d)) == want)
-            .map(|(id, ..)| *id)
+            .map(|(id, child, ..)| (*id, *child))
             .collect()
     };
     (new, with_status("withdrawn", true), with_status("open", false))
 }
 
 /// Inside the write transaction `$tx`: makes the alerts of `$children` from `$since` on match
-/// `$events`, writing only what changes. Evaluates to (opened, withdrawn).
+/// `$events`, writing only what changes. Evaluates to (the child of each alert opened or
+/// reopened, number withdrawn).
 macro_rules! sync_alerts_in {
     ($tx:expr, $municipality:expr, $children:expr, $events:expr, $since:expr, $now:expr) => {{
         let (municipality_id, children, events): (i64, &[i64], &[$crate::AbsenceEvent]) =
@@ -122,7 +123,7 @@ macro_rules! sync_alerts_in {
             .await?;
         }
         for (ids, status) in [(&reopen, "open"), (&withdraw, "withdrawn")] {
-            for id in ids.iter() {
+            for (id, _) in ids.iter() {
                 sqlx::query("UPDATE absence_alerts SET status = $1 WHERE id = $2")
                     .bind(status)
                     .bind(*id)
@@ -130,19 +131,21 @@ macro_rules! sync_alerts_in {
                     .await?;
             }
         }
-        ((new.len() + reopen.len()) as u64, withdraw.len() as u64)
+        let opened: Vec<i64> = new.iter().map(|e| e.child_id).chain(reopen.iter().map(|(_, c)| *c)).collect();
+        (opened, withdraw.len() as u64)
     }};
 }
 pub(crate) use sync_alerts_in;
 
 /// Inside the write transaction `$tx`: evaluates the rules for `$children` over the school
 /// year of `$today` up to `$today` with the municipality's thresholds, brings their alerts up
-/// to date and records the evaluation. Evaluates to (opened, withdrawn).
+/// to date and records the evaluation. Evaluates to (the child of each alert opened,
+/// number withdrawn).
 macro_rules! refresh_alerts_in {
     ($tx:expr, $municipality:expr, $children:expr, $today:expr, $now:expr) => {{
         let (municipality_id, children, today): (i64, &[i64], NaiveDate) = ($municipality, $children, $today);
         if children.is_empty() {
-            (0, 0)
+            (Vec::new(), 0)
         } else {
             let since = trivsel_domain::calendar::SchoolYear::of(today).first_day();
             let row = sqlx::query_as($crate::reviews::THRESHOLDS_SQL)
@@ -191,9 +194,9 @@ impl Store {
     ) -> Result<(u64, u64)> {
         Ok(with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
-            let changes = sync_alerts_in!(tx, municipality_id, children, events, since, now);
+            let (opened, withdrawn) = sync_alerts_in!(tx, municipality_id, children, events, since, now);
             tx.commit().await?;
-            changes
+            (opened.len() as u64, withdrawn)
         }))
     }
 
@@ -205,9 +208,9 @@ impl Store {
         for chunk in children.chunks(BATCH) {
             let (o, w) = with_pool!(self, |pool| {
                 let mut tx = pool.begin_write(self).await?;
-                let changes = refresh_alerts_in!(tx, municipality_id, chunk, today, Utc::now());
+                let (opened, withdrawn) = refresh_alerts_in!(tx, municipality_id, chunk, today, Utc::now());
                 tx.commit().await?;
-                changes
+                (opened.len() as u64, withdrawn)
             });
             opened += o;
             withdrawn += w;

@@ -150,6 +150,7 @@ impl Store {
         Ok(Store {
             pool: Pool::Sqlite(pool),
             writer: Some(std::sync::Arc::new(SqliteWriter::new(path))),
+            absence_queue: Default::default(),
         })
     }
 
@@ -163,6 +164,7 @@ impl Store {
         Ok(Store {
             pool: Pool::Postgres(pool),
             writer: None,
+            absence_queue: Default::default(),
         })
     }
 

@@ -5,6 +5,7 @@
 //! two migration folders are the only place the dialects differ.
 
 mod absence;
+mod absence_batch;
 mod alerts;
 mod audit;
 mod calendar;
@@ -69,6 +70,8 @@ pub struct Store {
     pool: Pool,
     /// SQLite: the process's writer gate and WAL group sync (see `writer`).
     writer: Option<std::sync::Arc<writer::SqliteWriter>>,
+    /// Roll calls waiting to be written together (see `absence_batch`).
+    absence_queue: std::sync::Arc<absence_batch::AbsenceQueue>,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool; the body is compiled once per backend.

@@ -83,6 +83,25 @@ type UserTuple = (
     Option<String>,
 );
 
+/// A user's columns followed by a session's created, last seen and second-factor-pending.
+type SessionTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    bool,
+    bool,
+    Option<String>,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    bool,
+);
+
 const USER_COLUMNS: &str = "u.id, u.municipality_id, u.username, u.name, u.email, u.role, u.institution_id, \
                             u.child_id, u.password_hash, u.demo_only, u.disabled, u.totp_secret";
 
@@ -403,24 +422,20 @@ impl Store {
     /// The user with the relationships that give access, read fresh on every request so a
     /// removed relationship takes effect at once.
     pub async fn actor(&self, user: &User) -> Result<Actor> {
-        let (class_ids, guarded, assigned) = with_pool!(self, |pool| {
-            let class_ids: Vec<i64> = sqlx::query_scalar("SELECT class_id FROM user_classes WHERE user_id = $1")
-                .bind(user.id)
-                .fetch_all(pool)
-                .await?;
-            let guarded: Vec<i64> = sqlx::query_scalar(
-                "SELECT gs.child_id FROM guardians g JOIN guardianships gs ON gs.guardian_id = g.id \
-                 WHERE g.user_id = $1 AND gs.custody",
+        // One query for the three relationships: this runs on every request.
+        let rows: Vec<(i32, i64)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT 1, class_id FROM user_classes WHERE user_id = $1 \
+                 UNION ALL SELECT 2, gs.child_id FROM guardians g JOIN guardianships gs ON gs.guardian_id = g.id \
+                 WHERE g.user_id = $1 AND gs.custody \
+                 UNION ALL SELECT 3, child_id FROM case_assignments WHERE user_id = $1",
             )
             .bind(user.id)
             .fetch_all(pool)
-            .await?;
-            let assigned: Vec<i64> = sqlx::query_scalar("SELECT child_id FROM case_assignments WHERE user_id = $1")
-                .bind(user.id)
-                .fetch_all(pool)
-                .await?;
-            (class_ids, guarded, assigned)
+            .await?
         });
+        let of = |kind: i32| -> Vec<i64> { rows.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect() };
+        let (class_ids, guarded, assigned) = (of(1), of(2), of(3));
         let own_children = match user.role {
             Role::Guardian => guarded,
             Role::Pupil => user.child_id.into_iter().collect(),
@@ -543,16 +558,22 @@ impl Store {
         idle_since: DateTime<Utc>,
         created_since: DateTime<Utc>,
     ) -> Result<Option<SessionInfo>> {
-        let session: Option<(i64, DateTime<Utc>, DateTime<Utc>, bool)> = with_pool!(self, |pool| {
-            sqlx::query_as("SELECT user_id, created_at, last_seen_at, mfa_pending FROM sessions WHERE token_hash = $1")
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, s.created_at, s.last_seen_at, s.mfa_pending FROM sessions s \
+             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
+        );
+        let session: Option<SessionTuple> = with_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(token_hash)
                 .fetch_optional(pool)
                 .await?
         });
-        let Some((user_id, created, seen, mfa_pending)) = session else {
+        let Some((id, m, username, name, email, role, institution, child, hash, demo, disabled, totp, created, seen, mfa_pending)) =
+            session
+        else {
             return Ok(None);
         };
-        let found = self.user_by_id(user_id).await?;
+        let found = user((id, m, username, name, email, role, institution, child, hash, demo, disabled, totp));
         let live = found.as_ref().is_some_and(|u| !u.disabled) && seen >= idle_since && created >= created_since;
         if !live {
             self.delete_session(token_hash).await?;

@@ -83,8 +83,26 @@ pub(crate) struct WriteTransaction<DB: Database> {
 impl<DB: Database> WriteTransaction<DB> {
     /// Commits and returns once the commit is durable.
     pub(crate) async fn commit(self) -> sqlx::Result<()> {
+        self.commit_unsynced().await?.wait().await
+    }
+
+    /// Commits and lets the next writer in; the commit is durable once the returned
+    /// [`Commit::wait`] has returned. Nothing may be acknowledged before that.
+    pub(crate) async fn commit_unsynced(self) -> sqlx::Result<Commit> {
         self.tx.commit().await?;
-        drop(self.gate); // the next writer may start while this one waits for the disk
+        drop(self.gate);
+        Ok(Commit { writer: self.writer })
+    }
+}
+
+/// A commit on its way to the disk.
+#[must_use = "a commit is durable only after wait()"]
+pub(crate) struct Commit {
+    writer: Option<Arc<SqliteWriter>>,
+}
+
+impl Commit {
+    pub(crate) async fn wait(self) -> sqlx::Result<()> {
         if let Some(writer) = self.writer {
             writer.sync().await.map_err(sqlx::Error::Io)?;
         }

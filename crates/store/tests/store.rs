@@ -510,3 +510,85 @@ async fn concurrent_writes_share_flushes() {
     assert!(flushes >= 1, "commits are flushed");
     assert!(flushes < 320, "320 commits shared {flushes} flushes");
 }
+
+/// Concurrent roll calls are written in shared batches; each save still gets its own counts
+/// and every registration is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_roll_calls_share_batches() {
+    use trivsel_domain::absence::Code;
+    use trivsel_store::Registration;
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
+    let d = |x: &str| x.parse::<chrono::NaiveDate>().unwrap();
+    let ids: Vec<String> = (0..32).map(|i| format!("P{i}")).collect();
+    let roster = trivsel_store::RosterChanges {
+        institutions: vec![(
+            "S1".into(),
+            "Nordskolen".into(),
+            trivsel_domain::model::InstitutionKind::School,
+        )],
+        classes: vec![("S1".into(), "5.A".into())],
+        children: ids
+            .iter()
+            .map(|id| (id.clone(), "Ida".into(), "Hansen".into(), d("2014-01-01")))
+            .collect(),
+        enrolments: ids
+            .iter()
+            .map(|id| {
+                (
+                    id.clone(),
+                    trivsel_store::EnrolmentRow {
+                        institution_code: "S1".into(),
+                        class_name: "5.A".into(),
+                        from: d("2024-08-01"),
+                        to: None,
+                    },
+                )
+            })
+            .collect(),
+    };
+    s.apply_roster(m, &roster).await.unwrap();
+    let mut children = Vec::new();
+    for id in &ids {
+        children.push(s.child_id(m, id).await.unwrap().unwrap());
+    }
+    let before = s.absence_batches();
+    let saves: Vec<_> = children
+        .iter()
+        .map(|&child| {
+            let store = s.clone();
+            tokio::spawn(async move {
+                let regs: Vec<Registration> = (1..=2)
+                    .map(|slot| Registration {
+                        child_id: child,
+                        date: "2024-10-07".parse().unwrap(),
+                        slot,
+                        code: Code::Sickness,
+                    })
+                    .collect();
+                let audit = [entry(m, child, true)];
+                store
+                    .register_absence(m, &regs, None, Utc::now(), &audit, "2024-10-07".parse().unwrap())
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    for save in saves {
+        assert_eq!(save.await.unwrap(), (2, 0), "each save counts its own registrations");
+    }
+    let batches = s.absence_batches() - before;
+    assert!((1..32).contains(&batches), "32 saves shared {batches} batches");
+    let data = s
+        .absence_data(m, Some(&children), d("2024-08-01"), d("2024-10-31"))
+        .await
+        .unwrap();
+    assert_eq!(
+        data.pupils.values().map(|p| p.registrations.len()).sum::<usize>(),
+        64
+    );
+    for &child in &children {
+        assert_eq!(s.child_audit(child, 10).await.unwrap().len(), 1, "audited once");
+    }
+}

@@ -3,6 +3,7 @@
 //! one demo account per role. Generated from a fixed seed, so every demo looks the same.
 
 mod absence;
+mod cases;
 mod holidays;
 mod names;
 
@@ -54,6 +55,8 @@ pub struct DemoSummary {
     pub guardians: usize,
     pub institutions: usize,
     pub registrations: usize,
+    /// Concerns (bekymringer) about children and classes.
+    pub concerns: usize,
 }
 
 /// Seeds Eksempel Kommune unless it exists. `password_hash` is the hash of [`PASSWORD`];
@@ -261,11 +264,34 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
         .save_registrations(municipality.id, &registrations, None, chrono::Utc::now(), &[])
         .await?;
     store.refresh_alerts(municipality.id, &school_pupils, yesterday).await?;
+
+    // Concerns, tiers, plans, tasks and a class conference at Nordskolen.
+    let class_8a = store
+        .classes(nordskolen.id)
+        .await?
+        .into_iter()
+        .find(|c| c.name == "8.A")
+        .expect("8.A");
+    let pupils_8a = store.class_pupils(class_8a.id, this_year.first_day()).await?;
+    let concerns = cases::seed(
+        store,
+        &cases::Place {
+            municipality_id: municipality.id,
+            school_id: nordskolen.id,
+            class_5a: class_5a.id,
+            pupils_5a: &pupils_5a,
+            pupils_8a: &pupils_8a,
+            users: &user_ids,
+            today,
+        },
+    )
+    .await?;
     Ok(Some(DemoSummary {
         children: ids.len(),
         guardians: guardians.len(),
         institutions: institutions.len(),
         registrations: registrations.len(),
+        concerns,
     }))
 }
 

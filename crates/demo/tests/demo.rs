@@ -2,6 +2,8 @@
 
 use trivsel_domain::NaiveDate;
 use trivsel_domain::calendar::SchoolYear;
+use trivsel_domain::cases::{Tier, escalation_missing};
+use trivsel_store::CaseTarget;
 use trivsel_store::testing::TestDb;
 
 #[tokio::test]
@@ -62,4 +64,80 @@ async fn demo_municipality_has_schools_children_holidays_and_accounts() {
             .child_id
             .is_some()
     );
+
+    // Concerns, plans at each tier, tasks and a class conference.
+    let nordskolen = schools.iter().find(|s| s.name == "Nordskolen").unwrap();
+    let class_5a = classes.iter().find(|c| c.name == "5.A").unwrap();
+    assert_eq!(class_5a.institution_id, nordskolen.id);
+    assert!(summary.concerns >= 6, "{}", summary.concerns);
+    let pupils = db.store.class_pupils(class_5a.id, today).await.unwrap();
+    let mut categories = std::collections::BTreeSet::new();
+    let mut children_with_concerns = 0;
+    let mut tiers = std::collections::BTreeSet::new();
+    for p in &pupils {
+        let concerns = db.store.concerns_of_child(p.id).await.unwrap();
+        children_with_concerns += usize::from(!concerns.is_empty());
+        categories.extend(concerns.iter().flat_map(|c| c.categories.clone()));
+        for plan in db.store.plans_of_child(p.id).await.unwrap() {
+            tiers.insert(plan.tier);
+        }
+    }
+    assert!(children_with_concerns >= 4, "{children_with_concerns}");
+    assert!(categories.len() >= 8, "{categories:?}");
+    assert_eq!(tiers.into_iter().collect::<Vec<_>>(), Tier::ALL);
+    assert!(!db.store.concerns_of_class(class_5a.id).await.unwrap().is_empty());
+    let class_plans = db.store.plans_of_class(class_5a.id).await.unwrap();
+    assert!(
+        class_plans
+            .iter()
+            .any(|p| p.tier == Tier::Preventive && p.evaluations >= 1)
+    );
+
+    // The demo pupil is at the intervening tier with a PPV and the prerequisites met.
+    let pupil = db
+        .store
+        .user_by_username("elev")
+        .await
+        .unwrap()
+        .unwrap()
+        .child_id
+        .unwrap();
+    assert_eq!(
+        db.store.current_tier(CaseTarget::Child(pupil)).await.unwrap(),
+        Some(Tier::Intervening)
+    );
+    assert_eq!(db.store.tier_history(CaseTarget::Child(pupil)).await.unwrap().len(), 3);
+    assert!(!db.store.ppv_registrations(pupil).await.unwrap().is_empty());
+    let facts = db.store.escalation_facts(pupil, today).await.unwrap();
+    assert!(escalation_missing(&facts).is_empty(), "{facts:?}");
+    let anticipatory = db.store.plans_of_child(pupils[2].id).await.unwrap();
+    assert!(
+        anticipatory
+            .iter()
+            .any(|p| p.tier == Tier::Anticipatory && p.evaluations >= 1)
+    );
+
+    // Overdue tasks for the demo trivselsperson and leader; the leader sees the school's.
+    for username in ["trivsel", "leder"] {
+        let user = db.store.user_by_username(username).await.unwrap().unwrap();
+        let tasks = db.store.tasks_of_user(user.id, false).await.unwrap();
+        assert!(tasks.iter().any(|t| t.is_overdue(today)), "{username}: {tasks:?}");
+    }
+    let overdue = db
+        .store
+        .overdue_tasks_of_institution(nordskolen.id, today)
+        .await
+        .unwrap();
+    assert!(overdue.len() >= 3, "{overdue:?}");
+    let teacher_tasks = db.store.tasks_of_user(teacher.id, false).await.unwrap();
+    assert!(!teacher_tasks.is_empty());
+
+    // One class conference with focus pupils and follow-up tasks.
+    let conferences = db.store.class_conferences(class_5a.id).await.unwrap();
+    assert_eq!(conferences.len(), 1);
+    assert_eq!(conferences[0].pupils.len(), pupils.len());
+    assert_eq!(conferences[0].pupils.iter().filter(|p| p.focus).count(), 3);
+    assert_eq!(db.store.conference_tasks(conferences[0].id).await.unwrap().len(), 3);
+    let report = db.store.audit_verify(m.id).await.unwrap();
+    assert!(report.broken.is_none(), "{report:?}");
 }

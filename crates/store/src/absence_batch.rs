@@ -65,7 +65,11 @@ struct Queued<'a> {
 
 impl Drop for Queued<'_> {
     fn drop(&mut self) {
-        self.queue.pending.lock().expect("queue lock").retain(|j| j.id != self.id);
+        self.queue
+            .pending
+            .lock()
+            .expect("queue lock")
+            .retain(|j| j.id != self.id);
     }
 }
 
@@ -140,7 +144,10 @@ impl Store {
                 }
             }
             Err(e) if jobs.len() > 1 => {
-                tracing::warn!("a batch of {} roll calls failed ({e}); writing them one by one", jobs.len());
+                tracing::warn!(
+                    "a batch of {} roll calls failed ({e}); writing them one by one",
+                    jobs.len()
+                );
                 for job in jobs {
                     let answer = match self.write_jobs(std::slice::from_ref(&job)).await {
                         Ok((counts, commit)) => commit.wait().await.map(|()| counts[0]).map_err(StoreError::from),

@@ -66,13 +66,16 @@ fn alert(t: AlertTuple) -> Option<Alert> {
     })
 }
 
-/// The alert changes that make the stored alerts (`existing`: id, child, rule, trigger date,
-/// status) match `events`: new triggers, withdrawn alerts whose trigger returned (to reopen),
-/// and open alerts whose trigger disappeared (to withdraw), each as (alert id, child id).
-pub(crate) fn alert_changes<'e>(
-    existing: &[(i64, i64, String, NaiveDate, String)],
-    events: &'e [AbsenceEvent],
-) -> (Vec<&'e AbsenceEvent>, Vec<(i64, i64)>, Vec<(i64, i64)>) {
+/// A stored alert as the sync reads it: id, child, rule, trigger date, status.
+pub(crate) type StoredAlert = (i64, i64, String, NaiveDate, String);
+
+/// New triggers, alerts to reopen and alerts to withdraw (the last two as (alert id, child id)).
+pub(crate) type AlertChanges<'e> = (Vec<&'e AbsenceEvent>, Vec<(i64, i64)>, Vec<(i64, i64)>);
+
+/// The alert changes that make the stored alerts match `events`: new triggers, withdrawn
+/// alerts whose trigger returned (to reopen), and open alerts whose trigger disappeared (to
+/// withdraw).
+pub(crate) fn alert_changes<'e>(existing: &[StoredAlert], events: &'e [AbsenceEvent]) -> AlertChanges<'e> {
     let wanted: HashSet<(i64, &str, NaiveDate)> = events.iter().map(|e| (e.child_id, e.rule.id(), e.date)).collect();
     let known: HashSet<(i64, &str, NaiveDate)> = existing.iter().map(|(_, c, r, d, _)| (*c, r.as_str(), *d)).collect();
     let new = events
@@ -101,7 +104,7 @@ macro_rules! sync_alerts_in {
         );
         q.push_bind($since);
         $crate::absence::push_in(&mut q, "child_id", Some(children));
-        let existing: Vec<(i64, i64, String, NaiveDate, String)> = if children.is_empty() {
+        let existing: Vec<$crate::alerts::StoredAlert> = if children.is_empty() {
             Vec::new()
         } else {
             q.build_query_as().fetch_all(&mut *$tx).await?
@@ -131,7 +134,11 @@ macro_rules! sync_alerts_in {
                     .await?;
             }
         }
-        let opened: Vec<i64> = new.iter().map(|e| e.child_id).chain(reopen.iter().map(|(_, c)| *c)).collect();
+        let opened: Vec<i64> = new
+            .iter()
+            .map(|e| e.child_id)
+            .chain(reopen.iter().map(|(_, c)| *c))
+            .collect();
         (opened, withdraw.len() as u64)
     }};
 }

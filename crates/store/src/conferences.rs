@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use trivsel_domain::cases::TaskKind;
+use trivsel_domain::cases::{TaskKind, Tier};
 
 use crate::audit::append_audits;
+use crate::cases::tier_of;
 use crate::{AuditEntry, Result, Store, StoreError, WriteTx, with_pool};
 
 /// A pupil discussed at a conference.
@@ -53,8 +54,19 @@ pub struct Conference {
     pub created_at: DateTime<Utc>,
 }
 
+/// What the conference form shows beside a pupil: concerns since a date and open plans.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseCounts {
+    /// Concerns (bekymringer) about the child dated on or after the date asked for.
+    pub concerns: i64,
+    /// Tiers of the child's open plans, lowest first.
+    pub open_plans: Vec<Tier>,
+}
+
 type ConferenceTuple = (i64, i64, NaiveDate, String, i64, String, DateTime<Utc>);
 type PupilTuple = (i64, i64, bool, String);
+/// (child id, tier id)
+type TierRow = (i64, String);
 
 impl Store {
     /// Records a class conference with its pupils and follow-up tasks, and its audit rows (one
@@ -170,5 +182,59 @@ impl Store {
                 },
             )
             .collect())
+    }
+
+    /// Concerns dated `since` or later and open plans of each child, for the conference form.
+    /// Children with neither are left out.
+    pub async fn case_counts(&self, child_ids: &[i64], since: NaiveDate) -> Result<HashMap<i64, CaseCounts>> {
+        let mut counts: HashMap<i64, CaseCounts> = HashMap::new();
+        for chunk in child_ids.chunks(crate::BATCH) {
+            if chunk.is_empty() {
+                continue;
+            }
+            let (concerns, plans): (Vec<(i64, i64)>, Vec<TierRow>) = with_pool!(self, |pool| {
+                let mut q = sqlx::QueryBuilder::new("SELECT child_id, COUNT(*) FROM concerns WHERE concern_date >= ");
+                q.push_bind(since).push(" AND child_id IN (");
+                let mut list = q.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                list.push_unseparated(") GROUP BY child_id");
+                let concerns = q.build_query_as().fetch_all(pool).await?;
+                let mut q =
+                    sqlx::QueryBuilder::new("SELECT child_id, tier FROM plans WHERE status = 'open' AND child_id IN (");
+                let mut list = q.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                list.push_unseparated(")");
+                let plans = q.build_query_as().fetch_all(pool).await?;
+                (concerns, plans)
+            });
+            for (child, n) in concerns {
+                counts.entry(child).or_default().concerns = n;
+            }
+            for (child, tier) in plans {
+                counts.entry(child).or_default().open_plans.push(tier_of(&tier)?);
+            }
+        }
+        for c in counts.values_mut() {
+            c.open_plans.sort();
+        }
+        Ok(counts)
+    }
+
+    /// Records several audit rows in one transaction: a page that shows many children writes
+    /// one row per child.
+    pub async fn audit_all(&self, entries: &[AuditEntry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
+            append_audits!(tx, entries);
+            tx.commit().await?;
+        });
+        Ok(())
     }
 }

@@ -32,7 +32,7 @@ pub use cases::{
     TierChange,
 };
 pub use children::{ChildCard, ClassCard, Placement, PupilRow};
-pub use conferences::{Conference, ConferencePupil, ConferenceTask, NewConference};
+pub use conferences::{CaseCounts, Conference, ConferencePupil, ConferenceTask, NewConference};
 pub use connect::{Backend, DEFAULT_DATABASE_URL, MIGRATION_COUNT};
 pub use oidc::{OidcLogin, OidcProvider};
 pub use org::{Class, Institution, Municipality, Overview};

@@ -1,6 +1,8 @@
 //! Tasks (opgaver) with deadlines, and each user's calendar feed (kalenderabonnement). A feed
 //! is reached by a secret token in its address; only the token's SHA-256 is stored.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use trivsel_domain::cases::{TaskKind, is_overdue};
@@ -279,5 +281,52 @@ impl Store {
             .fetch_optional(pool)
             .await?
         }))
+    }
+
+    /// When the user's calendar feed was created, if the user has one.
+    pub async fn feed_created_at(&self, user_id: i64) -> Result<Option<DateTime<Utc>>> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT created_at FROM calendar_feeds WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// The follow-up tasks agreed at a class conference, by due date.
+    pub async fn conference_tasks(&self, conference_id: i64) -> Result<Vec<Task>> {
+        let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE conference_id = $1 ORDER BY due_date, id");
+        let rows: Vec<TaskTuple> = with_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(conference_id)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(task).collect()
+    }
+
+    /// Names (given and family name) of the children with these ids, for task and conference
+    /// lists; the caller shows only those the viewer may see.
+    pub async fn child_names(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut names = HashMap::new();
+        for chunk in ids.chunks(crate::BATCH) {
+            let rows: Vec<(i64, String, String)> = with_pool!(self, |pool| {
+                let mut q = sqlx::QueryBuilder::new("SELECT id, given_name, family_name FROM children WHERE id IN (");
+                let mut list = q.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                list.push_unseparated(")");
+                q.build_query_as().fetch_all(pool).await?
+            });
+            names.extend(
+                rows.into_iter()
+                    .map(|(id, given, family)| (id, format!("{given} {family}"))),
+            );
+        }
+        Ok(names)
     }
 }

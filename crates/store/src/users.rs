@@ -568,12 +568,40 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        let Some((id, m, username, name, email, role, institution, child, hash, demo, disabled, totp, created, seen, mfa_pending)) =
-            session
+        let Some((
+            id,
+            m,
+            username,
+            name,
+            email,
+            role,
+            institution,
+            child,
+            hash,
+            demo,
+            disabled,
+            totp,
+            created,
+            seen,
+            mfa_pending,
+        )) = session
         else {
             return Ok(None);
         };
-        let found = user((id, m, username, name, email, role, institution, child, hash, demo, disabled, totp));
+        let found = user((
+            id,
+            m,
+            username,
+            name,
+            email,
+            role,
+            institution,
+            child,
+            hash,
+            demo,
+            disabled,
+            totp,
+        ));
         let live = found.as_ref().is_some_and(|u| !u.disabled) && seen >= idle_since && created >= created_since;
         if !live {
             self.delete_session(token_hash).await?;

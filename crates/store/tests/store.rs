@@ -584,10 +584,7 @@ async fn concurrent_roll_calls_share_batches() {
         .absence_data(m, Some(&children), d("2024-08-01"), d("2024-10-31"))
         .await
         .unwrap();
-    assert_eq!(
-        data.pupils.values().map(|p| p.registrations.len()).sum::<usize>(),
-        64
-    );
+    assert_eq!(data.pupils.values().map(|p| p.registrations.len()).sum::<usize>(), 64);
     for &child in &children {
         assert_eq!(s.child_audit(child, 10).await.unwrap().len(), 1, "audited once");
     }

@@ -122,7 +122,11 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
     let body = html! {
         h1 { (title) }
         p { (pupils.len()) " elever · " a href={ "/klasser/" (card.id) "/fremmoede" } { "Fremmøde" } " · "
-            a href={ "/klasser/" (card.id) "/fravaer" } { "Fraværsoverblik" } }
+            a href={ "/klasser/" (card.id) "/fravaer" } { "Fraværsoverblik" } " · "
+            a href={ "/klasser/" (card.id) "/konferencer" } { "Klassekonferencer" } }
+        p { "Klassefællesskabet: " a href={ "/klasser/" (card.id) "/bekymringer" } { "Bekymringer" } " · "
+            a href={ "/klasser/" (card.id) "/indsatstrin" } { "Indsatstrin" } " · "
+            a href={ "/klasser/" (card.id) "/planer" } { "Mål- og indsatsplaner" } }
         table {
             caption.visually-hidden { "Elever i " (card.name) }
             thead { tr { th scope="col" { "Navn" } th scope="col" { "Fødselsdato" } } }
@@ -222,6 +226,21 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
         ul {
             @for (guardian, custody) in &card.guardians {
                 li { (guardian) @if !custody { " (uden forældremyndighed)" } }
+            }
+        }
+        @if may(ChildData::Concerns) || may(ChildData::Plans) {
+            section aria-labelledby="sag-titel" {
+                h2 id="sag-titel" { "Trivselsindsats" }
+                ul.links {
+                    @if may(ChildData::Concerns) {
+                        li { a href={ "/boern/" (card.id) "/kronologi" } { "Kronologi" } }
+                        li { a href={ "/boern/" (card.id) "/bekymringer" } { "Bekymringer" } }
+                        li { a href={ "/boern/" (card.id) "/indsatstrin" } { "Indsatstrin, PPV og PKU" } }
+                    }
+                    @if may(ChildData::Plans) {
+                        li { a href={ "/boern/" (card.id) "/planer" } { "Mål- og indsatsplaner" } }
+                    }
+                }
             }
         }
         @if let Some(section) = &absence { (section) }

@@ -73,6 +73,9 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Admin => items.push(("/admin/brugere", "Brugere")),
         _ => {}
     }
+    if crate::tasks::owns_tasks(role) {
+        items.push(("/opgaver", "Opgaver"));
+    }
     items
 }
 

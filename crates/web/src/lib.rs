@@ -7,18 +7,22 @@ mod admin;
 mod api;
 mod assets;
 mod audit;
+mod cases;
 mod chart;
 mod children;
+mod conference;
 mod layout;
 mod login;
 mod oidc;
 mod overview;
 mod pages;
 pub mod password;
+mod plans;
 mod quarter;
 mod reviews;
 mod security;
 mod session;
+mod tasks;
 pub mod totp;
 
 use std::collections::BTreeMap;
@@ -119,6 +123,39 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/admin/brugere/{id}/laas-op", post(admin::unlock)),
         route(M::POST, "/admin/brugere/{id}/nulstil-totp", post(admin::reset_totp)),
         route(M::POST, "/admin/brugere/{id}/adgangskode", post(admin::set_password)),
+        route(M::GET, "/boern/{id}/bekymringer", get(cases::child_concerns)),
+        route(M::POST, "/boern/{id}/bekymringer", post(cases::add_child_concern)),
+        route(M::GET, "/boern/{id}/kronologi", get(cases::chronology)),
+        route(M::GET, "/boern/{id}/indsatstrin", get(cases::child_tiers)),
+        route(M::POST, "/boern/{id}/indsatstrin", post(cases::change_child_tier)),
+        route(M::POST, "/boern/{id}/ppv", post(cases::register_ppv)),
+        route(M::POST, "/boern/{id}/pku", post(cases::refer_pku)),
+        route(M::GET, "/boern/{id}/pku/{rid}", get(cases::pku_bundle)),
+        route(M::GET, "/boern/{id}/planer", get(plans::child_plans)),
+        route(M::POST, "/boern/{id}/planer", post(plans::create_child_plan)),
+        route(M::GET, "/klasser/{id}/bekymringer", get(cases::class_concerns)),
+        route(M::POST, "/klasser/{id}/bekymringer", post(cases::add_class_concern)),
+        route(M::GET, "/klasser/{id}/indsatstrin", get(cases::class_tiers)),
+        route(M::POST, "/klasser/{id}/indsatstrin", post(cases::change_class_tier)),
+        route(M::GET, "/klasser/{id}/planer", get(plans::class_plans)),
+        route(M::POST, "/klasser/{id}/planer", post(plans::create_class_plan)),
+        route(M::GET, "/planer/{id}", get(plans::plan)),
+        route(M::POST, "/planer/{id}", post(plans::save)),
+        route(M::GET, "/planer/{id}/versioner", get(plans::versions)),
+        route(M::POST, "/planer/{id}/evaluering", post(plans::evaluate)),
+        route(M::POST, "/planer/{id}/foraeldre", post(plans::save_parents)),
+        route(M::POST, "/planer/{id}/luk", post(plans::close)),
+        route(M::GET, "/opgaver", get(tasks::mine)),
+        route(M::POST, "/opgaver/{id}", post(tasks::complete)),
+        route(M::GET, "/opgaver/institution", get(tasks::institution)),
+        route(M::GET, "/opgaver/kalender", get(tasks::calendar)),
+        route(M::POST, "/opgaver/kalender", post(tasks::create_feed)),
+        route(M::POST, "/opgaver/kalender/tilbagekald", post(tasks::revoke_feed)),
+        route(M::GET, "/kalender/{file}", get(tasks::feed)),
+        route(M::GET, "/klasser/{id}/konference", get(conference::form)),
+        route(M::POST, "/klasser/{id}/konference", post(conference::save)),
+        route(M::GET, "/klasser/{id}/konferencer", get(conference::list)),
+        route(M::GET, "/klasser/{id}/konferencer/{cid}", get(conference::show)),
     ]
 }
 

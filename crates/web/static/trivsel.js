@@ -34,3 +34,12 @@ document.addEventListener('DOMContentLoaded', () => {
     }
   });
 });
+
+// Print buttons (plans, chronology, PKU bundle): shown only when the script runs; without it
+// the browser's own print command gives the same print layout.
+document.addEventListener('DOMContentLoaded', () => {
+  for (const button of document.querySelectorAll('button.print')) {
+    button.hidden = false;
+    button.addEventListener('click', () => window.print());
+  }
+});

@@ -3,6 +3,8 @@
 
 mod absence;
 mod access;
+mod cases;
 mod helpers;
 mod identity;
 mod server;
+mod tasks;

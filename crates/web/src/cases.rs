@@ -1,0 +1,1381 @@
+//! Bekymringer, kronologi, indsatstrin, PPV og PKU-henvisning (concerns, a child's chronology,
+//! tiers with the escalation guard, PPV registration and the PKU referral with its printable
+//! bundle), for a child and for a class (the learning community). Shared helpers for these
+//! pages and the plan pages (`plans`): access and audit per target, form fields, the error
+//! summary and the case sub-menu.
+//!
+//! Every handler asks `access::can` (concerns, chronology and tiers are `ChildData::Concerns`,
+//! staff only; a class is `Resource::Class`) and audits the outcome, allowed or denied. A write
+//! passes its audit row to the store, so it is written in the change's transaction.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use maud::{Markup, html};
+use serde::Deserialize;
+use trivsel_domain::access::{Action, ChildContext, ChildData, Resource, can};
+use trivsel_domain::cases::{
+    ChronologyKind, ConcernCategory, EscalationDecision, EscalationRefusal, MAX_TEXT_CHARS, Missing, Severity, Tier,
+    decide_escalation, escalation_missing, format_date,
+};
+use trivsel_domain::model::Role;
+use trivsel_store::{AuditEntry, CaseTarget, ChildCard, ClassCard, NewConcern, NewPkuReferral, NewTierChange};
+
+use crate::audit::entry;
+use crate::session::Viewer;
+use crate::{AppState, layout};
+
+/// Submitted form fields, in order (checkbox groups repeat a name).
+pub(crate) type Fields = Vec<(String, String)>;
+
+/// A field's value, trimmed; empty when missing.
+pub(crate) fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
+}
+
+/// Every value of a repeated field.
+pub(crate) fn values<'a>(fields: &'a Fields, name: &str) -> Vec<&'a str> {
+    fields
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .collect()
+}
+
+/// A date from a date field (`ÅÅÅÅ-MM-DD`, or `DD.MM.ÅÅÅÅ` typed by hand).
+pub(crate) fn parse_date(value: &str) -> Option<NaiveDate> {
+    let value = value.trim();
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(value, "%d.%m.%Y"))
+        .ok()
+}
+
+pub(crate) fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+/// A time as shown to users, in local time.
+pub(crate) fn format_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local).format("%d.%m.%Y kl. %H:%M").to_string()
+}
+
+/// A validation error: the id of the field it is about (the summary links to it) and a Danish
+/// message naming the field and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FieldError {
+    pub id: String,
+    pub message: String,
+}
+
+pub(crate) fn error(id: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        id: id.into(),
+        message: message.into(),
+    }
+}
+
+/// The error summary at the top of a form page: one link per error to its field.
+pub(crate) fn error_summary(errors: &[FieldError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" aria-labelledby="fejl-titel" {
+                h2 id="fejl-titel" { "Der er " (errors.len()) " fejl – intet er gemt" }
+                ul {
+                    @for e in errors {
+                        li { a href={ "#" (e.id) } { (e.message) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The error next to a field, if any (`id` is the field's id; the message gets `id-fejl`).
+pub(crate) fn inline_error(errors: &[FieldError], id: &str) -> Markup {
+    html! {
+        @for e in errors.iter().filter(|e| e.id == id) {
+            p.error id={ (id) "-fejl" } { (e.message) }
+        }
+    }
+}
+
+/// `aria-invalid` for a field with an error.
+pub(crate) fn invalid(errors: &[FieldError], id: &str) -> Option<&'static str> {
+    errors.iter().any(|e| e.id == id).then_some("true")
+}
+
+/// `aria-describedby` for a field with an error.
+pub(crate) fn described(errors: &[FieldError], id: &str) -> Option<String> {
+    errors.iter().any(|e| e.id == id).then(|| format!("{id}-fejl"))
+}
+
+/// A required, bounded free text; the error names the field.
+pub(crate) fn check_text(
+    errors: &mut Vec<FieldError>,
+    id: &str,
+    label: &str,
+    value: &str,
+    required: bool,
+    max: usize,
+) -> String {
+    let value = value.trim();
+    if required && value.is_empty() {
+        errors.push(error(id, format!("{label}: skal udfyldes.")));
+    } else if value.chars().count() > max {
+        errors.push(error(
+            id,
+            format!("{label}: teksten er for lang; skriv højst {max} tegn."),
+        ));
+    }
+    value.to_string()
+}
+
+/// A date not after today; the error names the field.
+pub(crate) fn check_past_date(errors: &mut Vec<FieldError>, id: &str, label: &str, value: &str) -> Option<NaiveDate> {
+    match parse_date(value) {
+        None if value.trim().is_empty() => {
+            errors.push(error(id, format!("{label}: angiv en dato.")));
+            None
+        }
+        None => {
+            errors.push(error(
+                id,
+                format!(
+                    "{label}: «{value}» er ikke en gyldig dato (skriv fx {}).",
+                    format_date(today())
+                ),
+            ));
+            None
+        }
+        Some(d) if d > today() => {
+            errors.push(error(id, format!("{label}: datoen må ikke ligge efter i dag.")));
+            None
+        }
+        Some(d) => Some(d),
+    }
+}
+
+/// What a case page is about, once access is granted.
+pub(crate) enum Subject {
+    Child { context: ChildContext, card: ChildCard },
+    Class(ClassCard),
+}
+
+impl Subject {
+    pub(crate) fn target(&self) -> CaseTarget {
+        match self {
+            Subject::Child { card, .. } => CaseTarget::Child(card.id),
+            Subject::Class(card) => CaseTarget::Class(card.id),
+        }
+    }
+
+    /// The child's name, or the class's name and school.
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Subject::Child { card, .. } => format!("{} {}", card.given_name, card.family_name),
+            Subject::Class(card) => format!("{} – {}", card.name, card.institution_name),
+        }
+    }
+
+    /// «Barnet X» / «Klassen X», for headings.
+    pub(crate) fn described(&self) -> String {
+        match self {
+            Subject::Child { .. } => self.name(),
+            Subject::Class(card) => format!("klassen {}", card.name),
+        }
+    }
+
+    /// The child's or class's page.
+    pub(crate) fn base(&self) -> String {
+        match self {
+            Subject::Child { card, .. } => format!("/boern/{}", card.id),
+            Subject::Class(card) => format!("/klasser/{}", card.id),
+        }
+    }
+
+    pub(crate) fn child_id(&self) -> Option<i64> {
+        match self {
+            Subject::Child { card, .. } => Some(card.id),
+            Subject::Class(_) => None,
+        }
+    }
+
+    /// The resource the policy is asked about.
+    pub(crate) fn resource(&self, data: ChildData) -> Resource<'_> {
+        match self {
+            Subject::Child { context, .. } => Resource::Child(context, data),
+            Subject::Class(card) => Resource::Class {
+                municipality_id: card.municipality_id,
+                institution_id: card.institution_id,
+                class_id: card.id,
+            },
+        }
+    }
+
+    /// The institution new records belong to: the viewer's own if the child is enrolled there,
+    /// else the child's (first) institution today.
+    pub(crate) fn institution_for(&self, viewer: &Viewer) -> Option<i64> {
+        match self {
+            Subject::Child { context, .. } => viewer
+                .user
+                .institution_id
+                .filter(|i| context.institution_ids.contains(i))
+                .or_else(|| context.institution_ids.first().copied()),
+            Subject::Class(card) => Some(card.institution_id),
+        }
+    }
+}
+
+/// Whether the viewer may do `action` on `data` of the subject.
+pub(crate) fn may(viewer: &Viewer, subject: &Subject, action: Action, data: ChildData) -> bool {
+    can(&viewer.actor, action, &subject.resource(data))
+}
+
+/// Access granted: the subject, and the audit row of the request. A read's row is written
+/// already; a write's row is to be passed to the store with the change (or written with
+/// [`Allowed::audit_unchanged`] when nothing is stored).
+pub(crate) struct Allowed {
+    pub subject: Subject,
+    pub audit: AuditEntry,
+}
+
+impl Allowed {
+    /// Writes the audit row of an allowed write that stored nothing (a validation error), with
+    /// the reason in the criterion.
+    pub(crate) async fn audit_unchanged(&self, state: &AppState, reason: &str) -> Result<(), Response> {
+        let mut audit = self.audit.clone();
+        add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
+        state.store.audit(&audit).await.map_err(|e| layout::server_error(&e))
+    }
+
+    /// Writes a refusal (e.g. by the escalation guard) as a denied audit row.
+    pub(crate) async fn audit_refused(&self, state: &AppState, reason: &str) -> Result<(), Response> {
+        let mut audit = self.audit.clone();
+        audit.allowed = false;
+        add_criterion(&mut audit, &format!("afvist: {reason}"));
+        state.store.audit(&audit).await.map_err(|e| layout::server_error(&e))
+    }
+}
+
+/// Adds to an audit row's criterion.
+pub(crate) fn add_criterion(audit: &mut AuditEntry, extra: &str) {
+    audit.criterion = Some(match audit.criterion.take() {
+        Some(c) => format!("{c}; {extra}"),
+        None => extra.to_string(),
+    });
+}
+
+const CHILD_DENIED: &str = "Du har ikke adgang til dette barns oplysninger. Forsøget er registreret.";
+const CLASS_DENIED: &str = "Du har ikke adgang til denne klasse. Forsøget er registreret.";
+
+/// Asks the policy about `data` of the child or class and audits a refusal or a read at once.
+/// An unknown id is refused like a forbidden one, so ids cannot be probed.
+pub(crate) async fn authorize(
+    state: &AppState,
+    viewer: &Viewer,
+    target: CaseTarget,
+    action: Action,
+    data: ChildData,
+    audit_action: &str,
+    criterion: Option<String>,
+) -> Result<Allowed, Response> {
+    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
+    let (subject, child_id, criterion, denied) = match target {
+        CaseTarget::Child(id) => {
+            let context = state.store.child_context(id, today()).await.map_err(server_error)?;
+            let allowed = context
+                .as_ref()
+                .is_some_and(|c| can(&viewer.actor, action, &Resource::Child(c, data)));
+            let card = if allowed {
+                state.store.child_card(id).await.map_err(server_error)?
+            } else {
+                None
+            };
+            let known = context.as_ref().map(|c| c.child_id);
+            let criterion = if known.is_none() {
+                Some(format!("ukendt barn {id}"))
+            } else {
+                criterion
+            };
+            let subject = match (context, card) {
+                (Some(context), Some(card)) if allowed => Some(Subject::Child { context, card }),
+                _ => None,
+            };
+            (subject, known, criterion, CHILD_DENIED)
+        }
+        CaseTarget::Class(id) => {
+            let card = state.store.class_card(id).await.map_err(server_error)?;
+            let allowed = card.as_ref().is_some_and(|c| {
+                let resource = Resource::Class {
+                    municipality_id: c.municipality_id,
+                    institution_id: c.institution_id,
+                    class_id: c.id,
+                };
+                can(&viewer.actor, action, &resource)
+            });
+            let criterion = Some(match criterion {
+                Some(c) => format!("{c}, klasse {id}"),
+                None => format!("klasse {id}"),
+            });
+            (
+                card.filter(|_| allowed).map(Subject::Class),
+                None,
+                criterion,
+                CLASS_DENIED,
+            )
+        }
+    };
+    let audit = entry(viewer, audit_action, child_id, criterion, subject.is_some());
+    if subject.is_none() || action == Action::Read {
+        state.store.audit(&audit).await.map_err(server_error)?;
+    }
+    match subject {
+        Some(subject) => Ok(Allowed { subject, audit }),
+        None => Err(layout::forbidden_for(Some(&viewer.user), denied)),
+    }
+}
+
+/// The sub-menu of a child's or class's case pages, showing only what the viewer may open.
+pub(crate) fn case_nav(viewer: &Viewer, subject: &Subject, current: &str) -> Markup {
+    let base = subject.base();
+    let concerns = may(viewer, subject, Action::Read, ChildData::Concerns);
+    let plans = may(viewer, subject, Action::Read, ChildData::Plans);
+    let mut items: Vec<(String, &str)> = vec![(
+        base.clone(),
+        if subject.child_id().is_some() {
+            "Barnets side"
+        } else {
+            "Klassens side"
+        },
+    )];
+    if concerns {
+        items.push((format!("{base}/bekymringer"), "Bekymringer"));
+        if subject.child_id().is_some() {
+            items.push((format!("{base}/kronologi"), "Kronologi"));
+        }
+        items.push((format!("{base}/indsatstrin"), "Indsatstrin"));
+    }
+    if plans {
+        items.push((format!("{base}/planer"), "Mål- og indsatsplaner"));
+    }
+    html! {
+        nav.case aria-label={ "Sagen om " (subject.described()) } {
+            ul {
+                @for (href, label) in &items {
+                    li {
+                        @if href == current {
+                            a href=(href) aria-current="page" { (label) }
+                        } @else {
+                            a href=(href) { (label) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A plain text shown with its line breaks.
+pub(crate) fn text(value: &str) -> Markup {
+    html! {
+        @if value.trim().is_empty() {
+            p.hint { "Ikke udfyldt." }
+        } @else {
+            p.text { (value) }
+        }
+    }
+}
+
+fn unprocessable(markup: Markup) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bekymringer (concerns)
+
+/// The concern form's submitted values, to show again with errors.
+#[derive(Debug, Clone, Default)]
+struct ConcernForm {
+    date: String,
+    categories: Vec<String>,
+    description: String,
+    severity: String,
+}
+
+impl ConcernForm {
+    fn fresh() -> Self {
+        ConcernForm {
+            date: today().to_string(),
+            ..ConcernForm::default()
+        }
+    }
+
+    fn of(fields: &Fields) -> Self {
+        ConcernForm {
+            date: field(fields, "dato").into(),
+            categories: values(fields, "kategori").into_iter().map(String::from).collect(),
+            description: field(fields, "beskrivelse").into(),
+            severity: field(fields, "alvor").into(),
+        }
+    }
+}
+
+pub async fn child_concerns(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    concerns(state, viewer, CaseTarget::Child(id)).await
+}
+
+pub async fn class_concerns(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    concerns(state, viewer, CaseTarget::Class(id)).await
+}
+
+async fn concerns(state: AppState, viewer: Viewer, target: CaseTarget) -> Response {
+    let allowed = match authorize(
+        &state,
+        &viewer,
+        target,
+        Action::Read,
+        ChildData::Concerns,
+        "concern.read",
+        None,
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    match concerns_page(&state, &viewer, &allowed.subject, &ConcernForm::fresh(), &[]).await {
+        Ok(page) => page.into_response(),
+        Err(response) => response,
+    }
+}
+
+async fn concerns_page(
+    state: &AppState,
+    viewer: &Viewer,
+    subject: &Subject,
+    form: &ConcernForm,
+    errors: &[FieldError],
+) -> Result<Markup, Response> {
+    let list = match subject.target() {
+        CaseTarget::Child(id) => state.store.concerns_of_child(id).await,
+        CaseTarget::Class(id) => state.store.concerns_of_class(id).await,
+    }
+    .map_err(|e| layout::server_error(&e))?;
+    let base = subject.base();
+    let writable = may(viewer, subject, Action::Write, ChildData::Concerns);
+    let title = format!("Bekymringer – {}", subject.name());
+    let body = html! {
+        (case_nav(viewer, subject, &format!("{base}/bekymringer")))
+        h1 { (title) }
+        (error_summary(errors))
+        @if writable {
+            section.no-print aria-labelledby="ny-bekymring" {
+                h2 id="ny-bekymring" { "Registrér en bekymring eller observation" }
+                form.stack method="post" action={ (base) "/bekymringer" } novalidate {
+                    label for="dato" { "Dato" }
+                    input id="dato" name="dato" type="date" required value=(form.date) max=(today().to_string())
+                        aria-invalid=[invalid(errors, "dato")] aria-describedby=[described(errors, "dato")];
+                    (inline_error(errors, "dato"))
+                    fieldset aria-describedby=[described(errors, "kategori-faglig")] {
+                        legend { "Kategorier (vælg en eller flere)" }
+                        @for c in ConcernCategory::ALL {
+                            label.check {
+                                input type="checkbox" name="kategori" value=(c.id()) id={ "kategori-" (c.id()) }
+                                    checked[form.categories.iter().any(|v| v == c.id())];
+                                (c.navn())
+                            }
+                        }
+                        (inline_error(errors, "kategori-faglig"))
+                    }
+                    label for="beskrivelse" { "Beskrivelse" }
+                    textarea id="beskrivelse" name="beskrivelse" rows="5" required
+                        aria-invalid=[invalid(errors, "beskrivelse")] aria-describedby=[described(errors, "beskrivelse")] {
+                        (form.description)
+                    }
+                    (inline_error(errors, "beskrivelse"))
+                    fieldset aria-describedby=[described(errors, "alvor-lav")] {
+                        legend { "Hvor alvorlig er bekymringen?" }
+                        @for s in Severity::ALL {
+                            label.check {
+                                input type="radio" name="alvor" value=(s.id()) id={ "alvor-" (s.id()) }
+                                    checked[form.severity == s.id()];
+                                (s.navn())
+                            }
+                        }
+                        (inline_error(errors, "alvor-lav"))
+                    }
+                    button type="submit" { "Registrér bekymring" }
+                }
+            }
+        }
+        section aria-labelledby="bekymringer-titel" {
+            h2 id="bekymringer-titel" { "Registrerede bekymringer (" (list.len()) ")" }
+            @if list.is_empty() {
+                p { "Der er ikke registreret bekymringer." }
+            }
+            @for c in &list {
+                article.entry id={ "bekymring-" (c.id) } {
+                    h3 { (format_date(c.date)) " – alvor: " (c.severity.navn()) }
+                    p.meta {
+                        "Kategorier: " (c.categories.iter().map(|k| k.navn()).collect::<Vec<_>>().join(", "))
+                        " · registreret af " (c.created_by_name) ", " (format_time(c.created_at))
+                    }
+                    (text(&c.description))
+                }
+            }
+        }
+    };
+    Ok(layout::page(&title, Some(&viewer.user), "", body))
+}
+
+pub async fn add_child_concern(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    add_concern(state, viewer, CaseTarget::Child(id), fields).await
+}
+
+pub async fn add_class_concern(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    add_concern(state, viewer, CaseTarget::Class(id), fields).await
+}
+
+async fn add_concern(state: AppState, viewer: Viewer, target: CaseTarget, fields: Fields) -> Response {
+    let allowed = match authorize(
+        &state,
+        &viewer,
+        target,
+        Action::Write,
+        ChildData::Concerns,
+        "concern.create",
+        None,
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let form = ConcernForm::of(&fields);
+    let mut errors = Vec::new();
+    let date = check_past_date(&mut errors, "dato", "Dato", &form.date);
+    let mut categories = Vec::new();
+    for v in &form.categories {
+        match ConcernCategory::from_id(v) {
+            Some(c) => categories.push(c),
+            None => errors.push(error(
+                "kategori-faglig",
+                format!("Kategorier: «{v}» er ikke en kendt kategori."),
+            )),
+        }
+    }
+    if form.categories.is_empty() {
+        errors.push(error("kategori-faglig", "Kategorier: vælg mindst én kategori."));
+    }
+    let description = check_text(
+        &mut errors,
+        "beskrivelse",
+        "Beskrivelse",
+        &form.description,
+        true,
+        MAX_TEXT_CHARS,
+    );
+    let severity = Severity::from_id(&form.severity);
+    if severity.is_none() {
+        errors.push(error(
+            "alvor-lav",
+            "Hvor alvorlig er bekymringen: vælg lav, middel eller høj.",
+        ));
+    }
+    let institution_id = allowed.subject.institution_for(&viewer);
+    if institution_id.is_none() {
+        errors.push(error(
+            "dato",
+            "Barnet er ikke indskrevet på en institution i dag, så bekymringen kan ikke registreres.",
+        ));
+    }
+    let (Some(date), Some(severity), Some(institution_id), true) = (date, severity, institution_id, errors.is_empty())
+    else {
+        if let Err(response) = allowed.audit_unchanged(&state, "fejl i formularen").await {
+            return response;
+        }
+        return match concerns_page(&state, &viewer, &allowed.subject, &form, &errors).await {
+            Ok(page) => unprocessable(page),
+            Err(response) => response,
+        };
+    };
+    let concern = NewConcern {
+        institution_id,
+        target,
+        date,
+        description,
+        severity,
+        categories,
+        by: viewer.user.id,
+        at: Utc::now(),
+    };
+    match state.store.add_concern(&concern, &allowed.audit).await {
+        Ok(id) => Redirect::to(&format!("{}/bekymringer#bekymring-{id}", allowed.subject.base())).into_response(),
+        Err(e) => layout::server_error(&e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kronologi (a child's chronology)
+
+#[derive(Deserialize, Default)]
+pub struct ChronologyQuery {
+    /// Kind of entry (`ChronologyKind` id); empty for all.
+    art: Option<String>,
+    /// Concern category id; empty for all.
+    kategori: Option<String>,
+}
+
+pub async fn chronology(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<ChronologyQuery>,
+) -> Response {
+    let kind = q.art.as_deref().and_then(ChronologyKind::from_id);
+    let category = q.kategori.as_deref().and_then(ConcernCategory::from_id);
+    let criterion = match (kind, category) {
+        (None, None) => None,
+        _ => Some(format!(
+            "filter: {} {}",
+            kind.map_or("alle", |k| k.id()),
+            category.map_or("alle", |c| c.id())
+        )),
+    };
+    let allowed = match authorize(
+        &state,
+        &viewer,
+        CaseTarget::Child(id),
+        Action::Read,
+        ChildData::Concerns,
+        "chronology.read",
+        criterion,
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let items = match state.store.chronology(id).await {
+        Ok(items) => items,
+        Err(e) => return layout::server_error(&e),
+    };
+    let total = items.len();
+    let shown: Vec<_> = items
+        .into_iter()
+        .filter(|i| kind.is_none_or(|k| i.kind == k))
+        .filter(|i| category.is_none_or(|c| i.categories.contains(&c)))
+        .collect();
+    let subject = &allowed.subject;
+    let base = subject.base();
+    let title = format!("Kronologi – {}", subject.name());
+    let link = |i: &trivsel_store::ChronologyItem| -> Option<String> {
+        match i.kind {
+            ChronologyKind::Plan | ChronologyKind::PlanVersion => Some(format!("/planer/{}", i.ref_id)),
+            ChronologyKind::Concern => Some(format!("{base}/bekymringer#bekymring-{}", i.ref_id)),
+            ChronologyKind::Pku => Some(format!("{base}/pku/{}", i.ref_id)),
+            _ => None,
+        }
+    };
+    let body = html! {
+        (case_nav(&viewer, subject, &format!("{base}/kronologi")))
+        h1 { (title) }
+        p { "Bekymringer, fraværsadvarsler, planer og evalueringer, indsatstrin, PPV, PKU-henvisninger og "
+            "klassekonferencer, nyeste først." }
+        form.inline.no-print method="get" action={ (base) "/kronologi" } {
+            label for="art" { "Art" }
+            select id="art" name="art" {
+                option value="" { "Alle" }
+                @for k in ChronologyKind::ALL {
+                    option value=(k.id()) selected[kind == Some(*k)] { (k.navn()) }
+                }
+            }
+            label for="kategori" { "Kategori" }
+            select id="kategori" name="kategori" {
+                option value="" { "Alle" }
+                @for c in ConcernCategory::ALL {
+                    option value=(c.id()) selected[category == Some(*c)] { (c.navn()) }
+                }
+            }
+            button type="submit" { "Filtrér" }
+            button.print type="button" hidden { "Udskriv" }
+        }
+        p role="status" {
+            "Viser " (shown.len()) " af " (total) " hændelser"
+            @if kind.is_some() || category.is_some() { " (filtreret)" } "."
+            span.no-print { " Siden kan udskrives; menuer og formularer kommer ikke med." }
+        }
+        @if shown.is_empty() {
+            p { "Ingen hændelser." }
+        } @else {
+            ol.chronology {
+                @for i in &shown {
+                    li {
+                        article.entry {
+                            h2 {
+                                span.date { (format_date(i.date)) }
+                                " "
+                                span.kind { (i.kind.navn()) }
+                                " – "
+                                @if let Some(href) = link(i) { a href=(href) { (i.title) } } @else { (i.title) }
+                            }
+                            @if !i.categories.is_empty() {
+                                p.meta { "Kategorier: " (i.categories.iter().map(|c| c.navn()).collect::<Vec<_>>().join(", ")) }
+                            }
+                            @if !i.summary.trim().is_empty() { p.text { (i.summary) } }
+                            @if let Some(by) = &i.by { p.meta { "Registreret af " (by) } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout::page(&title, Some(&viewer.user), "", body).into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indsatstrin, PPV og PKU (tiers, PPV, PKU referral)
+
+/// The values of the tier page's three forms, to show again with errors.
+#[derive(Debug, Clone, Default)]
+struct TierForms {
+    tier: String,
+    reason: String,
+    justification: String,
+    ppv_date: String,
+    ppv_reference: String,
+    pku_date: String,
+    pku_note: String,
+    pku_justification: String,
+}
+
+impl TierForms {
+    fn fresh() -> Self {
+        TierForms {
+            ppv_date: today().to_string(),
+            pku_date: today().to_string(),
+            ..TierForms::default()
+        }
+    }
+}
+
+/// A met prerequisite, said positively (the checklist shows missing ones with the guard's own
+/// message).
+fn met(m: Missing) -> &'static str {
+    match m {
+        Missing::NoPpv => "Der er registreret en pædagogisk-psykologisk vurdering (PPV)",
+        Missing::NoEvaluatedPreventivePlan => "Der er en plan på forebyggende niveau med mindst én evaluering",
+        Missing::NoEvaluatedAnticipatoryPlan => "Der er en plan på foregribende niveau med mindst én evaluering",
+        Missing::NoCurrentPlan => "Der er en gældende mål- og indsatsplan",
+    }
+}
+
+const ALL_MISSING: [Missing; 4] = [
+    Missing::NoPpv,
+    Missing::NoEvaluatedPreventivePlan,
+    Missing::NoEvaluatedAnticipatoryPlan,
+    Missing::NoCurrentPlan,
+];
+
+fn is_leader(viewer: &Viewer) -> bool {
+    viewer.user.role == Role::Leader
+}
+
+pub async fn child_tiers(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    tiers(state, viewer, CaseTarget::Child(id)).await
+}
+
+pub async fn class_tiers(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    tiers(state, viewer, CaseTarget::Class(id)).await
+}
+
+async fn tiers(state: AppState, viewer: Viewer, target: CaseTarget) -> Response {
+    let allowed = match authorize(
+        &state,
+        &viewer,
+        target,
+        Action::Read,
+        ChildData::Concerns,
+        "tier.read",
+        None,
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    match tiers_page(&state, &viewer, &allowed.subject, &TierForms::fresh(), &[]).await {
+        Ok(page) => page.into_response(),
+        Err(response) => response,
+    }
+}
+
+async fn tiers_page(
+    state: &AppState,
+    viewer: &Viewer,
+    subject: &Subject,
+    form: &TierForms,
+    errors: &[FieldError],
+) -> Result<Markup, Response> {
+    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
+    let target = subject.target();
+    let history = state.store.tier_history(target).await.map_err(server_error)?;
+    let current = history.first().map(|t| t.tier);
+    let (missing, ppvs, referrals) = match subject.child_id() {
+        Some(id) => {
+            let facts = state.store.escalation_facts(id, today()).await.map_err(server_error)?;
+            let ppvs = state.store.ppv_registrations(id).await.map_err(server_error)?;
+            let referrals = state.store.pku_referrals(id).await.map_err(server_error)?;
+            (Some(escalation_missing(&facts)), ppvs, referrals)
+        }
+        None => (None, vec![], vec![]),
+    };
+    let base = subject.base();
+    let writable = may(viewer, subject, Action::Write, ChildData::Concerns);
+    let leader = is_leader(viewer);
+    let title = format!("Indsatstrin – {}", subject.name());
+    let body = html! {
+        (case_nav(viewer, subject, &format!("{base}/indsatstrin")))
+        h1 { (title) }
+        (error_summary(errors))
+        p.current-tier {
+            "Nuværende indsatstrin: "
+            strong { (current.unwrap_or(Tier::Preventive).navn()) }
+            @if current.is_none() { " (intet skift registreret; forebyggende indsats gælder alle)" }
+        }
+        @if let Some(missing) = &missing {
+            section id="krav" aria-labelledby="krav-titel" {
+                h2 id="krav-titel" { "Krav før indgribende indsats og PKU-henvisning" }
+                @if missing.is_empty() {
+                    p { "Alle krav er opfyldt." }
+                } @else {
+                    p { "Der mangler " (missing.len()) " af 4 krav. Skolelederen kan tilsidesætte kravene med en skriftlig begrundelse." }
+                }
+                ul.checklist {
+                    @for m in ALL_MISSING {
+                        @if missing.contains(&m) {
+                            li.missing { span.mark aria-hidden="true" { "✗" } " " strong { "Mangler: " } (m.navn()) }
+                        } @else {
+                            li.ok { span.mark aria-hidden="true" { "✓" } " " strong { "Opfyldt: " } (met(m)) }
+                        }
+                    }
+                }
+            }
+        }
+        @if writable {
+            section.no-print aria-labelledby="skift-titel" {
+                h2 id="skift-titel" { "Skift indsatstrin" }
+                form.stack method="post" action={ (base) "/indsatstrin" } novalidate {
+                    fieldset aria-describedby=[described(errors, "trin-forebyggende")] {
+                        legend { "Nyt indsatstrin" }
+                        @for t in Tier::ALL {
+                            label.check {
+                                input type="radio" name="trin" value=(t.id()) id={ "trin-" (t.id()) }
+                                    checked[form.tier == t.id()];
+                                (t.navn())
+                            }
+                        }
+                        (inline_error(errors, "trin-forebyggende"))
+                    }
+                    label for="begrundelse" { "Begrundelse for skiftet" }
+                    textarea id="begrundelse" name="begrundelse" rows="3" required
+                        aria-invalid=[invalid(errors, "begrundelse")] aria-describedby=[described(errors, "begrundelse")] {
+                        (form.reason)
+                    }
+                    (inline_error(errors, "begrundelse"))
+                    @if missing.is_some() {
+                        @if leader {
+                            label for="tilsidesaet" { "Skolelederens begrundelse for at tilsidesætte manglende krav (kun ved indgribende)" }
+                            textarea id="tilsidesaet" name="tilsidesaet" rows="3"
+                                aria-invalid=[invalid(errors, "tilsidesaet")] aria-describedby=[described(errors, "tilsidesaet")] {
+                                (form.justification)
+                            }
+                            (inline_error(errors, "tilsidesaet"))
+                        } @else {
+                            p.hint { "Mangler der krav, kan kun skolelederen tilsidesætte dem." }
+                        }
+                    }
+                    button type="submit" { "Skift indsatstrin" }
+                }
+            }
+        }
+        section aria-labelledby="historik-titel" {
+            h2 id="historik-titel" { "Historik" }
+            @if history.is_empty() {
+                p { "Intet skift registreret." }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { "Tidspunkt" } th scope="col" { "Indsatstrin" } th scope="col" { "Begrundelse" }
+                        th scope="col" { "Ændret af" }
+                    } }
+                    tbody {
+                        @for t in &history {
+                            tr {
+                                td { (format_time(t.changed_at)) }
+                                td { (t.tier.navn()) }
+                                td {
+                                    (t.reason)
+                                    @if let Some(j) = &t.override_justification {
+                                        br; strong { "Skolelederen tilsidesatte kravene: " } (j)
+                                    }
+                                }
+                                td { (t.changed_by_name) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if subject.child_id().is_some() {
+            section aria-labelledby="ppv-titel" {
+                h2 id="ppv-titel" { "Pædagogisk-psykologisk vurdering (PPV)" }
+                @if ppvs.is_empty() { p { "Ingen PPV registreret." } } @else {
+                    ul { @for p in &ppvs { li { (format_date(p.date)) ": " (p.reference) } } }
+                }
+                @if writable {
+                    form.stack.no-print method="post" action={ (base) "/ppv" } novalidate {
+                        label for="ppv-dato" { "Dato for PPV" }
+                        input id="ppv-dato" name="dato" type="date" required value=(form.ppv_date)
+                            aria-invalid=[invalid(errors, "ppv-dato")] aria-describedby=[described(errors, "ppv-dato")];
+                        (inline_error(errors, "ppv-dato"))
+                        label for="ppv-reference" { "Reference (journalnummer eller dokument)" }
+                        input id="ppv-reference" name="reference" type="text" required value=(form.ppv_reference)
+                            aria-invalid=[invalid(errors, "ppv-reference")] aria-describedby=[described(errors, "ppv-reference")];
+                        (inline_error(errors, "ppv-reference"))
+                        button type="submit" { "Registrér PPV" }
+                    }
+                }
+            }
+            section aria-labelledby="pku-titel" {
+                h2 id="pku-titel" { "Henvisning til PKU" }
+                @if referrals.is_empty() { p { "Barnet er ikke henvist til PKU." } } @else {
+                    ul.links { @for r in &referrals {
+                        li { a href={ (base) "/pku/" (r.id) } { "Henvisning af " (format_date(r.date)) " (udskriftsvenlig samlet mappe)" } }
+                    } }
+                }
+                @if writable {
+                    form.stack.no-print method="post" action={ (base) "/pku" } novalidate {
+                        p.hint { "Henvisningen kræver det samme som indgribende indsats (se kravene ovenfor)." }
+                        label for="pku-dato" { "Dato for henvisningen" }
+                        input id="pku-dato" name="dato" type="date" required value=(form.pku_date)
+                            aria-invalid=[invalid(errors, "pku-dato")] aria-describedby=[described(errors, "pku-dato")];
+                        (inline_error(errors, "pku-dato"))
+                        label for="pku-note" { "Beskrivelse af henvisningen" }
+                        textarea id="pku-note" name="note" rows="3" required
+                            aria-invalid=[invalid(errors, "pku-note")] aria-describedby=[described(errors, "pku-note")] {
+                            (form.pku_note)
+                        }
+                        (inline_error(errors, "pku-note"))
+                        @if leader {
+                            label for="pku-tilsidesaet" { "Skolelederens begrundelse for at tilsidesætte manglende krav" }
+                            textarea id="pku-tilsidesaet" name="tilsidesaet" rows="3"
+                                aria-invalid=[invalid(errors, "pku-tilsidesaet")] aria-describedby=[described(errors, "pku-tilsidesaet")] {
+                                (form.pku_justification)
+                            }
+                            (inline_error(errors, "pku-tilsidesaet"))
+                        }
+                        button type="submit" { "Henvis til PKU" }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&title, Some(&viewer.user), "", body))
+}
+
+/// The error for a refusal by the escalation guard, linking to the override field for a leader
+/// and to the checklist for anyone else.
+fn refusal_error(refusal: &EscalationRefusal, override_id: &str, leader: bool) -> FieldError {
+    error(if leader { override_id } else { "krav" }, refusal.message())
+}
+
+fn missing_ids(missing: &[Missing]) -> String {
+    missing
+        .iter()
+        .map(|m| match m {
+            Missing::NoPpv => "ppv",
+            Missing::NoEvaluatedPreventivePlan => "forebyggende-evaluering",
+            Missing::NoEvaluatedAnticipatoryPlan => "foregribende-evaluering",
+            Missing::NoCurrentPlan => "gaeldende-plan",
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub async fn change_child_tier(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    change_tier(state, viewer, CaseTarget::Child(id), fields).await
+}
+
+pub async fn change_class_tier(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    change_tier(state, viewer, CaseTarget::Class(id), fields).await
+}
+
+async fn change_tier(state: AppState, viewer: Viewer, target: CaseTarget, fields: Fields) -> Response {
+    let mut allowed = match authorize(
+        &state,
+        &viewer,
+        target,
+        Action::Write,
+        ChildData::Concerns,
+        "tier.change",
+        None,
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let form = TierForms {
+        tier: field(&fields, "trin").into(),
+        reason: field(&fields, "begrundelse").into(),
+        justification: field(&fields, "tilsidesaet").into(),
+        ..TierForms::fresh()
+    };
+    let mut errors = Vec::new();
+    let tier = Tier::from_id(&form.tier);
+    if tier.is_none() {
+        errors.push(error(
+            "trin-forebyggende",
+            "Nyt indsatstrin: vælg forebyggende, foregribende eller indgribende.",
+        ));
+    }
+    let reason = check_text(
+        &mut errors,
+        "begrundelse",
+        "Begrundelse for skiftet",
+        &form.reason,
+        true,
+        2000,
+    );
+    check_text(
+        &mut errors,
+        "tilsidesaet",
+        "Skolelederens begrundelse",
+        &form.justification,
+        false,
+        2000,
+    );
+    let Some(tier) = tier.filter(|_| errors.is_empty()) else {
+        return refuse_tiers(&state, &viewer, &allowed, &form, &errors, None).await;
+    };
+    let mut override_justification = None;
+    if let (Some(child_id), true) = (allowed.subject.child_id(), tier.needs_escalation_check()) {
+        match guard(&state, &viewer, child_id, &form.justification).await {
+            Ok(Ok(EscalationDecision::Allowed)) => {}
+            Ok(Ok(EscalationDecision::Overridden { justification, missing })) => {
+                allowed.audit.action = "tier.override".into();
+                add_criterion(
+                    &mut allowed.audit,
+                    &format!(
+                        "indgribende; tilsidesatte krav: {}; begrundelse: {justification}",
+                        missing_ids(&missing)
+                    ),
+                );
+                override_justification = Some(justification);
+            }
+            Ok(Err(refusal)) => {
+                let errors = [refusal_error(&refusal, "tilsidesaet", is_leader(&viewer))];
+                let reason = format!("indgribende uden opfyldte krav ({})", missing_ids(refusal.missing()));
+                return refuse_tiers(&state, &viewer, &allowed, &form, &errors, Some(&reason)).await;
+            }
+            Err(e) => return layout::server_error(&e),
+        }
+    }
+    let change = NewTierChange {
+        target,
+        tier,
+        reason,
+        override_justification,
+        by: viewer.user.id,
+        at: Utc::now(),
+    };
+    if allowed.audit.action == "tier.change" {
+        add_criterion(&mut allowed.audit, tier.id());
+    }
+    match state.store.set_tier(&change, &allowed.audit).await {
+        Ok(_) => Redirect::to(&format!("{}/indsatstrin", allowed.subject.base())).into_response(),
+        Err(e) => layout::server_error(&e),
+    }
+}
+
+/// Asks the escalation guard for the child today; the inner `Err` is the guard's refusal.
+async fn guard(
+    state: &AppState,
+    viewer: &Viewer,
+    child_id: i64,
+    justification: &str,
+) -> Result<Result<EscalationDecision, EscalationRefusal>, trivsel_store::StoreError> {
+    let facts = state.store.escalation_facts(child_id, today()).await?;
+    let missing = escalation_missing(&facts);
+    let justification = Some(justification).filter(|j| !j.trim().is_empty());
+    Ok(decide_escalation(&missing, justification, is_leader(viewer)))
+}
+
+/// Shows the tier page again with the errors (422); `refusal` writes a denied audit row (the
+/// guard said no), otherwise the row says nothing was stored.
+async fn refuse_tiers(
+    state: &AppState,
+    viewer: &Viewer,
+    allowed: &Allowed,
+    form: &TierForms,
+    errors: &[FieldError],
+    refusal: Option<&str>,
+) -> Response {
+    let audited = match refusal {
+        Some(reason) => allowed.audit_refused(state, reason).await,
+        None => allowed.audit_unchanged(state, "fejl i formularen").await,
+    };
+    if let Err(response) = audited {
+        return response;
+    }
+    match tiers_page(state, viewer, &allowed.subject, form, errors).await {
+        Ok(page) => unprocessable(page),
+        Err(response) => response,
+    }
+}
+
+pub async fn register_ppv(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let allowed = match authorize(
+        &state,
+        &viewer,
+        CaseTarget::Child(id),
+        Action::Write,
+        ChildData::Concerns,
+        "ppv.register",
+        None,
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let form = TierForms {
+        ppv_date: field(&fields, "dato").into(),
+        ppv_reference: field(&fields, "reference").into(),
+        ..TierForms::fresh()
+    };
+    let mut errors = Vec::new();
+    let date = check_past_date(&mut errors, "ppv-dato", "Dato for PPV", &form.ppv_date);
+    let reference = check_text(
+        &mut errors,
+        "ppv-reference",
+        "Reference",
+        &form.ppv_reference,
+        true,
+        500,
+    );
+    let Some(date) = date.filter(|_| errors.is_empty()) else {
+        return refuse_tiers(&state, &viewer, &allowed, &form, &errors, None).await;
+    };
+    match state
+        .store
+        .register_ppv(id, date, &reference, viewer.user.id, Utc::now(), &allowed.audit)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/boern/{id}/indsatstrin")).into_response(),
+        Err(e) => layout::server_error(&e),
+    }
+}
+
+pub async fn refer_pku(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let mut allowed = match authorize(
+        &state,
+        &viewer,
+        CaseTarget::Child(id),
+        Action::Write,
+        ChildData::Concerns,
+        "pku.refer",
+        None,
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let form = TierForms {
+        pku_date: field(&fields, "dato").into(),
+        pku_note: field(&fields, "note").into(),
+        pku_justification: field(&fields, "tilsidesaet").into(),
+        ..TierForms::fresh()
+    };
+    let mut errors = Vec::new();
+    let date = check_past_date(&mut errors, "pku-dato", "Dato for henvisningen", &form.pku_date);
+    let note = check_text(
+        &mut errors,
+        "pku-note",
+        "Beskrivelse af henvisningen",
+        &form.pku_note,
+        true,
+        MAX_TEXT_CHARS,
+    );
+    check_text(
+        &mut errors,
+        "pku-tilsidesaet",
+        "Skolelederens begrundelse",
+        &form.pku_justification,
+        false,
+        2000,
+    );
+    let Some(date) = date.filter(|_| errors.is_empty()) else {
+        return refuse_tiers(&state, &viewer, &allowed, &form, &errors, None).await;
+    };
+    let override_justification = match guard(&state, &viewer, id, &form.pku_justification).await {
+        Ok(Ok(EscalationDecision::Allowed)) => None,
+        Ok(Ok(EscalationDecision::Overridden { justification, missing })) => {
+            allowed.audit.action = "pku.override".into();
+            add_criterion(
+                &mut allowed.audit,
+                &format!(
+                    "tilsidesatte krav: {}; begrundelse: {justification}",
+                    missing_ids(&missing)
+                ),
+            );
+            Some(justification)
+        }
+        Ok(Err(refusal)) => {
+            let errors = [refusal_error(&refusal, "pku-tilsidesaet", is_leader(&viewer))];
+            let reason = format!("PKU uden opfyldte krav ({})", missing_ids(refusal.missing()));
+            return refuse_tiers(&state, &viewer, &allowed, &form, &errors, Some(&reason)).await;
+        }
+        Err(e) => return layout::server_error(&e),
+    };
+    let referral = NewPkuReferral {
+        child_id: id,
+        date,
+        note,
+        override_justification,
+        by: viewer.user.id,
+        at: Utc::now(),
+    };
+    match state.store.register_pku_referral(&referral, &allowed.audit).await {
+        Ok(rid) => Redirect::to(&format!("/boern/{id}/pku/{rid}")).into_response(),
+        Err(e) => layout::server_error(&e),
+    }
+}
+
+/// The referral as one printable document bundle for PKU: the referral, PPVs, every plan of
+/// the child with its current content and evaluations, and a summary of the chronology.
+pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id, rid)): Path<(i64, i64)>) -> Response {
+    let allowed = match authorize(
+        &state,
+        &viewer,
+        CaseTarget::Child(id),
+        Action::Read,
+        ChildData::Concerns,
+        "pku.read",
+        Some(format!("henvisning {rid}")),
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
+    let referrals = match state.store.pku_referrals(id).await {
+        Ok(r) => r,
+        Err(e) => return server_error(e),
+    };
+    let Some(referral) = referrals.into_iter().find(|r| r.id == rid) else {
+        return layout::not_found();
+    };
+    let (ppvs, summaries, chronology) = match tokio::try_join!(
+        state.store.ppv_registrations(id),
+        state.store.plans_of_child(id),
+        state.store.chronology(id)
+    ) {
+        Ok(found) => found,
+        Err(e) => return server_error(e),
+    };
+    let mut plans = Vec::new();
+    for s in &summaries {
+        match tokio::try_join!(state.store.plan(s.id), state.store.evaluations(s.id)) {
+            Ok((Some(plan), evaluations)) => plans.push((plan, evaluations)),
+            Ok((None, _)) => {}
+            Err(e) => return server_error(e),
+        }
+    }
+    let Subject::Child { card, .. } = &allowed.subject else {
+        return layout::not_found();
+    };
+    let name = allowed.subject.name();
+    let title = format!("Henvisning til PKU – {name}");
+    let body = html! {
+        p.no-print { a href={ "/boern/" (id) "/indsatstrin" } { "← Tilbage til indsatstrin" } " "
+            button.print type="button" hidden { "Udskriv" } }
+        article.bundle {
+            h1 { (title) }
+            dl.facts {
+                dt { "Barn" } dd { (name) }
+                dt { "Fødselsdato" } dd { (format_date(card.birth_date)) }
+                dt { "Elev-id" } dd { (card.source_id) }
+                @if let Some(p) = card.placements.first() {
+                    dt { "Institution og klasse" } dd { (p.institution_name) ", " (p.class_name) }
+                }
+                dt { "Henvisningsdato" } dd { (format_date(referral.date)) }
+            }
+            h2 { "Henvisningen" }
+            (text(&referral.note))
+            @if let Some(j) = &referral.override_justification {
+                p { strong { "Skolelederen tilsidesatte kravene til henvisning: " } (j) }
+            }
+            h2 { "Pædagogisk-psykologisk vurdering (PPV)" }
+            @if ppvs.is_empty() { p { "Ingen PPV registreret." } } @else {
+                ul { @for p in &ppvs { li { (format_date(p.date)) ": " (p.reference) } } }
+            }
+            h2 { "Mål- og indsatsplaner (" (plans.len()) ")" }
+            @for (plan, evaluations) in &plans {
+                section.plan {
+                    h3 { (plan.title) }
+                    p.meta { (plan.tier.navn()) " indsats · version " (plan.current_version) " · "
+                        @if plan.closed { "afsluttet" } @else { "åben" } }
+                    (crate::plans::content_view(&plan.content, 4))
+                    h4 { "Evalueringer" }
+                    (crate::plans::evaluations_view(evaluations))
+                }
+            }
+            h2 { "Kronologi (resumé)" }
+            table {
+                thead { tr { th scope="col" { "Dato" } th scope="col" { "Art" } th scope="col" { "Hændelse" } } }
+                tbody {
+                    @for i in &chronology {
+                        tr { td { (format_date(i.date)) } td { (i.kind.navn()) } td { (i.title) } }
+                    }
+                }
+            }
+        }
+    };
+    layout::page(&title, Some(&viewer.user), "", body).into_response()
+}

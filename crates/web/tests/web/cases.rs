@@ -1,0 +1,976 @@
+//! Concerns, chronology, tiers with the escalation guard (PPV, PKU) and goal-and-intervention
+//! plans over HTTP: what each role may do, what is stored, what is refused and audited.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, Local, NaiveDate, Utc};
+use reqwest::StatusCode;
+use reqwest::header::LOCATION;
+use trivsel_domain::cases::{Missing, PlanContent, Tier};
+use trivsel_domain::model::InstitutionKind;
+use trivsel_store::{AuditEntry, CaseTarget, EnrolmentRow, NewPkuReferral, NewPlan, RosterChanges, Store};
+
+use crate::helpers::*;
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+fn system_audit(m: i64, action: &str) -> AuditEntry {
+    AuditEntry {
+        municipality_id: m,
+        user_id: None,
+        username: "test".into(),
+        role: "system".into(),
+        action: action.into(),
+        child_id: None,
+        criterion: None,
+        allowed: true,
+        address: None,
+    }
+}
+
+/// For the authorization matrix: a plan and a PKU referral for each of the children X1, X2, Y1
+/// and Z1. Returns the plan ids in that order and the referral id by child id.
+pub async fn matrix_fixtures(store: &Store, w: &World) -> ([i64; 4], HashMap<String, String>) {
+    let mut plans = [0; 4];
+    let mut referrals = HashMap::new();
+    for (i, child) in w.children.iter().enumerate() {
+        let context = store.child_context(*child, today()).await.unwrap().unwrap();
+        let by = if i == 3 {
+            w.users["fremmed"]
+        } else {
+            w.users["skoleleder"]
+        };
+        let plan = NewPlan {
+            institution_id: context.institution_ids[0],
+            target: CaseTarget::Child(*child),
+            tier: Tier::Preventive,
+            title: format!("Plan {i}"),
+            content: PlanContent {
+                goals: "Barnet deltager i leg.".into(),
+                evaluation_dates: vec![today() + Duration::days(30)],
+                ..PlanContent::default()
+            },
+            by,
+            at: Utc::now(),
+        };
+        plans[i] = store
+            .create_plan(&plan, &system_audit(context.municipality_id, "plan.create"))
+            .await
+            .unwrap()
+            .0;
+        let referral = NewPkuReferral {
+            child_id: *child,
+            date: today(),
+            note: "Henvist".into(),
+            override_justification: None,
+            by,
+            at: Utc::now(),
+        };
+        let rid = store
+            .register_pku_referral(&referral, &system_audit(context.municipality_id, "pku.refer"))
+            .await
+            .unwrap();
+        referrals.insert(child.to_string(), rid.to_string());
+    }
+    (plans, referrals)
+}
+
+/// Form fields the authorization matrix sends to the routes of this module: valid ones, so an
+/// allowed request is carried out (or refused by the escalation guard).
+pub fn matrix_form(path: &str) -> Option<Vec<(&'static str, String)>> {
+    let today = today().to_string();
+    let fields: Vec<(&'static str, String)> = match path {
+        "/boern/{id}/bekymringer" | "/klasser/{id}/bekymringer" => vec![
+            ("dato", today),
+            ("kategori", "faglig".into()),
+            ("beskrivelse", "Trækker sig i frikvartererne.".into()),
+            ("alvor", "lav".into()),
+        ],
+        "/boern/{id}/indsatstrin" | "/klasser/{id}/indsatstrin" => vec![
+            ("trin", "foregribende".into()),
+            ("begrundelse", "Den forebyggende indsats er ikke nok.".into()),
+        ],
+        "/boern/{id}/ppv" => vec![("dato", today), ("reference", "PPR j.nr. 2024-17".into())],
+        "/boern/{id}/pku" => vec![("dato", today), ("note", "Henvisning til PKU.".into())],
+        "/boern/{id}/planer" | "/klasser/{id}/planer" => vec![
+            ("titel", "Leg i frikvarteret".into()),
+            ("trin", "forebyggende".into()),
+            ("maal", "Deltager i leg med to kammerater.".into()),
+            ("evaluering_1", (self::today() + Duration::days(30)).to_string()),
+        ],
+        "/planer/{id}/evaluering" => vec![
+            ("dato", today),
+            ("resultat", "delvist_opnaaet".into()),
+            ("tekst", "Leger nogle dage.".into()),
+        ],
+        "/planer/{id}" | "/planer/{id}/foraeldre" | "/planer/{id}/luk" => vec![],
+        _ => return None,
+    };
+    Some(fields)
+}
+
+fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+async fn post(app: &App, path: &str, session: &str, fields: &[(String, String)]) -> reqwest::Response {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post(path, Some(session), &fields).await
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get(LOCATION)
+        .unwrap_or_else(|| panic!("a redirect, got {}", res.status()))
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Creates a plan through the page; returns its id.
+async fn create_plan(app: &App, session: &str, owner: &str, title: &str, tier: Tier) -> i64 {
+    let due = (today() + Duration::days(30)).to_string();
+    let res = post(
+        app,
+        &format!("{owner}/planer"),
+        session,
+        &form(&[
+            ("titel", title),
+            ("trin", tier.id()),
+            ("sammenhaeng", "Situationen i klassen."),
+            ("maal", &format!("Mål for {title}")),
+            ("tegn", "Ses i frikvarteret."),
+            ("tiltag_hvad_1", "Legegrupper"),
+            ("tiltag_ansvarlig_1", "Klasseteamet"),
+            ("tiltag_fra_1", &today().to_string()),
+            ("tiltag_til_1", &due),
+            ("evaluering_1", &due),
+            ("barnets_stemme", "Jeg vil gerne være med."),
+        ]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "create {title}");
+    location(&res).strip_prefix("/planer/").unwrap().parse().unwrap()
+}
+
+async fn evaluate(app: &App, session: &str, plan: i64) {
+    let res = post(
+        app,
+        &format!("/planer/{plan}/evaluering"),
+        session,
+        &form(&[
+            ("dato", &today().to_string()),
+            ("resultat", "delvist_opnaaet"),
+            ("tekst", "Det går bedre."),
+            ("naeste_skridt", "Fortsæt."),
+        ]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "evaluate {plan}");
+}
+
+async fn close(app: &App, session: &str, plan: i64) {
+    let res = post(app, &format!("/planer/{plan}/luk"), session, &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "close {plan}");
+}
+
+async fn register_ppv(app: &App, session: &str, child: i64) {
+    let res = post(
+        app,
+        &format!("/boern/{child}/ppv"),
+        session,
+        &form(&[("dato", &today().to_string()), ("reference", "PPR j.nr. 2024-17")]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "ppv for {child}");
+}
+
+/// Asks to move the child to indgribende; returns status and page.
+async fn escalate(app: &App, session: &str, child: i64, justification: &str) -> (StatusCode, String) {
+    let res = post(
+        app,
+        &format!("/boern/{child}/indsatstrin"),
+        session,
+        &form(&[
+            ("trin", "indgribende"),
+            ("begrundelse", "Foregribende indsats har ikke hjulpet."),
+            ("tilsidesaet", justification),
+        ]),
+    )
+    .await;
+    (res.status(), res.text().await.unwrap())
+}
+
+/// The escalation is refused with exactly `missing` named, and nothing is stored.
+async fn assert_refused(app: &App, session: &str, child: i64, missing: &[Missing]) {
+    let (status, page) = escalate(app, session, child, "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{missing:?}");
+    let summary = page
+        .split("class=\"error-summary\"")
+        .nth(1)
+        .and_then(|s| s.split("</div>").next())
+        .unwrap_or_else(|| panic!("an error summary: {page}"))
+        .to_string();
+    for m in [
+        Missing::NoPpv,
+        Missing::NoEvaluatedPreventivePlan,
+        Missing::NoEvaluatedAnticipatoryPlan,
+        Missing::NoCurrentPlan,
+    ] {
+        assert_eq!(
+            summary.contains(m.navn()),
+            missing.contains(&m),
+            "{m:?} in the refusal (expected {missing:?}): {summary}"
+        );
+        assert_eq!(
+            page.contains(&format!("Mangler: </strong>{}", m.navn())),
+            missing.contains(&m)
+        );
+    }
+    let res = post(
+        app,
+        &format!("/boern/{child}/pku"),
+        session,
+        &form(&[("dato", &today().to_string()), ("note", "Henvisning")]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "PKU too: {missing:?}");
+    let pku = res.text().await.unwrap();
+    assert!(pku.contains(missing[0].navn()), "{pku}");
+    let store = app.store();
+    assert_eq!(store.current_tier(CaseTarget::Child(child)).await.unwrap(), None);
+    assert!(store.pku_referrals(child).await.unwrap().is_empty());
+}
+
+/// A third child in class X2 (so the trivselsperson and leader of school X reach it).
+async fn add_child(store: &Store, m: i64, source: &str) -> i64 {
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let roster = RosterChanges {
+        institutions: vec![("X".into(), "Skole X".into(), InstitutionKind::School)],
+        classes: vec![("X".into(), "X2".into())],
+        children: vec![(source.into(), "Barn".into(), source.to_uppercase(), d("2015-06-06"))],
+        enrolments: vec![(
+            source.into(),
+            EnrolmentRow {
+                institution_code: "X".into(),
+                class_name: "X2".into(),
+                from: d("2020-08-01"),
+                to: None,
+            },
+        )],
+    };
+    store.apply_roster(m, &roster).await.unwrap();
+    store.child_id(m, source).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn the_escalation_guard_refuses_each_missing_prerequisite() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let trivsel = app.login("trivselsperson").await;
+    let [x1, x2, ..] = w.children;
+    let x3 = add_child(app.store(), w.municipality, "kx3").await;
+
+    // Nothing at all: every prerequisite is named.
+    use Missing::*;
+    assert_refused(
+        &app,
+        &trivsel,
+        x3,
+        &[
+            NoPpv,
+            NoEvaluatedPreventivePlan,
+            NoEvaluatedAnticipatoryPlan,
+            NoCurrentPlan,
+        ],
+    )
+    .await;
+
+    // X1: a PPV and an evaluated preventive plan; the anticipatory plan is missing, and an
+    // unevaluated one does not count.
+    register_ppv(&app, &trivsel, x1).await;
+    let p1 = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{x1}"),
+        "Forebyggende",
+        Tier::Preventive,
+    )
+    .await;
+    evaluate(&app, &trivsel, p1).await;
+    assert_refused(&app, &trivsel, x1, &[NoEvaluatedAnticipatoryPlan]).await;
+    let p2 = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{x1}"),
+        "Foregribende",
+        Tier::Anticipatory,
+    )
+    .await;
+    assert_refused(&app, &trivsel, x1, &[NoEvaluatedAnticipatoryPlan]).await;
+    evaluate(&app, &trivsel, p2).await;
+    // Both plans closed: no current plan.
+    close(&app, &trivsel, p1).await;
+    close(&app, &trivsel, p2).await;
+    assert_refused(&app, &trivsel, x1, &[NoCurrentPlan]).await;
+
+    // X2: both plans evaluated, no PPV.
+    let p3 = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{x2}"),
+        "Forebyggende",
+        Tier::Preventive,
+    )
+    .await;
+    evaluate(&app, &trivsel, p3).await;
+    let p4 = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{x2}"),
+        "Foregribende",
+        Tier::Anticipatory,
+    )
+    .await;
+    evaluate(&app, &trivsel, p4).await;
+    assert_refused(&app, &trivsel, x2, &[NoPpv]).await;
+
+    // X3: PPV and an evaluated anticipatory plan, but no evaluated preventive one.
+    register_ppv(&app, &trivsel, x3).await;
+    let p5 = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{x3}"),
+        "Foregribende",
+        Tier::Anticipatory,
+    )
+    .await;
+    evaluate(&app, &trivsel, p5).await;
+    assert_refused(&app, &trivsel, x3, &[NoEvaluatedPreventivePlan]).await;
+
+    // Every refusal left a denied audit row.
+    let rows = app.store().child_audit(x1, 200).await.unwrap();
+    let refusals = rows.iter().filter(|r| r.action == "tier.change" && !r.allowed).count();
+    assert_eq!(refusals, 3, "{rows:?}");
+
+    // Completed: the move and the referral go through without an override.
+    let p6 = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{x3}"),
+        "Forebyggende",
+        Tier::Preventive,
+    )
+    .await;
+    evaluate(&app, &trivsel, p6).await;
+    let (status, _) = escalate(&app, &trivsel, x3, "").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store().current_tier(CaseTarget::Child(x3)).await.unwrap(),
+        Some(Tier::Intervening)
+    );
+    let res = post(
+        &app,
+        &format!("/boern/{x3}/pku"),
+        &trivsel,
+        &form(&[("dato", &today().to_string()), ("note", "Henvisning til PKU.")]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let bundle = app.get(&location(&res), Some(&trivsel)).await;
+    assert_eq!(bundle.status(), StatusCode::OK);
+    let bundle = bundle.text().await.unwrap();
+    for part in [
+        "Henvisning til PKU",
+        "PPR j.nr. 2024-17",
+        "Mål for Foregribende",
+        "Mål for Forebyggende",
+        "Det går bedre.",
+        "Kronologi (resumé)",
+    ] {
+        assert!(bundle.contains(part), "{part} in the bundle");
+    }
+}
+
+#[tokio::test]
+async fn only_a_leader_overrides_with_a_written_justification_and_it_is_audited() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let trivsel = app.login("trivselsperson").await;
+    let leader = app.login("skoleleder").await;
+    let child = w.children[0];
+    let justification = "Akut behov; PPV er bestilt og følger om to uger.";
+
+    // Not a leader: refused even with a justification.
+    let (status, page) = escalate(&app, &trivsel, child, justification).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Kun skolelederen kan tilsidesætte"), "{page}");
+    // A leader with too short a justification: refused.
+    let (status, page) = escalate(&app, &leader, child, "akut").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("mindst 10 tegn"), "{page}");
+    assert!(page.contains("akut"), "the text is shown again");
+    // Without any justification: refused with the checklist.
+    let (status, page) = escalate(&app, &leader, child, "  ").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(Missing::NoPpv.navn()));
+    assert_eq!(app.store().current_tier(CaseTarget::Child(child)).await.unwrap(), None);
+    let res = post(
+        &app,
+        &format!("/boern/{child}/pku"),
+        &trivsel,
+        &form(&[
+            ("dato", &today().to_string()),
+            ("note", "Henvisning"),
+            ("tilsidesaet", justification),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "PKU override by a non-leader"
+    );
+    assert!(app.store().pku_referrals(child).await.unwrap().is_empty());
+
+    // The leader with a justification: allowed, stored, audited, in the chronology.
+    let (status, _) = escalate(&app, &leader, child, justification).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let history = app.store().tier_history(CaseTarget::Child(child)).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].tier, Tier::Intervening);
+    assert_eq!(history[0].override_justification.as_deref(), Some(justification));
+    let rows = app.store().child_audit(child, 100).await.unwrap();
+    let audited = rows
+        .iter()
+        .find(|r| r.action == "tier.override")
+        .expect("an override audit row");
+    assert!(audited.allowed);
+    assert_eq!(audited.username, "skoleleder");
+    let criterion = audited.criterion.as_deref().unwrap_or_default();
+    assert!(
+        criterion.contains(justification) && criterion.contains("ppv"),
+        "{criterion}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.action == "tier.change" && !r.allowed && r.username == "trivselsperson"),
+        "the non-leader's attempt is audited as refused"
+    );
+    let chronology = app
+        .get(&format!("/boern/{child}/kronologi"), Some(&trivsel))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(chronology.contains("Indsatstrin: Indgribende"), "{chronology}");
+    assert!(
+        chronology.contains(&format!("Skolelederen tilsidesatte kravene: {justification}")),
+        "{chronology}"
+    );
+    let tiers = app
+        .get(&format!("/boern/{child}/indsatstrin"), Some(&trivsel))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        tiers.contains("Nuværende indsatstrin: <strong>Indgribende</strong>"),
+        "{tiers}"
+    );
+
+    // The leader's PKU referral with a justification.
+    let res = post(
+        &app,
+        &format!("/boern/{child}/pku"),
+        &leader,
+        &form(&[
+            ("dato", &today().to_string()),
+            ("note", "Henvisning"),
+            ("tilsidesaet", justification),
+        ]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let referrals = app.store().pku_referrals(child).await.unwrap();
+    assert_eq!(referrals[0].override_justification.as_deref(), Some(justification));
+    let rows = app.store().child_audit(child, 100).await.unwrap();
+    assert!(rows.iter().any(|r| r.action == "pku.override" && r.allowed));
+    let report = app.store().audit_verify(w.municipality).await.unwrap();
+    assert!(report.broken.is_none(), "{report:?}");
+}
+
+#[tokio::test]
+async fn other_class_teacher_other_guardian_and_unassigned_ppr_are_refused_and_nothing_changes() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let trivsel = app.login("trivselsperson").await;
+    let [own, other, ..] = w.children;
+    // A plan, an evaluation and a concern about the child X2.
+    let plan = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{other}"),
+        "Plan for X2",
+        Tier::Preventive,
+    )
+    .await;
+    evaluate(&app, &trivsel, plan).await;
+    let concern = matrix_form("/boern/{id}/bekymringer").unwrap();
+    let concern: Vec<(String, String)> = concern.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let res = post(&app, &format!("/boern/{other}/bekymringer"), &trivsel, &concern).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let before_plan = app.store().plan(plan).await.unwrap().unwrap();
+    let edit = form(&[
+        ("version", "1"),
+        ("maal", "Ændret af en uvedkommende"),
+        ("evaluering_1", &(today() + Duration::days(9)).to_string()),
+        ("foraeldres_perspektiv", "Ændret af en uvedkommende"),
+    ]);
+    let evaluation = form(&[
+        ("dato", &today().to_string()),
+        ("resultat", "opnaaet"),
+        ("tekst", "Uvedkommende"),
+    ]);
+    // laerer teaches X1 only; foraelder has custody of X1 only; ppr holds X1's case only.
+    let nothing: Vec<(String, String)> = Vec::new();
+    let mut sessions = HashMap::new();
+    for who in ["laerer", "foraelder", "ppr"] {
+        let session = app.login(who).await;
+        sessions.insert(who, session.clone());
+        for path in [
+            format!("/boern/{other}/kronologi"),
+            format!("/boern/{other}/bekymringer"),
+            format!("/boern/{other}/indsatstrin"),
+            format!("/boern/{other}/planer"),
+            format!("/planer/{plan}"),
+            format!("/planer/{plan}/versioner"),
+        ] {
+            let res = app.get(&path, Some(&session)).await;
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who} GET {path}");
+            let body = res.text().await.unwrap();
+            assert!(
+                !body.contains("Plan for X2") && !body.contains("Trækker sig"),
+                "{who} {path}"
+            );
+        }
+        for (path, fields) in [
+            (format!("/planer/{plan}"), &edit),
+            (format!("/planer/{plan}/foraeldre"), &edit),
+            (format!("/planer/{plan}/evaluering"), &evaluation),
+            (format!("/planer/{plan}/luk"), &nothing),
+            (format!("/boern/{other}/bekymringer"), &concern),
+            (format!("/boern/{other}/planer"), &concern),
+        ] {
+            let res = post(&app, &path, &session, fields).await;
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who} POST {path}");
+        }
+        let rows = app.store().child_audit(other, 500).await.unwrap();
+        let denied = rows.iter().filter(|r| r.username == who && !r.allowed).count();
+        assert_eq!(denied, 12, "{who}: every refusal is audited");
+    }
+    // Nothing changed.
+    assert_eq!(app.store().plan(plan).await.unwrap().unwrap(), before_plan);
+    assert_eq!(app.store().evaluations(plan).await.unwrap().len(), 1);
+    assert_eq!(app.store().concerns_of_child(other).await.unwrap().len(), 1);
+    assert_eq!(app.store().plans_of_child(other).await.unwrap().len(), 1);
+
+    // Guardians and pupils never see concerns, chronology or tiers, not even of their own child.
+    sessions.insert("elev", app.login("elev").await);
+    for who in ["foraelder", "elev"] {
+        let session = &sessions[who];
+        for path in ["kronologi", "bekymringer", "indsatstrin"] {
+            let res = app.get(&format!("/boern/{own}/{path}"), Some(session)).await;
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who} {path}");
+        }
+    }
+    // The teacher of the own class and the assigned PPR psychologist are let in.
+    for who in ["laerer", "ppr"] {
+        let res = app.get(&format!("/boern/{own}/kronologi"), Some(&sessions[who])).await;
+        assert_eq!(res.status(), StatusCode::OK, "{who}");
+    }
+}
+
+#[tokio::test]
+async fn a_guardian_reads_the_own_childs_plan_and_writes_only_the_parents_perspective() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let trivsel = app.login("trivselsperson").await;
+    let guardian = app.login("foraelder").await;
+    let child = w.children[0];
+    let plan = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{child}"),
+        "Leg og venskaber",
+        Tier::Preventive,
+    )
+    .await;
+
+    let child_page = app
+        .get(&format!("/boern/{child}"), Some(&guardian))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        child_page.contains(&format!("/boern/{child}/planer")),
+        "a link to the plans"
+    );
+    assert!(!child_page.contains("/kronologi") && !child_page.contains("/bekymringer"));
+    let list = app.get(&format!("/boern/{child}/planer"), Some(&guardian)).await;
+    assert_eq!(list.status(), StatusCode::OK);
+    let list = list.text().await.unwrap();
+    assert!(
+        list.contains("Leg og venskaber") && !list.contains("Opret en plan"),
+        "{list}"
+    );
+
+    let page = app.get(&format!("/planer/{plan}"), Some(&guardian)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Mål for Leg og venskaber"), "{page}");
+    assert!(page.contains("Skriv forældrenes perspektiv"), "{page}");
+    assert!(
+        !page.contains("Ret planen") && !page.contains("Registrér en evaluering"),
+        "{page}"
+    );
+    assert!(!page.contains("/kronologi"), "no link to staff data");
+
+    // The whole plan is the staff's: refused, unchanged.
+    let res = post(
+        &app,
+        &format!("/planer/{plan}"),
+        &guardian,
+        &form(&[
+            ("version", "1"),
+            ("maal", "Forælderens mål"),
+            ("evaluering_1", &(today() + Duration::days(5)).to_string()),
+        ]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    for path in ["evaluering", "luk"] {
+        let res = post(
+            &app,
+            &format!("/planer/{plan}/{path}"),
+            &guardian,
+            &form(&[("dato", &today().to_string()), ("resultat", "opnaaet"), ("tekst", "x")]),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(app.store().plan(plan).await.unwrap().unwrap().current_version, 1);
+
+    // The parents' perspective: stored; other fields sent along are ignored.
+    let res = post(
+        &app,
+        &format!("/planer/{plan}/foraeldre"),
+        &guardian,
+        &form(&[
+            ("version", "1"),
+            ("foraeldres_perspektiv", "Vi oplever det samme derhjemme."),
+            ("maal", "Forælderens mål"),
+            ("barnets_stemme", "Forælderens tekst"),
+        ]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app.store().plan(plan).await.unwrap().unwrap();
+    assert_eq!(stored.current_version, 2);
+    assert_eq!(stored.content.parents_perspective, "Vi oplever det samme derhjemme.");
+    assert_eq!(stored.content.goals, "Mål for Leg og venskaber");
+    assert_eq!(stored.content.child_voice, "Jeg vil gerne være med.");
+    let versions = app
+        .get(&format!("/planer/{plan}/versioner?a=1&b=2"), Some(&guardian))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        versions.contains("Forældrenes perspektiv") && !versions.contains(">Mål<"),
+        "{versions}"
+    );
+    let rows = app.store().child_audit(child, 100).await.unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r.action == "plan.parents" && r.allowed && r.username == "foraelder")
+    );
+
+    // A guardian of another child is refused.
+    let other = app.store().plans_of_child(w.children[1]).await.unwrap();
+    assert!(other.is_empty());
+    let plan2 = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{}", w.children[1]),
+        "Anden plan",
+        Tier::Preventive,
+    )
+    .await;
+    let res = post(
+        &app,
+        &format!("/planer/{plan2}/foraeldre"),
+        &guardian,
+        &form(&[("version", "1"), ("foraeldres_perspektiv", "Uvedkommende")]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.store().plan(plan2).await.unwrap().unwrap().current_version, 1);
+}
+
+#[tokio::test]
+async fn a_stale_save_is_refused_and_nothing_is_lost() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let trivsel = app.login("trivselsperson").await;
+    let leader = app.login("skoleleder").await;
+    let child = w.children[0];
+    let plan = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{child}"),
+        "Samtidig",
+        Tier::Anticipatory,
+    )
+    .await;
+    let due = (today() + Duration::days(20)).to_string();
+    let edit = |goals: &str, version: &str| {
+        form(&[
+            ("version", version),
+            ("sammenhaeng", "Sammenhæng"),
+            ("maal", goals),
+            ("evaluering_1", &due),
+        ])
+    };
+
+    // Invalid: the error names the field and links to it; nothing is stored.
+    let res = post(&app, &format!("/planer/{plan}"), &leader, &edit("", "1")).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("href=\"#maal\"") && page.contains("Mål: Skriv mindst ét mål"),
+        "{page}"
+    );
+    assert_eq!(app.store().plan(plan).await.unwrap().unwrap().current_version, 1);
+
+    // Both opened version 1; the first save wins.
+    let res = post(
+        &app,
+        &format!("/planer/{plan}"),
+        &trivsel,
+        &edit("Første persons mål", "1"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/planer/{plan}?gemt=2"));
+    let res = post(
+        &app,
+        &format!("/planer/{plan}"),
+        &leader,
+        &edit("Anden persons mål", "1"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Planen er gemt af en anden"), "{page}");
+    assert!(page.contains("IKKE gemt"), "{page}");
+    assert!(
+        page.contains("Anden persons mål"),
+        "the second user's text is shown again"
+    );
+    assert!(page.contains("Første persons mål"), "next to the stored version");
+    assert!(
+        page.contains("name=\"version\" value=\"2\""),
+        "the form now builds on version 2"
+    );
+    let stored = app.store().plan(plan).await.unwrap().unwrap();
+    assert_eq!(stored.current_version, 2);
+    assert_eq!(stored.content.goals, "Første persons mål");
+
+    // Saving again from the shown form is a deliberate choice and works.
+    let res = post(
+        &app,
+        &format!("/planer/{plan}"),
+        &leader,
+        &edit("Anden persons mål", "2"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // Any two versions compare, with the changed field.
+    let page = app
+        .get(&format!("/planer/{plan}/versioner?a=1&b=3"), Some(&trivsel))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Ændringer fra version 1 til version 3"), "{page}");
+    assert!(
+        page.contains("Mål for Samtidig") && page.contains("Anden persons mål"),
+        "{page}"
+    );
+    assert!(page.contains(">Mål</th>") && page.contains(">Tiltag 1</th>"), "{page}");
+    let page = app
+        .get(&format!("/planer/{plan}/versioner?a=2&b=3"), Some(&trivsel))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(">Mål</th>") && !page.contains(">Tiltag 1</th>"), "{page}");
+    let page = app
+        .get(&format!("/planer/{plan}/versioner?a=9"), Some(&trivsel))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Version «9» findes ikke"), "{page}");
+    let rows = app.store().child_audit(child, 100).await.unwrap();
+    assert!(rows.iter().any(|r| r.action == "plan.save"
+        && r.username == "skoleleder"
+        && r.criterion.as_deref().is_some_and(|c| c.contains("versionskonflikt"))));
+}
+
+#[tokio::test]
+async fn concerns_are_validated_and_the_chronology_filters_by_kind_and_category() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let child = w.children[0];
+
+    let res = post(
+        &app,
+        &format!("/boern/{child}/bekymringer"),
+        &teacher,
+        &form(&[("dato", "2999-01-01"), ("beskrivelse", "  "), ("alvor", "kritisk")]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    for message in [
+        "Dato: datoen må ikke ligge efter i dag.",
+        "Kategorier: vælg mindst én kategori.",
+        "Beskrivelse: skal udfyldes.",
+        "Hvor alvorlig er bekymringen",
+    ] {
+        assert!(page.contains(message), "{message}: {page}");
+    }
+    assert!(page.contains("href=\"#kategori-faglig\""));
+    assert!(app.store().concerns_of_child(child).await.unwrap().is_empty());
+
+    let concern = |category: &'static str, text: &'static str| {
+        form(&[
+            ("dato", &today().to_string()),
+            ("kategori", category),
+            ("kategori", "social"),
+            ("beskrivelse", text),
+            ("alvor", "middel"),
+        ])
+    };
+    for (category, text) in [("mobning", "Bliver holdt udenfor."), ("faglig", "Læser langsomt.")] {
+        let res = post(
+            &app,
+            &format!("/boern/{child}/bekymringer"),
+            &teacher,
+            &concern(category, text),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    let stored = app.store().concerns_of_child(child).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0].categories.len(), 2);
+    let plan = create_plan(
+        &app,
+        &teacher,
+        &format!("/boern/{child}"),
+        "Fællesskab",
+        Tier::Preventive,
+    )
+    .await;
+    evaluate(&app, &teacher, plan).await;
+
+    let get = |query: &'static str| {
+        let app = &app;
+        let teacher = teacher.clone();
+        async move {
+            let res = app
+                .get(&format!("/boern/{child}/kronologi{query}"), Some(&teacher))
+                .await;
+            assert_eq!(res.status(), StatusCode::OK);
+            res.text().await.unwrap()
+        }
+    };
+    let all = get("").await;
+    for part in [
+        "Bliver holdt udenfor.",
+        "Læser langsomt.",
+        "Mål- og indsatsplan oprettet: Fællesskab",
+        "Evaluering af «Fællesskab»",
+    ] {
+        assert!(all.contains(part), "{part}: {all}");
+    }
+    let bullying = get("?kategori=mobning").await;
+    assert!(bullying.contains("Bliver holdt udenfor.") && !bullying.contains("Læser langsomt."));
+    assert!(!bullying.contains("Evaluering af"));
+    let evaluations = get("?art=evaluering").await;
+    assert!(evaluations.contains("Evaluering af «Fællesskab»") && !evaluations.contains("Bliver holdt"));
+
+    // A concern and a plan about the class as a community.
+    let class = w.classes[0];
+    let res = post(
+        &app,
+        &format!("/klasser/{class}/bekymringer"),
+        &teacher,
+        &concern("mobning", "Uro i klassen."),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store().concerns_of_class(class).await.unwrap().len(), 1);
+    let class_plan = create_plan(
+        &app,
+        &teacher,
+        &format!("/klasser/{class}"),
+        "Klassens regler",
+        Tier::Preventive,
+    )
+    .await;
+    let page = app
+        .get(&format!("/planer/{class_plan}"), Some(&teacher))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Klassens regler") && page.contains("Ret planen"));
+    let other_teacher_class = w.classes[1];
+    let res = post(
+        &app,
+        &format!("/klasser/{other_teacher_class}/bekymringer"),
+        &teacher,
+        &concern("mobning", "Uvedkommende"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(
+        app.store()
+            .concerns_of_class(other_teacher_class)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let res = post(
+        &app,
+        &format!("/klasser/{class}/indsatstrin"),
+        &teacher,
+        &form(&[("trin", "foregribende"), ("begrundelse", "Uro i flere uger.")]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store().current_tier(CaseTarget::Class(class)).await.unwrap(),
+        Some(Tier::Anticipatory)
+    );
+}

@@ -9,8 +9,11 @@ pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod deadlines;
+pub mod ical;
 pub mod login;
+pub mod meetings;
 pub mod model;
+mod stored;
 pub mod validate;
 
 pub use chrono::{Datelike, NaiveDate, Weekday};

@@ -23,6 +23,36 @@ pub fn looks_like_cpr(value: &str) -> bool {
     (1..=31).contains(&day) && (1..=12).contains(&month)
 }
 
+/// Numbers in free text that look like CPR numbers (ligner CPR-numre): six digits (a valid
+/// day and month first), optionally a hyphen or one space, and four digits, standing alone
+/// (not part of a longer number or word), e.g. `010203-1234` or `0102031234`. In text order.
+pub fn cpr_like_numbers(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let digits_at = |i: usize, n: usize| i + n <= bytes.len() && bytes[i..i + n].iter().all(u8::is_ascii_digit);
+    // A neighbour that makes the digits part of a longer token (ASCII only: the rest of UTF-8
+    // never starts with a byte below 0x80, so a multi-byte letter counts as a separator).
+    let joins = |b: u8| b.is_ascii_alphanumeric();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts = bytes[i].is_ascii_digit() && (i == 0 || !joins(bytes[i - 1]));
+        if starts && digits_at(i, 6) {
+            let sep = usize::from(matches!(bytes.get(i + 6), Some(b'-' | b' ')));
+            let end = i + 6 + sep + 4;
+            if digits_at(i + 6 + sep, 4) && bytes.get(end).is_none_or(|b| !joins(*b)) {
+                let candidate = &text[i..end];
+                if looks_like_cpr(candidate) {
+                    found.push(candidate);
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
 /// A source-system identifier (pupil, school, class): non-empty, at most 64 characters, no
 /// control characters, and not a CPR number.
 pub fn source_id(value: &str) -> Result<&str, String> {
@@ -78,5 +108,19 @@ mod tests {
         assert!(source_id("010203-1234").is_err());
         assert_eq!(source_id(" E-17 "), Ok("E-17"));
         assert!(source_id("  ").is_err());
+    }
+
+    #[test]
+    fn cpr_like_numbers_in_text() {
+        assert_eq!(
+            cpr_like_numbers("Elev 010203-1234 og 0102031234, samt 311299 1234."),
+            vec!["010203-1234", "0102031234", "311299 1234"]
+        );
+        // Not a date, too long, part of a word or a longer number, a phone number.
+        assert!(cpr_like_numbers("9913031234 01020312345 x010203-1234 1010203-1234 tlf 12345678").is_empty());
+        assert!(cpr_like_numbers("010203--1234 010203-123").is_empty());
+        assert_eq!(cpr_like_numbers("(010203-1234)"), vec!["010203-1234"]);
+        assert_eq!(cpr_like_numbers("å010203-1234æ"), vec!["010203-1234"]);
+        assert!(cpr_like_numbers("").is_empty());
     }
 }

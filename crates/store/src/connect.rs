@@ -46,6 +46,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "alert_evaluations",
         include_str!("../migrations/sqlite/0006_alert_evaluations.sql"),
     ),
+    (7, "meetings", include_str!("../migrations/sqlite/0007_meetings.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -70,6 +71,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "alert_evaluations",
         include_str!("../migrations/postgres/0006_alert_evaluations.sql"),
     ),
+    (7, "meetings", include_str!("../migrations/postgres/0007_meetings.sql")),
 ];
 
 /// Number of migrations (the same for both backends).

@@ -13,6 +13,8 @@ mod cases;
 mod children;
 mod conferences;
 mod connect;
+mod consents;
+mod meetings;
 mod oidc;
 mod org;
 mod plans;
@@ -34,6 +36,11 @@ pub use cases::{
 pub use children::{ChildCard, ClassCard, Placement, PupilRow};
 pub use conferences::{CaseCounts, Conference, ConferencePupil, ConferenceTask, NewConference};
 pub use connect::{Backend, DEFAULT_DATABASE_URL, MIGRATION_COUNT};
+pub use consents::{ConsentRecord, NewConsent};
+pub use meetings::{
+    AgendaItem, AnonymousConsultation, AnonymousSave, ForumMember, Meeting, MeetingAction, NewAgendaItem,
+    NewAnonymousConsultation, NewMeeting, NewMeetingAction, NewParticipant, Notification, Participant,
+};
 pub use oidc::{OidcLogin, OidcProvider};
 pub use org::{Class, Institution, Municipality, Overview};
 pub use plans::{Evaluation, NewEvaluation, NewPlan, Plan, PlanSummary, PlanVersion, VersionConflict};

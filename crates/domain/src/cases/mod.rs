@@ -22,6 +22,7 @@ mod ical;
 mod task;
 mod tier;
 
+pub use crate::ical::{escape_text, fold_line};
 pub use category::{ConcernCategory, Severity};
 pub use chronology::ChronologyKind;
 pub use content::{
@@ -31,51 +32,8 @@ pub use escalation::{
     EscalationDecision, EscalationFacts, EscalationRefusal, MIN_JUSTIFICATION_CHARS, Missing, PlanFacts,
     decide_escalation, escalation_missing, plan_is_current,
 };
-pub use ical::{FeedEntry, escape_text, fold_line, ical_feed};
+pub use ical::{FeedEntry, ical_feed};
 pub use task::{PlannedTask, TaskKind, is_overdue, plan_tasks};
 pub use tier::Tier;
 
-/// An enum stored by an ASCII id and shown by a Danish name: `ALL`, `id()`, `from_id()`,
-/// `navn()`, like [`crate::model::InstitutionKind`].
-macro_rules! stored_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = ($id:literal, $navn:literal), )+
-        }
-    ) => {
-        $(#[$meta])*
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-        }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            /// Stored value (ASCII).
-            pub fn id(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $id,)+
-                }
-            }
-
-            pub fn from_id(id: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.id() == id)
-            }
-
-            /// Danish display name.
-            pub fn navn(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $navn,)+
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.navn())
-            }
-        }
-    };
-}
-pub(crate) use stored_enum;
+use crate::stored::stored_enum;

@@ -33,26 +33,39 @@ pub struct AuditRecord {
 impl AuditRecord {
     /// The hash of this record's content chained to `prev_hash`.
     pub fn compute_hash(&self) -> String {
-        let opt = |v: &Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-        let content = [
-            self.seq.to_string(),
-            self.municipality_id.to_string(),
-            self.at.clone(),
-            opt(&self.user_id),
-            self.username.clone(),
-            self.role.clone(),
-            self.action.clone(),
-            opt(&self.child_id),
-            self.criterion.clone().unwrap_or_default(),
-            if self.allowed { "allowed" } else { "denied" }.to_string(),
-            self.address.clone().unwrap_or_default(),
-        ]
-        .join("\u{1f}");
+        // The fields joined by U+001F, after the previous hash and U+001E; fed to the hasher
+        // piece by piece (this runs for every audited child of every save).
+        let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let allowed = if self.allowed { "allowed" } else { "denied" };
+        let fields: [&str; 11] = [
+            &self.seq.to_string(),
+            &self.municipality_id.to_string(),
+            &self.at,
+            &opt(self.user_id),
+            &self.username,
+            &self.role,
+            &self.action,
+            &opt(self.child_id),
+            self.criterion.as_deref().unwrap_or_default(),
+            allowed,
+            self.address.as_deref().unwrap_or_default(),
+        ];
         let mut h = Sha256::new();
         h.update(self.prev_hash.as_bytes());
         h.update(b"\x1e");
-        h.update(content.as_bytes());
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                h.update("\u{1f}".as_bytes());
+            }
+            h.update(field.as_bytes());
+        }
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(64);
+        for b in h.finalize() {
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+        out
     }
 }
 
@@ -115,6 +128,48 @@ mod tests {
                 r
             })
             .collect()
+    }
+
+    /// Stored chains must keep verifying: the hashed bytes never change (values computed
+    /// independently: SHA-256 of prev_hash, U+001E and the fields joined by U+001F).
+    #[test]
+    fn hash_format_is_stable() {
+        let mut r = AuditRecord {
+            seq: 7,
+            municipality_id: 3,
+            at: "2026-01-02T03:04:05.123456Z".into(),
+            user_id: Some(12),
+            username: "lis".into(),
+            role: "laerer".into(),
+            action: "absence.write".into(),
+            child_id: Some(99),
+            criterion: None,
+            allowed: true,
+            address: Some("127.0.0.1".into()),
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+        };
+        assert_eq!(
+            r.compute_hash(),
+            "fbf3d13562a7ddfb919656bea18c57c2312e9ee91f11190d7c579cc3c70541df"
+        );
+        r = AuditRecord {
+            seq: 8,
+            user_id: None,
+            username: "system".into(),
+            role: String::new(),
+            action: "import".into(),
+            child_id: None,
+            criterion: Some("fil.csv".into()),
+            allowed: false,
+            address: None,
+            prev_hash: "ab".repeat(32),
+            ..r
+        };
+        assert_eq!(
+            r.compute_hash(),
+            "e2e7e3e5f30689180c29e547bdb6d3627c5d5bd6a2363b760ba3a28f7617f256"
+        );
     }
 
     #[test]

@@ -155,8 +155,9 @@ where
     }
 }
 
-/// Enrolments, registrations from `$from` to `$to`, and holidays of the municipality, read
-/// through `$conn` (a pool, or `&mut *tx` inside a transaction).
+/// Enrolments, and registrations and holidays from `$from` to `$to`, of the municipality,
+/// read through `$conn` (a pool, or `&mut *tx` inside a transaction). Calendars outside the
+/// range are not loaded: every use asks about dates inside it.
 macro_rules! load_absence {
     ($conn:expr, $municipality:expr, $children:expr, $from:expr, $to:expr) => {{
         let municipality_id: i64 = $municipality;
@@ -179,11 +180,15 @@ macro_rules! load_absence {
             .push_bind($to);
         $crate::absence::push_in(&mut q, "child_id", children);
         let registrations: Vec<(i64, NaiveDate, i32, String)> = q.build_query_as().fetch_all($conn).await?;
-        let holidays: Vec<(i64, NaiveDate)> =
-            sqlx::query_as("SELECT institution_id, holiday_date FROM school_holidays WHERE municipality_id = $1")
-                .bind(municipality_id)
-                .fetch_all($conn)
-                .await?;
+        let holidays: Vec<(i64, NaiveDate)> = sqlx::query_as(
+            "SELECT institution_id, holiday_date FROM school_holidays WHERE municipality_id = $1 \
+             AND holiday_date >= $2 AND holiday_date <= $3",
+        )
+        .bind(municipality_id)
+        .bind($from)
+        .bind($to)
+        .fetch_all($conn)
+        .await?;
         $crate::absence::AbsenceRows {
             enrolments,
             registrations,
@@ -225,13 +230,11 @@ impl AbsenceData {
     }
 }
 
-/// The upsert of a batch of registrations: a changed code replaces the stored one (the
-/// history trigger keeps the old value); the same code again changes nothing.
-pub(crate) fn upsert_registrations<DB: sqlx::Database>(
-    municipality_id: i64,
-    chunk: &[Registration],
-    by: Option<i64>,
-    now: DateTime<Utc>,
+/// The upsert of registrations, each with its municipality, registering user and time: a
+/// changed code replaces the stored one (the history trigger keeps the old value); the same
+/// code again changes nothing.
+pub(crate) fn upsert_registrations<'r, DB: sqlx::Database>(
+    rows: impl IntoIterator<Item = (&'r Registration, i64, Option<i64>, DateTime<Utc>)>,
 ) -> QueryBuilder<DB>
 where
     for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
@@ -245,7 +248,7 @@ where
         "INSERT INTO absence_registrations (child_id, reg_date, slot, municipality_id, code, registered_by, \
          registered_at) ",
     );
-    q.push_values(chunk, |mut row, r| {
+    q.push_values(rows, |mut row, (r, municipality_id, by, now)| {
         row.push_bind(r.child_id)
             .push_bind(r.date)
             .push_bind(i32::from(r.slot))
@@ -279,7 +282,7 @@ impl Store {
             let mut tx = pool.begin_write(self).await?;
             let mut changed = 0;
             for chunk in registrations.chunks(BATCH) {
-                let mut q = upsert_registrations(municipality_id, chunk, by, now);
+                let mut q = upsert_registrations(chunk.iter().map(|r| (r, municipality_id, by, now)));
                 changed += q.build().execute(&mut *tx).await?.rows_affected();
             }
             append_audits!(tx, audit);

@@ -8,7 +8,7 @@
 //! The batch runs in a task of its own, so a client that disconnects cannot cut it short. If
 //! the batch fails, each save is written alone, so one bad save cannot fail the others.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -19,7 +19,8 @@ use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 use crate::absence::{push_in, upsert_registrations};
 use crate::audit::append_audits;
 use crate::writer::Commit;
-use crate::{AuditEntry, BATCH, Registration, Result, Store, StoreError, WriteTx, with_pool};
+use crate::{AuditEntry, BATCH, Backend, Registration, Result, Store, StoreError, WriteTx, with_pool};
+use trivsel_domain::absence::Code;
 
 /// One save waiting to be written.
 struct Job {
@@ -171,21 +172,89 @@ impl Store {
         let pupils: Vec<Vec<i64>> = jobs.iter().map(Job::pupils).collect();
         Ok(with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
-            let mut changed = Vec::with_capacity(jobs.len());
+            let mut changed = vec![0; jobs.len()];
             // (municipality, today) → (pupils with changes, all pupils)
             let mut groups: BTreeMap<(i64, NaiveDate), (BTreeSet<i64>, BTreeSet<i64>)> = BTreeMap::new();
             for (job, pupils) in jobs.iter().zip(&pupils) {
-                let group = groups.entry((job.municipality_id, job.today)).or_default();
-                let mut n = 0;
-                for chunk in job.registrations.chunks(BATCH) {
-                    let mut q = upsert_registrations(job.municipality_id, chunk, job.by, job.now);
-                    q.push(" RETURNING child_id");
-                    let rows: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-                    n += rows.len() as u64;
-                    group.0.extend(rows);
+                groups
+                    .entry((job.municipality_id, job.today))
+                    .or_default()
+                    .1
+                    .extend(pupils);
+            }
+            if self.backend() == Backend::Sqlite {
+                // SQLite holds the database's write lock for the whole transaction, so the codes
+                // read here stay current: only what changes is written.
+                let children: Vec<i64> = groups.values().flat_map(|g| g.1.iter().copied()).collect();
+                let dates: BTreeSet<NaiveDate> = jobs
+                    .iter()
+                    .flat_map(|j| j.registrations.iter().map(|r| r.date))
+                    .collect();
+                let slots: BTreeSet<u8> = jobs
+                    .iter()
+                    .flat_map(|j| j.registrations.iter().map(|r| r.slot))
+                    .collect();
+                let mut current = HashMap::new();
+                if !dates.is_empty() {
+                    let mut q = QueryBuilder::new(
+                        "SELECT child_id, reg_date, slot, code FROM absence_registrations WHERE 1 = 1",
+                    );
+                    push_in(&mut q, "child_id", Some(&children));
+                    q.push(" AND reg_date IN (");
+                    let mut list = q.separated(", ");
+                    for date in &dates {
+                        list.push_bind(*date);
+                    }
+                    list.push_unseparated(")");
+                    q.push(" AND slot IN (");
+                    let mut list = q.separated(", ");
+                    for slot in &slots {
+                        list.push_bind(i32::from(*slot));
+                    }
+                    list.push_unseparated(")");
+                    let rows: Vec<(i64, NaiveDate, i32, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
+                    for (child, date, slot, code) in rows {
+                        if let Some(code) = code.chars().next().and_then(Code::from_char) {
+                            current.insert((child, date, slot as u8), code);
+                        }
+                    }
                 }
-                changed.push(n);
-                group.1.extend(pupils);
+                let regs: Vec<&[Registration]> = jobs.iter().map(|j| j.registrations.as_slice()).collect();
+                let (rounds, counts) = plan_writes(&regs, current);
+                changed = counts;
+                for round in rounds {
+                    for chunk in round.chunks(BATCH) {
+                        let rows = chunk
+                            .iter()
+                            .map(|(j, r)| (r, jobs[*j].municipality_id, jobs[*j].by, jobs[*j].now));
+                        upsert_registrations(rows).build().execute(&mut *tx).await?;
+                        for (j, r) in chunk {
+                            let job = &jobs[*j];
+                            groups
+                                .entry((job.municipality_id, job.today))
+                                .or_default()
+                                .0
+                                .insert(r.child_id);
+                        }
+                    }
+                }
+            } else {
+                // PostgreSQL: other server processes may write too; the upsert itself says
+                // what changed.
+                for (i, job) in jobs.iter().enumerate() {
+                    for chunk in job.registrations.chunks(BATCH) {
+                        let mut q =
+                            upsert_registrations(chunk.iter().map(|r| (r, job.municipality_id, job.by, job.now)));
+                        q.push(" RETURNING child_id");
+                        let rows: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
+                        changed[i] += rows.len() as u64;
+                        groups
+                            .entry((job.municipality_id, job.today))
+                            .or_default()
+                            .0
+                            .extend(rows);
+                    }
+                }
             }
             let mut opened: BTreeMap<(i64, NaiveDate), Vec<i64>> = BTreeMap::new();
             for ((municipality_id, today), (mut stale, all)) in groups {
@@ -226,5 +295,73 @@ impl Store {
                 .collect();
             (counts, commit)
         }))
+    }
+}
+
+/// A registration's key: pupil, date, slot.
+type Key = (i64, NaiveDate, u8);
+
+/// Which of the jobs' registrations change the stored codes (`current`), applied in order:
+/// the writes in rounds of distinct keys (a key changed twice in a batch is written in two
+/// rounds, so the history keeps both changes), and each job's number of changes.
+fn plan_writes(
+    jobs: &[&[Registration]],
+    mut current: HashMap<Key, Code>,
+) -> (Vec<Vec<(usize, Registration)>>, Vec<u64>) {
+    let mut rounds: Vec<Vec<(usize, Registration)>> = Vec::new();
+    let mut writes_of_key: HashMap<Key, usize> = HashMap::new();
+    let mut counts = vec![0; jobs.len()];
+    for (j, registrations) in jobs.iter().enumerate() {
+        for r in registrations.iter() {
+            let key = (r.child_id, r.date, r.slot);
+            if current.insert(key, r.code) == Some(r.code) {
+                continue;
+            }
+            let round = writes_of_key.entry(key).or_default();
+            if rounds.len() <= *round {
+                rounds.push(Vec::new());
+            }
+            rounds[*round].push((j, *r));
+            *round += 1;
+            counts[j] += 1;
+        }
+    }
+    (rounds, counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reg(child_id: i64, slot: u8, code: Code) -> Registration {
+        Registration {
+            child_id,
+            date: "2024-10-07".parse().unwrap(),
+            slot,
+            code,
+        }
+    }
+
+    #[test]
+    fn only_changes_are_written_and_a_key_changed_twice_in_two_rounds() {
+        let date: NaiveDate = "2024-10-07".parse().unwrap();
+        let current = HashMap::from([((1, date, 1), Code::Present), ((2, date, 1), Code::Present)]);
+        let first = [
+            reg(1, 1, Code::Present),
+            reg(2, 1, Code::Sickness),
+            reg(3, 1, Code::Late),
+        ];
+        let second = [reg(1, 1, Code::Present), reg(2, 1, Code::Present)];
+        let third: [Registration; 0] = [];
+        let (rounds, counts) = plan_writes(&[&first, &second, &third], current);
+        assert_eq!(counts, [2, 1, 0], "unchanged codes count for nothing");
+        assert_eq!(
+            rounds,
+            [
+                vec![(0, reg(2, 1, Code::Sickness)), (0, reg(3, 1, Code::Late))],
+                vec![(1, reg(2, 1, Code::Present))],
+            ],
+            "pupil 2 goes P → S → P: two writes, in order"
+        );
     }
 }

@@ -81,6 +81,10 @@ fn record(t: RecordTuple) -> AuditRecord {
     }
 }
 
+/// Audit rows per INSERT: 500 rows of 13 values stay under both backends' bind limits (SQLite
+/// 32,766, PostgreSQL 65,535), and a batch of roll calls (16 saves of 28 pupils) is one INSERT.
+pub(crate) const AUDIT_ROWS_PER_INSERT: usize = 500;
+
 /// Appends `$entries` (a `&[AuditEntry]`, all of one municipality) to the municipality's chain
 /// inside the open transaction `$tx`. The head row's update locks the chain until the
 /// transaction ends, so concurrent writers cannot fork it.
@@ -93,21 +97,18 @@ macro_rules! append_audits {
                 entries.iter().all(|e| e.municipality_id == m),
                 "one municipality per batch"
             );
-            sqlx::query(
+            // Reserve n sequence numbers; a new chain starts at the genesis hash.
+            let n = entries.len() as i64;
+            let (last, mut prev): (i64, String) = sqlx::query_as(
                 "INSERT INTO audit_heads (municipality_id, seq, hash, anchor_seq, anchor_hash) \
-                 VALUES ($1, 0, $2, 0, $2) ON CONFLICT (municipality_id) DO NOTHING",
+                 VALUES ($1, $2, $3, 0, $3) ON CONFLICT (municipality_id) \
+                 DO UPDATE SET seq = audit_heads.seq + excluded.seq RETURNING seq, hash",
             )
             .bind(m)
+            .bind(n)
             .bind(trivsel_domain::audit::GENESIS)
-            .execute(&mut *$tx)
+            .fetch_one(&mut *$tx)
             .await?;
-            let n = entries.len() as i64;
-            let (last, mut prev): (i64, String) =
-                sqlx::query_as("UPDATE audit_heads SET seq = seq + $2 WHERE municipality_id = $1 RETURNING seq, hash")
-                    .bind(m)
-                    .bind(n)
-                    .fetch_one(&mut *$tx)
-                    .await?;
             let at = $crate::audit::audit_time(chrono::Utc::now());
             let mut records = Vec::with_capacity(entries.len());
             for (i, e) in entries.iter().enumerate() {
@@ -130,7 +131,7 @@ macro_rules! append_audits {
                 prev = r.hash.clone();
                 records.push(r);
             }
-            for chunk in records.chunks(500) {
+            for chunk in records.chunks($crate::audit::AUDIT_ROWS_PER_INSERT) {
                 let mut q = sqlx::QueryBuilder::new(
                     "INSERT INTO audit_log (municipality_id, seq, at, user_id, username, role, action, child_id, \
                      criterion, allowed, address, prev_hash, hash) ",

@@ -78,7 +78,10 @@ impl Store {
     /// Stores a roll call or an API batch and brings the alerts up to date in the same
     /// transaction, so no other save can slip in between. Only pupils whose registrations
     /// changed, or whose alerts were last evaluated before `today`, are evaluated again.
-    /// Returns (new or changed registrations, alerts opened) once the save is durable.
+    /// `audit` holds an entry per pupil; the entries of pupils whose registrations were
+    /// already stored as given are left out, since nothing of theirs was written (entries
+    /// without a child are always kept). Returns (new or changed registrations, alerts
+    /// opened) once the save is durable.
     pub async fn register_absence(
         &self,
         municipality_id: i64,
@@ -173,6 +176,8 @@ impl Store {
         Ok(with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
             let mut changed = vec![0; jobs.len()];
+            // Each job's pupils with a new or changed registration: only theirs are audited.
+            let mut written: Vec<BTreeSet<i64>> = vec![BTreeSet::new(); jobs.len()];
             // (municipality, today) → (pupils with changes, all pupils)
             let mut groups: BTreeMap<(i64, NaiveDate), (BTreeSet<i64>, BTreeSet<i64>)> = BTreeMap::new();
             for (job, pupils) in jobs.iter().zip(&pupils) {
@@ -229,6 +234,7 @@ impl Store {
                             .map(|(j, r)| (r, jobs[*j].municipality_id, jobs[*j].by, jobs[*j].now));
                         upsert_registrations(rows).build().execute(&mut *tx).await?;
                         for (j, r) in chunk {
+                            written[*j].insert(r.child_id);
                             let job = &jobs[*j];
                             groups
                                 .entry((job.municipality_id, job.today))
@@ -248,6 +254,7 @@ impl Store {
                         q.push(" RETURNING child_id");
                         let rows: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
                         changed[i] += rows.len() as u64;
+                        written[i].extend(&rows);
                         groups
                             .entry((job.municipality_id, job.today))
                             .or_default()
@@ -277,8 +284,14 @@ impl Store {
             for m in municipalities {
                 let audit: Vec<AuditEntry> = jobs
                     .iter()
-                    .filter(|j| j.municipality_id == m)
-                    .flat_map(|j| j.audit.iter().cloned())
+                    .zip(&written)
+                    .filter(|(j, _)| j.municipality_id == m)
+                    .flat_map(|(j, written)| {
+                        j.audit
+                            .iter()
+                            .filter(|e| e.child_id.is_none_or(|c| written.contains(&c)))
+                            .cloned()
+                    })
                     .collect();
                 append_audits!(tx, &audit);
             }

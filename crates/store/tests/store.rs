@@ -439,6 +439,15 @@ async fn register_absence_evaluates_changed_and_stale_pupils() {
         .len()
     };
     assert_eq!(open().await, 0);
+    assert_eq!(s.child_audit(child, 10).await.unwrap().len(), 1, "the save is audited");
+    // The same codes again write nothing of the pupil's, so nothing is audited.
+    assert_eq!(
+        s.register_absence(m, &sick, None, now, &[entry(m, child, true)], friday)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+    assert_eq!(s.child_audit(child, 10).await.unwrap().len(), 1);
     // Lowering the threshold changes no registration, but forgets the evaluations, so the same
     // save again evaluates the pupil and opens the alert.
     let four = Thresholds {

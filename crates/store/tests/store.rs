@@ -520,8 +520,8 @@ async fn concurrent_writes_share_flushes() {
     assert!(flushes < 320, "320 commits shared {flushes} flushes");
 }
 
-/// Concurrent roll calls are written in shared batches; each save still gets its own counts
-/// and every registration is stored.
+/// Concurrent roll calls are written in shared batches; each save still gets its own counts,
+/// every registration is stored, and a failing save fails alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_roll_calls_share_batches() {
     use trivsel_domain::absence::Code;
@@ -563,11 +563,18 @@ async fn concurrent_roll_calls_share_batches() {
         children.push(s.child_id(m, id).await.unwrap().unwrap());
     }
     let before = s.absence_batches();
-    let saves: Vec<_> = children
+    // Every eighth save names a pupil that does not exist: it fails, and only it.
+    let pupils: Vec<Option<i64>> = children
         .iter()
-        .map(|&child| {
+        .enumerate()
+        .flat_map(|(i, &c)| if i % 8 == 0 { vec![None, Some(c)] } else { vec![Some(c)] })
+        .collect();
+    let saves: Vec<_> = pupils
+        .iter()
+        .map(|&pupil| {
             let store = s.clone();
             tokio::spawn(async move {
+                let child = pupil.unwrap_or(i64::MAX);
                 let regs: Vec<Registration> = (1..=2)
                     .map(|slot| Registration {
                         child_id: child,
@@ -580,15 +587,18 @@ async fn concurrent_roll_calls_share_batches() {
                 store
                     .register_absence(m, &regs, None, Utc::now(), &audit, "2024-10-07".parse().unwrap())
                     .await
-                    .unwrap()
             })
         })
         .collect();
-    for save in saves {
-        assert_eq!(save.await.unwrap(), (2, 0), "each save counts its own registrations");
+    for (save, pupil) in saves.into_iter().zip(&pupils) {
+        let result = save.await.unwrap();
+        match pupil {
+            Some(_) => assert_eq!(result.unwrap(), (2, 0), "each save counts its own registrations"),
+            None => assert!(result.is_err(), "a save for an unknown pupil fails"),
+        }
     }
     let batches = s.absence_batches() - before;
-    assert!((1..32).contains(&batches), "32 saves shared {batches} batches");
+    assert!((1..36).contains(&batches), "36 saves shared {batches} batches");
     let data = s
         .absence_data(m, Some(&children), d("2024-08-01"), d("2024-10-31"))
         .await

@@ -127,3 +127,38 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// A roster of one school, «S1 Nordskolen», with the given classes and pupils (source id,
+/// given name, family name, birth date, class), every pupil enrolled from `from` with no end.
+pub fn school_roster(
+    classes: &[&str],
+    pupils: &[(&str, &str, &str, chrono::NaiveDate, &str)],
+    from: chrono::NaiveDate,
+) -> crate::RosterChanges {
+    crate::RosterChanges {
+        institutions: vec![(
+            "S1".into(),
+            "Nordskolen".into(),
+            trivsel_domain::model::InstitutionKind::School,
+        )],
+        classes: classes.iter().map(|c| ("S1".into(), (*c).into())).collect(),
+        children: pupils
+            .iter()
+            .map(|(id, given, family, born, _)| ((*id).into(), (*given).into(), (*family).into(), *born))
+            .collect(),
+        enrolments: pupils
+            .iter()
+            .map(|(id, _, _, _, class)| {
+                (
+                    (*id).into(),
+                    crate::EnrolmentRow {
+                        institution_code: "S1".into(),
+                        class_name: (*class).into(),
+                        from,
+                        to: None,
+                    },
+                )
+            })
+            .collect(),
+    }
+}

@@ -6,11 +6,11 @@ use trivsel_domain::cases::{
     ChronologyKind, ConcernCategory, EvaluationResult, Missing, PlanAction, PlanContent, Severity, TaskKind, Tier,
     diff, escalation_missing,
 };
-use trivsel_domain::model::{InstitutionKind, Role};
+use trivsel_domain::model::Role;
 use trivsel_store::testing::TestDb;
 use trivsel_store::{
-    AuditEntry, CaseTarget, ConferencePupil, ConferenceTask, EnrolmentRow, NewConcern, NewConference, NewEvaluation,
-    NewPkuReferral, NewPlan, NewTierChange, NewUser, RosterChanges, Store, StoreError, VersionConflict,
+    AuditEntry, CaseTarget, ConferencePupil, ConferenceTask, NewConcern, NewConference, NewEvaluation, NewPkuReferral,
+    NewPlan, NewTierChange, NewUser, Store, StoreError, VersionConflict,
 };
 
 fn d(s: &str) -> NaiveDate {
@@ -40,21 +40,14 @@ impl Fixture {
         let db = TestDb::new().await;
         let s = &db.store;
         let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
-        let enrol = |class: &str| EnrolmentRow {
-            institution_code: "S1".into(),
-            class_name: class.into(),
-            from: d("2025-08-01"),
-            to: None,
-        };
-        let roster = RosterChanges {
-            institutions: vec![("S1".into(), "Nordskolen".into(), InstitutionKind::School)],
-            classes: vec![("S1".into(), "5.A".into()), ("S1".into(), "5.B".into())],
-            children: vec![
-                ("P1".into(), "Ida".into(), "Hansen".into(), d("2015-01-01")),
-                ("P2".into(), "Otto".into(), "Berg".into(), d("2015-02-01")),
+        let roster = trivsel_store::testing::school_roster(
+            &["5.A", "5.B"],
+            &[
+                ("P1", "Ida", "Hansen", d("2015-01-01"), "5.A"),
+                ("P2", "Otto", "Berg", d("2015-02-01"), "5.B"),
             ],
-            enrolments: vec![("P1".into(), enrol("5.A")), ("P2".into(), enrol("5.B"))],
-        };
+            d("2025-08-01"),
+        );
         s.apply_roster(m, &roster).await.unwrap();
         let school = s.institutions(m).await.unwrap()[0].id;
         let classes = s.classes(school).await.unwrap();

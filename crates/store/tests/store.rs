@@ -257,24 +257,11 @@ async fn registrations_replace_with_history_and_alerts_follow_the_events() {
     let s = &db.store;
     let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
     let d = |x: &str| x.parse::<chrono::NaiveDate>().unwrap();
-    let roster = trivsel_store::RosterChanges {
-        institutions: vec![(
-            "S1".into(),
-            "Nordskolen".into(),
-            trivsel_domain::model::InstitutionKind::School,
-        )],
-        classes: vec![("S1".into(), "5.A".into())],
-        children: vec![("P1".into(), "Ida".into(), "Hansen".into(), d("2014-01-01"))],
-        enrolments: vec![(
-            "P1".into(),
-            trivsel_store::EnrolmentRow {
-                institution_code: "S1".into(),
-                class_name: "5.A".into(),
-                from: d("2024-08-01"),
-                to: None,
-            },
-        )],
-    };
+    let roster = trivsel_store::testing::school_roster(
+        &["5.A"],
+        &[("P1", "Ida", "Hansen", d("2014-01-01"), "5.A")],
+        d("2024-08-01"),
+    );
     s.apply_roster(m, &roster).await.unwrap();
     let child = s.child_id(m, "P1").await.unwrap().unwrap();
     let by = s.create_user(&new_user(m, "lis", Role::Teacher), None).await.unwrap();
@@ -390,24 +377,11 @@ async fn register_absence_evaluates_changed_and_stale_pupils() {
     let s = &db.store;
     let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
     let d = |x: &str| x.parse::<chrono::NaiveDate>().unwrap();
-    let roster = trivsel_store::RosterChanges {
-        institutions: vec![(
-            "S1".into(),
-            "Nordskolen".into(),
-            trivsel_domain::model::InstitutionKind::School,
-        )],
-        classes: vec![("S1".into(), "5.A".into())],
-        children: vec![("P1".into(), "Ida".into(), "Hansen".into(), d("2014-01-01"))],
-        enrolments: vec![(
-            "P1".into(),
-            trivsel_store::EnrolmentRow {
-                institution_code: "S1".into(),
-                class_name: "5.A".into(),
-                from: d("2024-08-01"),
-                to: None,
-            },
-        )],
-    };
+    let roster = trivsel_store::testing::school_roster(
+        &["5.A"],
+        &[("P1", "Ida", "Hansen", d("2014-01-01"), "5.A")],
+        d("2024-08-01"),
+    );
     s.apply_roster(m, &roster).await.unwrap();
     let child = s.child_id(m, "P1").await.unwrap().unwrap();
     let now = Utc::now();
@@ -531,32 +505,11 @@ async fn concurrent_roll_calls_share_batches() {
     let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
     let d = |x: &str| x.parse::<chrono::NaiveDate>().unwrap();
     let ids: Vec<String> = (0..32).map(|i| format!("P{i}")).collect();
-    let roster = trivsel_store::RosterChanges {
-        institutions: vec![(
-            "S1".into(),
-            "Nordskolen".into(),
-            trivsel_domain::model::InstitutionKind::School,
-        )],
-        classes: vec![("S1".into(), "5.A".into())],
-        children: ids
-            .iter()
-            .map(|id| (id.clone(), "Ida".into(), "Hansen".into(), d("2014-01-01")))
-            .collect(),
-        enrolments: ids
-            .iter()
-            .map(|id| {
-                (
-                    id.clone(),
-                    trivsel_store::EnrolmentRow {
-                        institution_code: "S1".into(),
-                        class_name: "5.A".into(),
-                        from: d("2024-08-01"),
-                        to: None,
-                    },
-                )
-            })
-            .collect(),
-    };
+    let pupils: Vec<_> = ids
+        .iter()
+        .map(|id| (id.as_str(), "Ida", "Hansen", d("2014-01-01"), "5.A"))
+        .collect();
+    let roster = trivsel_store::testing::school_roster(&["5.A"], &pupils, d("2024-08-01"));
     s.apply_roster(m, &roster).await.unwrap();
     let mut children = Vec::new();
     for id in &ids {

@@ -63,6 +63,10 @@ pub fn purpose(action: &str) -> &'static str {
         "conference.prepare" => "Klassekonference forberedt",
         "conference.save" => "Klassekonference gemt",
         "conference.read" => "Klassekonference vist",
+        "consent.read" => "Samtykker vist",
+        "consent.give" => "Samtykke givet i forældrevisningen",
+        "consent.record" => "Samtykke registreret af personale",
+        "consent.revoke" => "Samtykke trukket tilbage",
         _ => "Anden handling",
     }
 }

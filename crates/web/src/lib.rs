@@ -11,6 +11,7 @@ mod cases;
 mod chart;
 mod children;
 mod conference;
+mod consents;
 mod layout;
 mod login;
 mod oidc;
@@ -131,6 +132,13 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/boern/{id}/ppv", post(cases::register_ppv)),
         route(M::POST, "/boern/{id}/pku", post(cases::refer_pku)),
         route(M::GET, "/boern/{id}/pku/{rid}", get(cases::pku_bundle)),
+        route(M::GET, "/boern/{id}/samtykker", get(consents::list)),
+        route(M::POST, "/boern/{id}/samtykker", post(consents::give)),
+        route(
+            M::POST,
+            "/boern/{id}/samtykker/{cid}/tilbagekald",
+            post(consents::revoke),
+        ),
         route(M::GET, "/boern/{id}/planer", get(plans::child_plans)),
         route(M::POST, "/boern/{id}/planer", post(plans::create_child_plan)),
         route(M::GET, "/klasser/{id}/bekymringer", get(cases::class_concerns)),

@@ -586,6 +586,61 @@ const MATRIX: &[(&str, [&str; 12])] = &[
         ],
     ),
     (
+        "GET /boern/{id}/samtykker",
+        [
+            "303 303 303 303",
+            "200 403 403 403",
+            "200 200 403 403",
+            "200 200 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    // Staff record for the X1 guardian, who is not a guardian of X2: 422 there. Only the
+    // guardian, the leader and the trivselsperson may write.
+    (
+        "POST /boern/{id}/samtykker",
+        [
+            "303 303 303 303",
+            "403 403 403 403",
+            "303 422 403 403",
+            "303 422 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "303 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    // The consent belongs to X1: under X2 it is not found. Revoking it again changes nothing
+    // and leads back to the list.
+    (
+        "POST /boern/{id}/samtykker/{cid}/tilbagekald",
+        [
+            "303 303 303 303",
+            "403 403 403 403",
+            "303 404 403 403",
+            "303 404 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "303 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
         "GET /boern/{id}/planer",
         [
             "303 303 303 303",
@@ -881,6 +936,7 @@ async fn authorization_matrix_covers_every_route() {
     let target = add_user(app.store(), w.municipality, "maal", Role::Teacher, None, vec![], None).await;
     let (task, conference) = crate::tasks::matrix_fixtures(app.store(), &w).await;
     let (plans, referrals) = crate::cases::matrix_fixtures(app.store(), &w).await;
+    let (guardian, consent) = crate::consents::matrix_fixtures(app.store(), &w).await;
 
     // Every route has exactly one entry, and every entry is a route.
     let routes: Vec<String> = trivsel_web::routes()
@@ -933,13 +989,24 @@ async fn authorization_matrix_covers_every_route() {
                     .replace("{id}", t)
                     .replace("{file}", t)
                     .replace("{municipality}", "147")
-                    .replace("{cid}", &conference.to_string())
+                    .replace(
+                        "{cid}",
+                        &if path.contains("/samtykker/") {
+                            consent
+                        } else {
+                            conference
+                        }
+                        .to_string(),
+                    )
                     .replace("{rid}", referrals.get(t.as_str()).map_or("0", String::as_str));
                 let session = sessions[column].as_deref();
                 let res = if method == "GET" {
                     app.get(&url, session).await
                 } else {
-                    let form = form_for(path, column);
+                    let mut form = form_for(path, column);
+                    if path == "/boern/{id}/samtykker" {
+                        form.push(("foraelder", guardian.to_string()));
+                    }
                     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     app.post(&url, session, &form).await
                 };

@@ -105,7 +105,10 @@ pub fn matrix_form(path: &str) -> Option<Vec<(&'static str, String)>> {
             ("resultat", "delvist_opnaaet".into()),
             ("tekst", "Leger nogle dage.".into()),
         ],
-        "/planer/{id}" | "/planer/{id}/foraeldre" | "/planer/{id}/luk" => vec![],
+        "/boern/{id}/samtykker" => vec![("omfang", "trivselsforum".into()), ("form", "personale_papir".into())],
+        "/planer/{id}" | "/planer/{id}/foraeldre" | "/planer/{id}/luk" | "/boern/{id}/samtykker/{cid}/tilbagekald" => {
+            vec![]
+        }
         _ => return None,
     };
     Some(fields)

@@ -4,6 +4,7 @@
 mod absence;
 mod access;
 mod cases;
+mod consents;
 mod helpers;
 mod identity;
 mod server;

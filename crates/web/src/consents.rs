@@ -1,0 +1,474 @@
+//! Samtykker (consents) for a child: the list, giving a consent and revoking one.
+//!
+//! A guardian with custody gives and revokes his or her own consents in the parent view
+//! (`ChildData::ParentPerspective`, write). Staff with access to the child's plans
+//! (`ChildData::Plans`) may read the list; the school's leader and trivselsperson may also
+//! record a consent a guardian gave on paper or orally, and revoke one on a guardian's behalf.
+//! Every outcome is audited, allowed or denied; a write's row is stored with the change.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use maud::{Markup, html};
+use trivsel_domain::access::{Action, ChildContext, ChildData, Resource, can};
+use trivsel_domain::cases::format_date;
+use trivsel_domain::meetings::{ConsentMethod, ConsentScope};
+use trivsel_domain::model::Role;
+use trivsel_store::{AuditEntry, ChildCard, NewConsent, StoreError};
+
+use crate::audit::entry;
+use crate::cases::{
+    FieldError, Fields, add_criterion, described, error, error_summary, field, inline_error, invalid, parse_date, today,
+};
+use crate::session::Viewer;
+use crate::{AppState, layout};
+
+const DENIED: &str = "Du har ikke adgang til dette barns samtykker. Forsøget er registreret.";
+
+/// Whether the viewer may see the child's consents: staff with access to the plans, and a
+/// guardian with custody.
+fn may_read(viewer: &Viewer, context: &ChildContext) -> bool {
+    can(&viewer.actor, Action::Read, &Resource::Child(context, ChildData::Plans))
+}
+
+/// Whether the viewer may give, record or revoke consents: a guardian with custody (as
+/// himself or herself), or the school's leader or trivselsperson (on a guardian's behalf).
+fn may_write(viewer: &Viewer, context: &ChildContext) -> bool {
+    match viewer.user.role {
+        Role::Guardian => can(
+            &viewer.actor,
+            Action::Write,
+            &Resource::Child(context, ChildData::ParentPerspective),
+        ),
+        Role::Leader | Role::WellbeingPerson => can(
+            &viewer.actor,
+            Action::Write,
+            &Resource::Child(context, ChildData::Plans),
+        ),
+        _ => false,
+    }
+}
+
+/// Access granted to a child's consents.
+struct Allowed {
+    card: ChildCard,
+    audit: AuditEntry,
+}
+
+impl Allowed {
+    async fn audit_with(&self, state: &AppState, allowed: bool, extra: &str) -> Result<(), Response> {
+        let mut audit = self.audit.clone();
+        audit.allowed = allowed;
+        add_criterion(&mut audit, extra);
+        state.store.audit(&audit).await.map_err(|e| layout::server_error(&e))
+    }
+}
+
+/// Asks the policy and audits a refusal, or a read, at once. An unknown child is refused like
+/// a forbidden one.
+async fn authorize(
+    state: &AppState,
+    viewer: &Viewer,
+    child_id: i64,
+    write: bool,
+    action: &str,
+    criterion: Option<String>,
+) -> Result<Allowed, Response> {
+    let server_error = |e: StoreError| layout::server_error(&e);
+    let context = state
+        .store
+        .child_context(child_id, today())
+        .await
+        .map_err(server_error)?;
+    let allowed = context.as_ref().is_some_and(|c| {
+        if write {
+            may_write(viewer, c)
+        } else {
+            may_read(viewer, c)
+        }
+    });
+    let card = if allowed {
+        state.store.child_card(child_id).await.map_err(server_error)?
+    } else {
+        None
+    };
+    let known = context.as_ref().map(|c| c.child_id);
+    let criterion = if known.is_none() {
+        Some(format!("ukendt barn {child_id}"))
+    } else {
+        criterion
+    };
+    let audit = entry(viewer, action, known, criterion, card.is_some());
+    if card.is_none() || !write {
+        state.store.audit(&audit).await.map_err(server_error)?;
+    }
+    match card {
+        Some(card) => Ok(Allowed { card, audit }),
+        None => Err(layout::forbidden_for(Some(&viewer.user), DENIED)),
+    }
+}
+
+/// The give-consent form's submitted values.
+#[derive(Debug, Clone, Default)]
+struct ConsentForm {
+    scope: String,
+    expires: String,
+    guardian: String,
+    method: String,
+}
+
+impl ConsentForm {
+    fn of(fields: &Fields) -> Self {
+        ConsentForm {
+            scope: field(fields, "omfang").into(),
+            expires: field(fields, "udloeber").into(),
+            guardian: field(fields, "foraelder").into(),
+            method: field(fields, "form").into(),
+        }
+    }
+}
+
+pub async fn list(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    let allowed = match authorize(&state, &viewer, id, false, "consent.read", None).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    match page(&state, &viewer, &allowed.card, &ConsentForm::default(), &[]).await {
+        Ok(page) => page.into_response(),
+        Err(response) => response,
+    }
+}
+
+async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    card: &ChildCard,
+    form: &ConsentForm,
+    errors: &[FieldError],
+) -> Result<Markup, Response> {
+    let server_error = |e: StoreError| layout::server_error(&e);
+    let consents = state.store.consents_of_child(card.id).await.map_err(server_error)?;
+    let context = state
+        .store
+        .child_context(card.id, today())
+        .await
+        .map_err(server_error)?;
+    let writable = context.as_ref().is_some_and(|c| may_write(viewer, c));
+    let guardian_view = viewer.user.role == Role::Guardian;
+    let own_guardian = if guardian_view {
+        state
+            .store
+            .guardian_of_user(viewer.user.id)
+            .await
+            .map_err(server_error)?
+    } else {
+        None
+    };
+    let guardians = if writable && !guardian_view {
+        state.store.guardians_of_child(card.id).await.map_err(server_error)?
+    } else {
+        Vec::new()
+    };
+    let today = today();
+    let base = format!("/boern/{}/samtykker", card.id);
+    let name = format!("{} {}", card.given_name, card.family_name);
+    let title = format!("Samtykker – {name}");
+    let body = html! {
+        p { a href={ "/boern/" (card.id) } { "Tilbage til barnets side" } }
+        h1 { (title) }
+        (error_summary(errors))
+        section aria-labelledby="samtykker-titel" {
+            h2 id="samtykker-titel" { "Registrerede samtykker (" (consents.len()) ")" }
+            @if consents.is_empty() {
+                p { "Der er ikke registreret samtykker." }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { "Omfang" } th scope="col" { "Forælder" } th scope="col" { "Givet" }
+                        th scope="col" { "Udløber" } th scope="col" { "Trukket tilbage" } th scope="col" { "Hvordan" }
+                        th scope="col" { "Registreret af" } th scope="col" { "Status" }
+                    } }
+                    tbody {
+                        @for c in &consents {
+                            @let revocable = writable && c.consent.revoked_on.is_none()
+                                && (c.consent.in_force(today) || c.consent.given_on > today)
+                                && (!guardian_view || own_guardian == Some(c.guardian_id));
+                            tr id={ "samtykke-" (c.id) } {
+                                td { (c.consent.scope.navn()) }
+                                td { (c.guardian_name) @if !c.custody { " (uden forældremyndighed)" } }
+                                td { (format_date(c.consent.given_on)) }
+                                td { @if let Some(e) = c.consent.expires_on { (format_date(e)) } @else { "–" } }
+                                td { @if let Some(r) = c.consent.revoked_on { (format_date(r)) } @else { "–" } }
+                                td { (c.consent.method.navn()) }
+                                td { @if c.consent.method.recorded_by_staff() { (c.recorded_by_name) } @else { "–" } }
+                                td {
+                                    @if c.custody && c.consent.in_force(today) {
+                                        "Gælder"
+                                    } @else if let Some(lapse) = c.consent.lapse(today) {
+                                        "Gælder ikke: " (lapse.describe())
+                                    } @else {
+                                        "Gælder ikke: forælderen har ikke forældremyndighed"
+                                    }
+                                    @if revocable {
+                                        form.inline method="post" action={ (base) "/" (c.id) "/tilbagekald" } {
+                                            button type="submit" { "Træk samtykket tilbage" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if writable {
+            section.no-print aria-labelledby="nyt-samtykke" {
+                h2 id="nyt-samtykke" {
+                    @if guardian_view { "Giv samtykke" } @else { "Registrér samtykke givet på papir eller mundtligt" }
+                }
+                form.stack method="post" action=(base) novalidate {
+                    @if !guardian_view {
+                        label for="foraelder" { "Forælder, der har givet samtykket" }
+                        select id="foraelder" name="foraelder" required
+                            aria-invalid=[invalid(errors, "foraelder")] aria-describedby=[described(errors, "foraelder")] {
+                            option value="" { "Vælg forælder" }
+                            @for (id, gname, _) in &guardians {
+                                option value=(id) selected[form.guardian == id.to_string()] { (gname) }
+                            }
+                        }
+                        (inline_error(errors, "foraelder"))
+                        label for="form" { "Hvordan er samtykket givet?" }
+                        select id="form" name="form" required
+                            aria-invalid=[invalid(errors, "form")] aria-describedby=[described(errors, "form")] {
+                            option value="" { "Vælg" }
+                            @for m in ConsentMethod::ALL.iter().filter(|m| m.recorded_by_staff()) {
+                                option value=(m.id()) selected[form.method == m.id()] { (m.navn()) }
+                            }
+                        }
+                        (inline_error(errors, "form"))
+                    }
+                    label for="omfang" { "Hvad gælder samtykket?" }
+                    select id="omfang" name="omfang" required
+                        aria-invalid=[invalid(errors, "omfang")] aria-describedby=[described(errors, "omfang")] {
+                        option value="" { "Vælg omfang" }
+                        @for s in ConsentScope::ALL {
+                            option value=(s.id()) selected[form.scope == s.id()] { (s.navn()) }
+                        }
+                    }
+                    (inline_error(errors, "omfang"))
+                    label for="udloeber" { "Udløbsdato (valgfri, gælder til og med)" }
+                    input id="udloeber" name="udloeber" type="date" value=(form.expires) min=(today.to_string())
+                        aria-invalid=[invalid(errors, "udloeber")] aria-describedby=[described(errors, "udloeber")];
+                    (inline_error(errors, "udloeber"))
+                    button type="submit" { @if guardian_view { "Giv samtykke" } @else { "Registrér samtykke" } }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&title, Some(&viewer.user), "", body))
+}
+
+fn unprocessable(markup: Markup) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
+}
+
+pub async fn give(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let guardian_view = viewer.user.role == Role::Guardian;
+    let action = if guardian_view {
+        "consent.give"
+    } else {
+        "consent.record"
+    };
+    let form = ConsentForm::of(&fields);
+    let criterion = Some(format!("samtykke {}", form.scope));
+    let allowed = match authorize(&state, &viewer, id, true, action, criterion).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let mut errors = Vec::new();
+    let scope = ConsentScope::from_id(&form.scope);
+    if scope.is_none() {
+        errors.push(error("omfang", "Hvad gælder samtykket: vælg et omfang på listen."));
+    }
+    let expires_on = if form.expires.is_empty() {
+        None
+    } else {
+        match parse_date(&form.expires) {
+            None => {
+                errors.push(error(
+                    "udloeber",
+                    format!(
+                        "Udløbsdato: «{}» er ikke en gyldig dato (skriv fx {}).",
+                        form.expires,
+                        format_date(today())
+                    ),
+                ));
+                None
+            }
+            Some(d) if d < today() => {
+                errors.push(error(
+                    "udloeber",
+                    "Udløbsdato: datoen må ikke ligge før i dag. Ret datoen, eller lad feltet stå tomt.",
+                ));
+                None
+            }
+            Some(d) => Some(d),
+        }
+    };
+    let guardians = match state.store.guardians_of_child(id).await {
+        Ok(g) => g,
+        Err(e) => return layout::server_error(&e),
+    };
+    let (guardian_id, method) = if guardian_view {
+        let own = match state.store.guardian_of_user(viewer.user.id).await {
+            Ok(g) => g.filter(|g| guardians.iter().any(|(id, _, _)| id == g)),
+            Err(e) => return layout::server_error(&e),
+        };
+        if own.is_none() {
+            errors.push(error(
+                "omfang",
+                "Du er ikke registreret som forælder med forældremyndighed over barnet og kan ikke give samtykke.",
+            ));
+        }
+        (own, Some(ConsentMethod::ParentView))
+    } else {
+        let guardian = form
+            .guardian
+            .parse::<i64>()
+            .ok()
+            .filter(|g| guardians.iter().any(|(id, _, _)| id == g));
+        if guardian.is_none() {
+            errors.push(error(
+                "foraelder",
+                "Forælder: vælg den forælder med forældremyndighed, der har givet samtykket.",
+            ));
+        }
+        let method = ConsentMethod::from_id(&form.method).filter(|m| m.recorded_by_staff());
+        if method.is_none() {
+            errors.push(error(
+                "form",
+                "Hvordan er samtykket givet: vælg papirblanket eller mundtligt samtykke.",
+            ));
+        }
+        (guardian, method)
+    };
+    let (Some(scope), Some(guardian_id), Some(method), true) = (scope, guardian_id, method, errors.is_empty()) else {
+        return refuse(&state, &viewer, &allowed, &form, &errors).await;
+    };
+    let consent = NewConsent {
+        child_id: id,
+        guardian_id,
+        scope,
+        given_on: today(),
+        expires_on,
+        method,
+        recorded_by: viewer.user.id,
+        at: Utc::now(),
+    };
+    let mut audit = allowed.audit.clone();
+    add_criterion(&mut audit, &format!("forælder {guardian_id}, {}", method.id()));
+    match state.store.give_consent(&consent, &audit).await {
+        Ok(cid) => Redirect::to(&format!("/boern/{id}/samtykker#samtykke-{cid}")).into_response(),
+        Err(StoreError::Config(message)) => {
+            let errors = [error("omfang", message)];
+            refuse(&state, &viewer, &allowed, &form, &errors).await
+        }
+        Err(e) => layout::server_error(&e),
+    }
+}
+
+/// Nothing stored: audits why and shows the form again with the errors.
+async fn refuse(
+    state: &AppState,
+    viewer: &Viewer,
+    allowed: &Allowed,
+    form: &ConsentForm,
+    errors: &[FieldError],
+) -> Response {
+    let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
+    if let Err(response) = allowed.audit_with(state, true, &format!("ikke gemt: {reason}")).await {
+        return response;
+    }
+    match page(state, viewer, &allowed.card, form, errors).await {
+        Ok(page) => unprocessable(page),
+        Err(response) => response,
+    }
+}
+
+pub async fn revoke(State(state): State<AppState>, viewer: Viewer, Path((id, cid)): Path<(i64, i64)>) -> Response {
+    let criterion = Some(format!("samtykke {cid}"));
+    let allowed = match authorize(&state, &viewer, id, true, "consent.revoke", criterion).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let record = match state.store.consent(cid).await {
+        Ok(r) => r.filter(|r| r.child_id == id),
+        Err(e) => return layout::server_error(&e),
+    };
+    let Some(record) = record else {
+        // Another child's consent, or none: refused like an unknown one.
+        if let Err(response) = allowed
+            .audit_with(&state, false, "afvist: samtykket hører ikke til barnet")
+            .await
+        {
+            return response;
+        }
+        return layout::not_found();
+    };
+    if viewer.user.role == Role::Guardian {
+        let own = match state.store.guardian_of_user(viewer.user.id).await {
+            Ok(g) => g,
+            Err(e) => return layout::server_error(&e),
+        };
+        if own != Some(record.guardian_id) {
+            if let Err(response) = allowed
+                .audit_with(&state, false, "afvist: samtykket er givet af en anden forælder")
+                .await
+            {
+                return response;
+            }
+            return layout::forbidden_for(
+                Some(&viewer.user),
+                "Du kan kun trække dine egne samtykker tilbage. Forsøget er registreret.",
+            );
+        }
+    }
+    let back = format!("/boern/{id}/samtykker#samtykke-{cid}");
+    if record.consent.revoked_on.is_some() {
+        if let Err(response) = allowed
+            .audit_with(&state, true, "ikke gemt: samtykket er allerede trukket tilbage")
+            .await
+        {
+            return response;
+        }
+        return Redirect::to(&back).into_response();
+    }
+    match state
+        .store
+        .revoke_consent(cid, today(), viewer.user.id, Utc::now(), &allowed.audit)
+        .await
+    {
+        Ok(true) => Redirect::to(&back).into_response(),
+        Ok(false) => {
+            if let Err(response) = allowed
+                .audit_with(&state, true, "ikke gemt: samtykket er allerede trukket tilbage")
+                .await
+            {
+                return response;
+            }
+            Redirect::to(&back).into_response()
+        }
+        Err(StoreError::Config(message)) => {
+            let errors = [error("omfang", message)];
+            refuse(&state, &viewer, &allowed, &ConsentForm::default(), &errors).await
+        }
+        Err(e) => layout::server_error(&e),
+    }
+}

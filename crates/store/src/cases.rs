@@ -750,6 +750,31 @@ impl Store {
             ));
         }
 
+        for c in self.consents_of_child(child_id).await? {
+            let scope = c.consent.scope.navn();
+            let guardian = format!("Forælder: {}.", c.guardian_name);
+            items.push(item(
+                c.consent.given_on,
+                Some(c.recorded_at),
+                ChronologyKind::Consent,
+                format!("Samtykke givet: {scope}"),
+                format!("{guardian} {}.", c.consent.method.navn()),
+                Some(c.recorded_by_name.clone()),
+                c.id,
+            ));
+            if let Some(revoked_on) = c.consent.revoked_on {
+                items.push(item(
+                    revoked_on,
+                    c.revoked_at,
+                    ChronologyKind::Consent,
+                    format!("Samtykke trukket tilbage: {scope}"),
+                    guardian.clone(),
+                    None,
+                    c.id,
+                ));
+            }
+        }
+
         items.sort_by_key(|i| std::cmp::Reverse((i.date, i.recorded_at)));
         Ok(items)
     }

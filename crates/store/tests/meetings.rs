@@ -333,6 +333,24 @@ async fn consent_is_enforced_for_each_scope_and_ends_on_revocation() {
     }
     let all = s.consents_of_child(f.ida).await.unwrap();
     assert_eq!(all.len(), 5);
+    // The chronology shows each consent given and revoked, the revocation first.
+    let consents: Vec<(String, String)> = s
+        .chronology(f.ida)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.kind == trivsel_domain::cases::ChronologyKind::Consent)
+        .map(|i| (i.title, i.summary))
+        .collect();
+    assert_eq!(consents.len(), 10, "{consents:?}");
+    assert!(consents[0].0.starts_with("Samtykke trukket tilbage: "), "{consents:?}");
+    assert!(
+        consents
+            .iter()
+            .any(|(t, s)| t == "Samtykke givet: Drøftelse i Trivselsforum"
+                && s == "Forælder: Mette Hansen. Registreret af personale fra papirblanket."),
+        "{consents:?}"
+    );
     assert!(
         all.iter()
             .all(|c| c.consent.revoked_on == Some(today) && c.revoked_by == Some(f.mette_user))

@@ -686,14 +686,15 @@ pub async fn chronology(
             ChronologyKind::Plan | ChronologyKind::PlanVersion => Some(format!("/planer/{}", i.ref_id)),
             ChronologyKind::Concern => Some(format!("{base}/bekymringer#bekymring-{}", i.ref_id)),
             ChronologyKind::Pku => Some(format!("{base}/pku/{}", i.ref_id)),
+            ChronologyKind::Consent => Some(format!("{base}/samtykker")),
             _ => None,
         }
     };
     let body = html! {
         (case_nav(&viewer, subject, &format!("{base}/kronologi")))
         h1 { (title) }
-        p { "Bekymringer, fraværsadvarsler, planer og evalueringer, indsatstrin, PPV, PKU-henvisninger og "
-            "klassekonferencer, nyeste først." }
+        p { "Bekymringer, fraværsadvarsler, planer og evalueringer, indsatstrin, PPV, PKU-henvisninger, "
+            "klassekonferencer og samtykker, nyeste først." }
         form.inline.no-print method="get" action={ (base) "/kronologi" } {
             label for="art" { "Art" }
             select id="art" name="art" {

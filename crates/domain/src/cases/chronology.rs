@@ -24,5 +24,7 @@ stored_enum! {
         Pku = ("pku", "PKU-henvisning"),
         /// Klassekonference (class conference) where the child was discussed.
         Conference = ("klassekonference", "Klassekonference"),
+        /// Samtykke givet eller trukket tilbage (consent given or revoked).
+        Consent = ("samtykke", "Samtykke"),
     }
 }

@@ -67,6 +67,8 @@ pub fn purpose(action: &str) -> &'static str {
         "consent.give" => "Samtykke givet i forældrevisningen",
         "consent.record" => "Samtykke registreret af personale",
         "consent.revoke" => "Samtykke trukket tilbage",
+        "sparring.read" => "Anonym sparring vist",
+        "sparring.save" => "Anonym sparring gemt",
         _ => "Anden handling",
     }
 }

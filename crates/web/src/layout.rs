@@ -64,6 +64,7 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
             items.push(("/fravaer/skole", "Fravær"));
             items.push(("/fravaer/advarsler", "Advarsler"));
             items.push(("/fravaer/kvartal", "Kvartal"));
+            items.push(("/sparring", "Sparring"));
         }
         Role::Analyst => {
             items.push(("/fravaer/kommune", "Fravær"));

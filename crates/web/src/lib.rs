@@ -23,6 +23,7 @@ mod quarter;
 mod reviews;
 mod security;
 mod session;
+mod sparring;
 mod tasks;
 pub mod totp;
 
@@ -164,6 +165,8 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/klasser/{id}/konference", post(conference::save)),
         route(M::GET, "/klasser/{id}/konferencer", get(conference::list)),
         route(M::GET, "/klasser/{id}/konferencer/{cid}", get(conference::show)),
+        route(M::GET, "/sparring", get(sparring::list)),
+        route(M::POST, "/sparring", post(sparring::save)),
     ]
 }
 

@@ -349,6 +349,18 @@ const MATRIX: &[(&str, [&str; 12])] = &[
         ],
     ),
     (
+        "GET /sparring",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /sparring",
+        [
+            "303", "403", "303", "303", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
         "GET /opgaver/institution",
         [
             "303", "403", "403", "200", "403", "403", "403", "403", "403", "403", "403", "403",
@@ -917,6 +929,13 @@ fn form_for(path: &str, column: usize) -> Vec<(&'static str, String)> {
             ];
         }
         "/fravaer/advarsler/{id}" => vec![("handling", "gem")],
+        "/sparring" => {
+            return vec![
+                ("dato", chrono::Local::now().date_naive().to_string()),
+                ("deltagere", "Socialrådgiver".into()),
+                ("noter", "Generel sparring om fravær i indskolingen".into()),
+            ];
+        }
         "/opgaver/{id}" => vec![("note", "Talt med forældrene")],
         "/klasser/{id}/konference" => {
             return vec![

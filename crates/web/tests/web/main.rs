@@ -8,4 +8,5 @@ mod consents;
 mod helpers;
 mod identity;
 mod server;
+mod sparring;
 mod tasks;

@@ -141,15 +141,16 @@ impl AbsenceData {
 }
 
 /// Appends ` AND column IN (ids…)` when `ids` is given.
-pub(crate) fn push_in<DB: sqlx::Database>(q: &mut QueryBuilder<DB>, column: &str, ids: Option<&[i64]>)
+pub(crate) fn push_in<DB: sqlx::Database, T>(q: &mut QueryBuilder<DB>, column: &str, values: Option<&[T]>)
 where
-    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    T: Copy + 'static + Send,
+    for<'t> T: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
 {
-    if let Some(ids) = ids {
+    if let Some(values) = values {
         q.push(format!(" AND {column} IN ("));
         let mut list = q.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
+        for value in values {
+            list.push_bind(*value);
         }
         list.push_unseparated(")");
     }

@@ -191,13 +191,12 @@ impl Store {
                 // SQLite holds the database's write lock for the whole transaction, so the codes
                 // read here stay current: only what changes is written.
                 let children: Vec<i64> = groups.values().flat_map(|g| g.1.iter().copied()).collect();
-                let dates: BTreeSet<NaiveDate> = jobs
-                    .iter()
-                    .flat_map(|j| j.registrations.iter().map(|r| r.date))
-                    .collect();
-                let slots: BTreeSet<u8> = jobs
-                    .iter()
-                    .flat_map(|j| j.registrations.iter().map(|r| r.slot))
+                let all = || jobs.iter().flat_map(|j| j.registrations.iter());
+                let dates: Vec<NaiveDate> = all().map(|r| r.date).collect::<BTreeSet<_>>().into_iter().collect();
+                let slots: Vec<i32> = all()
+                    .map(|r| i32::from(r.slot))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
                     .collect();
                 let mut current = HashMap::new();
                 if !dates.is_empty() {
@@ -205,18 +204,8 @@ impl Store {
                         "SELECT child_id, reg_date, slot, code FROM absence_registrations WHERE 1 = 1",
                     );
                     push_in(&mut q, "child_id", Some(&children));
-                    q.push(" AND reg_date IN (");
-                    let mut list = q.separated(", ");
-                    for date in &dates {
-                        list.push_bind(*date);
-                    }
-                    list.push_unseparated(")");
-                    q.push(" AND slot IN (");
-                    let mut list = q.separated(", ");
-                    for slot in &slots {
-                        list.push_bind(i32::from(*slot));
-                    }
-                    list.push_unseparated(")");
+                    push_in(&mut q, "reg_date", Some(&dates));
+                    push_in(&mut q, "slot", Some(&slots));
                     let rows: Vec<(i64, NaiveDate, i32, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
                     for (child, date, slot, code) in rows {
                         if let Some(code) = code.chars().next().and_then(Code::from_char) {

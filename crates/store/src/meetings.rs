@@ -479,6 +479,16 @@ impl Store {
         .await
     }
 
+    /// Meetings a user takes part in, newest first.
+    pub async fn meetings_of_participant(&self, user_id: i64) -> Result<Vec<Meeting>> {
+        self.fetch_meetings(
+            "WHERE id IN (SELECT meeting_id FROM meeting_participants WHERE user_id = $1) \
+             ORDER BY starts_at DESC, id DESC",
+            user_id,
+        )
+        .await
+    }
+
     /// Adds a participant with its audit row. Refused for a closed meeting; a user already
     /// taking part is refused too.
     pub async fn add_participant(&self, meeting_id: i64, p: &NewParticipant, audit: &AuditEntry) -> Result<i64> {

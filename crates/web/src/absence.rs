@@ -12,6 +12,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use trivsel_domain::absence::{Code, Rule};
 use trivsel_domain::access::{Action, Resource, can};
+use trivsel_domain::meetings::{MeetingKind, may_convene};
 use trivsel_store::{AlertFilter, ClassCard, Registration};
 
 use crate::audit::entry;
@@ -409,14 +410,16 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
             button type="submit" { "Filtrér" }
         }
         p { (alerts.len()) " advarsler." }
+        @let convenes = may_convene(&viewer.actor, MeetingKind::AbsenceCouncil, viewer.user.municipality_id, institution_id);
         @for a in &alerts {
-            (alert_card(a, &staff))
+            (alert_card(a, &staff, convenes))
         }
     };
     layout::page("Fraværsadvarsler", Some(&viewer.user), "/fravaer/advarsler", body).into_response()
 }
 
-fn alert_card(a: &trivsel_store::Alert, staff: &[trivsel_store::User]) -> Markup {
+/// An alert with its handling form; `convenes`: the viewer may convene a fraværssamråd from it.
+fn alert_card(a: &trivsel_store::Alert, staff: &[trivsel_store::User], convenes: bool) -> Markup {
     html! {
         section.alert aria-labelledby={ "adv-" (a.id) } {
             h2 id={ "adv-" (a.id) } {
@@ -424,6 +427,9 @@ fn alert_card(a: &trivsel_store::Alert, staff: &[trivsel_store::User]) -> Markup
             }
             p { "Udløst " (danish_date(a.trigger_date)) " · " (status_label(&a.status))
                 @if let Some(name) = &a.assigned_name { " · Ansvarlig: " (name) } }
+            @if a.status == "open" && convenes {
+                p { a href={ "/moeder/ny?type=fravaerssamraad&barn=" (a.child_id) "&advarsel=" (a.id) } { "Indkald til fraværssamråd om " (a.child_name) } }
+            }
             @if a.status == "open" {
                 form.stack method="post" action={ "/fravaer/advarsler/" (a.id) } {
                     label for={ "ansvarlig-" (a.id) } { "Ansvarlig" }

@@ -240,6 +240,7 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
                     @if may(ChildData::Plans) {
                         li { a href={ "/boern/" (card.id) "/planer" } { "Mål- og indsatsplaner" } }
                         li { a href={ "/boern/" (card.id) "/samtykker" } { "Samtykker" } }
+                        li { a href={ "/boern/" (card.id) "/moeder" } { "Møder og handleplaner" } }
                     }
                 }
             }

@@ -64,6 +64,7 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
             items.push(("/fravaer/skole", "Fravær"));
             items.push(("/fravaer/advarsler", "Advarsler"));
             items.push(("/fravaer/kvartal", "Kvartal"));
+            items.push(("/moeder", "Møder"));
             items.push(("/sparring", "Sparring"));
         }
         Role::Analyst => {
@@ -75,7 +76,13 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
         _ => {}
     }
     if crate::tasks::owns_tasks(role) {
+        if !matches!(role, Role::Leader | Role::WellbeingPerson) {
+            items.push(("/moeder", "Møder"));
+        }
         items.push(("/opgaver", "Opgaver"));
+    }
+    if !matches!(role, Role::Analyst | Role::Admin) {
+        items.push(("/beskeder", "Beskeder"));
     }
     items
 }

@@ -14,6 +14,9 @@ mod conference;
 mod consents;
 mod layout;
 mod login;
+mod meeting_edit;
+mod meetings;
+mod notifications;
 mod oidc;
 mod overview;
 mod pages;
@@ -167,6 +170,26 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/klasser/{id}/konferencer/{cid}", get(conference::show)),
         route(M::GET, "/sparring", get(sparring::list)),
         route(M::POST, "/sparring", post(sparring::save)),
+        route(M::GET, "/moeder", get(meetings::list)),
+        route(M::POST, "/moeder", post(meetings::create)),
+        route(M::GET, "/moeder/ny", get(meetings::new)),
+        route(M::GET, "/moeder/trivselsforum", get(meetings::forum_members)),
+        route(M::POST, "/moeder/trivselsforum", post(meetings::save_forum_members)),
+        route(M::GET, "/moeder/{id}", get(meetings::show)),
+        route(M::GET, "/moeder/{id}/invitation.ics", get(meetings::invitation)),
+        route(M::POST, "/moeder/{id}/deltagere", post(meeting_edit::add_participant)),
+        route(M::POST, "/moeder/{id}/dagsorden", post(meeting_edit::add_agenda_item)),
+        route(
+            M::POST,
+            "/moeder/{id}/dagsorden/{item}",
+            post(meeting_edit::record_outcome),
+        ),
+        route(M::POST, "/moeder/{id}/referat", post(meeting_edit::record_minutes)),
+        route(M::POST, "/moeder/{id}/handlinger", post(meeting_edit::add_action)),
+        route(M::POST, "/moeder/{id}/afslut", post(meeting_edit::close)),
+        route(M::GET, "/boern/{id}/moeder", get(notifications::child_meetings)),
+        route(M::GET, "/beskeder", get(notifications::list)),
+        route(M::POST, "/beskeder/{id}", post(notifications::mark_read)),
     ]
 }
 

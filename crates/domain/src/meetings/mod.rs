@@ -13,8 +13,10 @@
 //! * [`check_close`], [`action_plan_recipients`] — afslutning: follow-up date, and who gets the
 //!   action plan (handleplan);
 //! * [`identity_warnings`] — anonym sparring: CPR-like numbers and enrolled children's names;
-//! * [`invitation_ics`] — mødeindkaldelse som iCalendar-fil, without sensitive details.
+//! * [`invitation_ics`] — mødeindkaldelse som iCalendar-fil, without sensitive details;
+//! * [`meeting_access`], [`may_convene`] — mødeadgang: who runs, convenes and reads a meeting.
 
+mod access;
 mod anonymous;
 mod closing;
 mod consent;
@@ -24,6 +26,7 @@ mod minutes;
 mod rule;
 mod samraad;
 
+pub use access::{MeetingAccess, may_convene, meeting_access, runs_meetings};
 pub use anonymous::{IdentityWarning, identity_warnings};
 pub use closing::{CloseRefusal, action_plan_recipients, check_close};
 pub use consent::{Consent, ConsentMethod, ConsentScope, Lapse, check_consent_dates, consent_in_force};

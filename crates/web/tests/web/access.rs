@@ -894,6 +894,128 @@ const MATRIX: &[(&str, [&str; 12])] = &[
             "403 403 403 403",
         ],
     ),
+    (
+        "GET /moeder",
+        [
+            "303", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200",
+        ],
+    ),
+    // A Trivselsforum today: the leadership convenes it.
+    (
+        "POST /moeder",
+        [
+            "303", "403", "303", "303", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "GET /moeder/ny",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "GET /moeder/trivselsforum",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    // An empty list is a valid list (no fixed members).
+    (
+        "POST /moeder/trivselsforum",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    // Targets: the samråd about X1 at school X (ppr takes part) and a meeting at school Y.
+    (
+        "GET /moeder/{id}",
+        [
+            "303 303", "403 403", "200 403", "200 403", "200 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "GET /moeder/{id}/invitation.ics",
+        [
+            "303 303", "403 403", "200 403", "200 403", "200 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403",
+        ],
+    ),
+    // Empty forms: refused as invalid (422) where allowed; taking part is not running it.
+    (
+        "POST /moeder/{id}/deltagere",
+        [
+            "303 303", "403 403", "422 403", "422 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "POST /moeder/{id}/dagsorden",
+        [
+            "303 303", "403 403", "422 403", "422 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403",
+        ],
+    ),
+    // Targets: the Trivselsforum at school X with its item, and the meeting at school Y.
+    (
+        "POST /moeder/{id}/dagsorden/{item}",
+        [
+            "303 303", "403 403", "422 403", "422 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "POST /moeder/{id}/referat",
+        [
+            "303 303", "403 403", "422 403", "422 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "POST /moeder/{id}/handlinger",
+        [
+            "303 303", "403 403", "422 403", "422 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403",
+        ],
+    ),
+    // Not held yet: closing is refused (422) where allowed.
+    (
+        "POST /moeder/{id}/afslut",
+        [
+            "303 303", "403 403", "422 403", "422 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "GET /boern/{id}/moeder",
+        [
+            "303 303 303 303",
+            "200 403 403 403",
+            "200 200 403 403",
+            "200 200 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /beskeder",
+        [
+            "303", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200",
+        ],
+    ),
+    // A notification of foraelder: only its owner marks it read.
+    (
+        "POST /beskeder/{id}",
+        [
+            "303", "403", "403", "403", "403", "403", "403", "403", "303", "403", "403", "403",
+        ],
+    ),
     // Last: it ends the session used for everything above.
     (
         "POST /logout",
@@ -907,6 +1029,9 @@ const MATRIX: &[(&str, [&str; 12])] = &[
 /// account throttle does not answer in place of the login check.
 fn form_for(path: &str, column: usize) -> Vec<(&'static str, String)> {
     if let Some(fields) = crate::cases::matrix_form(path) {
+        return fields;
+    }
+    if let Some(fields) = crate::meetings::matrix_form(path) {
         return fields;
     }
     let fields: Vec<(&'static str, &'static str)> = match path {
@@ -956,6 +1081,7 @@ async fn authorization_matrix_covers_every_route() {
     let (task, conference) = crate::tasks::matrix_fixtures(app.store(), &w).await;
     let (plans, referrals) = crate::cases::matrix_fixtures(app.store(), &w).await;
     let (guardian, consent) = crate::consents::matrix_fixtures(app.store(), &w).await;
+    let meetings = crate::meetings::matrix_fixtures(app.store(), &w).await;
 
     // Every route has exactly one entry, and every entry is a route.
     let routes: Vec<String> = trivsel_web::routes()
@@ -983,6 +1109,12 @@ async fn authorization_matrix_covers_every_route() {
         let (method, path) = entry.split_once(' ').unwrap();
         let targets: Vec<String> = if path.contains("/static/") {
             vec!["trivsel.css".into(), "findes-ikke.js".into()]
+        } else if path.starts_with("/moeder/{id}/dagsorden/{item}") {
+            vec![meetings.forum.to_string(), meetings.other_school.to_string()]
+        } else if path.starts_with("/moeder/{id}") {
+            vec![meetings.samraad.to_string(), meetings.other_school.to_string()]
+        } else if path.starts_with("/beskeder/{id}") {
+            vec![meetings.notification.to_string()]
         } else if path.starts_with("/planer/") {
             plans.iter().map(i64::to_string).collect()
         } else if path.starts_with("/boern/") {
@@ -1017,6 +1149,7 @@ async fn authorization_matrix_covers_every_route() {
                         }
                         .to_string(),
                     )
+                    .replace("{item}", &meetings.item.to_string())
                     .replace("{rid}", referrals.get(t.as_str()).map_or("0", String::as_str));
                 let session = sessions[column].as_deref();
                 let res = if method == "GET" {

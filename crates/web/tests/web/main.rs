@@ -7,6 +7,7 @@ mod cases;
 mod consents;
 mod helpers;
 mod identity;
+mod meetings;
 mod server;
 mod sparring;
 mod tasks;

@@ -1,0 +1,1012 @@
+//! Møder (meetings): the institution's list with the share of fraværssamråd held in time,
+//! convening a meeting (a fraværssamråd from an absence alert), the meeting page, its
+//! iCalendar invitation, and the fixed members of the school's Trivselsforum. The changes made
+//! on a meeting page are in `meeting_edit`.
+//!
+//! Who: the rule is `trivsel_domain::meetings::meeting_access` — the institution's leader and
+//! trivselsperson run meetings (only the leader convenes a fraværssamråd), staff taking part
+//! read them, guardians get the action plan in the parent view (`notifications`). Every read
+//! names the children shown in the audit log; every refusal is audited.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use maud::{Markup, html};
+use serde::Deserialize;
+use trivsel_domain::access::{Action, ChildData};
+use trivsel_domain::calendar::add_working_days;
+use trivsel_domain::cases::format_date;
+use trivsel_domain::meetings::{
+    DeadlineState, Invitation, MeetingAccess, MeetingKind, MeetingStatus, Minutes, ParticipantRole, check_consent,
+    invitation_ics, may_convene, meeting_access, missing_participants, missing_participants_warning, runs_meetings,
+    samraad_deadline,
+};
+use trivsel_domain::model::Role;
+use trivsel_store::{AuditEntry, CaseTarget, Meeting, NewMeeting, Participant, User};
+
+use crate::audit::entry;
+use crate::cases::{
+    FieldError, Fields, add_criterion, authorize, check_text, described, error, error_summary, field, inline_error,
+    invalid, parse_date, text, today,
+};
+use crate::meeting_edit;
+use crate::session::Viewer;
+use crate::tasks::refuse;
+use crate::{AppState, layout};
+
+const DENIED: &str = "Du har ikke adgang til dette møde. Forsøget er registreret.";
+const NOT_RUNNER: &str = "Møder holdes af skolens ledelse og trivselsperson. Forsøget er registreret.";
+const MAX_TITLE_CHARS: usize = 200;
+
+/// The kinds convened on this page (a class conference and anonym sparring have their own).
+const CONVENED: [MeetingKind; 4] = [
+    MeetingKind::AbsenceCouncil,
+    MeetingKind::NetworkMeeting,
+    MeetingKind::WorkingMeeting,
+    MeetingKind::Trivselsforum,
+];
+
+/// A meeting the viewer may open, with its participants and the request's audit row (a read's
+/// row is written already; a change's row goes to the store with the change).
+pub(crate) struct Loaded {
+    pub meeting: Meeting,
+    pub participants: Vec<Participant>,
+    pub access: MeetingAccess,
+    pub audit: AuditEntry,
+}
+
+/// Loads the meeting if the viewer has at least `need`; otherwise audits the refusal and
+/// answers 403. An unknown meeting is refused like a forbidden one.
+pub(crate) async fn load(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    need: MeetingAccess,
+    action: &str,
+) -> Result<Loaded, Response> {
+    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
+    let meeting = state.store.meeting(id).await.map_err(server_error)?;
+    let Some(meeting) = meeting else {
+        return Err(refuse(state, viewer, action, None, format!("ukendt møde {id}"), DENIED).await);
+    };
+    let participants = state.store.participants(id).await.map_err(server_error)?;
+    let participant = participants.iter().any(|p| p.user_id == Some(viewer.user.id));
+    let access = meeting_access(
+        &viewer.actor,
+        meeting.municipality_id,
+        meeting.institution_id,
+        participant,
+    );
+    let criterion = format!("{} {id}", meeting.kind.navn());
+    if access < need {
+        let reason = if need == MeetingAccess::Manage && access == MeetingAccess::Read {
+            NOT_RUNNER
+        } else {
+            DENIED
+        };
+        return Err(refuse(state, viewer, action, meeting.child_id(), criterion, reason).await);
+    }
+    let audit = entry(viewer, action, meeting.child_id(), Some(criterion), true);
+    if need == MeetingAccess::Read {
+        state.store.audit(&audit).await.map_err(server_error)?;
+    }
+    Ok(Loaded {
+        meeting,
+        participants,
+        access,
+        audit,
+    })
+}
+
+/// «Fraværssamråd 12.03.2027 kl. 09:00».
+fn when(m: &Meeting) -> String {
+    format!(
+        "{} kl. {}–{}",
+        format_date(m.starts_at.date()),
+        m.starts_at.format("%H:%M"),
+        m.ends_at.format("%H:%M")
+    )
+}
+
+/// The deadline cell of a fraværssamråd; empty for other kinds.
+fn deadline_state(m: &Meeting) -> Option<DeadlineState> {
+    (m.kind == MeetingKind::AbsenceCouncil).then(|| DeadlineState::of(m.convened_on, m.held_on, today()))
+}
+
+/// Names of the children and classes meetings are about, for the viewer's list.
+async fn target_names(
+    state: &AppState,
+    targets: impl Iterator<Item = CaseTarget>,
+) -> Result<HashMap<CaseTarget, String>, Response> {
+    let targets: Vec<CaseTarget> = targets.collect();
+    let child_ids: Vec<i64> = targets.iter().filter_map(|t| t.child_id()).collect();
+    let children = state
+        .store
+        .child_names(&child_ids)
+        .await
+        .map_err(|e| layout::server_error(&e))?;
+    let mut names: HashMap<CaseTarget, String> =
+        children.into_iter().map(|(id, n)| (CaseTarget::Child(id), n)).collect();
+    for t in targets {
+        if let CaseTarget::Class(id) = t
+            && !names.contains_key(&t)
+            && let Some(card) = state.store.class_card(id).await.map_err(|e| layout::server_error(&e))?
+        {
+            names.insert(t, format!("klasse {}", card.name));
+        }
+    }
+    Ok(names)
+}
+
+/// The meetings list: the institution's for its leadership and trivselsperson (with the share
+/// of fraværssamråd held in time), and the meetings the viewer takes part in.
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let institution = viewer
+        .user
+        .institution_id
+        .filter(|i| runs_meetings(&viewer.actor, viewer.user.municipality_id, *i));
+    let store = &state.store;
+    let result = async {
+        let own = match institution {
+            Some(i) => store.meetings_of_institution(i, None).await?,
+            None => Vec::new(),
+        };
+        let taking_part: Vec<Meeting> = store
+            .meetings_of_participant(viewer.user.id)
+            .await?
+            .into_iter()
+            .filter(|m| !own.iter().any(|o| o.id == m.id))
+            .collect();
+        let share = match institution {
+            Some(i) => Some(store.samraad_share_in_time(i, today()).await?),
+            None => None,
+        };
+        Ok::<_, trivsel_store::StoreError>((own, taking_part, share))
+    }
+    .await;
+    let (own, taking_part, share) = match result {
+        Ok(r) => r,
+        Err(e) => return layout::server_error(&e),
+    };
+    // Staff other than the leadership only see the meetings they take part in.
+    let taking_part: Vec<Meeting> = taking_part
+        .into_iter()
+        .filter(|m| meeting_access(&viewer.actor, m.municipality_id, m.institution_id, true) >= MeetingAccess::Read)
+        .collect();
+    let shown: Vec<&Meeting> = own.iter().chain(&taking_part).collect();
+    let names = match target_names(&state, shown.iter().filter_map(|m| m.target)).await {
+        Ok(n) => n,
+        Err(response) => return response,
+    };
+    let mut audits = vec![entry(
+        &viewer,
+        "meeting.list",
+        None,
+        Some(format!("{} møder", shown.len())),
+        true,
+    )];
+    let mut children: Vec<i64> = shown.iter().filter_map(|m| m.child_id()).collect();
+    children.sort_unstable();
+    children.dedup();
+    audits.extend(
+        children
+            .iter()
+            .map(|c| entry(&viewer, "meeting.list", Some(*c), None, true)),
+    );
+    if let Err(e) = state.store.audit_all(&audits).await {
+        return layout::server_error(&e);
+    }
+    let table = |meetings: &[&Meeting]| {
+        html! {
+            table {
+                thead { tr {
+                    th scope="col" { "Møde" } th scope="col" { "Type" } th scope="col" { "Om" }
+                    th scope="col" { "Tidspunkt" } th scope="col" { "Status" } th scope="col" { "Frist" }
+                } }
+                tbody {
+                    @for m in meetings {
+                        tr {
+                            td { a href={ "/moeder/" (m.id) } { (m.title) } }
+                            td { (m.kind.navn()) }
+                            td { @if let Some(t) = m.target { (names.get(&t).map_or("–", String::as_str)) } @else { "–" } }
+                            td { (when(m)) }
+                            td { (m.status.navn()) }
+                            td {
+                                @if let Some(d) = deadline_state(m) {
+                                    @if d.warning().is_some() { strong.warning { (d.label()) } } @else { (d.label()) }
+                                } @else { "–" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let own_refs: Vec<&Meeting> = own.iter().collect();
+    let part_refs: Vec<&Meeting> = taking_part.iter().collect();
+    let body = html! {
+        h1 { "Møder" }
+        @if institution.is_some() {
+            p.actions {
+                a.button href="/moeder/ny" { "Indkald til Trivselsforum" }
+                " "
+                a href="/moeder/trivselsforum" { "Trivselsforums faste medlemmer" }
+            }
+            p.hint { "Fraværssamråd indkaldes fra en fraværsadvarsel; netværks- og arbejdsmøder fra barnets møder." }
+            @if let Some(share) = share {
+                section aria-labelledby="rettidig" {
+                    h2 id="rettidig" { "Fraværssamråd holdt inden for 7 arbejdsdage" }
+                    p id="andel-rettidig" {
+                        @match share.percent() {
+                            Some(p) => { strong { (p) " %" } " (" (share.in_time) " af " (share.counted) " fraværssamråd)" }
+                            None => { "Ingen fraværssamråd at opgøre endnu." }
+                        }
+                    }
+                    p.hint { "Samråd, hvis frist ikke er nået endnu, tælles først med, når de er holdt eller fristen er overskredet." }
+                }
+            }
+            section aria-labelledby="skolens" {
+                h2 id="skolens" { "Skolens møder (" (own.len()) ")" }
+                @if own.is_empty() { p { "Der er ingen møder endnu." } } @else { (table(&own_refs)) }
+            }
+        }
+        section aria-labelledby="mine" {
+            h2 id="mine" { "Møder jeg deltager i (" (taking_part.len()) ")" }
+            @if taking_part.is_empty() { p { "Du deltager ikke i andre møder." } } @else { (table(&part_refs)) }
+        }
+    };
+    layout::page("Møder", Some(&viewer.user), "/moeder", body).into_response()
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    barn: Option<i64>,
+    advarsel: Option<i64>,
+}
+
+/// The submitted (or prefilled) convening form.
+#[derive(Debug, Clone, Default)]
+struct ConveneForm {
+    kind: String,
+    child: Option<i64>,
+    alert: Option<i64>,
+    title: String,
+    date: String,
+    from: String,
+    to: String,
+    location: String,
+    parents: bool,
+}
+
+impl ConveneForm {
+    fn of(fields: &Fields) -> Self {
+        ConveneForm {
+            kind: field(fields, "type").into(),
+            child: field(fields, "barn").parse().ok(),
+            alert: field(fields, "advarsel").parse().ok(),
+            title: field(fields, "titel").into(),
+            date: field(fields, "dato").into(),
+            from: field(fields, "fra").into(),
+            to: field(fields, "til").into(),
+            location: field(fields, "sted").into(),
+            parents: field(fields, "foraeldre") == "ja",
+        }
+    }
+}
+
+/// What the meeting will be about, once access to it is checked.
+struct Convening {
+    institution_id: i64,
+    child: Option<(i64, String)>,
+    kinds: Vec<MeetingKind>,
+}
+
+/// Checks who may convene what about whom: a child's meeting needs write access to the child's
+/// plans at the viewer's own institution; a Trivselsforum is the institution's.
+async fn convening(
+    state: &AppState,
+    viewer: &Viewer,
+    child: Option<i64>,
+    action: &str,
+) -> Result<(Convening, AuditEntry), Response> {
+    let municipality = viewer.user.municipality_id;
+    let Some(institution_id) = viewer
+        .user
+        .institution_id
+        .filter(|i| runs_meetings(&viewer.actor, municipality, *i))
+    else {
+        return Err(refuse(state, viewer, action, child, "møde".into(), NOT_RUNNER).await);
+    };
+    let (child, audit) = match child {
+        Some(id) => {
+            let allowed = authorize(
+                state,
+                viewer,
+                CaseTarget::Child(id),
+                Action::Write,
+                ChildData::Plans,
+                action,
+                None,
+            )
+            .await?;
+            let name = allowed.subject.name();
+            (Some((id, name)), allowed.audit)
+        }
+        None => (None, entry(viewer, action, None, None, true)),
+    };
+    let kinds = CONVENED
+        .into_iter()
+        .filter(|k| (*k == MeetingKind::Trivselsforum) == child.is_none())
+        .filter(|k| may_convene(&viewer.actor, *k, municipality, institution_id))
+        .collect();
+    Ok((
+        Convening {
+            institution_id,
+            child,
+            kinds,
+        },
+        audit,
+    ))
+}
+
+/// The convening form, e.g. `/moeder/ny?type=fravaerssamraad&barn=7&advarsel=3`.
+pub async fn new(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NewQuery>) -> Response {
+    let (convening, audit) = match convening(&state, &viewer, q.barn, "meeting.prepare").await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    if let Err(e) = state.store.audit(&audit).await {
+        return layout::server_error(&e);
+    }
+    let kind = q
+        .kind
+        .as_deref()
+        .and_then(MeetingKind::from_id)
+        .filter(|k| convening.kinds.contains(k))
+        .or(convening.kinds.first().copied());
+    let date = match kind {
+        Some(MeetingKind::AbsenceCouncil) => samraad_deadline(today()),
+        _ => add_working_days(today(), 5),
+    };
+    let form = ConveneForm {
+        kind: kind.map(|k| k.id().to_string()).unwrap_or_default(),
+        child: q.barn,
+        alert: q.advarsel,
+        title: match (kind, &convening.child) {
+            (Some(k), Some((_, name))) => format!("{} – {name}", k.navn()),
+            (Some(k), None) => format!("{} {}", k.navn(), format_date(date)),
+            _ => String::new(),
+        },
+        date: date.to_string(),
+        from: "09:00".into(),
+        to: "10:30".into(),
+        location: String::new(),
+        parents: kind == Some(MeetingKind::AbsenceCouncil),
+    };
+    convene_page(&viewer, &convening, &form, &[], StatusCode::OK)
+}
+
+fn convene_page(
+    viewer: &Viewer,
+    convening: &Convening,
+    form: &ConveneForm,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Response {
+    let title = match &convening.child {
+        Some((_, name)) => format!("Indkald til møde om {name}"),
+        None => "Indkald til Trivselsforum".to_string(),
+    };
+    let deadline = samraad_deadline(today());
+    let body = html! {
+        h1 { (title) }
+        (error_summary(errors))
+        @if convening.kinds.is_empty() {
+            p { "Du kan ikke indkalde til møder af denne type." }
+        } @else {
+            form.stack method="post" action="/moeder" novalidate {
+                @if let Some((id, _)) = convening.child { input type="hidden" name="barn" value=(id); }
+                @if let Some(a) = form.alert { input type="hidden" name="advarsel" value=(a); }
+                label for="type" { "Mødetype" }
+                select id="type" name="type" aria-describedby="frist" {
+                    @for k in &convening.kinds {
+                        option value=(k.id()) selected[form.kind == k.id()] { (k.navn()) }
+                    }
+                }
+                @if convening.kinds.contains(&MeetingKind::AbsenceCouncil) {
+                    p.hint id="frist" {
+                        "Et fraværssamråd indkaldt i dag skal holdes senest " strong { (format_date(deadline)) }
+                        " (7 arbejdsdage; weekender og helligdage tæller ikke)."
+                    }
+                }
+                label for="titel" { "Titel" }
+                input id="titel" name="titel" type="text" required value=(form.title) maxlength=(MAX_TITLE_CHARS)
+                    aria-invalid=[invalid(errors, "titel")] aria-describedby=[described(errors, "titel")];
+                (inline_error(errors, "titel"))
+                p.hint { "Titlen vises kun i Trivsel – ikke i kalenderinvitationen." }
+                label for="dato" { "Dato" }
+                input id="dato" name="dato" type="date" required value=(form.date) min=(today().to_string())
+                    aria-invalid=[invalid(errors, "dato")] aria-describedby=[described(errors, "dato")];
+                (inline_error(errors, "dato"))
+                label for="fra" { "Fra kl." }
+                input id="fra" name="fra" type="time" required value=(form.from)
+                    aria-invalid=[invalid(errors, "fra")] aria-describedby=[described(errors, "fra")];
+                (inline_error(errors, "fra"))
+                label for="til" { "Til kl." }
+                input id="til" name="til" type="time" required value=(form.to)
+                    aria-invalid=[invalid(errors, "til")] aria-describedby=[described(errors, "til")];
+                (inline_error(errors, "til"))
+                label for="sted" { "Sted (uden personoplysninger)" }
+                input id="sted" name="sted" type="text" value=(form.location) maxlength="200";
+                @if convening.child.is_some() {
+                    label {
+                        input type="checkbox" name="foraeldre" value="ja" checked[form.parents]
+                            aria-invalid=[invalid(errors, "foraeldre")] aria-describedby=[described(errors, "foraeldre")];
+                        " Forældrene deltager i mødet"
+                    }
+                    (inline_error(errors, "foraeldre"))
+                    p.hint { "Netværks- og arbejdsmøder kræver, at forældrene deltager, eller at de har givet samtykke." }
+                }
+                button type="submit" { "Indkald" }
+            }
+        }
+    };
+    (status, layout::page(&title, Some(&viewer.user), "/moeder", body)).into_response()
+}
+
+fn parse_time(value: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(value.trim(), "%H:%M").ok()
+}
+
+/// Convenes a meeting; a network or working meeting about a child is refused without the
+/// parents taking part or their consent.
+pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Response {
+    let form = ConveneForm::of(&fields);
+    let (convening, mut audit) = match convening(&state, &viewer, form.child, "meeting.create").await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let mut errors = Vec::new();
+    let kind = MeetingKind::from_id(&form.kind).filter(|k| convening.kinds.contains(k));
+    if kind.is_none() {
+        let refused = refuse(
+            &state,
+            &viewer,
+            "meeting.create",
+            form.child,
+            format!("mødetype «{}»", form.kind),
+            NOT_RUNNER,
+        );
+        return refused.await;
+    }
+    let kind = kind.unwrap_or(MeetingKind::Trivselsforum);
+    let title = check_text(&mut errors, "titel", "Titel", &form.title, true, MAX_TITLE_CHARS);
+    let date = match parse_date(&form.date) {
+        None => {
+            errors.push(error("dato", "Dato: skriv mødets dato (fx 12.03.2027)."));
+            None
+        }
+        Some(d) if d < today() => {
+            errors.push(error("dato", "Dato: mødet kan ikke indkaldes til en dag, der er gået."));
+            None
+        }
+        Some(d) => Some(d),
+    };
+    let from = parse_time(&form.from);
+    let to = parse_time(&form.to);
+    if from.is_none() {
+        errors.push(error("fra", "Fra kl.: skriv et klokkeslæt som 09:00."));
+    }
+    if to.is_none() {
+        errors.push(error("til", "Til kl.: skriv et klokkeslæt som 10:30."));
+    }
+    if let (Some(f), Some(t)) = (from, to)
+        && t <= f
+    {
+        errors.push(error("til", "Til kl.: mødet skal slutte efter det begynder."));
+    }
+    if let (Some(action), Some((child, _))) = (kind.consent_action(form.parents), &convening.child) {
+        let consents = match state.store.consent_facts(*child).await {
+            Ok(c) => c,
+            Err(e) => return layout::server_error(&e),
+        };
+        if let Err(refusal) = check_consent(action, &consents, today()) {
+            add_criterion(&mut audit, &format!("afvist: {}", refusal.message()));
+            audit.allowed = false;
+            if let Err(e) = state.store.audit(&audit).await {
+                return layout::server_error(&e);
+            }
+            let errors = [error("foraeldre", refusal.message())];
+            return convene_page(&viewer, &convening, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    }
+    let (Some(date), Some(from), Some(to), true) = (date, from, to, errors.is_empty()) else {
+        let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
+        add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
+        if let Err(e) = state.store.audit(&audit).await {
+            return layout::server_error(&e);
+        }
+        return convene_page(&viewer, &convening, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    add_criterion(&mut audit, kind.navn());
+    let new = NewMeeting {
+        institution_id: convening.institution_id,
+        kind,
+        target: convening.child.as_ref().map(|(id, _)| CaseTarget::Child(*id)),
+        title,
+        starts_at: NaiveDateTime::new(date, from),
+        ends_at: NaiveDateTime::new(date, to),
+        location: Some(form.location.clone()).filter(|l| !l.is_empty()),
+        convened_on: today(),
+        convened_by: viewer.user.id,
+        alert_id: form.alert.filter(|_| kind == MeetingKind::AbsenceCouncil),
+        parents_attend: form.parents,
+        at: Utc::now(),
+    };
+    match state.store.create_meeting(&new, &audit).await {
+        Ok(id) => Redirect::to(&format!("/moeder/{id}")).into_response(),
+        Err(e) => layout::server_error(&e),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ShowQuery {
+    besked: Option<String>,
+}
+
+/// The meeting page.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> Response {
+    let loaded = match load(&state, &viewer, id, MeetingAccess::Read, "meeting.read").await {
+        Ok(l) => l,
+        Err(response) => return response,
+    };
+    let notice = q.besked.as_deref().and_then(notice);
+    meeting_page(&state, &viewer, &loaded, notice, &[], None, StatusCode::OK).await
+}
+
+/// The confirmation after a change (by code, so no text is taken from the address).
+fn notice(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "deltager" => "Deltageren er tilføjet.",
+        "punkt" => "Punktet er sat på dagsordenen.",
+        "udfald" => "Aftalen er gemt.",
+        "referat" => "Referatet er gemt.",
+        "handling" => "Handlingen er tilføjet og ligger som opgave hos den ansvarlige.",
+        "afsluttet" => "Mødet er afsluttet, og handleplanen er sendt til deltagerne og forældrene.",
+        _ => return None,
+    })
+}
+
+/// Which form an error belongs to, so the page shows the submitted values there.
+pub(crate) struct Rejected<'a> {
+    pub form: &'a str,
+    pub fields: &'a Fields,
+}
+
+/// The meeting page, with `errors` from a rejected form (`rejected`) if any.
+pub(crate) async fn meeting_page(
+    state: &AppState,
+    viewer: &Viewer,
+    loaded: &Loaded,
+    notice: Option<&str>,
+    errors: &[FieldError],
+    rejected: Option<Rejected<'_>>,
+    status: StatusCode,
+) -> Response {
+    let m = &loaded.meeting;
+    let store = &state.store;
+    let result = async {
+        let agenda = store.agenda_items(m.id).await?;
+        let actions = store.meeting_actions(m.id).await?;
+        Ok::<_, trivsel_store::StoreError>((agenda, actions))
+    }
+    .await;
+    let (agenda, actions) = match result {
+        Ok(r) => r,
+        Err(e) => return layout::server_error(&e),
+    };
+    let targets = m.target.into_iter().chain(agenda.iter().map(|a| a.target));
+    let names = match target_names(state, targets).await {
+        Ok(n) => n,
+        Err(response) => return response,
+    };
+    // The agenda's children are shown too: one read row each.
+    let agenda_children: Vec<i64> = agenda.iter().filter_map(|a| a.target.child_id()).collect();
+    if !agenda_children.is_empty() {
+        let audits: Vec<AuditEntry> = agenda_children
+            .iter()
+            .map(|c| {
+                entry(
+                    viewer,
+                    "meeting.read",
+                    Some(*c),
+                    Some(format!("dagsorden, møde {}", m.id)),
+                    true,
+                )
+            })
+            .collect();
+        if let Err(e) = store.audit_all(&audits).await {
+            return layout::server_error(&e);
+        }
+    }
+    let manage = loaded.access == MeetingAccess::Manage && m.status != MeetingStatus::Closed;
+    let edit = if manage {
+        match meeting_edit::forms(state, viewer, loaded, &agenda, errors, rejected).await {
+            Ok(f) => Some(f),
+            Err(response) => return response,
+        }
+    } else {
+        None
+    };
+    let deadline = deadline_state(m);
+    let missing = (m.kind == MeetingKind::AbsenceCouncil && m.status != MeetingStatus::Closed)
+        .then(|| {
+            let roles: Vec<ParticipantRole> = loaded.participants.iter().map(|p| p.role).collect();
+            missing_participants_warning(&missing_participants(&roles))
+        })
+        .flatten();
+    let planned_late =
+        deadline.is_some_and(|d| matches!(d, DeadlineState::Pending { deadline } if m.starts_at.date() > deadline));
+    let about = m.target.and_then(|t| names.get(&t).cloned());
+    let body = html! {
+        p.no-print { a href="/moeder" { "← Møder" } }
+        h1 { (m.title) }
+        @if let Some(n) = notice { p.notice role="status" { (n) } }
+        (error_summary(errors))
+        dl.facts {
+            dt { "Type" } dd { (m.kind.navn()) }
+            @if let Some(about) = &about {
+                dt { "Om" }
+                dd { @if let Some(c) = m.child_id() { a href={ "/boern/" (c) "/moeder" } { (about) } } @else { (about) } }
+            }
+            dt { "Tidspunkt" } dd { (when(m)) }
+            @if let Some(l) = &m.location { dt { "Sted" } dd { (l) } }
+            dt { "Indkaldt" } dd { (format_date(m.convened_on)) }
+            dt { "Status" } dd id="status" { (m.status.navn()) }
+            @if let Some(d) = deadline { dt { "Frist" } dd id="frist" { (d.label()) } }
+            @if let Some(h) = m.held_on { dt { "Holdt" } dd { (format_date(h)) } }
+            @if let Some(f) = m.follow_up_on { dt { "Opfølgningsmøde" } dd id="opfoelgning" { (format_date(f)) } }
+            @if m.child_id().is_some() {
+                dt { "Forældrene deltager" } dd { @if m.parents_attend { "Ja" } @else { "Nej" } }
+            }
+        }
+        @if let Some(w) = deadline.and_then(|d| d.warning()) { p.warning role="alert" { (w) } }
+        @if planned_late {
+            p.warning role="alert" { "Mødet er planlagt efter fristen. Flyt det, så det holdes senest " (deadline.map(|d| d.label()).unwrap_or_default()) "." }
+        }
+        p.no-print { a href={ "/moeder/" (m.id) "/invitation.ics" } download { "Hent kalenderinvitation (.ics)" } }
+        section aria-labelledby="deltagere" {
+            h2 id="deltagere" { "Deltagere (" (loaded.participants.len()) ")" }
+            @if let Some(w) = &missing { p.warning role="alert" id="mangler" { (w) } }
+            @if loaded.participants.is_empty() { p { "Ingen deltagere endnu." } } @else {
+                ul id="deltagerliste" {
+                    @for p in &loaded.participants { li { (p.name) " – " (p.role.navn()) } }
+                }
+            }
+            @if let Some(f) = &edit { (f.participants) }
+        }
+        @if m.kind == MeetingKind::Trivselsforum {
+            section aria-labelledby="dagsorden" {
+                h2 id="dagsorden" { "Dagsorden" }
+                @if agenda.is_empty() { p { "Ingen punkter endnu." } }
+                ol {
+                    @for item in &agenda {
+                        li id={ "punkt-" (item.id) } {
+                            h3 { (names.get(&item.target).map_or("–", String::as_str)) ": " (item.topic) }
+                            p { @if item.parents_attend { "Forældrene deltager." } @else { "Drøftes med forældrenes samtykke." } }
+                            @if let Some(f) = edit.as_ref().and_then(|f| f.outcomes.get(&item.id)) { (f) } @else {
+                                dl {
+                                    dt { "Aftale (hvem gør hvad)" } dd { @if item.plan.is_empty() { "Ikke aftalt endnu." } @else { (text(&item.plan)) } }
+                                    dt { "Sådan informeres forældrene" } dd { @if item.parents_informed.is_empty() { "Ikke aftalt endnu." } @else { (text(&item.parents_informed)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if let Some(f) = &edit { (f.agenda) }
+            }
+        }
+        section aria-labelledby="referat" {
+            h2 id="referat" { "Referat" }
+            @if let Some(f) = &edit { (f.minutes) } @else {
+                (minutes_view(m.minutes.as_ref()))
+            }
+        }
+        section aria-labelledby="handleplan" {
+            h2 id="handleplan" { "Handleplan" }
+            (action_table(&actions))
+            @if let Some(f) = &edit { (f.actions) }
+        }
+        @if let Some(f) = &edit {
+            section aria-labelledby="afslut" { h2 id="afslut" { "Afslut mødet" } (f.close) }
+        }
+    };
+    (status, layout::page(&m.title, Some(&viewer.user), "/moeder", body)).into_response()
+}
+
+/// The minutes as read.
+pub(crate) fn minutes_view(minutes: Option<&Minutes>) -> Markup {
+    html! {
+        @match minutes {
+            None => p { "Der er ikke skrevet referat endnu." },
+            Some(Minutes::Notes { text: t }) => div { (text(t)) },
+            Some(Minutes::Rounds(r)) => {
+                @for (question, statements) in [
+                    (meeting_edit::ROUND_LABELS[0], &r.hopes),
+                    (meeting_edit::ROUND_LABELS[1], &r.obstacles),
+                    (meeting_edit::ROUND_LABELS[2], &r.helps),
+                    (meeting_edit::ROUND_LABELS[3], &r.contributions),
+                ] {
+                    h3 { (question) }
+                    @if statements.is_empty() { p { "–" } }
+                    ul { @for s in statements { li { @if !s.speaker.is_empty() { strong { (s.speaker) ": " } } (s.text) } } }
+                }
+            }
+        }
+    }
+}
+
+/// The action plan as a table.
+pub(crate) fn action_table(actions: &[trivsel_store::MeetingAction]) -> Markup {
+    html! {
+        @if actions.is_empty() { p { "Ingen handlinger endnu." } } @else {
+            table id="handlinger" {
+                thead { tr { th scope="col" { "Handling" } th scope="col" { "Ansvarlig" } th scope="col" { "Frist" } th scope="col" { "Udført" } } }
+                tbody {
+                    @for a in actions {
+                        tr { td { (a.action) } td { (a.owner_name) } td { (format_date(a.due)) } td { @if a.done { "Ja" } @else { "Nej" } } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The meeting's iCalendar invitation: type, time, place and a link, nothing about the child.
+pub async fn invitation(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    let loaded = match load(&state, &viewer, id, MeetingAccess::Read, "meeting.invitation").await {
+        Ok(l) => l,
+        Err(response) => return response,
+    };
+    let m = &loaded.meeting;
+    let base = state.config.public_url.trim_end_matches('/');
+    let host = base.split_once("://").map_or(base, |(_, rest)| rest);
+    let invitation = Invitation {
+        uid: format!("moede-{}@{host}", m.id),
+        kind: m.kind,
+        starts_at: m.starts_at,
+        ends_at: m.ends_at,
+        location: m.location.clone(),
+        url: Some(format!("{base}/moeder/{}", m.id)),
+        sequence: 0,
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"moede.ics\""),
+        ],
+        invitation_ics(&invitation, Utc::now()),
+    )
+        .into_response()
+}
+
+/// Rows on the fixed members form.
+const MEMBER_ROWS: usize = 10;
+
+/// The roles a fixed Trivselsforum member may have.
+const FORUM_ROLES: [ParticipantRole; 8] = [
+    ParticipantRole::SchoolLeader,
+    ParticipantRole::WellbeingPerson,
+    ParticipantRole::Psychologist,
+    ParticipantRole::HealthVisitor,
+    ParticipantRole::FamilyCounsellor,
+    ParticipantRole::Ssp,
+    ParticipantRole::SocialWorker,
+    ParticipantRole::Teacher,
+];
+
+/// The institution whose forum the viewer runs, or the audited refusal.
+async fn forum_institution(state: &AppState, viewer: &Viewer, action: &str) -> Result<i64, Response> {
+    match viewer
+        .user
+        .institution_id
+        .filter(|i| runs_meetings(&viewer.actor, viewer.user.municipality_id, *i))
+    {
+        Some(i) => Ok(i),
+        None => Err(refuse(state, viewer, action, None, "Trivselsforum".into(), NOT_RUNNER).await),
+    }
+}
+
+/// Users who may be chosen as members or participants: the institution's staff and the
+/// municipality's advisers (PPR, social workers, health visitors, SSP/UU), by name.
+pub(crate) async fn selectable_staff(
+    state: &AppState,
+    viewer: &Viewer,
+    institution_id: i64,
+) -> Result<Vec<User>, Response> {
+    let users = state
+        .store
+        .users(viewer.user.municipality_id)
+        .await
+        .map_err(|e| layout::server_error(&e))?;
+    let mut staff: Vec<User> = users
+        .into_iter()
+        .filter(|u| !u.disabled)
+        .filter(|u| match u.role {
+            Role::Teacher | Role::WellbeingPerson | Role::Leader => u.institution_id == Some(institution_id),
+            Role::Psychologist | Role::SocialWorker | Role::HealthVisitor | Role::SspCounsellor => true,
+            _ => false,
+        })
+        .collect();
+    staff.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(staff)
+}
+
+pub async fn forum_members(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let institution = match forum_institution(&state, &viewer, "forum.read").await {
+        Ok(i) => i,
+        Err(response) => return response,
+    };
+    if let Err(e) = state.store.audit(&entry(&viewer, "forum.read", None, None, true)).await {
+        return layout::server_error(&e);
+    }
+    forum_page(&state, &viewer, institution, None, &[], StatusCode::OK).await
+}
+
+async fn forum_page(
+    state: &AppState,
+    viewer: &Viewer,
+    institution: i64,
+    notice: Option<&str>,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Response {
+    let members = match state.store.forum_members(institution).await {
+        Ok(m) => m,
+        Err(e) => return layout::server_error(&e),
+    };
+    let staff = match selectable_staff(state, viewer, institution).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let rows = MEMBER_ROWS.max(members.len() + 2);
+    let body = html! {
+        p.no-print { a href="/moeder" { "← Møder" } }
+        h1 { "Trivselsforums faste medlemmer" }
+        p { "De faste medlemmer indkaldes automatisk til hvert Trivselsforum. Ad hoc-deltagere tilføjes på det enkelte møde." }
+        @if let Some(n) = notice { p.notice role="status" { (n) } }
+        (error_summary(errors))
+        form.stack method="post" action="/moeder/trivselsforum" {
+            table {
+                thead { tr { th scope="col" { "Medlem" } th scope="col" { "Rolle" } } }
+                tbody {
+                    @for n in 0..rows {
+                        @let current = members.get(n);
+                        tr {
+                            td {
+                                label.visually-hidden for={ "medlem_" (n) } { "Medlem " (n + 1) }
+                                select id={ "medlem_" (n) } name={ "medlem_" (n) } {
+                                    option value="" { "– ingen –" }
+                                    @for u in &staff {
+                                        option value=(u.id) selected[current.is_some_and(|c| c.user_id == u.id)] { (u.name) " (" (u.role.navn()) ")" }
+                                    }
+                                }
+                            }
+                            td {
+                                label.visually-hidden for={ "rolle_" (n) } { "Rolle for medlem " (n + 1) }
+                                select id={ "rolle_" (n) } name={ "rolle_" (n) } {
+                                    @for r in FORUM_ROLES {
+                                        option value=(r.id()) selected[current.is_some_and(|c| c.role == r)] { (r.navn()) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            button type="submit" { "Gem medlemmer" }
+        }
+    };
+    (
+        status,
+        layout::page("Trivselsforums faste medlemmer", Some(&viewer.user), "/moeder", body),
+    )
+        .into_response()
+}
+
+pub async fn save_forum_members(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Response {
+    let institution = match forum_institution(&state, &viewer, "forum.save").await {
+        Ok(i) => i,
+        Err(response) => return response,
+    };
+    let staff = match selectable_staff(&state, &viewer, institution).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let mut members: Vec<(i64, ParticipantRole)> = Vec::new();
+    let mut errors = Vec::new();
+    for (key, value) in &fields {
+        let Some(n) = key.strip_prefix("medlem_") else { continue };
+        if value.trim().is_empty() {
+            continue;
+        }
+        let id = format!("medlem_{n}");
+        let user = value
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|u| staff.iter().any(|s| s.id == *u));
+        let role = ParticipantRole::from_id(field(&fields, &format!("rolle_{n}"))).filter(|r| FORUM_ROLES.contains(r));
+        match (user, role) {
+            (Some(u), Some(_)) if members.iter().any(|(m, _)| *m == u) => {
+                errors.push(error(
+                    &id,
+                    format!(
+                        "Medlem {}: personen står der allerede.",
+                        n.parse::<usize>().unwrap_or(0) + 1
+                    ),
+                ));
+            }
+            (Some(u), Some(r)) => members.push((u, r)),
+            _ => errors.push(error(
+                &id,
+                format!(
+                    "Medlem {}: vælg en person og en rolle fra listerne.",
+                    n.parse::<usize>().unwrap_or(0) + 1
+                ),
+            )),
+        }
+    }
+    let mut audit = entry(
+        &viewer,
+        "forum.save",
+        None,
+        Some(format!("{} medlemmer", members.len())),
+        true,
+    );
+    if !errors.is_empty() {
+        add_criterion(&mut audit, "ikke gemt: ugyldige medlemmer");
+        if let Err(e) = state.store.audit(&audit).await {
+            return layout::server_error(&e);
+        }
+        return forum_page(
+            &state,
+            &viewer,
+            institution,
+            None,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match state.store.set_forum_members(institution, &members, &audit).await {
+        Ok(()) => {
+            forum_page(
+                &state,
+                &viewer,
+                institution,
+                Some("Medlemmerne er gemt."),
+                &[],
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => layout::server_error(&e),
+    }
+}
+
+/// The first day after `date` a follow-up could be held, as a form default (two weeks on).
+pub(crate) fn default_follow_up(date: NaiveDate) -> NaiveDate {
+    date + Duration::days(14)
+}

@@ -1,0 +1,199 @@
+//! Notifikationer and a child's meetings (barnets møder). A closed meeting's action plan
+//! (handleplan) reaches every participant with an account and the child's guardians as an
+//! in-app notification; guardians read it on the child's meetings page, the parent view, which
+//! shows only what concerns their child: the action plan and follow-up date of meetings about
+//! the child, and the child's own Trivselsforum agenda items (never other children's).
+//!
+//! Who: everyone reads their own notifications; a child's meetings page follows the child's
+//! plans (`ChildData::Plans`): guardians with custody and staff with access to the child. Staff
+//! open a listed meeting only if `meeting_access` lets them.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use maud::html;
+use trivsel_domain::access::{Action, ChildData};
+use trivsel_domain::cases::format_date;
+use trivsel_domain::meetings::{DeadlineState, MeetingKind, MeetingStatus, may_convene, runs_meetings};
+use trivsel_domain::model::Role;
+use trivsel_store::CaseTarget;
+
+use crate::cases::{authorize, format_time, text, today};
+use crate::meetings::action_table;
+use crate::session::Viewer;
+use crate::tasks::refuse;
+use crate::{AppState, layout};
+
+/// Where a notification leads: the meeting for staff, the child's meetings for guardians.
+async fn notification_link(
+    state: &AppState,
+    viewer: &Viewer,
+    meeting_id: i64,
+) -> Result<String, trivsel_store::StoreError> {
+    if matches!(viewer.user.role, Role::Guardian | Role::Pupil) {
+        let child = state.store.meeting(meeting_id).await?.and_then(|m| m.child_id());
+        return Ok(child.map_or("/boern".into(), |c| format!("/boern/{c}/moeder#moede-{meeting_id}")));
+    }
+    Ok(format!("/moeder/{meeting_id}"))
+}
+
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let notifications = match state.store.notifications_of_user(viewer.user.id, false).await {
+        Ok(n) => n,
+        Err(e) => return layout::server_error(&e),
+    };
+    let mut links = Vec::with_capacity(notifications.len());
+    for n in &notifications {
+        match n.meeting_id {
+            Some(m) => match notification_link(&state, &viewer, m).await {
+                Ok(l) => links.push(Some(l)),
+                Err(e) => return layout::server_error(&e),
+            },
+            None => links.push(None),
+        }
+    }
+    let body = html! {
+        h1 { "Beskeder" }
+        @if notifications.is_empty() { p { "Du har ingen beskeder." } } @else {
+            ul.stack id="beskeder" {
+                @for (n, link) in notifications.iter().zip(&links) {
+                    li id={ "besked-" (n.id) } {
+                        @if n.read_at.is_none() { strong { "Ny: " } }
+                        (n.kind.navn())
+                        @if let Some(k) = n.meeting_kind { " (" (k.navn()) ")" }
+                        " – " (format_time(n.created_at))
+                        @if let Some(l) = link { " " a href=(l) { "Se handleplanen" } }
+                        @if n.read_at.is_none() {
+                            form.inline method="post" action={ "/beskeder/" (n.id) } {
+                                button type="submit" { "Markér som læst" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout::page("Beskeder", Some(&viewer.user), "/beskeder", body).into_response()
+}
+
+pub async fn mark_read(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    match state.store.mark_notification_read(id, viewer.user.id, Utc::now()).await {
+        Ok(true) => Redirect::to("/beskeder").into_response(),
+        Ok(false) => {
+            refuse(
+                &state,
+                &viewer,
+                "notification.read",
+                None,
+                format!("besked {id}"),
+                "Beskeden er ikke din, eller den er allerede læst.",
+            )
+            .await
+        }
+        Err(e) => layout::server_error(&e),
+    }
+}
+
+/// The child's meetings: for guardians the action plans and their child's agenda items, for
+/// staff also links and a way to convene.
+pub async fn child_meetings(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    let allowed = match authorize(
+        &state,
+        &viewer,
+        CaseTarget::Child(id),
+        Action::Read,
+        ChildData::Plans,
+        "meeting.child",
+        None,
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let parent_view = matches!(viewer.user.role, Role::Guardian | Role::Pupil);
+    let meetings = match state.store.meetings_of_child(id).await {
+        Ok(m) => m,
+        Err(e) => return layout::server_error(&e),
+    };
+    let mut shown = Vec::new();
+    for m in meetings {
+        let agenda = match state.store.agenda_items(m.id).await {
+            Ok(items) => items
+                .into_iter()
+                .filter(|i| i.target == CaseTarget::Child(id))
+                .collect::<Vec<_>>(),
+            Err(e) => return layout::server_error(&e),
+        };
+        // The action plan of a meeting about the child, once sent; a Trivselsforum's actions
+        // may concern other children and are not shown here.
+        let actions = if m.child_id() == Some(id) && (m.status == MeetingStatus::Closed || !parent_view) {
+            match state.store.meeting_actions(m.id).await {
+                Ok(a) => a,
+                Err(e) => return layout::server_error(&e),
+            }
+        } else {
+            Vec::new()
+        };
+        shown.push((m, agenda, actions));
+    }
+    let name = allowed.subject.name();
+    let institution = viewer.user.institution_id;
+    let convene: Vec<MeetingKind> = institution
+        .filter(|i| runs_meetings(&viewer.actor, viewer.user.municipality_id, *i))
+        .map(|i| {
+            [
+                MeetingKind::AbsenceCouncil,
+                MeetingKind::NetworkMeeting,
+                MeetingKind::WorkingMeeting,
+            ]
+            .into_iter()
+            .filter(|k| may_convene(&viewer.actor, *k, viewer.user.municipality_id, i))
+            .collect()
+        })
+        .unwrap_or_default();
+    let title = format!("Møder om {name}");
+    let body = html! {
+        p.no-print { a href={ "/boern/" (id) } { "← " (name) } }
+        h1 { (title) }
+        @if !convene.is_empty() {
+            ul.links.no-print {
+                @for k in &convene {
+                    li { a href={ "/moeder/ny?type=" (k.id()) "&barn=" (id) } { "Indkald til " (k.navn().to_lowercase()) } }
+                }
+            }
+        }
+        @if shown.is_empty() { p { "Der er ingen møder om " (name) "." } }
+        @for (m, agenda, actions) in &shown {
+            section.card id={ "moede-" (m.id) } aria-labelledby={ "moede-titel-" (m.id) } {
+                h2 id={ "moede-titel-" (m.id) } {
+                    (m.kind.navn()) " " (format_date(m.starts_at.date()))
+                }
+                p {
+                    "Status: " (m.status.navn())
+                    @if m.kind == MeetingKind::AbsenceCouncil && !parent_view {
+                        " · " (DeadlineState::of(m.convened_on, m.held_on, today()).label())
+                    }
+                }
+                @if !parent_view { p { a href={ "/moeder/" (m.id) } { "Åbn mødet" } } }
+                @for item in agenda {
+                    h3 { "Punkt: " (item.topic) }
+                    dl {
+                        dt { "Aftale" } dd { (text(&item.plan)) }
+                        dt { "Sådan informeres forældrene" } dd { (text(&item.parents_informed)) }
+                    }
+                }
+                @if m.child_id() == Some(id) {
+                    @if m.status == MeetingStatus::Closed || !parent_view {
+                        h3 { "Handleplan" }
+                        (action_table(actions))
+                        @if let Some(f) = m.follow_up_on { p.follow-up { "Opfølgningsmøde: " strong { (format_date(f)) } } }
+                    } @else {
+                        p { "Handleplanen kommer her, når mødet er afsluttet." }
+                    }
+                }
+            }
+        }
+    };
+    layout::page(&title, Some(&viewer.user), "", body).into_response()
+}

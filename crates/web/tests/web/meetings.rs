@@ -1,0 +1,670 @@
+//! Meetings over HTTP: the leader convenes a fraværssamråd, records the three rounds and the
+//! action plan, cannot close without a follow-up date, and the plan then reaches exactly the
+//! participants and the guardian; Trivselsforum agenda items and network meetings follow the
+//! consent rule; the invitation is valid iCalendar without the child's name; the roles that
+//! may not are refused.
+
+use chrono::{Duration, Local, NaiveDate, Utc};
+use reqwest::StatusCode;
+use trivsel_domain::meetings::{ConsentMethod, ConsentScope, MeetingKind, MeetingStatus, samraad_deadline};
+use trivsel_store::{AuditEntry, CaseTarget, NewAgendaItem, NewConsent, NewMeeting, NewParticipant, Store};
+
+use crate::helpers::*;
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+fn system_audit(m: i64) -> AuditEntry {
+    AuditEntry {
+        municipality_id: m,
+        user_id: None,
+        username: "test".into(),
+        role: "system".into(),
+        action: "meeting.create".into(),
+        child_id: None,
+        criterion: None,
+        allowed: true,
+        address: None,
+    }
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn post(app: &App, path: &str, session: &str, form: &[(&str, String)]) -> reqwest::Response {
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.post(path, Some(session), &form).await
+}
+
+/// A meeting stored directly (for fixtures).
+async fn meeting(store: &Store, w: &World, institution: i64, kind: MeetingKind, target: Option<CaseTarget>) -> i64 {
+    let start = (today() + Duration::days(2)).and_hms_opt(9, 0, 0).unwrap();
+    let new = NewMeeting {
+        institution_id: institution,
+        kind,
+        target,
+        title: format!("{} (test)", kind.navn()),
+        starts_at: start,
+        ends_at: start + Duration::hours(1),
+        location: Some("Mødelokale 2".into()),
+        convened_on: today(),
+        convened_by: w.users["skoleleder"],
+        alert_id: None,
+        parents_attend: true,
+        at: Utc::now(),
+    };
+    store.create_meeting(&new, &system_audit(w.municipality)).await.unwrap()
+}
+
+/// For the authorization matrix.
+pub struct Fixtures {
+    /// A fraværssamråd about X1 at school X, with `ppr` taking part.
+    pub samraad: i64,
+    /// A meeting at school Y.
+    pub other_school: i64,
+    /// A Trivselsforum at school X and an agenda item of it (about class X2).
+    pub forum: i64,
+    pub item: i64,
+    /// A notification of `foraelder` (a closed meeting's action plan).
+    pub notification: i64,
+}
+
+pub async fn matrix_fixtures(store: &Store, w: &World) -> Fixtures {
+    let audit = system_audit(w.municipality);
+    let samraad = meeting(
+        store,
+        w,
+        w.school_x,
+        MeetingKind::AbsenceCouncil,
+        Some(CaseTarget::Child(w.children[0])),
+    )
+    .await;
+    let ppr = NewParticipant::User {
+        user_id: w.users["ppr"],
+        role: trivsel_domain::meetings::ParticipantRole::Psychologist,
+    };
+    store.add_participant(samraad, &ppr, &audit).await.unwrap();
+    let y = store
+        .child_context(w.children[2], today())
+        .await
+        .unwrap()
+        .unwrap()
+        .institution_ids[0];
+    let other_school = meeting(
+        store,
+        w,
+        y,
+        MeetingKind::NetworkMeeting,
+        Some(CaseTarget::Child(w.children[2])),
+    )
+    .await;
+    let forum = meeting(store, w, w.school_x, MeetingKind::Trivselsforum, None).await;
+    let item = NewAgendaItem {
+        target: CaseTarget::Class(w.classes[1]),
+        topic: "Uro i timerne".into(),
+        parents_attend: false,
+    };
+    let item = store.add_agenda_item(forum, &item, &audit).await.unwrap();
+    // A closed network meeting about X1: its action plan reaches the guardian.
+    let closed = meeting(
+        store,
+        w,
+        w.school_x,
+        MeetingKind::NetworkMeeting,
+        Some(CaseTarget::Child(w.children[0])),
+    )
+    .await;
+    let notes = trivsel_domain::meetings::Minutes::Notes { text: "Aftaler".into() };
+    store.record_minutes(closed, today(), &notes, &audit).await.unwrap();
+    store
+        .close_meeting(
+            closed,
+            None,
+            w.users["skoleleder"],
+            Utc::now(),
+            std::slice::from_ref(&audit),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let notification = store.notifications_of_user(w.users["foraelder"], false).await.unwrap()[0].id;
+    Fixtures {
+        samraad,
+        other_school,
+        forum,
+        item,
+        notification,
+    }
+}
+
+/// The form sent to the meeting routes by the authorization matrix.
+pub fn matrix_form(path: &str) -> Option<Vec<(&'static str, String)>> {
+    match path {
+        "/moeder" => Some(vec![
+            ("type", "trivselsforum".into()),
+            ("titel", "Trivselsforum".into()),
+            ("dato", today().to_string()),
+            ("fra", "14:00".into()),
+            ("til", "15:00".into()),
+        ]),
+        _ => None,
+    }
+}
+
+/// Gives a consent of `scope` for the child from its guardian (the `foraelder` account).
+async fn consent(app: &App, w: &World, child: i64, scope: ConsentScope) -> i64 {
+    let guardian = app
+        .store()
+        .guardian_of_user(w.users["foraelder"])
+        .await
+        .unwrap()
+        .unwrap();
+    let new = NewConsent {
+        child_id: child,
+        guardian_id: guardian,
+        scope,
+        given_on: today(),
+        expires_on: None,
+        method: ConsentMethod::ParentView,
+        recorded_by: w.users["foraelder"],
+        at: Utc::now(),
+    };
+    app.store()
+        .give_consent(&new, &system_audit(w.municipality))
+        .await
+        .unwrap()
+}
+
+fn rounds(held: NaiveDate) -> Vec<(&'static str, String)> {
+    vec![
+        ("holdt", held.to_string()),
+        (
+            "runde1",
+            "Mor: At Barn kommer i skole hver dag\nKlasselærer: En god start om morgenen".into(),
+        ),
+        ("runde2_hindrer", "Barn: Ondt i maven om morgenen".into()),
+        ("runde2_hjaelper", "Mor: Når en ven henter".into()),
+        (
+            "runde3",
+            "PPR: Samtaler hver uge\nSkoleleder: Fast voksen ved ankomst".into(),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactly_the_participants() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let leader = app.login("skoleleder").await;
+    let child = w.children[0];
+
+    // The form shows the deadline: 7 working days from today.
+    let page = app
+        .get(&format!("/moeder/ny?type=fravaerssamraad&barn={child}"), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let deadline = samraad_deadline(today());
+    assert!(
+        page.contains(&deadline.format("%d.%m.%Y").to_string()),
+        "deadline shown"
+    );
+
+    let res = post(
+        &app,
+        "/moeder",
+        &leader,
+        &[
+            ("type", "fravaerssamraad".into()),
+            ("barn", child.to_string()),
+            ("titel", "Fraværssamråd".into()),
+            ("dato", today().to_string()),
+            ("fra", "09:00".into()),
+            ("til", "10:00".into()),
+            ("foraeldre", "ja".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let url = location(&res);
+    let id: i64 = url.trim_start_matches("/moeder/").parse().unwrap();
+    let page = app.get(&url, Some(&leader)).await.text().await.unwrap();
+    assert!(page.contains("mangler faste deltagere"), "missing participants warned");
+
+    for (user, role) in [("ppr", ""), ("socialraadgiver", ""), ("laerer", ""), ("skoleleder", "")] {
+        let res = post(
+            &app,
+            &format!("{url}/deltagere"),
+            &leader,
+            &[("bruger", w.users[user].to_string()), ("rolle", role.into())],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{user} added");
+    }
+    let res = post(
+        &app,
+        &format!("{url}/deltagere"),
+        &leader,
+        &[("navn", "Barn KX1".into()), ("rolle", "elev".into())],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // A user from another municipality cannot be chosen: nothing stored.
+    let res = post(
+        &app,
+        &format!("{url}/deltagere"),
+        &leader,
+        &[("bruger", w.users["fremmed"].to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.store().participants(id).await.unwrap().len(), 5);
+
+    // Minutes with an empty round are refused and keep the text.
+    let mut partial = rounds(today());
+    partial.retain(|(k, _)| *k != "runde3");
+    let res = post(&app, &format!("{url}/referat"), &leader, &partial).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Ondt i maven om morgenen"));
+    let res = post(&app, &format!("{url}/referat"), &leader, &rounds(today())).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let due = (today() + Duration::days(10)).to_string();
+    for (action, owner) in [("Ugentlige samtaler", "ppr"), ("Fast voksen ved ankomst", "laerer")] {
+        let res = post(
+            &app,
+            &format!("{url}/handlinger"),
+            &leader,
+            &[
+                ("handling", action.into()),
+                ("ansvarlig", w.users[owner].to_string()),
+                ("frist", due.clone()),
+            ],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    let tasks = app.store().tasks_of_user(w.users["ppr"], false).await.unwrap();
+    assert!(
+        tasks.iter().any(|t| t.title == "Ugentlige samtaler"),
+        "the action is the owner's task"
+    );
+
+    // Closing without a follow-up date is refused; nothing is sent.
+    let res = post(
+        &app,
+        &format!("{url}/afslut"),
+        &leader,
+        &[("opfoelgning", String::new())],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("uden en dato for opfølgningsmødet"));
+    let m = app.store().meeting(id).await.unwrap().unwrap();
+    assert_eq!(m.status, MeetingStatus::Held);
+    assert!(
+        app.store()
+            .notifications_of_user(w.users["foraelder"], false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let follow_up = today() + Duration::days(21);
+    let res = post(
+        &app,
+        &format!("{url}/afslut"),
+        &leader,
+        &[("opfoelgning", follow_up.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let m = app.store().meeting(id).await.unwrap().unwrap();
+    assert_eq!((m.status, m.follow_up_on), (MeetingStatus::Closed, Some(follow_up)));
+
+    // Exactly the participants with an account and the guardian get the action plan.
+    let mut got = Vec::new();
+    for user in [
+        "laerer",
+        "trivselsperson",
+        "skoleleder",
+        "ppr",
+        "socialraadgiver",
+        "sundhedsplejerske",
+        "ssp",
+        "foraelder",
+        "elev",
+    ] {
+        if !app
+            .store()
+            .notifications_of_user(w.users[user], false)
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            got.push(user);
+        }
+    }
+    assert_eq!(got, ["laerer", "skoleleder", "ppr", "socialraadgiver", "foraelder"]);
+
+    // The guardian sees the action plan in the parent view, and cannot open the meeting.
+    let guardian = app.login("foraelder").await;
+    let page = app.get("/beskeder", Some(&guardian)).await.text().await.unwrap();
+    assert!(page.contains(&format!("/boern/{child}/moeder#moede-{id}")));
+    let page = app
+        .get(&format!("/boern/{child}/moeder"), Some(&guardian))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Ugentlige samtaler") && page.contains("Fast voksen ved ankomst"));
+    assert!(page.contains(&follow_up.format("%d.%m.%Y").to_string()));
+    assert!(!page.contains("Ondt i maven"), "the minutes are not in the parent view");
+    assert_eq!(app.get(&url, Some(&guardian)).await.status(), StatusCode::FORBIDDEN);
+
+    // A closed meeting is not changed.
+    let res = post(
+        &app,
+        &format!("{url}/handlinger"),
+        &leader,
+        &[
+            ("handling", "Mere".into()),
+            ("ansvarlig", w.users["ppr"].to_string()),
+            ("frist", due),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(app.store().meeting_actions(id).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn only_the_leader_convenes_a_samraad_and_network_meetings_need_consent_or_parents() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let wellbeing = app.login("trivselsperson").await;
+    let child = w.children[0];
+    let form = |kind: &str, parents: bool| {
+        let mut f = vec![
+            ("type", kind.to_string()),
+            ("barn", child.to_string()),
+            ("titel", "Møde".to_string()),
+            ("dato", today().to_string()),
+            ("fra", "09:00".to_string()),
+            ("til", "10:00".to_string()),
+        ];
+        if parents {
+            f.push(("foraeldre", "ja".into()));
+        }
+        f
+    };
+    let res = post(&app, "/moeder", &wellbeing, &form("fravaerssamraad", true)).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "a trivselsperson does not convene a samråd"
+    );
+
+    // Without the parents and without consent: refused, saying what is missing; audited.
+    let before = app.store().child_audit(child, 100).await.unwrap().len();
+    let res = post(&app, "/moeder", &wellbeing, &form("netvaerksmoede", false)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("der er ikke givet samtykke til netværksmøde")
+    );
+    let audit = app.store().child_audit(child, 100).await.unwrap();
+    assert_eq!(audit.len(), before + 1);
+    assert!(!audit[0].allowed, "the refusal is a denied audit row");
+    let institution = app.store().meetings_of_institution(w.school_x, None).await.unwrap();
+    assert!(institution.is_empty(), "nothing stored");
+
+    // With the parents taking part: allowed. With consent instead: allowed.
+    let res = post(&app, "/moeder", &wellbeing, &form("netvaerksmoede", true)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let consent_id = consent(&app, &w, child, ConsentScope::NetworkMeeting).await;
+    let res = post(&app, "/moeder", &wellbeing, &form("arbejdsmoede", false)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Revoked: refused again.
+    let audit = system_audit(w.municipality);
+    assert!(
+        app.store()
+            .revoke_consent(consent_id, today(), w.users["foraelder"], Utc::now(), &audit)
+            .await
+            .unwrap()
+    );
+    let res = post(&app, "/moeder", &wellbeing, &form("arbejdsmoede", false)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.store()
+            .meetings_of_institution(w.school_x, None)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // A teacher convenes nothing.
+    let teacher = app.login("laerer").await;
+    let res = post(&app, "/moeder", &teacher, &form("netvaerksmoede", true)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_child_goes_on_the_trivselsforum_agenda_only_with_parents_or_consent() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let leader = app.login("skoleleder").await;
+    let child = w.children[0];
+    // The fixed members are invited to every forum.
+    let res = post(
+        &app,
+        "/moeder/trivselsforum",
+        &leader,
+        &[
+            ("medlem_0", w.users["trivselsperson"].to_string()),
+            ("rolle_0", "trivselsperson".into()),
+            ("medlem_1", w.users["sundhedsplejerske"].to_string()),
+            ("rolle_1", "sundhedsplejerske".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let forum = meeting(app.store(), &w, w.school_x, MeetingKind::Trivselsforum, None).await;
+    let participants = app.store().participants(forum).await.unwrap();
+    assert_eq!(participants.len(), 2, "fixed members invited");
+    let url = format!("/moeder/{forum}/dagsorden");
+    let item = |parents: bool| {
+        let mut f = vec![("elev", child.to_string()), ("emne", "Fravær og trivsel".to_string())];
+        if parents {
+            f.push(("foraeldre", "ja".into()));
+        }
+        f
+    };
+    let res = post(&app, &url, &leader, &item(false)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Barnet kan ikke sættes på dagsordenen i Trivselsforum")
+    );
+    assert!(app.store().agenda_items(forum).await.unwrap().is_empty());
+
+    let consent_id = consent(&app, &w, child, ConsentScope::Trivselsforum).await;
+    assert_eq!(
+        post(&app, &url, &leader, &item(false)).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        app.store()
+            .revoke_consent(
+                consent_id,
+                today(),
+                w.users["foraelder"],
+                Utc::now(),
+                &system_audit(w.municipality)
+            )
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        post(&app, &url, &leader, &item(false)).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        post(&app, &url, &leader, &item(true)).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // A child of another school cannot be put on the agenda.
+    let other = vec![
+        ("elev", w.children[2].to_string()),
+        ("emne", "X".to_string()),
+        ("foraeldre", "ja".to_string()),
+    ];
+    assert_eq!(
+        post(&app, &url, &leader, &other).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let items = app.store().agenda_items(forum).await.unwrap();
+    assert_eq!(items.len(), 2);
+
+    // Each item ends in who does what and how the parents are informed.
+    let res = post(
+        &app,
+        &format!("{url}/{}", items[0].id),
+        &leader,
+        &[
+            ("plan", "Trivselspersonen taler med Barn".into()),
+            ("informeres", String::new()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "both are required");
+    let res = post(
+        &app,
+        &format!("{url}/{}", items[0].id),
+        &leader,
+        &[
+            ("plan", "Trivselspersonen taler med Barn".into()),
+            ("informeres", "Klasselæreren ringer".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let items = app.store().agenda_items(forum).await.unwrap();
+    assert_eq!(items[0].parents_informed, "Klasselæreren ringer");
+
+    // The guardian sees the child's own item; a member reads the forum; a teacher who is not
+    // a member is refused.
+    let guardian = app.login("foraelder").await;
+    let page = app
+        .get(&format!("/boern/{child}/moeder"), Some(&guardian))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Klasselæreren ringer"));
+    let nurse = app.login("sundhedsplejerske").await;
+    assert_eq!(
+        app.get(&format!("/moeder/{forum}"), Some(&nurse)).await.status(),
+        StatusCode::OK
+    );
+    let teacher = app.login("laerer").await;
+    assert_eq!(
+        app.get(&format!("/moeder/{forum}"), Some(&teacher)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn the_invitation_is_icalendar_without_the_childs_name() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let leader = app.login("skoleleder").await;
+    let id = meeting(
+        app.store(),
+        &w,
+        w.school_x,
+        MeetingKind::AbsenceCouncil,
+        Some(CaseTarget::Child(w.children[0])),
+    )
+    .await;
+    let res = app.get(&format!("/moeder/{id}/invitation.ics"), Some(&leader)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let body = res.text().await.unwrap();
+    assert!(!body.contains("KX1") && !body.contains("(test)"), "no name, no title");
+    let calendar = ical::IcalParser::new(body.as_bytes()).next().unwrap().unwrap();
+    assert_eq!(calendar.events.len(), 1);
+    let prop = |name: &str| {
+        calendar.events[0]
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(prop("SUMMARY"), "Fraværssamråd");
+    assert_eq!(prop("LOCATION"), "Mødelokale 2");
+    assert!(prop("DTSTART").ends_with("T090000"));
+    assert_eq!(prop("UID"), format!("moede-{id}@127.0.0.1:8080"));
+    // Someone not taking part gets nothing.
+    let nurse = app.login("sundhedsplejerske").await;
+    assert_eq!(
+        app.get(&format!("/moeder/{id}/invitation.ics"), Some(&nurse))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn the_leader_sees_the_share_of_samraad_held_in_time() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let audit = system_audit(w.municipality);
+    // Two councils convened 30 days ago: one held on its 3rd day, one never held (overdue).
+    let convened = today() - Duration::days(30);
+    for held in [Some(convened + Duration::days(3)), None] {
+        let start = convened.and_hms_opt(9, 0, 0).unwrap() + Duration::days(3);
+        let new = NewMeeting {
+            institution_id: w.school_x,
+            kind: MeetingKind::AbsenceCouncil,
+            target: Some(CaseTarget::Child(w.children[0])),
+            title: "Fraværssamråd".into(),
+            starts_at: start,
+            ends_at: start + Duration::hours(1),
+            location: None,
+            convened_on: convened,
+            convened_by: w.users["skoleleder"],
+            alert_id: None,
+            parents_attend: true,
+            at: Utc::now(),
+        };
+        let id = app.store().create_meeting(&new, &audit).await.unwrap();
+        if let Some(h) = held {
+            let minutes = trivsel_domain::meetings::Minutes::Notes { text: "x".into() };
+            app.store().record_minutes(id, h, &minutes, &audit).await.unwrap();
+        }
+    }
+    let leader = app.login("skoleleder").await;
+    let page = app.get("/moeder", Some(&leader)).await.text().await.unwrap();
+    assert!(page.contains("50 %"), "one of two in time");
+    assert!(page.contains("(1 af 2 fraværssamråd)"));
+    assert!(page.contains("er overskredet"), "the overdue council is marked");
+    // Teachers do not see the school's meetings.
+    let teacher = app.login("laerer").await;
+    let page = app.get("/moeder", Some(&teacher)).await.text().await.unwrap();
+    assert!(!page.contains("holdt inden for 7 arbejdsdage") && !page.contains("Fraværssamråd (test)"));
+}

@@ -9,14 +9,16 @@ pub struct Actor {
     pub user_id: i64,
     pub role: Option<Role>,
     pub municipality_id: i64,
-    /// The institution a teacher, trivselsperson or leader works at.
+    /// The institution a teacher, trivselsperson or leader works at, or that a social worker
+    /// serves (for its anonymous consultations; not for its children).
     pub institution_id: Option<i64>,
     /// Classes a teacher teaches.
     pub class_ids: Vec<i64>,
     /// A guardian's children with custody, or a pupil's own record.
     pub own_children: Vec<i64>,
     /// Children whose cases a PPR psychologist, social worker, health visitor or SSP/UU
-    /// counsellor is assigned to (only active assignments).
+    /// counsellor is assigned to (only active assignments; a social worker's only while the
+    /// guardians' consent for the social worker is in force).
     pub assigned_children: Vec<i64>,
 }
 
@@ -72,6 +74,12 @@ pub enum Resource<'a> {
         municipality_id: i64,
         institution_id: i64,
     },
+    /// An institution's anonymous consultations (anonym sparring), which name no child: its
+    /// leadership and trivselsperson, and the social worker who serves it.
+    AnonymousConsultations {
+        municipality_id: i64,
+        institution_id: i64,
+    },
     /// Aggregated, anonymised figures for a municipality.
     Aggregates {
         municipality_id: i64,
@@ -88,6 +96,7 @@ impl Resource<'_> {
             Resource::Child(c, _) => c.municipality_id,
             Resource::Class { municipality_id, .. }
             | Resource::Institution { municipality_id, .. }
+            | Resource::AnonymousConsultations { municipality_id, .. }
             | Resource::Aggregates { municipality_id }
             | Resource::Accounts { municipality_id } => *municipality_id,
         }
@@ -108,6 +117,9 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
         Resource::Aggregates { .. } => matches!(role, Analyst | Leader | WellbeingPerson),
         Resource::Institution { institution_id, .. } => {
             matches!(role, Leader | WellbeingPerson) && at_own_institution(&[institution_id])
+        }
+        Resource::AnonymousConsultations { institution_id, .. } => {
+            matches!(role, Leader | WellbeingPerson | SocialWorker) && at_own_institution(&[institution_id])
         }
         Resource::Class {
             institution_id,
@@ -268,6 +280,56 @@ mod tests {
             a.institution_id = Some(11);
             assert!(!can(&a, Action::Read, &inst));
         }
+    }
+
+    #[test]
+    fn anonymous_consultations_for_leadership_and_the_schools_social_worker() {
+        let sparring = Resource::AnonymousConsultations {
+            municipality_id: 1,
+            institution_id: 10,
+        };
+        for (role, allowed) in [
+            (Role::Leader, true),
+            (Role::WellbeingPerson, true),
+            (Role::SocialWorker, true),
+            (Role::Teacher, false),
+            (Role::Psychologist, false),
+            (Role::HealthVisitor, false),
+            (Role::SspCounsellor, false),
+            (Role::Guardian, false),
+            (Role::Pupil, false),
+            (Role::Analyst, false),
+            (Role::Admin, false),
+        ] {
+            let mut a = actor(role);
+            a.institution_id = Some(10);
+            a.class_ids = vec![100];
+            a.own_children = vec![7];
+            a.assigned_children = vec![7];
+            for action in [Action::Read, Action::Write] {
+                assert_eq!(can(&a, action, &sparring), allowed, "{role:?} {action:?}");
+            }
+            a.institution_id = Some(11);
+            assert!(!can(&a, Action::Read, &sparring), "{role:?} of another institution");
+            a.institution_id = None;
+            assert!(!can(&a, Action::Read, &sparring), "{role:?} without institution");
+            a.institution_id = Some(10);
+            a.municipality_id = 2;
+            assert!(!can(&a, Action::Read, &sparring), "{role:?} of another municipality");
+        }
+        // The social worker's institution gives no access to its children or overviews.
+        let mut social = actor(Role::SocialWorker);
+        social.institution_id = Some(10);
+        assert!(!can(
+            &social,
+            Action::Read,
+            &Resource::Child(&child(), ChildData::Identity)
+        ));
+        let inst = Resource::Institution {
+            municipality_id: 1,
+            institution_id: 10,
+        };
+        assert!(!can(&social, Action::Read, &inst));
     }
 
     #[test]

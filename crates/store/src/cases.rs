@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use trivsel_domain::absence::Rule;
 use trivsel_domain::cases::{
-    ChronologyKind, ConcernCategory, EscalationFacts, PlanContent, PlanFacts, Severity, Tier, diff, plan_is_current,
+    ChronologyKind, ConcernCategory, EscalationFacts, PlanContent, PlanFacts, Severity, Tier, diff, format_date,
+    plan_is_current,
 };
 
 use crate::audit::append_audit;
@@ -773,6 +774,25 @@ impl Store {
                     c.id,
                 ));
             }
+        }
+
+        for m in self.meetings_of_child(child_id).await? {
+            let mut summary = format!("Indkaldt {}.", format_date(m.convened_on));
+            if let Some(held) = m.held_on {
+                summary.push_str(&format!(" Holdt {}.", format_date(held)));
+            }
+            if let Some(follow_up) = m.follow_up_on {
+                summary.push_str(&format!(" Opfølgningsmøde {}.", format_date(follow_up)));
+            }
+            items.push(item(
+                m.held_on.unwrap_or(m.starts_at.date()),
+                Some(m.created_at),
+                ChronologyKind::Meeting,
+                format!("{}: {}", m.kind.navn(), m.status.navn().to_lowercase()),
+                summary,
+                None,
+                m.id,
+            ));
         }
 
         items.sort_by_key(|i| std::cmp::Reverse((i.date, i.recorded_at)));

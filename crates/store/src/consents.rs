@@ -262,27 +262,6 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// The children whose cases the user is assigned to and may still see on `on`: a social
-    /// worker (socialrådgiver) only while a consent `socialraadgiver` is in force, so a
-    /// revocation ends the access on the next request; other advisers as assigned. Meant to
-    /// replace the plain `case_assignments` part of `Store::actor`.
-    pub async fn assigned_children_with_consent(&self, user_id: i64, on: NaiveDate) -> Result<Vec<i64>> {
-        let sql = format!(
-            "SELECT a.child_id FROM case_assignments a JOIN users u ON u.id = a.user_id WHERE a.user_id = $1 \
-             AND (u.role <> 'socialraadgiver' OR EXISTS (SELECT 1 FROM consents c WHERE c.child_id = a.child_id \
-             AND {})) ORDER BY a.child_id",
-            in_force_sql("c", "$2", "$3")
-        );
-        Ok(with_pool!(self, |pool| {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-                .bind(user_id)
-                .bind(ConsentScope::SocialWorker.id())
-                .bind(on)
-                .fetch_all(pool)
-                .await?
-        }))
-    }
-
     /// The guardian record of a user's account (for the parent view), if any.
     pub async fn guardian_of_user(&self, user_id: i64) -> Result<Option<i64>> {
         Ok(with_pool!(self, |pool| {

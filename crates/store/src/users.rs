@@ -1,11 +1,13 @@
 //! Accounts (brugere), guardians (forældremyndighed), login sessions, login attempts and the
 //! relationships that give access to children.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use trivsel_domain::access::Actor;
+use trivsel_domain::meetings::ConsentScope;
 use trivsel_domain::model::Role;
 
 use crate::audit::append_audit;
+use crate::consents::in_force_sql;
 use crate::{AuditEntry, Result, Store, WriteTx, with_pool};
 
 #[derive(Debug, Clone)]
@@ -420,19 +422,28 @@ impl Store {
     }
 
     /// The user with the relationships that give access, read fresh on every request so a
-    /// removed relationship takes effect at once.
-    pub async fn actor(&self, user: &User) -> Result<Actor> {
-        // One query for the three relationships: this runs on every request.
+    /// removed relationship takes effect at once. A social worker (socialrådgiver) counts an
+    /// assigned child only while a consent `socialraadgiver` from a guardian with custody is in
+    /// force on `today` (the local Danish date); other advisers count their assignments as is.
+    pub async fn actor(&self, user: &User, today: NaiveDate) -> Result<Actor> {
+        // One query for the three relationships: this runs on every request, so a revoked
+        // consent ends a social worker's access on the next one.
+        let sql = format!(
+            "SELECT 1, class_id FROM user_classes WHERE user_id = $1 \
+             UNION ALL SELECT 2, gs.child_id FROM guardians g JOIN guardianships gs ON gs.guardian_id = g.id \
+             WHERE g.user_id = $1 AND gs.custody \
+             UNION ALL SELECT 3, a.child_id FROM case_assignments a WHERE a.user_id = $1 \
+             AND (NOT $2 OR EXISTS (SELECT 1 FROM consents c WHERE c.child_id = a.child_id AND {}))",
+            in_force_sql("c", "$3", "$4")
+        );
         let rows: Vec<(i32, i64)> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT 1, class_id FROM user_classes WHERE user_id = $1 \
-                 UNION ALL SELECT 2, gs.child_id FROM guardians g JOIN guardianships gs ON gs.guardian_id = g.id \
-                 WHERE g.user_id = $1 AND gs.custody \
-                 UNION ALL SELECT 3, child_id FROM case_assignments WHERE user_id = $1",
-            )
-            .bind(user.id)
-            .fetch_all(pool)
-            .await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(user.id)
+                .bind(user.role == Role::SocialWorker)
+                .bind(ConsentScope::SocialWorker.id())
+                .bind(today)
+                .fetch_all(pool)
+                .await?
         });
         let of = |kind: i32| -> Vec<i64> { rows.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect() };
         let (class_ids, guarded, assigned) = (of(1), of(2), of(3));

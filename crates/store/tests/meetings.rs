@@ -456,17 +456,14 @@ async fn a_social_workers_access_ends_when_consent_is_revoked() {
     let today = d("2026-03-10");
     s.assign_case(f.social, f.ida, at("2026-03-01")).await.unwrap();
     s.assign_case(f.ppr1, f.ida, at("2026-03-01")).await.unwrap();
-    assert!(
-        s.assigned_children_with_consent(f.social, today)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert_eq!(
-        s.assigned_children_with_consent(f.ppr1, today).await.unwrap(),
-        vec![f.ida],
-        "other advisers as assigned"
-    );
+    let social = s.user_by_id(f.social).await.unwrap().unwrap();
+    let ppr = s.user_by_id(f.ppr1).await.unwrap().unwrap();
+    let assigned = |user: &trivsel_store::User, on: NaiveDate| {
+        let user = user.clone();
+        async move { s.actor(&user, on).await.unwrap().assigned_children }
+    };
+    assert!(assigned(&social, today).await.is_empty(), "no consent, no access");
+    assert_eq!(assigned(&ppr, today).await, vec![f.ida], "other advisers as assigned");
     let id = s
         .give_consent(
             &f.consent(ConsentScope::SocialWorker, "2026-03-02"),
@@ -474,9 +471,10 @@ async fn a_social_workers_access_ends_when_consent_is_revoked() {
         )
         .await
         .unwrap();
-    assert_eq!(
-        s.assigned_children_with_consent(f.social, today).await.unwrap(),
-        vec![f.ida]
+    assert_eq!(assigned(&social, today).await, vec![f.ida]);
+    assert!(
+        assigned(&social, d("2026-03-01")).await.is_empty(),
+        "not before it was given"
     );
     s.revoke_consent(
         id,
@@ -487,11 +485,11 @@ async fn a_social_workers_access_ends_when_consent_is_revoked() {
     )
     .await
     .unwrap();
-    assert!(
-        s.assigned_children_with_consent(f.social, today)
-            .await
-            .unwrap()
-            .is_empty()
+    assert!(assigned(&social, today).await.is_empty(), "revoked from today");
+    assert_eq!(
+        assigned(&social, d("2026-03-09")).await,
+        vec![f.ida],
+        "in force the day before"
     );
     // A consent for another scope does not give access.
     s.give_consent(
@@ -500,12 +498,22 @@ async fn a_social_workers_access_ends_when_consent_is_revoked() {
     )
     .await
     .unwrap();
-    assert!(
-        s.assigned_children_with_consent(f.social, today)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(assigned(&social, today).await.is_empty());
+    // Nor one from a guardian who has lost custody.
+    s.give_consent(
+        &f.consent(ConsentScope::SocialWorker, "2026-03-10"),
+        &f.audit("consent.give", Some(f.ida)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(assigned(&social, today).await, vec![f.ida]);
+    f.db.execute(&format!(
+        "UPDATE guardianships SET custody = FALSE WHERE guardian_id = {}",
+        f.mette
+    ))
+    .await;
+    assert!(assigned(&social, today).await.is_empty(), "custody lost");
+    assert_eq!(assigned(&ppr, today).await, vec![f.ida]);
 }
 
 #[tokio::test]

@@ -35,7 +35,7 @@ impl FromRequestParts<AppState> for ApiViewer {
             Some(s) if !s.mfa_pending => {
                 let actor = state
                     .store
-                    .actor(&s.user)
+                    .actor(&s.user, Local::now().date_naive())
                     .await
                     .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl"))?;
                 Ok(ApiViewer(Viewer {

@@ -687,6 +687,7 @@ pub async fn chronology(
             ChronologyKind::Concern => Some(format!("{base}/bekymringer#bekymring-{}", i.ref_id)),
             ChronologyKind::Pku => Some(format!("{base}/pku/{}", i.ref_id)),
             ChronologyKind::Consent => Some(format!("{base}/samtykker")),
+            ChronologyKind::Meeting => Some(format!("/moeder/{}", i.ref_id)),
             _ => None,
         }
     };

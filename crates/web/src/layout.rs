@@ -79,6 +79,10 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
         if !matches!(role, Role::Leader | Role::WellbeingPerson) {
             items.push(("/moeder", "Møder"));
         }
+        // The school's social worker takes part in the monthly anonymous consultation.
+        if role == Role::SocialWorker {
+            items.push(("/sparring", "Sparring"));
+        }
         items.push(("/opgaver", "Opgaver"));
     }
     if !matches!(role, Role::Analyst | Role::Admin) {

@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use chrono::{Local, Utc};
 use sha2::{Digest, Sha256};
 use trivsel_domain::access::Actor;
 use trivsel_store::{SessionInfo, User};
@@ -110,7 +110,13 @@ impl FromRequestParts<AppState> for Viewer {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match MaybeSession::from_request_parts(parts, state).await?.0 {
             Some(s) if !s.mfa_pending => {
-                let actor = state.store.actor(&s.user).await.map_err(|e| layout::server_error(&e))?;
+                // The local Danish date: a consent revoked today no longer gives access.
+                let today = Local::now().date_naive();
+                let actor = state
+                    .store
+                    .actor(&s.user, today)
+                    .await
+                    .map_err(|e| layout::server_error(&e))?;
                 Ok(Viewer {
                     user: s.user,
                     actor,

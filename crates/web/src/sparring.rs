@@ -3,9 +3,10 @@
 //! text for CPR-like numbers and for names of children enrolled at the institution; the user is
 //! warned and must edit the text or confirm it.
 //!
-//! Who: the institution's leader and trivselsperson (`Resource::Institution`). Social workers
-//! have no institution in the access policy, so they are not given the page. Every outcome is
-//! audited without a child id; a save's row is stored with the consultation.
+//! Who: the institution's leader and trivselsperson, and the social worker who serves it (an
+//! account with that `institution_id`), by `Resource::AnonymousConsultations`; a social worker
+//! of another institution, or of none, is refused. Every outcome is audited without a child id;
+//! a save's row is stored with the consultation.
 
 use axum::Form;
 use axum::extract::{Query, State};
@@ -26,7 +27,8 @@ use crate::cases::{
 use crate::session::Viewer;
 use crate::{AppState, layout};
 
-const DENIED: &str = "Anonym sparring er for skolens ledelse og trivselsperson. Forsøget er registreret.";
+const DENIED: &str =
+    "Anonym sparring er for skolens ledelse, trivselsperson og socialrådgiver. Forsøget er registreret.";
 const CRITERION: &str = "anonym sparring";
 const CONFIRM: &str = "Jeg har tjekket teksten – gem alligevel";
 
@@ -37,7 +39,7 @@ async fn authorize(state: &AppState, viewer: &Viewer, action: &str) -> Result<(i
         can(
             &viewer.actor,
             Action::Write,
-            &Resource::Institution {
+            &Resource::AnonymousConsultations {
                 municipality_id: viewer.user.municipality_id,
                 institution_id: *i,
             },

@@ -26,5 +26,7 @@ stored_enum! {
         Conference = ("klassekonference", "Klassekonference"),
         /// Samtykke givet eller trukket tilbage (consent given or revoked).
         Consent = ("samtykke", "Samtykke"),
+        /// Møde om barnet (fraværssamråd, netværksmøde, arbejdsmøde, Trivselsforum-punkt).
+        Meeting = ("moede", "Møde"),
     }
 }

@@ -90,15 +90,26 @@ mod tests {
     #[test]
     fn leadership_manages_own_institution_only() {
         for role in [Role::Leader, Role::WellbeingPerson] {
-            assert_eq!(meeting_access(&actor(role, Some(10)), 1, 10, false), MeetingAccess::Manage);
-            assert_eq!(meeting_access(&actor(role, Some(11)), 1, 10, false), MeetingAccess::None);
+            assert_eq!(
+                meeting_access(&actor(role, Some(10)), 1, 10, false),
+                MeetingAccess::Manage
+            );
+            assert_eq!(
+                meeting_access(&actor(role, Some(11)), 1, 10, false),
+                MeetingAccess::None
+            );
             assert_eq!(meeting_access(&actor(role, Some(10)), 2, 10, true), MeetingAccess::None);
         }
     }
 
     #[test]
     fn participating_staff_read_guardians_never() {
-        for role in [Role::Teacher, Role::Psychologist, Role::SocialWorker, Role::HealthVisitor] {
+        for role in [
+            Role::Teacher,
+            Role::Psychologist,
+            Role::SocialWorker,
+            Role::HealthVisitor,
+        ] {
             assert_eq!(meeting_access(&actor(role, None), 1, 10, true), MeetingAccess::Read);
             assert_eq!(meeting_access(&actor(role, None), 1, 10, false), MeetingAccess::None);
         }
@@ -115,6 +126,11 @@ mod tests {
         assert!(!may_convene(&wellbeing, MeetingKind::AbsenceCouncil, 1, 10));
         assert!(may_convene(&wellbeing, MeetingKind::Trivselsforum, 1, 10));
         assert!(!may_convene(&leader, MeetingKind::AnonymousConsultation, 1, 10));
-        assert!(!may_convene(&actor(Role::Teacher, Some(10)), MeetingKind::NetworkMeeting, 1, 10));
+        assert!(!may_convene(
+            &actor(Role::Teacher, Some(10)),
+            MeetingKind::NetworkMeeting,
+            1,
+            10
+        ));
     }
 }

@@ -1081,6 +1081,7 @@ async fn authorization_matrix_covers_every_route() {
     let (task, conference) = crate::tasks::matrix_fixtures(app.store(), &w).await;
     let (plans, referrals) = crate::cases::matrix_fixtures(app.store(), &w).await;
     let (guardian, consent) = crate::consents::matrix_fixtures(app.store(), &w).await;
+    crate::consents::social_worker_consent(app.store(), &w).await;
     let meetings = crate::meetings::matrix_fixtures(app.store(), &w).await;
 
     // Every route has exactly one entry, and every entry is a route.
@@ -1236,7 +1237,11 @@ async fn random_requests_agree_with_the_policy() {
         let child = w.children[rng.random_range(0..4)];
         let (suffix, data) = routes[rng.random_range(0..routes.len())];
         let user = app.store().user_by_id(w.users[role.id()]).await.unwrap().unwrap();
-        let actor = app.store().actor(&user).await.unwrap();
+        let actor = app
+            .store()
+            .actor(&user, chrono::Local::now().date_naive())
+            .await
+            .unwrap();
         let context = app
             .store()
             .child_context(child, chrono::Local::now().date_naive())

@@ -1,5 +1,7 @@
 //! Consents (samtykker) over HTTP: guardians give and revoke their own, the leader records a
-//! paper consent, a teacher of the class reads; everyone else is refused and audited.
+//! paper consent, a teacher of the class reads; everyone else is refused and audited. A social
+//! worker sees an assigned child only while the guardians' consent `socialraadgiver` is in
+//! force: a revocation ends the access on the next request.
 
 use chrono::{Duration, Local, NaiveDate, Utc};
 use reqwest::StatusCode;
@@ -27,12 +29,18 @@ fn system_audit(m: i64) -> AuditEntry {
     }
 }
 
-/// A consent given in the parent view by the guardian `user` (guardian record `guardian`).
+/// A consent for Trivselsforum given in the parent view by the guardian `user` (guardian
+/// record `guardian`).
 async fn given(store: &Store, m: i64, child: i64, guardian: i64, user: i64) -> i64 {
+    given_for(store, m, child, guardian, user, ConsentScope::Trivselsforum).await
+}
+
+/// A consent of `scope` given in the parent view by the guardian `user`.
+async fn given_for(store: &Store, m: i64, child: i64, guardian: i64, user: i64, scope: ConsentScope) -> i64 {
     let consent = NewConsent {
         child_id: child,
         guardian_id: guardian,
-        scope: ConsentScope::Trivselsforum,
+        scope,
         given_on: today(),
         expires_on: None,
         method: ConsentMethod::ParentView,
@@ -47,6 +55,22 @@ pub async fn matrix_fixtures(store: &Store, w: &World) -> (i64, i64) {
     let guardian = store.guardian_of_user(w.users["foraelder"]).await.unwrap().unwrap();
     let consent = given(store, w.municipality, w.children[0], guardian, w.users["foraelder"]).await;
     (guardian, consent)
+}
+
+/// The X1 guardian's consent `socialraadgiver` for X1, given in the parent view: without it the
+/// world's social worker, assigned to X1, has no access to the child.
+pub async fn social_worker_consent(store: &Store, w: &World) -> i64 {
+    let user = w.users["foraelder"];
+    let guardian = store.guardian_of_user(user).await.unwrap().unwrap();
+    given_for(
+        store,
+        w.municipality,
+        w.children[0],
+        guardian,
+        user,
+        ConsentScope::SocialWorker,
+    )
+    .await
 }
 
 /// A guardian with custody of the X2 child, with an account `foraelder2`.
@@ -353,4 +377,65 @@ async fn revoking_another_childs_consent_is_refused() {
         app.store().consent(foreign).await.unwrap().unwrap().consent.revoked_on,
         None
     );
+}
+
+#[tokio::test]
+async fn revoking_the_consent_ends_the_social_workers_access_on_the_next_request() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let child = w.children[0];
+    let consent = social_worker_consent(app.store(), &w).await;
+    let social = app.login("socialraadgiver").await;
+    let res = app.get(&format!("/boern/{child}"), Some(&social)).await;
+    assert_eq!(res.status(), StatusCode::OK, "assigned, with consent");
+
+    let guardian = app.login("foraelder").await;
+    let res = app
+        .post(
+            &format!("/boern/{child}/samtykker/{consent}/tilbagekald"),
+            Some(&guardian),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // The same session, the very next request.
+    let res = app.get(&format!("/boern/{child}"), Some(&social)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "consent revoked");
+    let row = &app.store().child_audit(child, 1).await.unwrap()[0];
+    assert_eq!(
+        (row.username.as_str(), row.allowed),
+        ("socialraadgiver", false),
+        "the refusal is audited"
+    );
+    let res = app.get(&format!("/boern/{child}/planer"), Some(&social)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "nor the child's plans");
+    let user = app.store().user_by_username("socialraadgiver").await.unwrap().unwrap();
+    let actor = app.store().actor(&user, today()).await.unwrap();
+    assert!(actor.assigned_children.is_empty());
+}
+
+#[tokio::test]
+async fn a_social_worker_assigned_without_consent_is_refused_but_a_psychologist_is_not() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let child = w.children[0];
+    // A consent for another purpose does not count.
+    matrix_fixtures(app.store(), &w).await;
+
+    let social = app.login("socialraadgiver").await;
+    let res = app.get(&format!("/boern/{child}"), Some(&social)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let row = &app.store().child_audit(child, 1).await.unwrap()[0];
+    assert_eq!((row.username.as_str(), row.allowed), ("socialraadgiver", false));
+
+    // The rule is for social workers only: an assigned PPR psychologist keeps access.
+    let ppr = app.login("ppr").await;
+    let res = app.get(&format!("/boern/{child}"), Some(&ppr)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // Once the guardian consents, the social worker's next request is let in.
+    social_worker_consent(app.store(), &w).await;
+    let res = app.get(&format!("/boern/{child}"), Some(&social)).await;
+    assert_eq!(res.status(), StatusCode::OK);
 }

@@ -325,6 +325,15 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
     let m = app.store().meeting(id).await.unwrap().unwrap();
     assert_eq!((m.status, m.follow_up_on), (MeetingStatus::Closed, Some(follow_up)));
 
+    // The child's chronology shows the council.
+    let page = app
+        .get(&format!("/boern/{child}/kronologi?art=moede"), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Fraværssamråd: afsluttet") && page.contains(&format!("/moeder/{id}")));
+
     // Exactly the participants with an account and the guardian get the action plan.
     let mut got = Vec::new();
     for user in [

@@ -1,8 +1,10 @@
 //! Anonym sparring over HTTP: a note naming an enrolled pupil or a CPR-like number is not
-//! stored until confirmed; what is stored has no child; other roles are refused and audited.
+//! stored until confirmed; what is stored has no child; the school's social worker takes part;
+//! other roles, and a social worker without the school, are refused and audited.
 
 use chrono::Local;
 use reqwest::StatusCode;
+use trivsel_domain::model::Role;
 
 use crate::helpers::*;
 
@@ -150,10 +152,73 @@ async fn date_and_notes_are_validated_in_danish() {
 }
 
 #[tokio::test]
+async fn the_schools_social_worker_reads_and_saves_its_consultations_only() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let school_y = app
+        .store()
+        .institutions(w.municipality)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.code == "Y")
+        .unwrap()
+        .id;
+    for (user, school) in [("socialraadgiver_x", w.school_x), ("socialraadgiver_y", school_y)] {
+        add_user(
+            app.store(),
+            w.municipality,
+            user,
+            Role::SocialWorker,
+            Some(school),
+            vec![],
+            None,
+        )
+        .await;
+    }
+    let social = app.login("socialraadgiver_x").await;
+    let res = app.get("/sparring", Some(&social)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("Anonym sparring"));
+
+    let notes = "Drøftet skolevægring i mellemtrinnet generelt.";
+    let before = audit_seq(&app, w.municipality).await;
+    let res = app
+        .post("/sparring", Some(&social), &[("dato", &today()), ("noter", notes)])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(audit_seq(&app, w.municipality).await, before + 1, "the save is audited");
+    let stored = app.store().anonymous_consultations(w.school_x).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].notes, notes);
+    let page = app.get("/sparring?gemt=1", Some(&social)).await.text().await.unwrap();
+    assert!(page.contains("Sparringen er gemt.") && page.contains(notes));
+
+    // The social worker of school Y sees Y's consultations, not X's.
+    let other = app.login("socialraadgiver_y").await;
+    let res = app.get("/sparring", Some(&other)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(!res.text().await.unwrap().contains(notes));
+    assert!(app.store().anonymous_consultations(school_y).await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn teacher_and_guardian_are_refused_and_audited() {
     let app = spawn_app(local()).await;
     let w = world(app.store()).await;
-    for user in ["laerer", "foraelder", "socialraadgiver"] {
+    // A psychologist at the school is not part of the consultation either.
+    add_user(
+        app.store(),
+        w.municipality,
+        "ppr_x",
+        Role::Psychologist,
+        Some(w.school_x),
+        vec![],
+        None,
+    )
+    .await;
+    // The world's social worker has no institution, so no consultations to take part in.
+    for user in ["laerer", "foraelder", "socialraadgiver", "ppr_x"] {
         let session = app.login(user).await;
         let before = audit_seq(&app, w.municipality).await;
         let res = app.get("/sparring", Some(&session)).await;

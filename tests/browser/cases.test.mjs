@@ -3,7 +3,7 @@
 // of it in the pupil's chronology (filterable by kind). Fields are found by their labels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login } from './harness.mjs';
+import { startServer, launchBrowser, login, isoDate } from './harness.mjs';
 
 let server;
 let browser;
@@ -17,12 +17,6 @@ after(async () => {
   await browser?.close();
   server?.stop();
 });
-
-const isoDate = (days) => {
-  const d = new Date();
-  d.setDate(d.getDate() + days);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
 
 test('trivsel records a concern, plans for class and child, evaluates, and sees the chronology', async () => {
   const page = await login(browser, server.base, 'trivsel');

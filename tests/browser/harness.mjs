@@ -85,3 +85,10 @@ export async function login(browser, base, username) {
   await page.waitForURL(`${base}/`);
   return page;
 }
+
+// The local date `days` from today as YYYY-MM-DD (the value of a date field).
+export function isoDate(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}

@@ -37,6 +37,28 @@ pub(crate) struct Place<'a> {
     pub today: NaiveDate,
 }
 
+impl Place<'_> {
+    /// The audit row of a demo change made by the demo account `username`.
+    pub(crate) fn audit(&self, username: &str, action: &str, child_id: Option<i64>) -> AuditEntry {
+        let role = crate::ACCOUNTS
+            .iter()
+            .find(|(u, _, _)| *u == username)
+            .map(|(_, r, _)| r.id())
+            .expect("demo account");
+        AuditEntry {
+            municipality_id: self.municipality_id,
+            user_id: Some(self.users[username]),
+            username: username.into(),
+            role: role.into(),
+            action: action.into(),
+            child_id,
+            criterion: Some("demodata".into()),
+            allowed: true,
+            address: None,
+        }
+    }
+}
+
 struct Seeder<'a> {
     store: &'a Store,
     place: &'a Place<'a>,
@@ -63,27 +85,8 @@ impl Seeder<'_> {
         self.day(offset).and_hms_opt(9, 0, 0).expect("valid time").and_utc()
     }
 
-    fn audit(&self, username: &str, role: &str, action: &str, child_id: Option<i64>) -> AuditEntry {
-        AuditEntry {
-            municipality_id: self.place.municipality_id,
-            user_id: Some(self.user(username)),
-            username: username.into(),
-            role: role.into(),
-            action: action.into(),
-            child_id,
-            criterion: Some("demodata".into()),
-            allowed: true,
-            address: None,
-        }
-    }
-
-    fn role_of(username: &str) -> &'static str {
-        match username {
-            "leder" => "skoleleder",
-            "trivsel" => "trivselsperson",
-            "ppr" => "ppr",
-            _ => "laerer",
-        }
+    fn audit(&self, username: &str, action: &str, child_id: Option<i64>) -> AuditEntry {
+        self.place.audit(username, action, child_id)
     }
 
     async fn concern(
@@ -105,7 +108,7 @@ impl Seeder<'_> {
             by: self.user(by),
             at: self.at(-days_ago),
         };
-        let audit = self.audit(by, Self::role_of(by), "concern.create", target.child_id());
+        let audit = self.audit(by, "concern.create", target.child_id());
         self.store.add_concern(&concern, &audit).await
     }
 
@@ -125,7 +128,7 @@ impl Seeder<'_> {
             by: self.user(by),
             at: self.at(-days_ago),
         };
-        let audit = self.audit(by, Self::role_of(by), "tier.change", target.child_id());
+        let audit = self.audit(by, "tier.change", target.child_id());
         self.store.set_tier(&change, &audit).await.map(|_| ())
     }
 
@@ -146,7 +149,7 @@ impl Seeder<'_> {
             by: self.user("trivsel"),
             at: self.at(-days_ago),
         };
-        let audit = self.audit("trivsel", "trivselsperson", "plan.create", target.child_id());
+        let audit = self.audit("trivsel", "plan.create", target.child_id());
         Ok(self.store.create_plan(&plan, &audit).await?.0)
     }
 
@@ -168,7 +171,7 @@ impl Seeder<'_> {
             by: self.user("trivsel"),
             at: self.at(-days_ago),
         };
-        let audit = self.audit("trivsel", "trivselsperson", "plan.evaluate", child);
+        let audit = self.audit("trivsel", "plan.evaluate", child);
         self.store.add_evaluation(plan_id, &evaluation, &audit).await?;
         self.complete_plan_task("trivsel", plan_id, self.day(-days_ago), days_ago, "Evalueret på mødet.")
             .await
@@ -184,7 +187,7 @@ impl Seeder<'_> {
     ) -> Result<(), StoreError> {
         let tasks = self.store.tasks_of_user(self.user(owner), false).await?;
         if let Some(task) = tasks.iter().find(|t| t.plan_id == Some(plan_id) && t.due == due) {
-            let audit = self.audit(owner, Self::role_of(owner), "task.complete", task.child_id);
+            let audit = self.audit(owner, "task.complete", task.child_id);
             self.store
                 .complete_task(task.id, self.user(owner), self.at(-days_ago), Some(note), &audit)
                 .await?;
@@ -194,7 +197,7 @@ impl Seeder<'_> {
 
     /// Closes (afslutter) a plan that has been replaced by one at the next tier.
     async fn close(&self, plan_id: i64, child: Option<i64>, days_ago: i64) -> Result<(), StoreError> {
-        let audit = self.audit("trivsel", "trivselsperson", "plan.close", child);
+        let audit = self.audit("trivsel", "plan.close", child);
         self.store
             .close_plan(plan_id, self.user("trivsel"), self.at(-days_ago), &audit)
             .await
@@ -469,7 +472,7 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>) -> Result<usize, Stor
     .await?;
     s.complete_plan_task("trivsel", anticipatory, s.day(-30), 30, "Forløbet er gennemført.")
         .await?;
-    let ppv = s.audit("ppr", "ppr", "ppv.register", Some(demo_pupil));
+    let ppv = s.audit("ppr", "ppv.register", Some(demo_pupil));
     store
         .register_ppv(
             demo_pupil,
@@ -586,7 +589,7 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>) -> Result<usize, Stor
     };
     let audits: Vec<AuditEntry> = p5
         .iter()
-        .map(|p| s.audit("trivsel", "trivselsperson", "conference.save", Some(p.id)))
+        .map(|p| s.audit("trivsel", "conference.save", Some(p.id)))
         .collect();
     store.save_class_conference(&conference, &audits).await?;
     Ok(concerns)

@@ -1,10 +1,12 @@
 //! The demo municipality, Eksempel Kommune: four schools with classes 0.–9., two daycares,
 //! about 1,200 synthetic children with guardians, school holidays for two school years, and
-//! one demo account per role. Generated from a fixed seed, so every demo looks the same.
+//! one demo account per role, with cases, consents and meetings at Nordskolen. Generated from a
+//! fixed seed, so every demo looks the same.
 
 mod absence;
 mod cases;
 mod holidays;
+mod meetings;
 mod names;
 
 use std::collections::HashMap;
@@ -28,7 +30,7 @@ pub const ACCOUNTS: [(&str, Role, &str); 10] = [
     ("laerer", Role::Teacher, "lærer i 5.A på Nordskolen"),
     ("trivsel", Role::WellbeingPerson, "trivselsperson på Nordskolen"),
     ("ppr", Role::Psychologist, "PPR-psykolog"),
-    ("socialraadgiver", Role::SocialWorker, "socialrådgiver"),
+    ("socialraadgiver", Role::SocialWorker, "socialrådgiver for Nordskolen"),
     ("sundhedsplejerske", Role::HealthVisitor, "sundhedsplejerske"),
     ("foraelder", Role::Guardian, "forælder til en elev i 5.A på Nordskolen"),
     ("elev", Role::Pupil, "elev i 5.A på Nordskolen"),
@@ -57,6 +59,10 @@ pub struct DemoSummary {
     pub registrations: usize,
     /// Concerns (bekymringer) about children and classes.
     pub concerns: usize,
+    /// Meetings (Trivselsforum and fraværssamråd) at Nordskolen.
+    pub meetings: usize,
+    /// Consents recorded, revoked ones included.
+    pub consents: usize,
 }
 
 /// Seeds Eksempel Kommune unless it exists. `password_hash` is the hash of [`PASSWORD`];
@@ -187,8 +193,12 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
                 names::FAMILY.choose(&mut rng).expect("names")
             ),
         };
-        let institution_id =
-            matches!(role, Role::Leader | Role::Teacher | Role::WellbeingPerson).then_some(nordskolen.id);
+        // The social worker is Nordskolen's: it takes part in the school's anonymous consultations.
+        let institution_id = matches!(
+            role,
+            Role::Leader | Role::Teacher | Role::WellbeingPerson | Role::SocialWorker
+        )
+        .then_some(nordskolen.id);
         let user = NewUser {
             municipality_id: municipality.id,
             username: username.into(),
@@ -206,13 +216,6 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
             },
         };
         user_ids.insert(username, store.create_user(&user, None).await?);
-    }
-
-    // The demo pupil's case is held by the demo advisers, so their views have a child.
-    for adviser in ["ppr", "socialraadgiver", "sundhedsplejerske"] {
-        store
-            .assign_case(user_ids[adviser], demo_pupil, chrono::Utc::now())
-            .await?;
     }
 
     // Guardians: most children have two with custody, some one; the demo parent's child too.
@@ -273,25 +276,35 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
         .find(|c| c.name == "8.A")
         .expect("8.A");
     let pupils_8a = store.class_pupils(class_8a.id, this_year.first_day()).await?;
-    let concerns = cases::seed(
-        store,
-        &cases::Place {
-            municipality_id: municipality.id,
-            school_id: nordskolen.id,
-            class_5a: class_5a.id,
-            pupils_5a: &pupils_5a,
-            pupils_8a: &pupils_8a,
-            users: &user_ids,
-            today,
-        },
-    )
-    .await?;
+    let place = cases::Place {
+        municipality_id: municipality.id,
+        school_id: nordskolen.id,
+        class_5a: class_5a.id,
+        pupils_5a: &pupils_5a,
+        pupils_8a: &pupils_8a,
+        users: &user_ids,
+        today,
+    };
+    let concerns = cases::seed(store, &place).await?;
+
+    // Consents, Trivselsforum and fraværssamråd at Nordskolen.
+    let meetings = meetings::seed(store, &place, &holidays_of(SCHOOLS[0].0)).await?;
+
+    // The demo pupil's case is held by the demo advisers, so their views have a child (after
+    // the guardian's consent to the social worker, which its access needs).
+    for adviser in ["ppr", "socialraadgiver", "sundhedsplejerske"] {
+        store
+            .assign_case(user_ids[adviser], demo_pupil, chrono::Utc::now())
+            .await?;
+    }
     Ok(Some(DemoSummary {
         children: ids.len(),
         guardians: guardians.len(),
         institutions: institutions.len(),
         registrations: registrations.len(),
         concerns,
+        meetings: meetings.meetings,
+        consents: meetings.consents,
     }))
 }
 

@@ -3,8 +3,12 @@
 use trivsel_domain::NaiveDate;
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::cases::{Tier, escalation_missing};
-use trivsel_store::CaseTarget;
+use trivsel_domain::meetings::{
+    ConsentAction, ConsentMethod, ConsentScope, MeetingKind, MeetingStatus, Minutes, check_consent, held_in_time,
+    missing_participants,
+};
 use trivsel_store::testing::TestDb;
+use trivsel_store::{AlertFilter, CaseTarget};
 
 #[tokio::test]
 async fn demo_municipality_has_schools_children_holidays_and_accounts() {
@@ -138,6 +142,102 @@ async fn demo_municipality_has_schools_children_holidays_and_accounts() {
     assert_eq!(conferences[0].pupils.len(), pupils.len());
     assert_eq!(conferences[0].pupils.iter().filter(|p| p.focus).count(), 3);
     assert_eq!(db.store.conference_tasks(conferences[0].id).await.unwrap().len(), 3);
+    // Consents, one revoked; the social worker's children have its consent, except one.
+    let mut consents = Vec::new();
+    for p in &pupils {
+        consents.extend(db.store.consents_of_child(p.id).await.unwrap());
+    }
+    assert!(consents.len() >= 6, "{consents:?}");
+    assert!(consents.iter().any(|c| c.consent.revoked_on.is_some()));
+    assert!(consents.iter().any(|c| c.consent.method == ConsentMethod::ParentView));
+    assert!(consents.iter().any(|c| c.consent.method.recorded_by_staff()));
+    assert!(
+        db.store
+            .consent_in_force(pupil, ConsentScope::SocialWorker, today)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !db.store
+            .consent_in_force(pupils[2].id, ConsentScope::SocialWorker, today)
+            .await
+            .unwrap(),
+        "the absent pupil (third in 5.A) shows a revoked consent to the social worker"
+    );
+
+    // The social worker sees the demo pupil (consent in force), not the absent pupil, whose
+    // guardian revoked it.
+    let social = db.store.user_by_username("socialraadgiver").await.unwrap().unwrap();
+    let actor = db.store.actor(&social, today).await.unwrap();
+    assert_eq!(actor.assigned_children, [pupil]);
+
+    // Meetings: a planned Trivselsforum with an agenda, a closed and a planned fraværssamråd.
+    assert_eq!(summary.meetings, 3);
+    assert!(summary.consents >= 6, "{}", summary.consents);
+    assert!(!db.store.forum_members(nordskolen.id).await.unwrap().is_empty());
+    let forums = db
+        .store
+        .meetings_of_institution(nordskolen.id, Some(MeetingKind::Trivselsforum))
+        .await
+        .unwrap();
+    assert_eq!(forums.len(), 1);
+    assert_eq!(forums[0].status, MeetingStatus::Planned);
+    assert!(forums[0].starts_at.date() > today);
+    let agenda = db.store.agenda_items(forums[0].id).await.unwrap();
+    assert!(agenda.len() >= 3, "{agenda:?}");
+    assert!(agenda.iter().any(|a| a.target.class_id().is_some()));
+    for item in &agenda {
+        if let Some(child) = item.target.child_id() {
+            let facts = db.store.consent_facts(child).await.unwrap();
+            let action = ConsentAction::TrivselsforumAgendaItem {
+                parents_attend: item.parents_attend,
+            };
+            assert!(check_consent(action, &facts, today).is_ok(), "{item:?}");
+        }
+    }
+    assert!(db.store.participants(forums[0].id).await.unwrap().len() >= 4);
+    let councils = db
+        .store
+        .meetings_of_institution(nordskolen.id, Some(MeetingKind::AbsenceCouncil))
+        .await
+        .unwrap();
+    let closed: Vec<_> = councils.iter().filter(|c| c.status == MeetingStatus::Closed).collect();
+    assert_eq!(closed.len(), 1, "{councils:?}");
+    let council = closed[0];
+    assert_eq!(council.child_id(), Some(pupil));
+    assert!(council.alert_id.is_some());
+    let held = council.held_on.unwrap();
+    assert!(held_in_time(council.convened_on, held));
+    assert!(council.follow_up_on.unwrap() > held);
+    assert!(matches!(council.minutes, Some(Minutes::Rounds(ref r)) if r.empty_rounds().is_empty()));
+    let roles: Vec<_> = db
+        .store
+        .participants(council.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.role)
+        .collect();
+    assert!(missing_participants(&roles).is_empty(), "{roles:?}");
+    assert!(db.store.meeting_actions(council.id).await.unwrap().len() >= 2);
+    let parent = db.store.user_by_username("foraelder").await.unwrap().unwrap();
+    let notes = db.store.notifications_of_user(parent.id, false).await.unwrap();
+    assert!(notes.iter().any(|n| n.meeting_id == Some(council.id)), "{notes:?}");
+    let planned: Vec<_> = councils.iter().filter(|c| c.status == MeetingStatus::Planned).collect();
+    assert_eq!(planned.len(), 1, "{councils:?}");
+    assert!(planned[0].alert_id.is_some());
+    assert!(planned[0].held_on.is_none());
+    let open = db
+        .store
+        .alerts(&AlertFilter {
+            child_id: Some(pupil),
+            status: Some("open".into()),
+            ..AlertFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(!open.is_empty(), "the demo pupil has an open absence alert");
+
     let report = db.store.audit_verify(m.id).await.unwrap();
     assert!(report.broken.is_none(), "{report:?}");
 }

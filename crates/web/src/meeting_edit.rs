@@ -294,10 +294,10 @@ pub(crate) async fn forms(
                 }
             }
             (inline_error(errors, "ansvarlig"))
-            label for="frist" { "Frist" }
-            input id="frist" name="frist" type="date" required min=(today().to_string()) value=(v("handling", "frist", ""))
-                aria-invalid=[invalid(errors, "frist")] aria-describedby=[described(errors, "frist")];
-            (inline_error(errors, "frist"))
+            label for="handling-frist" { "Frist" }
+            input id="handling-frist" name="frist" type="date" required min=(today().to_string()) value=(v("handling", "frist", ""))
+                aria-invalid=[invalid(errors, "handling-frist")] aria-describedby=[described(errors, "handling-frist")];
+            (inline_error(errors, "handling-frist"))
             button type="submit" { "Tilføj handling" }
         }
     };
@@ -811,11 +811,11 @@ pub async fn add_action(
     }
     let due = match parse_date(field(&fields, "frist")) {
         None => {
-            errors.push(error("frist", "Frist: skriv datoen (fx 12.03.2027)."));
+            errors.push(error("handling-frist", "Frist: skriv datoen (fx 12.03.2027)."));
             None
         }
         Some(d) if d < today() => {
-            errors.push(error("frist", "Frist: datoen er allerede gået."));
+            errors.push(error("handling-frist", "Frist: datoen er allerede gået."));
             None
         }
         Some(d) => Some(d),

@@ -726,6 +726,9 @@ pub(crate) async fn meeting_page(
         section aria-labelledby="handleplan" {
             h2 id="handleplan" { "Handleplan" }
             (action_table(&actions))
+            @if let Some(c) = m.child_id().filter(|_| loaded.access == MeetingAccess::Manage) {
+                p.no-print { "Aftaler, der ændrer barnets mål eller tiltag, skrives i " a href={ "/boern/" (c) "/planer" } { "barnets mål- og indsatsplan" } "." }
+            }
             @if let Some(f) = &edit { (f.actions) }
         }
         @if let Some(f) = &edit {

@@ -20,6 +20,7 @@ use trivsel_domain::cases::{
     ChronologyKind, ConcernCategory, EscalationDecision, EscalationRefusal, MAX_TEXT_CHARS, Missing, Severity, Tier,
     decide_escalation, escalation_missing, format_date,
 };
+use trivsel_domain::meetings::{ConsentAction, check_consent};
 use trivsel_domain::model::Role;
 use trivsel_store::{AuditEntry, CaseTarget, ChildCard, ClassCard, NewConcern, NewPkuReferral, NewTierChange};
 
@@ -1197,6 +1198,16 @@ pub async fn register_ppv(
     let Some(date) = date.filter(|_| errors.is_empty()) else {
         return refuse_tiers(&state, &viewer, &allowed, &form, &errors, None).await;
     };
+    // A PPV needs the parents' consent, in force on the day it was started.
+    let consents = match state.store.consent_facts(id).await {
+        Ok(c) => c,
+        Err(e) => return layout::server_error(&e),
+    };
+    if let Err(refusal) = check_consent(ConsentAction::Ppv, &consents, date) {
+        let message = refusal.message();
+        let errors = [error("ppv-dato", message.clone())];
+        return refuse_tiers(&state, &viewer, &allowed, &form, &errors, Some(&message)).await;
+    }
     match state
         .store
         .register_ppv(id, date, &reference, viewer.user.id, Utc::now(), &allowed.audit)

@@ -7,6 +7,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use reqwest::StatusCode;
 use trivsel_domain::access::{Action, ChildData, Resource, can};
+use trivsel_domain::meetings::ConsentScope;
 use trivsel_domain::model::Role;
 use trivsel_store::UserUpdate;
 
@@ -545,13 +546,14 @@ const MATRIX: &[(&str, [&str; 12])] = &[
             "403 403 403 403",
         ],
     ),
+    // X1 has the parents' consent to a PPV; X2 has no guardian, so none: refused (422).
     (
         "POST /boern/{id}/ppv",
         [
             "303 303 303 303",
             "303 403 403 403",
-            "303 303 403 403",
-            "303 303 403 403",
+            "303 422 403 403",
+            "303 422 403 403",
             "303 403 403 403",
             "303 403 403 403",
             "303 403 403 403",
@@ -1081,7 +1083,8 @@ async fn authorization_matrix_covers_every_route() {
     let (task, conference) = crate::tasks::matrix_fixtures(app.store(), &w).await;
     let (plans, referrals) = crate::cases::matrix_fixtures(app.store(), &w).await;
     let (guardian, consent) = crate::consents::matrix_fixtures(app.store(), &w).await;
-    crate::consents::social_worker_consent(app.store(), &w).await;
+    crate::consents::x1_consent(app.store(), &w, ConsentScope::SocialWorker).await;
+    crate::consents::x1_consent(app.store(), &w, ConsentScope::Ppv).await;
     let meetings = crate::meetings::matrix_fixtures(app.store(), &w).await;
 
     // Every route has exactly one entry, and every entry is a route.

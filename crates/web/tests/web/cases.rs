@@ -7,8 +7,11 @@ use chrono::{Duration, Local, NaiveDate, Utc};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 use trivsel_domain::cases::{Missing, PlanContent, Tier};
+use trivsel_domain::meetings::{ConsentMethod, ConsentScope};
 use trivsel_domain::model::InstitutionKind;
-use trivsel_store::{AuditEntry, CaseTarget, EnrolmentRow, NewPkuReferral, NewPlan, RosterChanges, Store};
+use trivsel_store::{
+    AuditEntry, CaseTarget, EnrolmentRow, NewConsent, NewGuardian, NewPkuReferral, NewPlan, RosterChanges, Store,
+};
 
 use crate::helpers::*;
 
@@ -190,6 +193,79 @@ async fn register_ppv(app: &App, session: &str, child: i64) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "ppv for {child}");
 }
 
+/// The parents' consent to a PPV for the child, recorded from paper by the leader, from a
+/// guardian with custody added for it. Returns the consent's id.
+async fn ppv_consent(app: &App, w: &World, child: i64) -> i64 {
+    let name = format!("Forælder til barn {child}");
+    let guardian = NewGuardian {
+        name: name.clone(),
+        user_id: None,
+        children: vec![child],
+    };
+    app.store().add_guardians(w.municipality, &[guardian]).await.unwrap();
+    let (guardian, _, _) = app
+        .store()
+        .guardians_of_child(child)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(_, n, _)| *n == name)
+        .unwrap();
+    let consent = NewConsent {
+        child_id: child,
+        guardian_id: guardian,
+        scope: ConsentScope::Ppv,
+        given_on: today(),
+        expires_on: None,
+        method: ConsentMethod::StaffFromPaper,
+        recorded_by: w.users["skoleleder"],
+        at: Utc::now(),
+    };
+    app.store()
+        .give_consent(&consent, &system_audit(w.municipality, "consent.record"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_ppv_needs_the_parents_consent() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let trivsel = app.login("trivselsperson").await;
+    let x1 = w.children[0];
+    let ppv = form(&[("dato", &today().to_string()), ("reference", "PPR j.nr. 2024-17")]);
+    let res = post(&app, &format!("/boern/{x1}/ppv"), &trivsel, &ppv).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Den pædagogisk-psykologiske vurdering (PPV) kan ikke sættes i gang"));
+    assert!(
+        app.store().ppv_registrations(x1).await.unwrap().is_empty(),
+        "nothing stored"
+    );
+    let audit = app.store().child_audit(x1, 1).await.unwrap();
+    assert!(!audit[0].allowed, "the refusal is audited as denied");
+
+    let consent = ppv_consent(&app, &w, x1).await;
+    register_ppv(&app, &trivsel, x1).await;
+    assert_eq!(app.store().ppv_registrations(x1).await.unwrap().len(), 1);
+
+    let revoke = system_audit(w.municipality, "consent.revoke");
+    let by = w.users["skoleleder"];
+    assert!(
+        app.store()
+            .revoke_consent(consent, today(), by, Utc::now(), &revoke)
+            .await
+            .unwrap()
+    );
+    let res = post(&app, &format!("/boern/{x1}/ppv"), &trivsel, &ppv).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "refused again after revocation"
+    );
+    assert_eq!(app.store().ppv_registrations(x1).await.unwrap().len(), 1);
+}
+
 /// Asks to move the child to indgribende; returns status and page.
 async fn escalate(app: &App, session: &str, child: i64, justification: &str) -> (StatusCode, String) {
     let res = post(
@@ -293,6 +369,7 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
 
     // X1: a PPV and an evaluated preventive plan; the anticipatory plan is missing, and an
     // unevaluated one does not count.
+    ppv_consent(&app, &w, x1).await;
     register_ppv(&app, &trivsel, x1).await;
     let p1 = create_plan(
         &app,
@@ -341,6 +418,7 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
     assert_refused(&app, &trivsel, x2, &[NoPpv]).await;
 
     // X3: PPV and an evaluated anticipatory plan, but no evaluated preventive one.
+    ppv_consent(&app, &w, x3).await;
     register_ppv(&app, &trivsel, x3).await;
     let p5 = create_plan(
         &app,

@@ -57,20 +57,12 @@ pub async fn matrix_fixtures(store: &Store, w: &World) -> (i64, i64) {
     (guardian, consent)
 }
 
-/// The X1 guardian's consent `socialraadgiver` for X1, given in the parent view: without it the
-/// world's social worker, assigned to X1, has no access to the child.
-pub async fn social_worker_consent(store: &Store, w: &World) -> i64 {
+/// A consent of `scope` for X1 from the X1 guardian, given in the parent view (for the
+/// matrix: `socialraadgiver` gives the world's social worker, assigned to X1, access to it).
+pub async fn x1_consent(store: &Store, w: &World, scope: ConsentScope) -> i64 {
     let user = w.users["foraelder"];
     let guardian = store.guardian_of_user(user).await.unwrap().unwrap();
-    given_for(
-        store,
-        w.municipality,
-        w.children[0],
-        guardian,
-        user,
-        ConsentScope::SocialWorker,
-    )
-    .await
+    given_for(store, w.municipality, w.children[0], guardian, user, scope).await
 }
 
 /// A guardian with custody of the X2 child, with an account `foraelder2`.
@@ -384,7 +376,7 @@ async fn revoking_the_consent_ends_the_social_workers_access_on_the_next_request
     let app = spawn_app(local()).await;
     let w = world(app.store()).await;
     let child = w.children[0];
-    let consent = social_worker_consent(app.store(), &w).await;
+    let consent = x1_consent(app.store(), &w, ConsentScope::SocialWorker).await;
     let social = app.login("socialraadgiver").await;
     let res = app.get(&format!("/boern/{child}"), Some(&social)).await;
     assert_eq!(res.status(), StatusCode::OK, "assigned, with consent");
@@ -435,7 +427,7 @@ async fn a_social_worker_assigned_without_consent_is_refused_but_a_psychologist_
     assert_eq!(res.status(), StatusCode::OK);
 
     // Once the guardian consents, the social worker's next request is let in.
-    social_worker_consent(app.store(), &w).await;
+    x1_consent(app.store(), &w, ConsentScope::SocialWorker).await;
     let res = app.get(&format!("/boern/{child}"), Some(&social)).await;
     assert_eq!(res.status(), StatusCode::OK);
 }

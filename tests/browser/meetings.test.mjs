@@ -4,7 +4,7 @@
 // the guardian then finds the action plan through «Beskeder». Fields are found by their labels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login, isoDate } from './harness.mjs';
+import { startServer, launchBrowser, login, isoDate, duplicateIds } from './harness.mjs';
 
 let server;
 let browser;
@@ -46,6 +46,7 @@ test('leder convenes a fraværssamråd from an alert, records and closes it; for
 
   // The convening form shows the 7-working-day deadline.
   assert.match(await page.textContent('#frist'), /7 arbejdsdage/);
+  assert.deepEqual(await duplicateIds(page), []);
   await page.getByLabel('Sted (uden personoplysninger)', { exact: true }).fill('Mødelokalet ved kontoret');
   await Promise.all([page.waitForURL(/\/moeder\/\d+$/), page.getByRole('button', { name: 'Indkald' }).click()]);
   const meetingUrl = page.url();
@@ -84,6 +85,7 @@ test('leder convenes a fraværssamråd from an alert, records and closes it; for
     await Promise.all([page.waitForURL(/besked=handling/), page.getByRole('button', { name: 'Tilføj handling' }).click()]);
   }
   assert.equal(await page.locator('#handlinger tbody tr').count(), 2);
+  assert.deepEqual(await duplicateIds(page), [], 'every id on the meeting page is unique');
 
   // Closing without a follow-up date is refused; with one it closes.
   await page.getByLabel('Dato for opfølgningsmøde (skal udfyldes)', { exact: true }).fill('');
@@ -103,4 +105,18 @@ test('leder convenes a fraværssamråd from an alert, records and closes it; for
   assert.match(plan, new RegExp(`Fast voksen ved ankomst ${stamp}`));
   assert.match(plan, /Opfølgningsmøde/);
   assert.doesNotMatch(plan, /Ondt i maven/, 'the minutes stay with the staff');
+});
+
+test('leder finds the upcoming Trivselsforum with its agenda, and the share held in time', async () => {
+  const page = await login(browser, server.base, 'leder');
+  await page.click('nav >> text=Møder');
+  assert.match(await page.textContent('#andel-rettidig'), /\d+ %/);
+  await page.click('main table a:text-matches("^Trivselsforum")');
+  await page.waitForSelector('#dagsorden');
+  assert.ok(await page.locator('section[aria-labelledby="dagsorden"] ol > li').count() >= 4, 'the demo agenda');
+  assert.match(await page.textContent('#deltagerliste'), /Trivselsperson/);
+  assert.deepEqual(await duplicateIds(page), [], 'every id on the forum page is unique');
+  // Keyboard: the first agenda item's plan field is reachable by its label.
+  await page.getByLabel('Aftale: hvem gør hvad').first().focus();
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'TEXTAREA');
 });

@@ -1013,3 +1013,55 @@ pub async fn save_forum_members(State(state): State<AppState>, viewer: Viewer, F
 pub(crate) fn default_follow_up(date: NaiveDate) -> NaiveDate {
     date + Duration::days(14)
 }
+
+/// The front page's note on meetings, in counts only (no child named): unread messages, and for
+/// the school's leadership the meetings of the next 14 days and the fraværssamråd past their
+/// deadline.
+pub async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, Response> {
+    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
+    let unread = state
+        .store
+        .notifications_of_user(viewer.user.id, true)
+        .await
+        .map_err(server_error)?
+        .len();
+    let institution = viewer
+        .user
+        .institution_id
+        .filter(|i| runs_meetings(&viewer.actor, viewer.user.municipality_id, *i));
+    let (upcoming, overdue) = match institution {
+        Some(i) => {
+            let meetings = state
+                .store
+                .meetings_of_institution(i, None)
+                .await
+                .map_err(server_error)?;
+            let soon = today() + Duration::days(14);
+            let upcoming = meetings
+                .iter()
+                .filter(|m| m.status == MeetingStatus::Planned && (today()..=soon).contains(&m.starts_at.date()))
+                .count();
+            let overdue = meetings
+                .iter()
+                .filter(|m| matches!(deadline_state(m), Some(DeadlineState::Overdue { .. })))
+                .count();
+            (upcoming, overdue)
+        }
+        None => (0, 0),
+    };
+    if unread == 0 && upcoming == 0 && overdue == 0 {
+        return Ok(None);
+    }
+    Ok(Some(html! {
+        section aria-labelledby="moeder-titel" {
+            h2 id="moeder-titel" { "Møder og beskeder" }
+            ul {
+                @if unread > 0 { li { a href="/beskeder" { (unread) " nye beskeder" } } }
+                @if upcoming > 0 { li { a href="/moeder" { (upcoming) " møder de næste 14 dage" } } }
+                @if overdue > 0 {
+                    li { strong.warning { a href="/moeder" { (overdue) " fraværssamråd har overskredet fristen på 7 arbejdsdage" } } }
+                }
+            }
+        }
+    }))
+}

@@ -282,6 +282,16 @@ pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Resp
         Ok(found) => found,
         Err(response) => return response,
     };
+    let mut shares = Vec::new();
+    for inst in institutions
+        .iter()
+        .filter(|i| i.kind == trivsel_domain::model::InstitutionKind::School)
+    {
+        match state.store.samraad_share_in_time(inst.id, today).await {
+            Ok(share) => shares.push((inst, share)),
+            Err(e) => return layout::server_error(&e),
+        }
+    }
     let mut all = Group::default();
     let mut rows = Vec::new();
     for inst in institutions
@@ -314,6 +324,23 @@ pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Resp
             }
         }
         (trend_figure(&all, "Fravær pr. uge i kommunens skoler"))
+        section aria-labelledby="samraad-titel" {
+            h2 id="samraad-titel" { "Fraværssamråd holdt inden for 7 arbejdsdage" }
+            p.hint { "Samråd, hvis frist ikke er nået endnu, tælles først med, når de er holdt eller fristen er overskredet." }
+            table id="samraad-andel" {
+                thead { tr { th scope="col" { "Skole" } th scope="col" { "Holdt rettidigt" } th scope="col" { "Opgjort" } th scope="col" { "Andel" } } }
+                tbody {
+                    @for (inst, share) in &shares {
+                        tr {
+                            td { (inst.name) }
+                            td { (share.in_time) }
+                            td { (share.counted) }
+                            td { @match share.percent() { Some(p) => { (p) " %" }, None => { "–" } } }
+                        }
+                    }
+                }
+            }
+        }
     };
     layout::page("Fravær i kommunen", Some(&viewer.user), "/fravaer/kommune", body).into_response()
 }

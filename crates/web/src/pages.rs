@@ -44,12 +44,17 @@ pub async fn front(State(state): State<AppState>, viewer: Viewer) -> Response {
         Ok(section) => section,
         Err(response) => return response,
     };
+    let meetings = match crate::meetings::front_section(&state, &viewer).await {
+        Ok(section) => section,
+        Err(response) => return response,
+    };
     let body = html! {
         h1 { "Forside" }
         p { "Velkommen, " (user.name) ". Du er logget ind som " (user.role.navn().to_lowercase())
             @if let Some(m) = &municipality { " i " (m.name) } "." }
         @if let Some(section) = &overdue { (section) }
         @if let Some(section) = &tasks { (section) }
+        @if let Some(section) = &meetings { (section) }
         @if let Some(o) = overview {
             section aria-labelledby="kommune-titel" {
                 h2 id="kommune-titel" { "Kommunen i tal" }

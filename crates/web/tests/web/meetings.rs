@@ -361,6 +361,8 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
 
     // The guardian sees the action plan in the parent view, and cannot open the meeting.
     let guardian = app.login("foraelder").await;
+    let front = app.get("/", Some(&guardian)).await.text().await.unwrap();
+    assert!(front.contains("1 nye beskeder"));
     let page = app.get("/beskeder", Some(&guardian)).await.text().await.unwrap();
     assert!(page.contains(&format!("/boern/{child}/moeder#moede-{id}")));
     let page = app
@@ -672,6 +674,13 @@ async fn the_leader_sees_the_share_of_samraad_held_in_time() {
     assert!(page.contains("50 %"), "one of two in time");
     assert!(page.contains("(1 af 2 fraværssamråd)"));
     assert!(page.contains("er overskredet"), "the overdue council is marked");
+    let front = app.get("/", Some(&leader)).await.text().await.unwrap();
+    assert!(front.contains("1 fraværssamråd har overskredet fristen"));
+    // The municipality's overview has the share per school, in counts only.
+    let analyst = app.login("analytiker").await;
+    let page = app.get("/fravaer/kommune", Some(&analyst)).await.text().await.unwrap();
+    let table = &page[page.find("id=\"samraad-andel\"").unwrap()..];
+    assert!(table.contains("<td>Skole X</td><td>1</td><td>2</td><td>50 %</td>"));
     // Teachers do not see the school's meetings.
     let teacher = app.login("laerer").await;
     let page = app.get("/moeder", Some(&teacher)).await.text().await.unwrap();

@@ -47,6 +47,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_alert_evaluations.sql"),
     ),
     (7, "meetings", include_str!("../migrations/sqlite/0007_meetings.sql")),
+    (
+        8,
+        "meeting_sequence",
+        include_str!("../migrations/sqlite/0008_meeting_sequence.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -72,6 +77,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0006_alert_evaluations.sql"),
     ),
     (7, "meetings", include_str!("../migrations/postgres/0007_meetings.sql")),
+    (
+        8,
+        "meeting_sequence",
+        include_str!("../migrations/postgres/0008_meeting_sequence.sql"),
+    ),
 ];
 
 /// Number of migrations (the same for both backends).

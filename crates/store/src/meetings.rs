@@ -63,6 +63,8 @@ pub struct Meeting {
     pub closed_by: Option<i64>,
     pub closed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The invitation's SEQUENCE: how many times the meeting has been moved.
+    pub sequence: u32,
 }
 
 impl Meeting {
@@ -193,7 +195,7 @@ pub struct AnonymousConsultation {
 
 const MEETING_COLUMNS: &str = "id, municipality_id, institution_id, kind, child_id, class_id, title, starts_at, \
                                ends_at, location, convened_on, convened_by, alert_id, parents_attend, status, \
-                               held_on, minutes_json, follow_up_on, closed_by, closed_at, created_at";
+                               held_on, minutes_json, follow_up_on, closed_by, closed_at, created_at, sequence";
 
 /// A meeting row as read, before its ids are decoded.
 struct MeetingRow {
@@ -218,6 +220,7 @@ struct MeetingRow {
     closed_by: Option<i64>,
     closed_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    sequence: i32,
 }
 
 /// Reads a row of `SELECT {MEETING_COLUMNS}` (by position: more columns than sqlx decodes
@@ -248,6 +251,7 @@ macro_rules! meeting_row {
             closed_by: r.try_get(18)?,
             closed_at: r.try_get(19)?,
             created_at: r.try_get(20)?,
+            sequence: r.try_get(21)?,
         }
     }};
 }
@@ -306,6 +310,7 @@ fn meeting(r: MeetingRow) -> Result<Meeting> {
         closed_by: r.closed_by,
         closed_at: r.closed_at,
         created_at: r.created_at,
+        sequence: u32::try_from(r.sequence).unwrap_or(0),
     })
 }
 
@@ -487,6 +492,43 @@ impl Store {
             user_id,
         )
         .await
+    }
+
+    /// Moves a meeting that is not held yet to a new time and place, raising its invitation's
+    /// SEQUENCE, with its audit row. Returns false, writing nothing, if the meeting is unknown,
+    /// held or closed.
+    pub async fn reschedule_meeting(
+        &self,
+        meeting_id: i64,
+        starts_at: NaiveDateTime,
+        ends_at: NaiveDateTime,
+        location: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<bool> {
+        if ends_at <= starts_at {
+            return Err(StoreError::Config("Mødet skal slutte efter det begynder.".into()));
+        }
+        Ok(with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
+            let n = sqlx::query(
+                "UPDATE meetings SET starts_at = $2, ends_at = $3, location = $4, sequence = sequence + 1 \
+                 WHERE id = $1 AND status = 'planned'",
+            )
+            .bind(meeting_id)
+            .bind(starts_at)
+            .bind(ends_at)
+            .bind(location)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            append_audit!(tx, audit);
+            tx.commit().await?;
+            true
+        }))
     }
 
     /// Adds a participant with its audit row. Refused for a closed meeting; a user already

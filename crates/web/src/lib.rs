@@ -187,6 +187,7 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/moeder/{id}/referat", post(meeting_edit::record_minutes)),
         route(M::POST, "/moeder/{id}/handlinger", post(meeting_edit::add_action)),
         route(M::POST, "/moeder/{id}/afslut", post(meeting_edit::close)),
+        route(M::POST, "/moeder/{id}/flyt", post(meeting_edit::reschedule)),
         route(M::GET, "/boern/{id}/moeder", get(notifications::child_meetings)),
         route(M::GET, "/beskeder", get(notifications::list)),
         route(M::POST, "/beskeder/{id}", post(notifications::mark_read)),

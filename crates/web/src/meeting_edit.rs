@@ -17,7 +17,8 @@ use chrono::Utc;
 use maud::{Markup, html};
 use trivsel_domain::cases::format_date;
 use trivsel_domain::meetings::{
-    ConsentAction, MeetingAccess, MeetingKind, Minutes, ParticipantRole, SamraadMinutes, Statement, check_consent,
+    ConsentAction, MeetingAccess, MeetingKind, MeetingStatus, Minutes, ParticipantRole, SamraadMinutes, Statement,
+    check_consent,
 };
 use trivsel_domain::model::Role;
 use trivsel_store::{AgendaItem, AuditEntry, CaseTarget, NewAgendaItem, NewMeetingAction, NewParticipant, StoreError};
@@ -25,7 +26,7 @@ use trivsel_store::{AgendaItem, AuditEntry, CaseTarget, NewAgendaItem, NewMeetin
 use crate::cases::{
     FieldError, Fields, add_criterion, check_text, described, error, field, inline_error, invalid, parse_date, today,
 };
-use crate::meetings::{Loaded, Rejected, default_follow_up, load, meeting_page, selectable_staff};
+use crate::meetings::{Loaded, Rejected, check_when, default_follow_up, load, meeting_page, selectable_staff};
 use crate::session::Viewer;
 use crate::{AppState, layout};
 
@@ -42,6 +43,8 @@ const MAX_LINE: usize = 200;
 
 /// The forms of a meeting page that is still open, for its manager.
 pub(crate) struct Forms {
+    /// Moving the meeting, while it is not held.
+    pub reschedule: Option<Markup>,
     pub participants: Markup,
     pub agenda: Markup,
     pub outcomes: HashMap<i64, Markup>,
@@ -316,7 +319,40 @@ pub(crate) async fn forms(
             button type="submit" { "Afslut møde og send handleplan" }
         }
     };
+    let reschedule = (m.status == MeetingStatus::Planned).then(|| {
+        let (date, from, to) = (
+            m.starts_at.date().to_string(),
+            m.starts_at.format("%H:%M").to_string(),
+            m.ends_at.format("%H:%M").to_string(),
+        );
+        let place = m.location.clone().unwrap_or_default();
+        let open = matches!(&rejected, Some(r) if r.form == "flyt");
+        html! {
+            details.no-print open[open] {
+                summary { "Flyt mødet" }
+                form.stack method="post" action={ (base) "/flyt" } novalidate {
+                    p.hint { "Hent kalenderinvitationen igen efter flytningen; kalenderen erstatter den gamle." }
+                    label for="flyt-dato" { "Ny dato" }
+                    input id="flyt-dato" name="dato" type="date" required min=(today().to_string()) value=(value(&rejected, "flyt", "dato", &date))
+                        aria-invalid=[invalid(errors, "flyt-dato")] aria-describedby=[described(errors, "flyt-dato")];
+                    (inline_error(errors, "flyt-dato"))
+                    label for="flyt-fra" { "Fra kl." }
+                    input id="flyt-fra" name="fra" type="time" required value=(value(&rejected, "flyt", "fra", &from))
+                        aria-invalid=[invalid(errors, "flyt-fra")] aria-describedby=[described(errors, "flyt-fra")];
+                    (inline_error(errors, "flyt-fra"))
+                    label for="flyt-til" { "Til kl." }
+                    input id="flyt-til" name="til" type="time" required value=(value(&rejected, "flyt", "til", &to))
+                        aria-invalid=[invalid(errors, "flyt-til")] aria-describedby=[described(errors, "flyt-til")];
+                    (inline_error(errors, "flyt-til"))
+                    label for="flyt-sted" { "Sted (uden personoplysninger)" }
+                    input id="flyt-sted" name="sted" type="text" maxlength=(MAX_LINE) value=(value(&rejected, "flyt", "sted", &place));
+                    button type="submit" { "Flyt mødet" }
+                }
+            }
+        }
+    });
     Ok(Forms {
+        reschedule,
         participants,
         agenda: agenda_form,
         outcomes,
@@ -329,7 +365,7 @@ pub(crate) async fn forms(
 /// Loads the meeting for a change by its manager; closed meetings are not changed.
 async fn managed(state: &AppState, viewer: &Viewer, id: i64, action: &str) -> Result<Loaded, Response> {
     let loaded = load(state, viewer, id, MeetingAccess::Manage, action).await?;
-    if loaded.meeting.status == trivsel_domain::meetings::MeetingStatus::Closed {
+    if loaded.meeting.status == MeetingStatus::Closed {
         let mut audit = loaded.audit.clone();
         add_criterion(&mut audit, "ikke gemt: mødet er afsluttet");
         state.store.audit(&audit).await.map_err(|e| layout::server_error(&e))?;
@@ -920,6 +956,63 @@ pub async fn close(
                 false,
             )
             .await
+        }
+        Err(e) => layout::server_error(&e),
+    }
+}
+
+/// Moves a meeting that is not held yet; its invitation's SEQUENCE goes up.
+pub async fn reschedule(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let loaded = match managed(&state, &viewer, id, "meeting.reschedule").await {
+        Ok(l) => l,
+        Err(response) => return response,
+    };
+    let mut errors = Vec::new();
+    if loaded.meeting.status != MeetingStatus::Planned {
+        errors.push(error("flyt-dato", "Mødet er holdt og kan ikke flyttes."));
+    }
+    let when = check_when(
+        &mut errors,
+        "flyt-",
+        field(&fields, "dato"),
+        field(&fields, "fra"),
+        field(&fields, "til"),
+    );
+    let location = check_text(
+        &mut errors,
+        "flyt-sted",
+        "Sted",
+        field(&fields, "sted"),
+        false,
+        MAX_LINE,
+    );
+    let rejected = Rejected {
+        form: "flyt",
+        fields: &fields,
+    };
+    let (Some((starts_at, ends_at)), true) = (when, errors.is_empty()) else {
+        return reject(&state, &viewer, &loaded, &loaded.audit, rejected, &errors, false).await;
+    };
+    let mut audit = loaded.audit.clone();
+    add_criterion(
+        &mut audit,
+        &format!("flyttet til {}", starts_at.format("%d.%m.%Y %H:%M")),
+    );
+    let location = Some(location.as_str()).filter(|l| !l.is_empty());
+    match state
+        .store
+        .reschedule_meeting(id, starts_at, ends_at, location, &audit)
+        .await
+    {
+        Ok(true) => saved(id, "flyttet", "indhold"),
+        Ok(false) => {
+            let errors = [error("flyt-dato", "Mødet er holdt og kan ikke flyttes.")];
+            reject(&state, &viewer, &loaded, &loaded.audit, rejected, &errors, false).await
         }
         Err(e) => layout::server_error(&e),
     }

@@ -464,6 +464,47 @@ fn parse_time(value: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(value.trim(), "%H:%M").ok()
 }
 
+/// A meeting's date and times from a form, today or later; errors name the fields `{id}dato`,
+/// `{id}fra` and `{id}til`.
+pub(crate) fn check_when(
+    errors: &mut Vec<FieldError>,
+    id: &str,
+    date: &str,
+    from: &str,
+    to: &str,
+) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    let date = match parse_date(date) {
+        None => {
+            errors.push(error(&format!("{id}dato"), "Dato: skriv mødets dato (fx 12.03.2027)."));
+            None
+        }
+        Some(d) if d < today() => {
+            errors.push(error(
+                &format!("{id}dato"),
+                "Dato: mødet kan ikke lægges på en dag, der er gået.",
+            ));
+            None
+        }
+        Some(d) => Some(d),
+    };
+    let (from, to) = (parse_time(from), parse_time(to));
+    if from.is_none() {
+        errors.push(error(&format!("{id}fra"), "Fra kl.: skriv et klokkeslæt som 09:00."));
+    }
+    if to.is_none() {
+        errors.push(error(&format!("{id}til"), "Til kl.: skriv et klokkeslæt som 10:30."));
+    }
+    let (date, from, to) = (date?, from?, to?);
+    if to <= from {
+        errors.push(error(
+            &format!("{id}til"),
+            "Til kl.: mødet skal slutte efter det begynder.",
+        ));
+        return None;
+    }
+    Some((NaiveDateTime::new(date, from), NaiveDateTime::new(date, to)))
+}
+
 /// Convenes a meeting; a network or working meeting about a child is refused without the
 /// parents taking part or their consent.
 pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Response {
@@ -487,30 +528,7 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields):
     }
     let kind = kind.unwrap_or(MeetingKind::Trivselsforum);
     let title = check_text(&mut errors, "titel", "Titel", &form.title, true, MAX_TITLE_CHARS);
-    let date = match parse_date(&form.date) {
-        None => {
-            errors.push(error("dato", "Dato: skriv mødets dato (fx 12.03.2027)."));
-            None
-        }
-        Some(d) if d < today() => {
-            errors.push(error("dato", "Dato: mødet kan ikke indkaldes til en dag, der er gået."));
-            None
-        }
-        Some(d) => Some(d),
-    };
-    let from = parse_time(&form.from);
-    let to = parse_time(&form.to);
-    if from.is_none() {
-        errors.push(error("fra", "Fra kl.: skriv et klokkeslæt som 09:00."));
-    }
-    if to.is_none() {
-        errors.push(error("til", "Til kl.: skriv et klokkeslæt som 10:30."));
-    }
-    if let (Some(f), Some(t)) = (from, to)
-        && t <= f
-    {
-        errors.push(error("til", "Til kl.: mødet skal slutte efter det begynder."));
-    }
+    let when = check_when(&mut errors, "", &form.date, &form.from, &form.to);
     if let (Some(action), Some((child, _))) = (kind.consent_action(form.parents), &convening.child) {
         let consents = match state.store.consent_facts(*child).await {
             Ok(c) => c,
@@ -526,7 +544,7 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields):
             return convene_page(&viewer, &convening, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
     }
-    let (Some(date), Some(from), Some(to), true) = (date, from, to, errors.is_empty()) else {
+    let (Some((starts_at, ends_at)), true) = (when, errors.is_empty()) else {
         let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
         add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
         if let Err(e) = state.store.audit(&audit).await {
@@ -540,8 +558,8 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields):
         kind,
         target: convening.child.as_ref().map(|(id, _)| CaseTarget::Child(*id)),
         title,
-        starts_at: NaiveDateTime::new(date, from),
-        ends_at: NaiveDateTime::new(date, to),
+        starts_at,
+        ends_at,
         location: Some(form.location.clone()).filter(|l| !l.is_empty()),
         convened_on: today(),
         convened_by: viewer.user.id,
@@ -584,6 +602,7 @@ fn notice(code: &str) -> Option<&'static str> {
         "referat" => "Referatet er gemt.",
         "handling" => "Handlingen er tilføjet og ligger som opgave hos den ansvarlige.",
         "afsluttet" => "Mødet er afsluttet, og handleplanen er sendt til deltagerne og forældrene.",
+        "flyttet" => "Mødet er flyttet. Hent kalenderinvitationen igen.",
         _ => return None,
     })
 }
@@ -686,6 +705,7 @@ pub(crate) async fn meeting_page(
             p.warning role="alert" { "Mødet er planlagt efter fristen. Flyt det, så det holdes senest " (deadline.map(|d| d.label()).unwrap_or_default()) "." }
         }
         p.no-print { a href={ "/moeder/" (m.id) "/invitation.ics" } download { "Hent kalenderinvitation (.ics)" } }
+        @if let Some(r) = edit.as_ref().and_then(|f| f.reschedule.as_ref()) { (r) }
         section aria-labelledby="deltagere" {
             h2 id="deltagere" { "Deltagere (" (loaded.participants.len()) ")" }
             @if let Some(w) = &missing { p.warning role="alert" id="mangler" { (w) } }
@@ -792,7 +812,7 @@ pub async fn invitation(State(state): State<AppState>, viewer: Viewer, Path(id):
         ends_at: m.ends_at,
         location: m.location.clone(),
         url: Some(format!("{base}/moeder/{}", m.id)),
-        sequence: 0,
+        sequence: m.sequence,
     };
     (
         [

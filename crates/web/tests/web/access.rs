@@ -980,6 +980,14 @@ const MATRIX: &[(&str, [&str; 12])] = &[
             "403 403", "403 403", "403 403",
         ],
     ),
+    // Empty form: refused (422) where allowed.
+    (
+        "POST /moeder/{id}/flyt",
+        [
+            "303 303", "403 403", "422 403", "422 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403",
+        ],
+    ),
     // Not held yet: closing is refused (422) where allowed.
     (
         "POST /moeder/{id}/afslut",

@@ -630,6 +630,63 @@ async fn the_invitation_is_icalendar_without_the_childs_name() {
     assert_eq!(prop("LOCATION"), "Mødelokale 2");
     assert!(prop("DTSTART").ends_with("T090000"));
     assert_eq!(prop("UID"), format!("moede-{id}@127.0.0.1:8080"));
+    assert_eq!(prop("SEQUENCE"), "0");
+
+    // Moved: the invitation keeps its UID and raises SEQUENCE, so calendars replace it. Moving
+    // a fraværssamråd past its deadline is allowed, with a warning.
+    let later = samraad_deadline(today()) + Duration::days(7);
+    let moved = [
+        ("dato", later.to_string()),
+        ("fra", "13:00".to_string()),
+        ("til", "14:30".to_string()),
+        ("sted", "Biblioteket".to_string()),
+    ];
+    let res = post(&app, &format!("/moeder/{id}/flyt"), &leader, &moved).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = app.get(&location(&res), Some(&leader)).await.text().await.unwrap();
+    assert!(page.contains("Mødet er planlagt efter fristen"));
+    let body = app
+        .get(&format!("/moeder/{id}/invitation.ics"), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let calendar = ical::IcalParser::new(body.as_bytes()).next().unwrap().unwrap();
+    let prop = |name: &str| {
+        calendar.events[0]
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(prop("SEQUENCE"), "1");
+    assert_eq!(prop("DTSTART"), format!("{}T130000", later.format("%Y%m%d")));
+    assert_eq!(prop("LOCATION"), "Biblioteket");
+    assert_eq!(prop("UID"), format!("moede-{id}@127.0.0.1:8080"));
+    // Bad times are named and nothing changes; a held meeting is not moved.
+    let bad = [
+        ("dato", later.to_string()),
+        ("fra", "15:00".to_string()),
+        ("til", "14:00".to_string()),
+    ];
+    let res = post(&app, &format!("/moeder/{id}/flyt"), &leader, &bad).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Til kl.: mødet skal slutte efter det begynder.")
+    );
+    let notes = trivsel_domain::meetings::Minutes::Notes { text: "x".into() };
+    app.store()
+        .record_minutes(id, today(), &notes, &system_audit(w.municipality))
+        .await
+        .unwrap();
+    let res = post(&app, &format!("/moeder/{id}/flyt"), &leader, &moved).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.store().meeting(id).await.unwrap().unwrap().sequence, 1);
+
     // Someone not taking part gets nothing.
     let nurse = app.login("sundhedsplejerske").await;
     assert_eq!(

@@ -581,6 +581,30 @@ impl Store {
         }))
     }
 
+    /// Removes a participant added by mistake, with its audit row. Returns false, writing
+    /// nothing, if the participant is not the meeting's or the meeting is closed.
+    pub async fn remove_participant(&self, meeting_id: i64, participant_id: i64, audit: &AuditEntry) -> Result<bool> {
+        Ok(with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
+            let n = sqlx::query(
+                "DELETE FROM meeting_participants WHERE id = $1 AND meeting_id = $2 \
+                 AND meeting_id IN (SELECT id FROM meetings WHERE status <> 'closed')",
+            )
+            .bind(participant_id)
+            .bind(meeting_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            append_audit!(tx, audit);
+            tx.commit().await?;
+            true
+        }))
+    }
+
     /// A meeting's participants, by role and name.
     pub async fn participants(&self, meeting_id: i64) -> Result<Vec<Participant>> {
         let rows: Vec<(i64, Option<i64>, String, String)> = with_pool!(self, |pool| {

@@ -178,6 +178,11 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/moeder/{id}", get(meetings::show)),
         route(M::GET, "/moeder/{id}/invitation.ics", get(meetings::invitation)),
         route(M::POST, "/moeder/{id}/deltagere", post(meeting_edit::add_participant)),
+        route(
+            M::POST,
+            "/moeder/{id}/deltagere/{pid}/fjern",
+            post(meeting_edit::remove_participant),
+        ),
         route(M::POST, "/moeder/{id}/dagsorden", post(meeting_edit::add_agenda_item)),
         route(
             M::POST,

@@ -1017,3 +1017,33 @@ pub async fn reschedule(
         Err(e) => layout::server_error(&e),
     }
 }
+
+/// Removes a participant added by mistake (while the meeting is open).
+pub async fn remove_participant(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, participant)): Path<(i64, i64)>,
+) -> Response {
+    let loaded = match managed(&state, &viewer, id, "meeting.participant_remove").await {
+        Ok(l) => l,
+        Err(response) => return response,
+    };
+    let Some(p) = loaded.participants.iter().find(|p| p.id == participant) else {
+        let reason = "Deltageren findes ikke på dette møde.";
+        return crate::tasks::refuse(
+            &state,
+            &viewer,
+            "meeting.participant_remove",
+            loaded.meeting.child_id(),
+            format!("ukendt deltager {participant}"),
+            reason,
+        )
+        .await;
+    };
+    let mut audit = loaded.audit.clone();
+    add_criterion(&mut audit, &format!("deltager fjernet ({})", p.role.navn()));
+    match state.store.remove_participant(id, participant, &audit).await {
+        Ok(_) => saved(id, "fjernet", "deltagere"),
+        Err(e) => layout::server_error(&e),
+    }
+}

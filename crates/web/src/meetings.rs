@@ -603,6 +603,7 @@ fn notice(code: &str) -> Option<&'static str> {
         "handling" => "Handlingen er tilføjet og ligger som opgave hos den ansvarlige.",
         "afsluttet" => "Mødet er afsluttet, og handleplanen er sendt til deltagerne og forældrene.",
         "flyttet" => "Mødet er flyttet. Hent kalenderinvitationen igen.",
+        "fjernet" => "Deltageren er fjernet fra mødet.",
         _ => return None,
     })
 }
@@ -711,7 +712,17 @@ pub(crate) async fn meeting_page(
             @if let Some(w) = &missing { p.warning role="alert" id="mangler" { (w) } }
             @if loaded.participants.is_empty() { p { "Ingen deltagere endnu." } } @else {
                 ul id="deltagerliste" {
-                    @for p in &loaded.participants { li { (p.name) " – " (p.role.navn()) } }
+                    @for p in &loaded.participants {
+                        li {
+                            (p.name) " – " (p.role.navn())
+                            @if edit.is_some() {
+                                " "
+                                form.inline.no-print method="post" action={ "/moeder/" (m.id) "/deltagere/" (p.id) "/fjern" } {
+                                    button type="submit" aria-label={ "Fjern " (p.name) " fra mødet" } { "Fjern" }
+                                }
+                            }
+                        }
+                    }
                 }
             }
             @if let Some(f) = &edit { (f.participants) }

@@ -69,6 +69,8 @@ pub struct Fixtures {
     pub item: i64,
     /// A notification of `foraelder` (a closed meeting's action plan).
     pub notification: i64,
+    /// `ppr` as a participant of the samråd.
+    pub participant: i64,
 }
 
 pub async fn matrix_fixtures(store: &Store, w: &World) -> Fixtures {
@@ -85,7 +87,7 @@ pub async fn matrix_fixtures(store: &Store, w: &World) -> Fixtures {
         user_id: w.users["ppr"],
         role: trivsel_domain::meetings::ParticipantRole::Psychologist,
     };
-    store.add_participant(samraad, &ppr, &audit).await.unwrap();
+    let participant = store.add_participant(samraad, &ppr, &audit).await.unwrap();
     let y = store
         .child_context(w.children[2], today())
         .await
@@ -136,6 +138,7 @@ pub async fn matrix_fixtures(store: &Store, w: &World) -> Fixtures {
         forum,
         item,
         notification,
+        participant,
     }
 }
 
@@ -261,6 +264,26 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
     )
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.store().participants(id).await.unwrap().len(), 5);
+    // One added by mistake is removed again.
+    let res = post(
+        &app,
+        &format!("{url}/deltagere"),
+        &leader,
+        &[("bruger", w.users["sundhedsplejerske"].to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let nurse = app
+        .store()
+        .participants(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.user_id == Some(w.users["sundhedsplejerske"]))
+        .unwrap();
+    let res = post(&app, &format!("{url}/deltagere/{}/fjern", nurse.id), &leader, &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.store().participants(id).await.unwrap().len(), 5);
 
     // Minutes with an empty round are refused and keep the text.

@@ -529,6 +529,24 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields):
     let kind = kind.unwrap_or(MeetingKind::Trivselsforum);
     let title = check_text(&mut errors, "titel", "Titel", &form.title, true, MAX_TITLE_CHARS);
     let when = check_when(&mut errors, "", &form.date, &form.from, &form.to);
+    // The alert a fraværssamråd is convened from must be about the child, at this school.
+    let alert = match form.alert.filter(|_| kind == MeetingKind::AbsenceCouncil) {
+        Some(a) => match state.store.alert(a).await {
+            Ok(found) => found
+                .filter(|found| {
+                    Some(found.child_id) == form.child && found.institution_id == Some(convening.institution_id)
+                })
+                .map(|found| found.id),
+            Err(e) => return layout::server_error(&e),
+        },
+        None => None,
+    };
+    if form.alert.is_some() && kind == MeetingKind::AbsenceCouncil && alert.is_none() {
+        errors.push(error(
+            "type",
+            "Advarslen findes ikke for dette barn på skolen; indkald fra listen over advarsler.",
+        ));
+    }
     if let (Some(action), Some((child, _))) = (kind.consent_action(form.parents), &convening.child) {
         let consents = match state.store.consent_facts(*child).await {
             Ok(c) => c,
@@ -563,7 +581,7 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields):
         location: Some(form.location.clone()).filter(|l| !l.is_empty()),
         convened_on: today(),
         convened_by: viewer.user.id,
-        alert_id: form.alert.filter(|_| kind == MeetingKind::AbsenceCouncil),
+        alert_id: alert,
         parents_attend: form.parents,
         at: Utc::now(),
     };

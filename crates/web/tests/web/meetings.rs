@@ -216,6 +216,31 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
         "deadline shown"
     );
 
+    // An alert id that is not about this child is refused, nothing stored.
+    let res = post(
+        &app,
+        "/moeder",
+        &leader,
+        &[
+            ("type", "fravaerssamraad".into()),
+            ("barn", child.to_string()),
+            ("advarsel", "999999".into()),
+            ("titel", "Fraværssamråd".into()),
+            ("dato", today().to_string()),
+            ("fra", "09:00".into()),
+            ("til", "10:00".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        app.store()
+            .meetings_of_institution(w.school_x, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     let res = post(
         &app,
         "/moeder",

@@ -414,12 +414,13 @@ fn convene_page(
                 @if let Some((id, _)) = convening.child { input type="hidden" name="barn" value=(id); }
                 @if let Some(a) = form.alert { input type="hidden" name="advarsel" value=(a); }
                 label for="type" { "Mødetype" }
-                select id="type" name="type" aria-describedby="frist" {
+                @let samraad = convening.kinds.contains(&MeetingKind::AbsenceCouncil);
+                select id="type" name="type" aria-describedby=[samraad.then_some("frist")] {
                     @for k in &convening.kinds {
                         option value=(k.id()) selected[form.kind == k.id()] { (k.navn()) }
                     }
                 }
-                @if convening.kinds.contains(&MeetingKind::AbsenceCouncil) {
+                @if samraad {
                     p.hint id="frist" {
                         "Et fraværssamråd indkaldt i dag skal holdes senest " strong { (format_date(deadline)) }
                         " (7 arbejdsdage; weekender og helligdage tæller ikke)."
@@ -446,7 +447,7 @@ fn convene_page(
                 input id="sted" name="sted" type="text" value=(form.location) maxlength="200";
                 @if convening.child.is_some() {
                     label {
-                        input type="checkbox" name="foraeldre" value="ja" checked[form.parents]
+                        input id="foraeldre" type="checkbox" name="foraeldre" value="ja" checked[form.parents]
                             aria-invalid=[invalid(errors, "foraeldre")] aria-describedby=[described(errors, "foraeldre")];
                         " Forældrene deltager i mødet"
                     }

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
-use trivsel_domain::access::{Action, ChildData};
+use trivsel_domain::access::{Action, ChildData, Resource, can};
 use trivsel_domain::cases::{
     EvaluationResult, MAX_TEXT_CHARS, PlanAction, PlanContent, Tier, diff, format_date, label,
 };
@@ -468,6 +468,7 @@ async fn plans_page(
         CaseTarget::Class(id) => state.store.plans_of_class(id).await,
     }
     .map_err(|e| layout::server_error(&e))?;
+    let class_plans = class_plans_of_child(state, viewer, subject).await?;
     let writable = may(viewer, subject, Action::Write, ChildData::Plans);
     let staff = if writable {
         staff_of(state, subject.institution_for(viewer)).await?
@@ -503,6 +504,34 @@ async fn plans_page(
                 }
             }
         }
+        @if !class_plans.is_empty() {
+            section aria-labelledby="klassens-planer" {
+                h2 id="klassens-planer" { "Klassens planer" }
+                p.hint { "Planer for læringsfællesskabet i barnets klasse; de gælder også barnet." }
+                @for (plan, linked) in &class_plans {
+                    article.entry {
+                        h3 {
+                            @if *linked { a href={ "/planer/" (plan.id) } { (plan.title) } } @else { (plan.title) }
+                        }
+                        p { (plan.tier.navn()) " · version " (plan.current_version) " · gemt " (format_time(plan.saved_at)) }
+                        @if !linked {
+                            dl {
+                                dt { (label::GOALS) } dd { (text(&plan.content.goals)) }
+                                dt { (label::SIGNS) } dd { (text(&plan.content.signs)) }
+                                dt { (label::ACTIONS) }
+                                dd {
+                                    ul {
+                                        @for a in &plan.content.actions {
+                                            li { (a.what) @if !a.responsible_name.is_empty() { " – " (a.responsible_name) } " (" (format_date(a.from)) "–" (format_date(a.to)) ")" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         @if writable {
             section.no-print aria-labelledby="ny-plan" {
                 h2 id="ny-plan" { "Opret en plan for " (subject.described()) }
@@ -519,6 +548,44 @@ async fn plans_page(
         }
     };
     Ok(layout::page(&title, Some(&viewer.user), "", body))
+}
+
+/// The open plans of the child's classes, shown with the child's own: staff who may open the
+/// class get a link (with the second value true); others who read the child's plans, such as
+/// guardians, read the goals, signs and actions here, not the class's context or notes.
+async fn class_plans_of_child(
+    state: &AppState,
+    viewer: &Viewer,
+    subject: &Subject,
+) -> Result<Vec<(Plan, bool)>, Response> {
+    let Subject::Child { context, .. } = subject else {
+        return Ok(Vec::new());
+    };
+    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
+    let mut out = Vec::new();
+    for class_id in &context.class_ids {
+        let Some(card) = state.store.class_card(*class_id).await.map_err(server_error)? else {
+            continue;
+        };
+        let linked = can(
+            &viewer.actor,
+            Action::Read,
+            &Resource::Class {
+                municipality_id: card.municipality_id,
+                institution_id: card.institution_id,
+                class_id: card.id,
+            },
+        );
+        for summary in state.store.plans_of_class(card.id).await.map_err(server_error)? {
+            if summary.closed {
+                continue;
+            }
+            if let Some(plan) = state.store.plan(summary.id).await.map_err(server_error)? {
+                out.push((plan, linked));
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub async fn create_child_plan(

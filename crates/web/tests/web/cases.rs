@@ -1055,3 +1055,62 @@ async fn concerns_are_validated_and_the_chronology_filters_by_kind_and_category(
         Some(Tier::Anticipatory)
     );
 }
+
+#[tokio::test]
+async fn the_class_plan_is_shown_with_the_childs_plans() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let trivsel = app.login("trivselsperson").await;
+    let x1 = w.children[0];
+    let plan = create_plan(
+        &app,
+        &trivsel,
+        &format!("/klasser/{}", w.classes[0]),
+        "Fællesskab i X1",
+        Tier::Preventive,
+    )
+    .await;
+
+    // The guardian reads its goals, signs and actions on the child's plans page, not the class's
+    // context or the child's voice, and still cannot open the class plan itself.
+    let guardian = app.login("foraelder").await;
+    let page = app
+        .get(&format!("/boern/{x1}/planer"), Some(&guardian))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Klassens planer") && page.contains("Mål for Fællesskab i X1"));
+    assert!(page.contains("Legegrupper") && page.contains("Ses i frikvarteret."));
+    assert!(!page.contains("Situationen i klassen.") && !page.contains("Jeg vil gerne være med."));
+    assert!(!page.contains(&format!("/planer/{plan}\"")));
+    let res = app.get(&format!("/planer/{plan}"), Some(&guardian)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // The class's teacher gets a link; the other class's child does not show it.
+    let teacher = app.login("laerer").await;
+    let page = app
+        .get(&format!("/boern/{x1}/planer"), Some(&teacher))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("href=\"/planer/{plan}\"")));
+    let page = app
+        .get(&format!("/boern/{}/planer", w.children[1]), Some(&trivsel))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Fællesskab i X1"));
+
+    // A closed class plan is no longer shown.
+    close(&app, &trivsel, plan).await;
+    let page = app
+        .get(&format!("/boern/{x1}/planer"), Some(&guardian))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Fællesskab i X1"));
+}

@@ -52,6 +52,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "meeting_sequence",
         include_str!("../migrations/sqlite/0008_meeting_sequence.sql"),
     ),
+    (
+        9,
+        "notification_kinds",
+        include_str!("../migrations/sqlite/0009_notification_kinds.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -81,6 +86,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "meeting_sequence",
         include_str!("../migrations/postgres/0008_meeting_sequence.sql"),
+    ),
+    (
+        9,
+        "notification_kinds",
+        include_str!("../migrations/postgres/0009_notification_kinds.sql"),
     ),
 ];
 

@@ -277,6 +277,25 @@ macro_rules! recipients_query {
     }};
 }
 
+/// Notifies the meeting's participants with an account (only `$only_user` if it is `Some`)
+/// of `$kind`; a repeated notice is marked unread again. `$tx` is a write transaction.
+macro_rules! notify_participants {
+    ($tx:expr, $meeting_id:expr, $kind:expr, $at:expr, $only_user:expr) => {
+        sqlx::query(
+            "INSERT INTO notifications (municipality_id, user_id, kind, meeting_id, created_at) \
+             SELECT municipality_id, user_id, $2, meeting_id, $3 FROM meeting_participants \
+             WHERE meeting_id = $1 AND user_id IS NOT NULL AND ($4 IS NULL OR user_id = $4) \
+             ON CONFLICT (user_id, kind, meeting_id) DO UPDATE SET created_at = excluded.created_at, read_at = NULL",
+        )
+        .bind($meeting_id)
+        .bind($kind.id())
+        .bind($at)
+        .bind($only_user)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
 fn decode_err(what: &str, value: &str) -> StoreError {
     StoreError::Db(sqlx::Error::Decode(format!("ukendt {what} «{value}»").into()))
 }
@@ -447,6 +466,7 @@ impl Store {
                 .bind(new.institution_id)
                 .execute(&mut *tx)
                 .await?;
+                notify_participants!(tx, id, NotificationKind::Invitation, new.at, None::<i64>);
             }
             append_audit!(tx, audit);
             tx.commit().await?;
@@ -525,6 +545,7 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(false);
             }
+            notify_participants!(tx, meeting_id, NotificationKind::Moved, Utc::now(), None::<i64>);
             append_audit!(tx, audit);
             tx.commit().await?;
             true
@@ -575,6 +596,9 @@ impl Store {
                     "Mødet findes ikke eller er afsluttet; deltagere kan ikke tilføjes.".into(),
                 ));
             };
+            if user_id.is_some() {
+                notify_participants!(tx, meeting_id, NotificationKind::Invitation, Utc::now(), user_id);
+            }
             append_audit!(tx, audit);
             tx.commit().await?;
             id
@@ -586,19 +610,25 @@ impl Store {
     pub async fn remove_participant(&self, meeting_id: i64, participant_id: i64, audit: &AuditEntry) -> Result<bool> {
         Ok(with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
-            let n = sqlx::query(
+            let removed: Option<Option<i64>> = sqlx::query_scalar(
                 "DELETE FROM meeting_participants WHERE id = $1 AND meeting_id = $2 \
-                 AND meeting_id IN (SELECT id FROM meetings WHERE status <> 'closed')",
+                 AND meeting_id IN (SELECT id FROM meetings WHERE status <> 'closed') RETURNING user_id",
             )
             .bind(participant_id)
             .bind(meeting_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(user_id) = removed else {
                 tx.rollback().await?;
                 return Ok(false);
-            }
+            };
+            // The invitation no longer holds: its notices go too.
+            sqlx::query("DELETE FROM notifications WHERE meeting_id = $1 AND user_id = $2 AND kind <> $3")
+                .bind(meeting_id)
+                .bind(user_id)
+                .bind(NotificationKind::ActionPlan.id())
+                .execute(&mut *tx)
+                .await?;
             append_audit!(tx, audit);
             tx.commit().await?;
             true

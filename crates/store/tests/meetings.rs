@@ -792,9 +792,19 @@ async fn closing_needs_a_follow_up_date_and_sends_the_action_plan_to_exactly_the
     let unchanged = s.meeting(id).await.unwrap().unwrap();
     assert_eq!(unchanged.status, MeetingStatus::Held);
     assert_eq!(unchanged.follow_up_on, None);
+    let action_plans = |user: i64, unread: bool| async move {
+        let all = s.notifications_of_user(user, unread).await.unwrap();
+        all.into_iter()
+            .filter(|n| n.kind == NotificationKind::ActionPlan)
+            .collect::<Vec<_>>()
+    };
     for user in [f.leader, f.mette_user, f.jens_user] {
-        assert!(s.notifications_of_user(user, false).await.unwrap().is_empty());
+        assert!(action_plans(user, false).await.is_empty());
     }
+    // Participants with an account were told of the invitation when added.
+    let invited = s.notifications_of_user(f.ppr2, true).await.unwrap();
+    assert_eq!(invited.len(), 1);
+    assert_eq!(invited[0].kind, NotificationKind::Invitation);
 
     // Who gets it: every participant with an account, and Ida's guardians with custody.
     let expected = {
@@ -830,7 +840,7 @@ async fn closing_needs_a_follow_up_date_and_sends_the_action_plan_to_exactly_the
     assert_eq!(closed.follow_up_on, Some(d("2027-05-04")));
     assert_eq!(closed.closed_by, Some(f.leader));
     for user in &expected {
-        let n = s.notifications_of_user(*user, true).await.unwrap();
+        let n = action_plans(*user, true).await;
         assert_eq!(n.len(), 1, "user {user}");
         assert_eq!(n[0].kind, NotificationKind::ActionPlan);
         assert_eq!(n[0].meeting_id, Some(id));
@@ -844,7 +854,7 @@ async fn closing_needs_a_follow_up_date_and_sends_the_action_plan_to_exactly_the
         );
     }
     // Reading a notification.
-    let n = s.notifications_of_user(f.jens_user, true).await.unwrap()[0].id;
+    let n = action_plans(f.jens_user, true).await[0].id;
     assert!(
         !s.mark_notification_read(n, f.mette_user, at("2027-04-07"))
             .await
@@ -856,8 +866,8 @@ async fn closing_needs_a_follow_up_date_and_sends_the_action_plan_to_exactly_the
             .await
             .unwrap()
     );
-    assert!(s.notifications_of_user(f.jens_user, true).await.unwrap().is_empty());
-    assert_eq!(s.notifications_of_user(f.jens_user, false).await.unwrap().len(), 1);
+    assert!(action_plans(f.jens_user, true).await.is_empty());
+    assert_eq!(action_plans(f.jens_user, false).await.len(), 1);
 
     // A closed meeting stays closed and takes no more participants or actions.
     assert_eq!(

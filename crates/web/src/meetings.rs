@@ -103,7 +103,7 @@ pub(crate) async fn load(
 }
 
 /// «Fraværssamråd 12.03.2027 kl. 09:00».
-fn when(m: &Meeting) -> String {
+pub(crate) fn when(m: &Meeting) -> String {
     format!(
         "{} kl. {}–{}",
         format_date(m.starts_at.date()),

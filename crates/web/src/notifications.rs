@@ -1,4 +1,5 @@
-//! Notifikationer and a child's meetings (barnets møder). A closed meeting's action plan
+//! Notifikationer and a child's meetings (barnets møder). A participant with an account is
+//! told of the invitation and of the meeting being moved; a closed meeting's action plan
 //! (handleplan) reaches every participant with an account and the child's guardians as an
 //! in-app notification; guardians read it on the child's meetings page, the parent view, which
 //! shows only what concerns their child: the action plan and follow-up date of meetings about
@@ -14,12 +15,14 @@ use chrono::Utc;
 use maud::html;
 use trivsel_domain::access::{Action, ChildData};
 use trivsel_domain::cases::format_date;
-use trivsel_domain::meetings::{DeadlineState, MeetingKind, MeetingStatus, may_convene, runs_meetings};
+use trivsel_domain::meetings::{
+    DeadlineState, MeetingKind, MeetingStatus, NotificationKind, may_convene, runs_meetings,
+};
 use trivsel_domain::model::Role;
 use trivsel_store::CaseTarget;
 
 use crate::cases::{authorize, format_time, text, today};
-use crate::meetings::action_table;
+use crate::meetings::{action_table, when};
 use crate::session::Viewer;
 use crate::tasks::refuse;
 use crate::{AppState, layout};
@@ -62,7 +65,12 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
                         (n.kind.navn())
                         @if let Some(k) = n.meeting_kind { " (" (k.navn()) ")" }
                         " – " (format_time(n.created_at))
-                        @if let Some(l) = link { " " a href=(l) { "Se handleplanen" } }
+                        @if let Some(l) = link {
+                            " "
+                            a href=(l) {
+                                @if n.kind == NotificationKind::ActionPlan { "Se handleplanen" } @else { "Se mødet" }
+                            }
+                        }
                         @if n.read_at.is_none() {
                             form.inline method="post" action={ "/beskeder/" (n.id) } {
                                 button type="submit" { "Markér som læst" }
@@ -169,6 +177,7 @@ pub async fn child_meetings(State(state): State<AppState>, viewer: Viewer, Path(
                 h2 id={ "moede-titel-" (m.id) } {
                     (m.kind.navn()) " " (format_date(m.starts_at.date()))
                 }
+                p { "Tidspunkt: " (when(m)) @if let Some(l) = &m.location { " · " (l) } }
                 p {
                     "Status: " (m.status.navn())
                     @if m.kind == MeetingKind::AbsenceCouncil && !parent_view {

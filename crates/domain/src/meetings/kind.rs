@@ -95,6 +95,10 @@ stored_enum! {
     pub enum NotificationKind {
         /// A closed meeting's action plan (handleplan), for every participant and the guardians.
         ActionPlan = ("handleplan", "Handleplan fra møde"),
+        /// Indkaldelse: the user was added as a participant.
+        Invitation = ("indkaldelse", "Indkaldelse til møde"),
+        /// The meeting the user takes part in was moved (flyttet).
+        Moved = ("flyttet", "Mødet er flyttet"),
     }
 }
 

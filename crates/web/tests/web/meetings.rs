@@ -6,7 +6,9 @@
 
 use chrono::{Duration, Local, NaiveDate, Utc};
 use reqwest::StatusCode;
-use trivsel_domain::meetings::{ConsentMethod, ConsentScope, MeetingKind, MeetingStatus, samraad_deadline};
+use trivsel_domain::meetings::{
+    ConsentMethod, ConsentScope, MeetingKind, MeetingStatus, NotificationKind, samraad_deadline,
+};
 use trivsel_store::{AuditEntry, CaseTarget, NewAgendaItem, NewConsent, NewMeeting, NewParticipant, Store};
 
 use crate::helpers::*;
@@ -290,6 +292,13 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.store().participants(id).await.unwrap().len(), 5);
+    // Each participant with an account is told of the invitation.
+    let notices = app.store().notifications_of_user(w.users["ppr"], true).await.unwrap();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(
+        (notices[0].kind, notices[0].meeting_id),
+        (NotificationKind::Invitation, Some(id))
+    );
     // One added by mistake is removed again.
     let res = post(
         &app,
@@ -310,6 +319,15 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
     let res = post(&app, &format!("{url}/deltagere/{}/fjern", nurse.id), &leader, &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.store().participants(id).await.unwrap().len(), 5);
+    let nurse_notices = app
+        .store()
+        .notifications_of_user(w.users["sundhedsplejerske"], false)
+        .await
+        .unwrap();
+    assert!(
+        nurse_notices.is_empty(),
+        "the removed participant's invitation is withdrawn"
+    );
 
     // Minutes with an empty round are refused and keep the text.
     let mut partial = rounds(today());
@@ -395,13 +413,8 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
         "foraelder",
         "elev",
     ] {
-        if !app
-            .store()
-            .notifications_of_user(w.users[user], false)
-            .await
-            .unwrap()
-            .is_empty()
-        {
+        let notices = app.store().notifications_of_user(w.users[user], false).await.unwrap();
+        if notices.iter().any(|n| n.kind == NotificationKind::ActionPlan) {
             got.push(user);
         }
     }

@@ -151,6 +151,8 @@ pub struct Notification {
     pub kind: NotificationKind,
     pub meeting_id: Option<i64>,
     pub meeting_kind: Option<MeetingKind>,
+    /// The child the meeting is about, if any (where a guardian reads the action plan).
+    pub child_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
 }
@@ -945,12 +947,13 @@ impl Store {
             String,
             Option<i64>,
             Option<String>,
+            Option<i64>,
             DateTime<Utc>,
             Option<DateTime<Utc>>,
         );
         let rows: Vec<Row> = with_pool!(self, |pool| {
             sqlx::query_as(
-                "SELECT n.id, n.user_id, n.kind, n.meeting_id, m.kind, n.created_at, n.read_at FROM notifications n \
+                "SELECT n.id, n.user_id, n.kind, n.meeting_id, m.kind, m.child_id, n.created_at, n.read_at FROM notifications n \
                  LEFT JOIN meetings m ON m.id = n.meeting_id WHERE n.user_id = $1 AND (NOT $2 OR n.read_at IS NULL) \
                  ORDER BY n.created_at DESC, n.id DESC",
             )
@@ -960,19 +963,22 @@ impl Store {
             .await?
         });
         rows.into_iter()
-            .map(|(id, user_id, kind, meeting_id, meeting_kind, created_at, read_at)| {
-                Ok(Notification {
-                    id,
-                    user_id,
-                    kind: NotificationKind::from_id(&kind).ok_or_else(|| decode_err("notifikation", &kind))?,
-                    meeting_id,
-                    meeting_kind: meeting_kind
-                        .map(|k| MeetingKind::from_id(&k).ok_or_else(|| decode_err("mødetype", &k)))
-                        .transpose()?,
-                    created_at,
-                    read_at,
-                })
-            })
+            .map(
+                |(id, user_id, kind, meeting_id, meeting_kind, child_id, created_at, read_at)| {
+                    Ok(Notification {
+                        id,
+                        user_id,
+                        kind: NotificationKind::from_id(&kind).ok_or_else(|| decode_err("notifikation", &kind))?,
+                        meeting_id,
+                        meeting_kind: meeting_kind
+                            .map(|k| MeetingKind::from_id(&k).ok_or_else(|| decode_err("mødetype", &k)))
+                            .transpose()?,
+                        child_id,
+                        created_at,
+                        read_at,
+                    })
+                },
+            )
             .collect()
     }
 

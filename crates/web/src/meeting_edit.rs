@@ -13,7 +13,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use chrono::{Duration, Utc};
 use maud::{Markup, html};
 use trivsel_domain::cases::format_date;
 use trivsel_domain::meetings::{
@@ -21,12 +21,14 @@ use trivsel_domain::meetings::{
     check_consent,
 };
 use trivsel_domain::model::Role;
-use trivsel_store::{AgendaItem, AuditEntry, CaseTarget, NewAgendaItem, NewMeetingAction, NewParticipant, StoreError};
+use trivsel_store::{
+    AgendaItem, AuditEntry, CaseTarget, NewAgendaItem, NewMeetingAction, NewParticipant, StoreError, User,
+};
 
 use crate::cases::{
     FieldError, Fields, add_criterion, check_text, described, error, field, inline_error, invalid, parse_date, today,
 };
-use crate::meetings::{Loaded, Rejected, check_when, default_follow_up, load, meeting_page, selectable_staff};
+use crate::meetings::{Loaded, Rejected, check_when, load, meeting_page, selectable_staff};
 use crate::session::Viewer;
 use crate::{AppState, layout};
 
@@ -73,13 +75,12 @@ fn role_of_user(role: Role) -> ParticipantRole {
 /// with custody. (user id, name, default role).
 async fn candidates(
     state: &AppState,
-    viewer: &Viewer,
+    staff: &[User],
     loaded: &Loaded,
 ) -> Result<Vec<(i64, String, ParticipantRole)>, Response> {
     let m = &loaded.meeting;
-    let mut out: Vec<(i64, String, ParticipantRole)> = selectable_staff(state, viewer, m.institution_id)
-        .await?
-        .into_iter()
+    let mut out: Vec<(i64, String, ParticipantRole)> = staff
+        .iter()
         .map(|u| (u.id, format!("{} ({})", u.name, u.role.navn()), role_of_user(u.role)))
         .collect();
     if let Some(child) = m.child_id() {
@@ -149,8 +150,9 @@ pub(crate) async fn forms(
 ) -> Result<Forms, Response> {
     let m = &loaded.meeting;
     let base = format!("/moeder/{}", m.id);
-    let people = candidates(state, viewer, loaded).await?;
+    // Staff and advisers: the participants to choose from and the actions' owners.
     let owners = selectable_staff(state, viewer, m.institution_id).await?;
+    let people = candidates(state, &owners, loaded).await?;
     let v = |form: &str, name: &str, default: &'static str| value(&rejected, form, name, default).to_string();
     let participants = html! {
         form.stack.no-print method="post" action={ (base) "/deltagere" } novalidate {
@@ -304,7 +306,8 @@ pub(crate) async fn forms(
             button type="submit" { "Tilføj handling" }
         }
     };
-    let follow_default = default_follow_up(m.held_on.unwrap_or(m.starts_at.date())).to_string();
+    // The follow-up form's default: two weeks after the meeting.
+    let follow_default = (m.held_on.unwrap_or(m.starts_at.date()) + Duration::days(14)).to_string();
     let close = html! {
         form.stack.no-print method="post" action={ (base) "/afslut" } novalidate {
             p { "Når mødet afsluttes, sendes handleplanen til alle deltagere med adgang til Trivsel og til barnets forældre (i forældrevisningen)." }
@@ -383,8 +386,9 @@ async fn managed(state: &AppState, viewer: &Viewer, id: i64, action: &str) -> Re
     Ok(loaded)
 }
 
-/// Nothing stored: audits why and shows the page again with the submitted form.
-async fn reject(
+/// Nothing stored: audits why (on `audit`, as a refusal if `denied`) and shows the page again
+/// with the submitted form.
+async fn reject_as(
     state: &AppState,
     viewer: &Viewer,
     loaded: &Loaded,
@@ -416,6 +420,19 @@ async fn reject(
     .await
 }
 
+/// Nothing stored: the form's errors, audited on the request's row.
+async fn reject(
+    state: &AppState,
+    viewer: &Viewer,
+    loaded: &Loaded,
+    form: &str,
+    fields: &Fields,
+    errors: &[FieldError],
+) -> Response {
+    let rejected = Rejected { form, fields };
+    reject_as(state, viewer, loaded, &loaded.audit, rejected, errors, false).await
+}
+
 fn saved(id: i64, what: &str, anchor: &str) -> Response {
     Redirect::to(&format!("/moeder/{id}?besked={what}#{anchor}")).into_response()
 }
@@ -430,7 +447,11 @@ pub async fn add_participant(
         Ok(l) => l,
         Err(response) => return response,
     };
-    let people = match candidates(&state, &viewer, &loaded).await {
+    let staff = match selectable_staff(&state, &viewer, loaded.meeting.institution_id).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let people = match candidates(&state, &staff, &loaded).await {
         Ok(p) => p,
         Err(response) => return response,
     };
@@ -475,19 +496,7 @@ pub async fn add_participant(
         }
     };
     let Some(new) = new else {
-        return reject(
-            &state,
-            &viewer,
-            &loaded,
-            &loaded.audit,
-            Rejected {
-                form: "deltager",
-                fields: &fields,
-            },
-            &errors,
-            false,
-        )
-        .await;
+        return reject(&state, &viewer, &loaded, "deltager", &fields, &errors).await;
     };
     let mut audit = loaded.audit.clone();
     let role = match &new {
@@ -498,19 +507,7 @@ pub async fn add_participant(
         Ok(_) => saved(id, "deltager", "deltagere"),
         Err(StoreError::Config(message)) => {
             let errors = [error("bruger", format!("Deltager: {message}"))];
-            reject(
-                &state,
-                &viewer,
-                &loaded,
-                &loaded.audit,
-                Rejected {
-                    form: "deltager",
-                    fields: &fields,
-                },
-                &errors,
-                false,
-            )
-            .await
+            reject(&state, &viewer, &loaded, "deltager", &fields, &errors).await
         }
         Err(e) => layout::server_error(&e),
     }
@@ -572,7 +569,7 @@ pub async fn add_agenda_item(
     let mut audit = loaded.audit.clone();
     audit.child_id = target.and_then(CaseTarget::child_id);
     let (Some(target), true) = (target, errors.is_empty()) else {
-        return reject(
+        return reject_as(
             &state,
             &viewer,
             &loaded,
@@ -597,7 +594,7 @@ pub async fn add_agenda_item(
             today(),
         ) {
             let errors = [error("elev", refusal.message())];
-            return reject(
+            return reject_as(
                 &state,
                 &viewer,
                 &loaded,
@@ -629,19 +626,7 @@ pub async fn add_agenda_item(
         Ok(_) => saved(id, "punkt", "dagsorden"),
         Err(StoreError::Config(message)) => {
             let errors = [error("emne", message)];
-            reject(
-                &state,
-                &viewer,
-                &loaded,
-                &loaded.audit,
-                Rejected {
-                    form: "punkt",
-                    fields: &fields,
-                },
-                &errors,
-                false,
-            )
-            .await
+            reject(&state, &viewer, &loaded, "punkt", &fields, &errors).await
         }
         Err(e) => layout::server_error(&e),
     }
@@ -693,7 +678,7 @@ pub async fn record_outcome(
     );
     let form = format!("udfald-{item_id}");
     if !errors.is_empty() {
-        return reject(
+        return reject_as(
             &state,
             &viewer,
             &loaded,
@@ -780,19 +765,7 @@ pub async fn record_minutes(
         }
     };
     let (Some(held), true) = (held, errors.is_empty()) else {
-        return reject(
-            &state,
-            &viewer,
-            &loaded,
-            &loaded.audit,
-            Rejected {
-                form: "referat",
-                fields: &fields,
-            },
-            &errors,
-            false,
-        )
-        .await;
+        return reject(&state, &viewer, &loaded, "referat", &fields, &errors).await;
     };
     let mut audit = loaded.audit.clone();
     add_criterion(&mut audit, &format!("referat; holdt {}", format_date(held)));
@@ -800,19 +773,7 @@ pub async fn record_minutes(
         Ok(true) => saved(id, "referat", "referat"),
         Ok(false) => {
             let errors = [error("holdt", "Mødet er afsluttet og kan ikke ændres.")];
-            reject(
-                &state,
-                &viewer,
-                &loaded,
-                &loaded.audit,
-                Rejected {
-                    form: "referat",
-                    fields: &fields,
-                },
-                &errors,
-                false,
-            )
-            .await
+            reject(&state, &viewer, &loaded, "referat", &fields, &errors).await
         }
         Err(e) => layout::server_error(&e),
     }
@@ -857,19 +818,7 @@ pub async fn add_action(
         Some(d) => Some(d),
     };
     let (Some(owner), Some(due), true) = (owner, due, errors.is_empty()) else {
-        return reject(
-            &state,
-            &viewer,
-            &loaded,
-            &loaded.audit,
-            Rejected {
-                form: "handling",
-                fields: &fields,
-            },
-            &errors,
-            false,
-        )
-        .await;
+        return reject(&state, &viewer, &loaded, "handling", &fields, &errors).await;
     };
     let mut audit = loaded.audit.clone();
     add_criterion(&mut audit, &format!("handling til {}", owner.username));
@@ -882,19 +831,7 @@ pub async fn add_action(
         Ok(_) => saved(id, "handling", "handleplan"),
         Err(StoreError::Config(message)) => {
             let errors = [error("handling", message)];
-            reject(
-                &state,
-                &viewer,
-                &loaded,
-                &loaded.audit,
-                Rejected {
-                    form: "handling",
-                    fields: &fields,
-                },
-                &errors,
-                false,
-            )
-            .await
+            reject(&state, &viewer, &loaded, "handling", &fields, &errors).await
         }
         Err(e) => layout::server_error(&e),
     }
@@ -917,19 +854,7 @@ pub async fn close(
             "opfoelgningsdato",
             "Dato for opfølgningsmøde: skriv en gyldig dato (fx 12.03.2027).",
         )];
-        return reject(
-            &state,
-            &viewer,
-            &loaded,
-            &loaded.audit,
-            Rejected {
-                form: "afslut",
-                fields: &fields,
-            },
-            &errors,
-            false,
-        )
-        .await;
+        return reject(&state, &viewer, &loaded, "afslut", &fields, &errors).await;
     }
     let mut audit = loaded.audit.clone();
     if let Some(f) = follow_up {
@@ -943,19 +868,7 @@ pub async fn close(
         Ok(Ok(_recipients)) => saved(id, "afsluttet", "handleplan"),
         Ok(Err(refusal)) => {
             let errors = [error("opfoelgningsdato", refusal.message())];
-            reject(
-                &state,
-                &viewer,
-                &loaded,
-                &loaded.audit,
-                Rejected {
-                    form: "afslut",
-                    fields: &fields,
-                },
-                &errors,
-                false,
-            )
-            .await
+            reject(&state, &viewer, &loaded, "afslut", &fields, &errors).await
         }
         Err(e) => layout::server_error(&e),
     }
@@ -991,12 +904,8 @@ pub async fn reschedule(
         false,
         MAX_LINE,
     );
-    let rejected = Rejected {
-        form: "flyt",
-        fields: &fields,
-    };
     let (Some((starts_at, ends_at)), true) = (when, errors.is_empty()) else {
-        return reject(&state, &viewer, &loaded, &loaded.audit, rejected, &errors, false).await;
+        return reject(&state, &viewer, &loaded, "flyt", &fields, &errors).await;
     };
     let mut audit = loaded.audit.clone();
     add_criterion(
@@ -1012,7 +921,7 @@ pub async fn reschedule(
         Ok(true) => saved(id, "flyttet", "indhold"),
         Ok(false) => {
             let errors = [error("flyt-dato", "Mødet er holdt og kan ikke flyttes.")];
-            reject(&state, &viewer, &loaded, &loaded.audit, rejected, &errors, false).await
+            reject(&state, &viewer, &loaded, "flyt", &fields, &errors).await
         }
         Err(e) => layout::server_error(&e),
     }

@@ -14,7 +14,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{Duration, NaiveDateTime, NaiveTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 use trivsel_domain::access::{Action, ChildData};
@@ -1057,11 +1057,6 @@ pub async fn save_forum_members(State(state): State<AppState>, viewer: Viewer, F
         }
         Err(e) => layout::server_error(&e),
     }
-}
-
-/// The first day after `date` a follow-up could be held, as a form default (two weeks on).
-pub(crate) fn default_follow_up(date: NaiveDate) -> NaiveDate {
-    date + Duration::days(14)
 }
 
 /// The front page's note on meetings, in counts only (no child named): unread messages, and for

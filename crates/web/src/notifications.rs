@@ -19,7 +19,7 @@ use trivsel_domain::meetings::{
     DeadlineState, MeetingKind, MeetingStatus, NotificationKind, may_convene, runs_meetings,
 };
 use trivsel_domain::model::Role;
-use trivsel_store::CaseTarget;
+use trivsel_store::{CaseTarget, Notification};
 
 use crate::cases::{authorize, format_time, text, today};
 use crate::meetings::{action_table, when};
@@ -28,16 +28,14 @@ use crate::tasks::refuse;
 use crate::{AppState, layout};
 
 /// Where a notification leads: the meeting for staff, the child's meetings for guardians.
-async fn notification_link(
-    state: &AppState,
-    viewer: &Viewer,
-    meeting_id: i64,
-) -> Result<String, trivsel_store::StoreError> {
-    if matches!(viewer.user.role, Role::Guardian | Role::Pupil) {
-        let child = state.store.meeting(meeting_id).await?.and_then(|m| m.child_id());
-        return Ok(child.map_or("/boern".into(), |c| format!("/boern/{c}/moeder#moede-{meeting_id}")));
-    }
-    Ok(format!("/moeder/{meeting_id}"))
+fn notification_link(viewer: &Viewer, n: &Notification) -> Option<String> {
+    let meeting = n.meeting_id?;
+    Some(if matches!(viewer.user.role, Role::Guardian | Role::Pupil) {
+        n.child_id
+            .map_or("/boern".into(), |c| format!("/boern/{c}/moeder#moede-{meeting}"))
+    } else {
+        format!("/moeder/{meeting}")
+    })
 }
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
@@ -45,27 +43,17 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
         Ok(n) => n,
         Err(e) => return layout::server_error(&e),
     };
-    let mut links = Vec::with_capacity(notifications.len());
-    for n in &notifications {
-        match n.meeting_id {
-            Some(m) => match notification_link(&state, &viewer, m).await {
-                Ok(l) => links.push(Some(l)),
-                Err(e) => return layout::server_error(&e),
-            },
-            None => links.push(None),
-        }
-    }
     let body = html! {
         h1 { "Beskeder" }
         @if notifications.is_empty() { p { "Du har ingen beskeder." } } @else {
             ul.stack id="beskeder" {
-                @for (n, link) in notifications.iter().zip(&links) {
+                @for n in &notifications {
                     li id={ "besked-" (n.id) } {
                         @if n.read_at.is_none() { strong { "Ny: " } }
                         (n.kind.navn())
                         @if let Some(k) = n.meeting_kind { " (" (k.navn()) ")" }
                         " – " (format_time(n.created_at))
-                        @if let Some(l) = link {
+                        @if let Some(l) = notification_link(&viewer, n) {
                             " "
                             a href=(l) {
                                 @if n.kind == NotificationKind::ActionPlan { "Se handleplanen" } @else { "Se mødet" }

@@ -3,35 +3,14 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, Local, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use reqwest::StatusCode;
-use reqwest::header::LOCATION;
 use trivsel_domain::cases::{Missing, PlanContent, Tier};
 use trivsel_domain::meetings::{ConsentMethod, ConsentScope};
 use trivsel_domain::model::InstitutionKind;
-use trivsel_store::{
-    AuditEntry, CaseTarget, EnrolmentRow, NewConsent, NewGuardian, NewPkuReferral, NewPlan, RosterChanges, Store,
-};
+use trivsel_store::{CaseTarget, EnrolmentRow, NewConsent, NewGuardian, NewPkuReferral, NewPlan, RosterChanges, Store};
 
 use crate::helpers::*;
-
-fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
-fn system_audit(m: i64, action: &str) -> AuditEntry {
-    AuditEntry {
-        municipality_id: m,
-        user_id: None,
-        username: "test".into(),
-        role: "system".into(),
-        action: action.into(),
-        child_id: None,
-        criterion: None,
-        allowed: true,
-        address: None,
-    }
-}
 
 /// For the authorization matrix: a plan and a PKU referral for each of the children X1, X2, Y1
 /// and Z1. Returns the plan ids in that order and the referral id by child id.
@@ -124,15 +103,6 @@ fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 async fn post(app: &App, path: &str, session: &str, fields: &[(String, String)]) -> reqwest::Response {
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     app.post(path, Some(session), &fields).await
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get(LOCATION)
-        .unwrap_or_else(|| panic!("a redirect, got {}", res.status()))
-        .to_str()
-        .unwrap()
-        .to_string()
 }
 
 /// Creates a plan through the page; returns its id.

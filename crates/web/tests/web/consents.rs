@@ -3,31 +3,13 @@
 //! worker sees an assigned child only while the guardians' consent `socialraadgiver` is in
 //! force: a revocation ends the access on the next request.
 
-use chrono::{Duration, Local, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use trivsel_domain::meetings::{ConsentMethod, ConsentScope};
 use trivsel_domain::model::Role;
-use trivsel_store::{AuditEntry, NewConsent, NewGuardian, Store};
+use trivsel_store::{NewConsent, NewGuardian, Store};
 
 use crate::helpers::*;
-
-fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
-fn system_audit(m: i64) -> AuditEntry {
-    AuditEntry {
-        municipality_id: m,
-        user_id: None,
-        username: "test".into(),
-        role: "system".into(),
-        action: "consent.give".into(),
-        child_id: None,
-        criterion: None,
-        allowed: true,
-        address: None,
-    }
-}
 
 /// A consent for Trivselsforum given in the parent view by the guardian `user` (guardian
 /// record `guardian`).
@@ -47,7 +29,10 @@ async fn given_for(store: &Store, m: i64, child: i64, guardian: i64, user: i64, 
         recorded_by: user,
         at: Utc::now(),
     };
-    store.give_consent(&consent, &system_audit(m)).await.unwrap()
+    store
+        .give_consent(&consent, &system_audit(m, "consent.give"))
+        .await
+        .unwrap()
 }
 
 /// For the authorization matrix: the X1 guardian's record and a consent it gave for X1.

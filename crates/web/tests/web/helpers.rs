@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Local, NaiveDate};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use trivsel_domain::model::{InstitutionKind, Role};
 use trivsel_store::testing::TestDb;
-use trivsel_store::{EnrolmentRow, NewGuardian, NewUser, RosterChanges, Store};
+use trivsel_store::{AuditEntry, EnrolmentRow, NewGuardian, NewUser, RosterChanges, Store};
 use trivsel_web::{Config, password, totp};
 
 pub const PASSWORD: &str = "en rigtig god kode";
@@ -281,4 +281,29 @@ pub async fn world(store: &Store) -> World {
         classes,
         users,
     }
+}
+
+/// Today in the server's time zone (the dates the pages use).
+pub fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+/// An audit row for a change a test makes directly in the store.
+pub fn system_audit(m: i64, action: &str) -> AuditEntry {
+    AuditEntry {
+        municipality_id: m,
+        user_id: None,
+        username: "test".into(),
+        role: "system".into(),
+        action: action.into(),
+        child_id: None,
+        criterion: None,
+        allowed: true,
+        address: None,
+    }
+}
+
+/// Where a redirect leads.
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()[LOCATION].to_str().unwrap().to_string()
 }

@@ -4,36 +4,14 @@
 //! consent rule; the invitation is valid iCalendar without the child's name; the roles that
 //! may not are refused.
 
-use chrono::{Duration, Local, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use reqwest::StatusCode;
 use trivsel_domain::meetings::{
     ConsentMethod, ConsentScope, MeetingKind, MeetingStatus, NotificationKind, samraad_deadline,
 };
-use trivsel_store::{AuditEntry, CaseTarget, NewAgendaItem, NewConsent, NewMeeting, NewParticipant, Store};
+use trivsel_store::{CaseTarget, NewAgendaItem, NewConsent, NewMeeting, NewParticipant, Store};
 
 use crate::helpers::*;
-
-fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
-fn system_audit(m: i64) -> AuditEntry {
-    AuditEntry {
-        municipality_id: m,
-        user_id: None,
-        username: "test".into(),
-        role: "system".into(),
-        action: "meeting.create".into(),
-        child_id: None,
-        criterion: None,
-        allowed: true,
-        address: None,
-    }
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()["location"].to_str().unwrap().to_string()
-}
 
 async fn post(app: &App, path: &str, session: &str, form: &[(&str, String)]) -> reqwest::Response {
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -57,7 +35,10 @@ async fn meeting(store: &Store, w: &World, institution: i64, kind: MeetingKind, 
         parents_attend: true,
         at: Utc::now(),
     };
-    store.create_meeting(&new, &system_audit(w.municipality)).await.unwrap()
+    store
+        .create_meeting(&new, &system_audit(w.municipality, "meeting.create"))
+        .await
+        .unwrap()
 }
 
 /// For the authorization matrix.
@@ -76,7 +57,7 @@ pub struct Fixtures {
 }
 
 pub async fn matrix_fixtures(store: &Store, w: &World) -> Fixtures {
-    let audit = system_audit(w.municipality);
+    let audit = system_audit(w.municipality, "meeting.create");
     let samraad = meeting(
         store,
         w,
@@ -177,7 +158,7 @@ async fn consent(app: &App, w: &World, child: i64, scope: ConsentScope) -> i64 {
         at: Utc::now(),
     };
     app.store()
-        .give_consent(&new, &system_audit(w.municipality))
+        .give_consent(&new, &system_audit(w.municipality, "meeting.create"))
         .await
         .unwrap()
 }
@@ -503,7 +484,7 @@ async fn only_the_leader_convenes_a_samraad_and_network_meetings_need_consent_or
     let res = post(&app, "/moeder", &wellbeing, &form("arbejdsmoede", false)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // Revoked: refused again.
-    let audit = system_audit(w.municipality);
+    let audit = system_audit(w.municipality, "meeting.create");
     assert!(
         app.store()
             .revoke_consent(consent_id, today(), w.users["foraelder"], Utc::now(), &audit)
@@ -580,7 +561,7 @@ async fn a_child_goes_on_the_trivselsforum_agenda_only_with_parents_or_consent()
                 today(),
                 w.users["foraelder"],
                 Utc::now(),
-                &system_audit(w.municipality)
+                &system_audit(w.municipality, "meeting.create")
             )
             .await
             .unwrap()
@@ -654,6 +635,21 @@ async fn a_child_goes_on_the_trivselsforum_agenda_only_with_parents_or_consent()
     );
 }
 
+/// Parses an invitation with a real iCalendar parser: it must hold exactly one event, whose
+/// properties are returned by name.
+fn event_properties(body: &str) -> impl Fn(&str) -> String {
+    let calendar = ical::IcalParser::new(body.as_bytes()).next().unwrap().unwrap();
+    assert_eq!(calendar.events.len(), 1);
+    let properties = calendar.events[0].properties.clone();
+    move |name: &str| {
+        properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_default()
+    }
+}
+
 #[tokio::test]
 async fn the_invitation_is_icalendar_without_the_childs_name() {
     let app = spawn_app(local()).await;
@@ -677,16 +673,7 @@ async fn the_invitation_is_icalendar_without_the_childs_name() {
     );
     let body = res.text().await.unwrap();
     assert!(!body.contains("KX1") && !body.contains("(test)"), "no name, no title");
-    let calendar = ical::IcalParser::new(body.as_bytes()).next().unwrap().unwrap();
-    assert_eq!(calendar.events.len(), 1);
-    let prop = |name: &str| {
-        calendar.events[0]
-            .properties
-            .iter()
-            .find(|p| p.name == name)
-            .and_then(|p| p.value.clone())
-            .unwrap_or_default()
-    };
+    let prop = event_properties(&body);
     assert_eq!(prop("SUMMARY"), "Fraværssamråd");
     assert_eq!(prop("LOCATION"), "Mødelokale 2");
     assert!(prop("DTSTART").ends_with("T090000"));
@@ -712,15 +699,7 @@ async fn the_invitation_is_icalendar_without_the_childs_name() {
         .text()
         .await
         .unwrap();
-    let calendar = ical::IcalParser::new(body.as_bytes()).next().unwrap().unwrap();
-    let prop = |name: &str| {
-        calendar.events[0]
-            .properties
-            .iter()
-            .find(|p| p.name == name)
-            .and_then(|p| p.value.clone())
-            .unwrap_or_default()
-    };
+    let prop = event_properties(&body);
     assert_eq!(prop("SEQUENCE"), "1");
     assert_eq!(prop("DTSTART"), format!("{}T130000", later.format("%Y%m%d")));
     assert_eq!(prop("LOCATION"), "Biblioteket");
@@ -741,7 +720,7 @@ async fn the_invitation_is_icalendar_without_the_childs_name() {
     );
     let notes = trivsel_domain::meetings::Minutes::Notes { text: "x".into() };
     app.store()
-        .record_minutes(id, today(), &notes, &system_audit(w.municipality))
+        .record_minutes(id, today(), &notes, &system_audit(w.municipality, "meeting.create"))
         .await
         .unwrap();
     let res = post(&app, &format!("/moeder/{id}/flyt"), &leader, &moved).await;
@@ -762,7 +741,7 @@ async fn the_invitation_is_icalendar_without_the_childs_name() {
 async fn the_leader_sees_the_share_of_samraad_held_in_time() {
     let app = spawn_app(local()).await;
     let w = world(app.store()).await;
-    let audit = system_audit(w.municipality);
+    let audit = system_audit(w.municipality, "meeting.create");
     // Two councils convened 30 days ago: one held on its 3rd day, one never held (overdue).
     let convened = today() - Duration::days(30);
     for held in [Some(convened + Duration::days(3)), None] {

@@ -1,32 +1,14 @@
 //! Tasks («Mine opgaver»), the leader's overdue list, the calendar feed and the class
 //! conference: what each role may do, what is stored, and what is refused.
 
-use chrono::{Duration, Local, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use trivsel_domain::cases::TaskKind;
 use trivsel_domain::model::Role;
-use trivsel_store::{AuditEntry, ConferencePupil, NewConference, NewTask, Store};
+use trivsel_store::{ConferencePupil, NewConference, NewTask, Store};
 
 use crate::helpers::*;
-
-fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
-fn system_audit(m: i64) -> AuditEntry {
-    AuditEntry {
-        municipality_id: m,
-        user_id: None,
-        username: "test".into(),
-        role: "system".into(),
-        action: "task.create".into(),
-        child_id: None,
-        criterion: None,
-        allowed: true,
-        address: None,
-    }
-}
 
 async fn add_task(store: &Store, w: &World, owner: &str, due: NaiveDate, child: Option<i64>, title: &str) -> i64 {
     let task = NewTask {
@@ -39,7 +21,10 @@ async fn add_task(store: &Store, w: &World, owner: &str, due: NaiveDate, child: 
         plan_id: None,
         at: Utc::now(),
     };
-    store.add_task(&task, &system_audit(w.municipality)).await.unwrap()
+    store
+        .add_task(&task, &system_audit(w.municipality, "task.create"))
+        .await
+        .unwrap()
 }
 
 /// For the authorization matrix: an open task of the teacher about the X1 child, and a class
@@ -337,7 +322,7 @@ async fn a_disabled_users_feed_stops_working() {
         StatusCode::OK
     );
     app.store()
-        .set_disabled(w.users["laerer"], true, &system_audit(w.municipality))
+        .set_disabled(w.users["laerer"], true, &system_audit(w.municipality, "task.create"))
         .await
         .unwrap();
     assert_eq!(
@@ -542,7 +527,7 @@ async fn plan_tasks_link_to_the_plan_only_while_the_user_has_access() {
     };
     let (plan_id, _) = app
         .store()
-        .create_plan(&plan, &system_audit(w.municipality))
+        .create_plan(&plan, &system_audit(w.municipality, "task.create"))
         .await
         .unwrap();
     let teacher = app.login("laerer").await;
@@ -562,7 +547,7 @@ async fn plan_tasks_link_to_the_plan_only_while_the_user_has_access() {
         class_ids: vec![],
     };
     app.store()
-        .update_user(w.users["laerer"], &update, &system_audit(w.municipality))
+        .update_user(w.users["laerer"], &update, &system_audit(w.municipality, "task.create"))
         .await
         .unwrap();
     let page = app.get("/opgaver", Some(&teacher)).await.text().await.unwrap();

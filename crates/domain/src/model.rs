@@ -116,6 +116,21 @@ impl Role {
         }
     }
 
+    /// Professionals who work with children (teachers, the trivselsperson, leaders, advisers):
+    /// they own tasks and take part in meetings.
+    pub fn works_with_children(self) -> bool {
+        matches!(
+            self,
+            Self::Teacher
+                | Self::WellbeingPerson
+                | Self::Leader
+                | Self::Psychologist
+                | Self::SocialWorker
+                | Self::HealthVisitor
+                | Self::SspCounsellor
+        )
+    }
+
     /// Staff roles; these will need a second factor outside demo mode.
     pub fn is_staff(self) -> bool {
         !matches!(self, Self::Guardian | Self::Pupil)

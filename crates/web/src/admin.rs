@@ -3,23 +3,26 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use trivsel_domain::access::{Action, Resource, can};
 use trivsel_domain::model::Role;
 use trivsel_store::{Institution, NewUser, User, UserUpdate};
 
-use crate::audit::entry;
-use crate::session::Viewer;
-use crate::{AppState, layout, password};
+use crate::kit::access::entry;
+use crate::kit::clock::now;
+use crate::kit::form::{Fields, field};
+use crate::kit::menu::MenuItem;
+use crate::kit::password;
+use crate::kit::shell;
+use crate::kit::{AppState, Page, PageError, Viewer};
 
-type Fields = Vec<(String, String)>;
-
-fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
-}
+pub const MENU: &[MenuItem] = &[MenuItem {
+    order: 70,
+    href: "/admin/brugere",
+    label: "Brugere",
+    shown: |r| r == Role::Admin,
+}];
 
 fn may_admin(viewer: &Viewer, action: Action) -> bool {
     can(
@@ -31,24 +34,27 @@ fn may_admin(viewer: &Viewer, action: Action) -> bool {
     )
 }
 
-fn refused(viewer: &Viewer) -> Response {
-    layout::forbidden_for(Some(&viewer.user), "Kun administratorer kan administrere brugere.")
+/// The 403 for anyone but an administrator (not audited: no child's data is involved).
+fn refused(viewer: &Viewer) -> PageError {
+    PageError::forbidden(viewer, "Kun administratorer kan administrere brugere.")
 }
 
 /// The account `id` of the administrator's own municipality, if the viewer may change accounts.
-async fn writable_target(state: &AppState, viewer: &Viewer, id: i64) -> Result<User, Response> {
+async fn writable_target(state: &AppState, viewer: &Viewer, id: i64) -> Result<User, PageError> {
     if !may_admin(viewer, Action::Write) {
         return Err(refused(viewer));
     }
     target(state, viewer, id).await
 }
 
-async fn target(state: &AppState, viewer: &Viewer, id: i64) -> Result<User, Response> {
-    match state.store.user_by_id(id).await {
-        Ok(Some(u)) if u.municipality_id == viewer.user.municipality_id => Ok(u),
-        Ok(_) => Err(layout::not_found()),
-        Err(e) => Err(layout::server_error(&e)),
-    }
+/// The account `id` of the viewer's own municipality; another municipality's is unknown (404).
+async fn target(state: &AppState, viewer: &Viewer, id: i64) -> Result<User, PageError> {
+    state
+        .store
+        .user_by_id(id)
+        .await?
+        .filter(|u| u.municipality_id == viewer.user.municipality_id)
+        .ok_or_else(PageError::not_found)
 }
 
 fn role_select(selected: Option<Role>) -> Markup {
@@ -79,9 +85,9 @@ fn users_page(viewer: &Viewer, users: &[User], institutions: &[Institution], err
             .find(|i| Some(i.id) == id)
             .map_or("", |i| i.name.as_str())
     };
-    layout::page(
+    shell::page(
         "Brugere",
-        Some(&viewer.user),
+        Some(viewer),
         "/admin/brugere",
         html! {
             h1 { "Brugere" }
@@ -123,15 +129,13 @@ fn users_page(viewer: &Viewer, users: &[User], institutions: &[Institution], err
     )
 }
 
-pub async fn users(State(state): State<AppState>, viewer: Viewer) -> Response {
+pub async fn users(State(state): State<AppState>, viewer: Viewer) -> Page {
     if !may_admin(&viewer, Action::Read) {
-        return refused(&viewer);
+        return Err(refused(&viewer));
     }
     let m = viewer.user.municipality_id;
-    match tokio::try_join!(state.store.users(m), state.store.institutions(m)) {
-        Ok((users, institutions)) => users_page(&viewer, &users, &institutions, None).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+    let (users, institutions) = tokio::try_join!(state.store.users(m), state.store.institutions(m))?;
+    Ok(users_page(&viewer, &users, &institutions, None).into_response())
 }
 
 fn parse_institution(value: &str, institutions: &[Institution]) -> Result<Option<i64>, String> {
@@ -146,46 +150,32 @@ fn parse_institution(value: &str, institutions: &[Institution]) -> Result<Option
         .ok_or_else(|| "Ukendt institution.".to_string())
 }
 
-pub async fn create_user(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Response {
+pub async fn create_user(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Page {
     if !may_admin(&viewer, Action::Write) {
-        return refused(&viewer);
+        return Err(refused(&viewer));
     }
     let m = viewer.user.municipality_id;
-    let (users, institutions) = match tokio::try_join!(state.store.users(m), state.store.institutions(m)) {
-        Ok(found) => found,
-        Err(e) => return layout::server_error(&e),
-    };
-    let fail = |msg: &str| {
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&viewer, &users, &institutions, Some(msg)),
-        )
-            .into_response()
-    };
+    let (users, institutions) = tokio::try_join!(state.store.users(m), state.store.institutions(m))?;
+    let fail = |msg: &str| PageError::unprocessable(users_page(&viewer, &users, &institutions, Some(msg)));
     let username = field(&fields, "username").to_lowercase();
     if username.is_empty() || username.chars().any(|c| c.is_whitespace() || c.is_control()) || username.len() > 64 {
-        return fail("Brugernavnet skal være udfyldt, højst 64 tegn og uden mellemrum.");
+        return Err(fail("Brugernavnet skal være udfyldt, højst 64 tegn og uden mellemrum."));
     }
     if users.iter().any(|u| u.username == username) {
-        return fail(&format!("Brugernavnet «{username}» findes allerede."));
+        return Err(fail(&format!("Brugernavnet «{username}» findes allerede.")));
     }
     let Ok(name) = trivsel_domain::validate::name(field(&fields, "name")) else {
-        return fail("Navnet skal være udfyldt.");
+        return Err(fail("Navnet skal være udfyldt."));
     };
     let Some(role) = Role::from_id(field(&fields, "role")) else {
-        return fail("Vælg en rolle.");
+        return Err(fail("Vælg en rolle."));
     };
-    let institution_id = match parse_institution(field(&fields, "institution"), &institutions) {
-        Ok(id) => id,
-        Err(msg) => return fail(&msg),
-    };
+    let institution_id = parse_institution(field(&fields, "institution"), &institutions).map_err(|msg| fail(&msg))?;
     let pw = field(&fields, "password");
     let password_hash = if pw.is_empty() {
         None
     } else {
-        if let Err(msg) = password::check_policy(pw, &username) {
-            return fail(&msg);
-        }
+        password::check_policy(pw, &username).map_err(|msg| fail(&msg))?;
         let pw = pw.to_string();
         Some(
             tokio::task::spawn_blocking(move || password::hash(&pw))
@@ -207,23 +197,15 @@ pub async fn create_user(State(state): State<AppState>, viewer: Viewer, Form(fie
         class_ids: vec![],
     };
     let audit = entry(&viewer, "user.create", None, Some(username), true);
-    match state.store.create_user(&new, Some(&audit)).await {
-        Ok(id) => Redirect::to(&format!("/admin/brugere/{id}")).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+    let id = state.store.create_user(&new, Some(&audit)).await?;
+    Ok(Redirect::to(&format!("/admin/brugere/{id}")).into_response())
 }
 
-async fn user_page(state: &AppState, viewer: &Viewer, u: &User, message: Option<&str>, status: StatusCode) -> Response {
+/// The account's page, with `message` (a confirmation or the reason a change was not made).
+async fn user_page(state: &AppState, viewer: &Viewer, u: &User, message: Option<&str>) -> Result<Markup, PageError> {
     let m = viewer.user.municipality_id;
-    let (institutions, class_ids) =
-        match tokio::try_join!(state.store.institutions(m), state.store.user_class_ids(u.id)) {
-            Ok(found) => found,
-            Err(e) => return layout::server_error(&e),
-        };
-    let classes = match state.store.class_cards(&[], u.institution_id).await {
-        Ok(c) => c,
-        Err(e) => return layout::server_error(&e),
-    };
+    let (institutions, class_ids) = tokio::try_join!(state.store.institutions(m), state.store.user_class_ids(u.id))?;
+    let classes = state.store.class_cards(&[], u.institution_id).await?;
     let base = format!("/admin/brugere/{}", u.id);
     let body = html! {
         h1 { "Bruger: " (u.username) }
@@ -270,26 +252,20 @@ async fn user_page(state: &AppState, viewer: &Viewer, u: &User, message: Option<
         }
         p { a href="/admin/brugere" { "Tilbage til brugerlisten" } }
     };
-    (
-        status,
-        layout::page(
-            &format!("Bruger {}", u.username),
-            Some(&viewer.user),
-            "/admin/brugere",
-            body,
-        ),
-    )
-        .into_response()
+    Ok(shell::page(
+        &format!("Bruger {}", u.username),
+        Some(viewer),
+        "/admin/brugere",
+        body,
+    ))
 }
 
-pub async fn user(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn user(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
     if !may_admin(&viewer, Action::Read) {
-        return refused(&viewer);
+        return Err(refused(&viewer));
     }
-    match target(&state, &viewer, id).await {
-        Ok(u) => user_page(&state, &viewer, &u, None, StatusCode::OK).await,
-        Err(response) => response,
-    }
+    let u = target(&state, &viewer, id).await?;
+    Ok(user_page(&state, &viewer, &u, None).await?.into_response())
 }
 
 pub async fn update_user(
@@ -297,15 +273,9 @@ pub async fn update_user(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
-    let u = match writable_target(&state, &viewer, id).await {
-        Ok(u) => u,
-        Err(response) => return response,
-    };
-    let institutions = match state.store.institutions(viewer.user.municipality_id).await {
-        Ok(i) => i,
-        Err(e) => return layout::server_error(&e),
-    };
+) -> Page {
+    let u = writable_target(&state, &viewer, id).await?;
+    let institutions = state.store.institutions(viewer.user.municipality_id).await?;
     let checked = (|| {
         let name = trivsel_domain::validate::name(field(&fields, "name"))
             .map_err(|_| "Navnet skal være udfyldt.".to_string())?;
@@ -315,12 +285,13 @@ pub async fn update_user(
     })();
     let (name, role, institution_id) = match checked {
         Ok(found) => found,
-        Err(msg) => return user_page(&state, &viewer, &u, Some(&msg), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(msg) => {
+            return Err(PageError::unprocessable(
+                user_page(&state, &viewer, &u, Some(&msg)).await?,
+            ));
+        }
     };
-    let allowed_classes = match state.store.class_cards(&[], institution_id).await {
-        Ok(c) => c,
-        Err(e) => return layout::server_error(&e),
-    };
+    let allowed_classes = state.store.class_cards(&[], institution_id).await?;
     let class_ids: Vec<i64> = fields
         .iter()
         .filter(|(k, _)| k == "classes")
@@ -336,10 +307,8 @@ pub async fn update_user(
         class_ids,
     };
     let audit = entry(&viewer, "user.update", None, Some(u.username.clone()), true);
-    if let Err(e) = state.store.update_user(u.id, &update, &audit).await {
-        return layout::server_error(&e);
-    }
-    Redirect::to(&format!("/admin/brugere/{id}")).into_response()
+    state.store.update_user(u.id, &update, &audit).await?;
+    Ok(Redirect::to(&format!("/admin/brugere/{id}")).into_response())
 }
 
 pub async fn set_status(
@@ -347,21 +316,12 @@ pub async fn set_status(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
-    let u = match writable_target(&state, &viewer, id).await {
-        Ok(u) => u,
-        Err(response) => return response,
-    };
+) -> Page {
+    let u = writable_target(&state, &viewer, id).await?;
     let disabled = field(&fields, "disabled") == "true";
     if disabled && u.id == viewer.user.id {
-        return user_page(
-            &state,
-            &viewer,
-            &u,
-            Some("Du kan ikke deaktivere din egen konto."),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let page = user_page(&state, &viewer, &u, Some("Du kan ikke deaktivere din egen konto.")).await?;
+        return Err(PageError::unprocessable(page));
     }
     let audit = entry(
         &viewer,
@@ -370,42 +330,26 @@ pub async fn set_status(
         Some(format!("{} deaktiveret={disabled}", u.username)),
         true,
     );
-    match state.store.set_disabled(u.id, disabled, &audit).await {
-        Ok(()) => Redirect::to(&format!("/admin/brugere/{id}")).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+    state.store.set_disabled(u.id, disabled, &audit).await?;
+    Ok(Redirect::to(&format!("/admin/brugere/{id}")).into_response())
 }
 
-pub async fn unlock(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    let u = match writable_target(&state, &viewer, id).await {
-        Ok(u) => u,
-        Err(response) => return response,
-    };
+pub async fn unlock(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
+    let u = writable_target(&state, &viewer, id).await?;
     let audit = entry(&viewer, "user.unlock", None, Some(u.username.clone()), true);
-    match state.store.reset_login_throttle(u.id, Utc::now(), &audit).await {
-        Ok(()) => user_page(&state, &viewer, &u, Some("Login er låst op."), StatusCode::OK).await,
-        Err(e) => layout::server_error(&e),
-    }
+    state.store.reset_login_throttle(u.id, now(), &audit).await?;
+    Ok(user_page(&state, &viewer, &u, Some("Login er låst op."))
+        .await?
+        .into_response())
 }
 
-pub async fn reset_totp(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    let u = match writable_target(&state, &viewer, id).await {
-        Ok(u) => u,
-        Err(response) => return response,
-    };
+pub async fn reset_totp(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
+    let u = writable_target(&state, &viewer, id).await?;
     let audit = entry(&viewer, "user.totp_reset", None, Some(u.username.clone()), true);
-    if let Err(e) = state.store.set_totp_secret(u.id, None, &audit).await {
-        return layout::server_error(&e);
-    }
+    state.store.set_totp_secret(u.id, None, &audit).await?;
     let u = User { totp_secret: None, ..u };
-    user_page(
-        &state,
-        &viewer,
-        &u,
-        Some("Totrinsbekræftelsen er nulstillet; brugeren opsætter den ved næste login."),
-        StatusCode::OK,
-    )
-    .await
+    let message = "Totrinsbekræftelsen er nulstillet; brugeren opsætter den ved næste login.";
+    Ok(user_page(&state, &viewer, &u, Some(message)).await?.into_response())
 }
 
 pub async fn set_password(
@@ -413,30 +357,19 @@ pub async fn set_password(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
-    let u = match writable_target(&state, &viewer, id).await {
-        Ok(u) => u,
-        Err(response) => return response,
-    };
+) -> Page {
+    let u = writable_target(&state, &viewer, id).await?;
     let pw = field(&fields, "password").to_string();
     if let Err(msg) = password::check_policy(&pw, &u.username) {
-        return user_page(&state, &viewer, &u, Some(&msg), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Err(PageError::unprocessable(
+            user_page(&state, &viewer, &u, Some(&msg)).await?,
+        ));
     }
     let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
         .await
         .unwrap_or_default();
     let audit = entry(&viewer, "user.password", None, Some(u.username.clone()), true);
-    match state.store.set_password(u.id, &hash, &audit).await {
-        Ok(()) => {
-            user_page(
-                &state,
-                &viewer,
-                &u,
-                Some("Adgangskoden er sat, og brugerens sessioner er afsluttet."),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => layout::server_error(&e),
-    }
+    state.store.set_password(u.id, &hash, &audit).await?;
+    let message = "Adgangskoden er sat, og brugerens sessioner er afsluttet.";
+    Ok(user_page(&state, &viewer, &u, Some(message)).await?.into_response())
 }

@@ -7,7 +7,6 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use chrono::{Local, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use trivsel_domain::absence::Code;
@@ -15,12 +14,14 @@ use trivsel_domain::access::{Action, ChildData, Resource, can};
 use trivsel_domain::validate;
 use trivsel_store::Registration;
 
-use crate::AppState;
-use crate::audit::entry;
-use crate::session::{MaybeSession, Viewer, client_address};
+use crate::kit::access::entry;
+use crate::kit::clock::{now, today};
+use crate::kit::session::{MaybeSession, Viewer, client_address};
+use crate::kit::{AppState, Page, PageError};
 
-fn problem(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({ "error": message }))).into_response()
+/// A JSON error that ends the request.
+fn problem(status: StatusCode, message: &str) -> PageError {
+    PageError::response((status, Json(json!({ "error": message }))))
 }
 
 /// A logged-in user for the API: like [`Viewer`], but refused with 401 JSON instead of a
@@ -35,16 +36,17 @@ impl FromRequestParts<AppState> for ApiViewer {
             Some(s) if !s.mfa_pending => {
                 let actor = state
                     .store
-                    .actor(&s.user, Local::now().date_naive())
+                    .actor(&s.user, today())
                     .await
-                    .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl"))?;
+                    .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl").into_response())?;
                 Ok(ApiViewer(Viewer {
                     user: s.user,
                     actor,
                     address: client_address(parts),
+                    menu: state.menu.clone(),
                 }))
             }
-            _ => Err(problem(StatusCode::UNAUTHORIZED, "log ind først")),
+            _ => Err(problem(StatusCode::UNAUTHORIZED, "log ind først").into_response()),
         }
     }
 }
@@ -70,20 +72,17 @@ struct ItemError {
 }
 
 /// Stores a batch of registrations: all of them, or none with an error per bad item.
-pub async fn register(
-    State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    Json(batch): Json<Batch>,
-) -> Response {
+pub async fn register(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, Json(batch): Json<Batch>) -> Page {
     if batch.registrations.len() > 10_000 {
-        return problem(StatusCode::PAYLOAD_TOO_LARGE, "højst 10.000 registreringer pr. kald");
+        return Err(problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "højst 10.000 registreringer pr. kald",
+        ));
     }
+    let database = |_| problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl");
     let m = viewer.user.municipality_id;
-    let children = match state.store.child_ids(m).await {
-        Ok(c) => c,
-        Err(_) => return problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl"),
-    };
-    let today = Local::now().date_naive();
+    let children = state.store.child_ids(m).await.map_err(database)?;
+    let today = today();
     let mut errors = Vec::new();
     let mut registrations = Vec::new();
     let mut denied = Vec::new();
@@ -118,10 +117,7 @@ pub async fn register(
                 continue;
             }
         };
-        let context = match state.store.child_context(child_id, today).await {
-            Ok(c) => c,
-            Err(_) => return problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl"),
-        };
+        let context = state.store.child_context(child_id, today).await.map_err(database)?;
         if !context.is_some_and(|c| can(&viewer.actor, Action::Write, &Resource::Child(&c, ChildData::Absence))) {
             denied.push(child_id);
             fail(
@@ -150,11 +146,8 @@ pub async fn register(
             .await;
     }
     if !errors.is_empty() {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(json!({ "saved": 0, "errors": errors })),
-        )
-            .into_response();
+        let body = Json(json!({ "saved": 0, "errors": errors }));
+        return Err(PageError::response((StatusCode::UNPROCESSABLE_ENTITY, body)));
     }
     let mut pupils: Vec<i64> = registrations.iter().map(|r| r.child_id).collect();
     pupils.sort();
@@ -163,19 +156,16 @@ pub async fn register(
         .iter()
         .map(|c| entry(&viewer, "absence.write", Some(*c), Some("api".into()), true))
         .collect();
-    let (saved, alerts) = match state
+    let (saved, alerts) = state
         .store
-        .register_absence(m, &registrations, Some(viewer.user.id), Utc::now(), &audits, today)
+        .register_absence(m, &registrations, Some(viewer.user.id), now(), &audits, today)
         .await
-    {
-        Ok(counts) => counts,
-        Err(_) => return problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl; intet er gemt"),
-    };
-    Json(json!({ "received": registrations.len(), "saved": saved, "alerts_opened": alerts })).into_response()
+        .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl; intet er gemt"))?;
+    Ok(Json(json!({ "received": registrations.len(), "saved": saved, "alerts_opened": alerts })).into_response())
 }
 
 /// The OpenAPI 3.1 description of the API.
-pub async fn openapi() -> Response {
+pub async fn openapi() -> Page {
     let item_error = json!({
         "type": "object",
         "required": ["index", "field", "message"],
@@ -185,7 +175,7 @@ pub async fn openapi() -> Response {
             "message": { "type": "string", "description": "Danish explanation." }
         }
     });
-    Json(json!({
+    Ok(Json(json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Trivsel API",
@@ -240,5 +230,5 @@ pub async fn openapi() -> Response {
             }
         }
     }))
-    .into_response()
+    .into_response())
 }

@@ -1,70 +1,80 @@
-//! Pages about children and classes. Each handler asks the access policy first and writes an
-//! audit row whether access was allowed or denied; a denial is a Danish 403 page.
+//! Pages about children and classes. Each handler asks the access policy first, through
+//! `kit::access`, which writes an audit row whether access was allowed or denied; a denial is a
+//! Danish 403 page. The class page shows the sections other features register as class panels.
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use chrono::Local;
-use maud::html;
-use trivsel_domain::access::{Action, ChildContext, ChildData, Resource, can};
-use trivsel_domain::model::Role;
-
-use maud::PreEscaped;
+use axum::response::IntoResponse;
+use maud::{Markup, PreEscaped, html};
 use trivsel_domain::absence::{Code, DayTally};
+use trivsel_domain::access::{Action, ChildData};
 use trivsel_domain::calendar::SchoolYear;
-use trivsel_store::AlertFilter;
+use trivsel_domain::model::Role;
+use trivsel_store::{AlertFilter, CaseTarget};
 
-use crate::audit::{entry, purpose};
-use crate::session::Viewer;
-use crate::{AppState, layout};
-use crate::{absence, chart};
+use crate::kit::access::{Subject, authorize, entry, may, purpose};
+use crate::kit::clock::today;
+use crate::kit::format::{danish_date, format_date, percent};
+use crate::kit::menu::MenuItem;
+use crate::kit::{AppState, Page, PageError, Viewer, chart, links, panels, shell};
 
-const DENIED: &str = "Du har ikke adgang til dette barns oplysninger. Forsøget er registreret.";
+pub const MENU: &[MenuItem] = &[
+    MenuItem {
+        order: 10,
+        href: "/klasser",
+        label: "Klasser",
+        shown: |r| matches!(r, Role::Teacher | Role::Leader | Role::WellbeingPerson),
+    },
+    MenuItem {
+        order: 15,
+        href: "/boern",
+        label: "Mine børn",
+        shown: |r| r == Role::Guardian,
+    },
+    MenuItem {
+        order: 15,
+        href: "/boern",
+        label: "Mig",
+        shown: |r| r == Role::Pupil,
+    },
+];
 
-/// Checks access to a child's data and audits the outcome. `Ok` carries the child's context.
+/// Checks access to `data` of a child and audits the outcome (`action`).
 async fn check_child(
     state: &AppState,
     viewer: &Viewer,
     child_id: i64,
     data: ChildData,
     action: &str,
-) -> Result<ChildContext, Response> {
-    let today = Local::now().date_naive();
-    let context = state
-        .store
-        .child_context(child_id, today)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
-    // An unknown id is refused like a forbidden one, so ids cannot be probed.
-    let allowed = context
-        .as_ref()
-        .is_some_and(|c| can(&viewer.actor, Action::Read, &Resource::Child(c, data)));
-    let known = context.as_ref().map(|c| c.child_id);
-    let criterion = known.is_none().then(|| format!("ukendt barn {child_id}"));
-    state
-        .store
-        .audit(&entry(viewer, action, known, criterion, allowed))
-        .await
-        .map_err(|e| layout::server_error(&e))?;
-    match context {
-        Some(c) if allowed => Ok(c),
-        _ => Err(layout::forbidden_for(Some(&viewer.user), DENIED)),
-    }
+) -> Result<Subject, PageError> {
+    let allowed = authorize(
+        state,
+        viewer,
+        CaseTarget::Child(child_id),
+        Action::Read,
+        data,
+        action,
+        None,
+    )
+    .await?;
+    Ok(allowed.subject)
 }
 
 /// The classes a user works with: a teacher's own, the whole institution for leaders and the
 /// trivselsperson.
-pub async fn classes(State(state): State<AppState>, viewer: Viewer) -> Response {
+pub async fn classes(State(state): State<AppState>, viewer: Viewer) -> Page {
     let institution = match viewer.user.role {
         Role::Leader | Role::WellbeingPerson => viewer.user.institution_id,
         Role::Teacher => None,
-        _ => return layout::forbidden_for(Some(&viewer.user), "Din rolle har ingen klasser."),
+        _ => return Err(PageError::forbidden(&viewer, "Din rolle har ingen klasser.")),
     };
-    let cards = match state.store.class_cards(&viewer.actor.class_ids, institution).await {
-        Ok(cards) => cards,
-        Err(e) => return layout::server_error(&e),
-    };
+    let cards = state.store.class_cards(&viewer.actor.class_ids, institution).await?;
     let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
-    let status = absence::todays_status(&state, &ids).await;
+    // Today's roll call per class: (pupils, pupils with a registration); none if unknown.
+    let status = state
+        .store
+        .class_registration_counts(&ids, today())
+        .await
+        .unwrap_or_default();
     let body = html! {
         h1 { "Klasser" }
         @if cards.is_empty() {
@@ -75,7 +85,7 @@ pub async fn classes(State(state): State<AppState>, viewer: Viewer) -> Response 
                     @let (pupils, registered) = status.get(&c.id).copied().unwrap_or((0, 0));
                     li {
                         a href={ "/klasser/" (c.id) } { (c.name) } " – " (c.institution_name) " · "
-                        a href={ "/klasser/" (c.id) "/fremmoede" } { "Fremmøde" }
+                        a href=(links::class_page(c.id, "fremmoede")) { "Fremmøde" }
                         @if registered < pupils {
                             " · " strong.missing { "Mangler i dag: " (pupils - registered) " elever" }
                         }
@@ -84,49 +94,34 @@ pub async fn classes(State(state): State<AppState>, viewer: Viewer) -> Response 
             }
         }
     };
-    layout::page("Klasser", Some(&viewer.user), "/klasser", body).into_response()
+    Ok(shell::page("Klasser", Some(&viewer), "/klasser", body).into_response())
 }
 
-pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id): Path<i64>) -> Response {
-    let card = match state.store.class_card(class_id).await {
-        Ok(card) => card,
-        Err(e) => return layout::server_error(&e),
+pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id): Path<i64>) -> Page {
+    let allowed = authorize(
+        &state,
+        &viewer,
+        CaseTarget::Class(class_id),
+        Action::Read,
+        ChildData::Identity,
+        "class.read",
+        None,
+    )
+    .await?;
+    let Subject::Class(card) = allowed.subject else {
+        unreachable!("a class was authorized")
     };
-    let allowed = card.as_ref().is_some_and(|c| {
-        let resource = Resource::Class {
-            municipality_id: c.municipality_id,
-            institution_id: c.institution_id,
-            class_id: c.id,
-        };
-        can(&viewer.actor, Action::Read, &resource)
-    });
-    let audit = entry(&viewer, "class.read", None, Some(format!("klasse {class_id}")), allowed);
-    if let Err(e) = state.store.audit(&audit).await {
-        return layout::server_error(&e);
-    }
-    let Some(card) = card.filter(|_| allowed) else {
-        return layout::forbidden_for(
-            Some(&viewer.user),
-            "Du har ikke adgang til denne klasse. Forsøget er registreret.",
-        );
-    };
-    let pupils = match state.store.class_pupils(class_id, Local::now().date_naive()).await {
-        Ok(p) => p,
-        Err(e) => return layout::server_error(&e),
-    };
-    let review = match crate::reviews::class_section(&state, &viewer, &card).await {
-        Ok(section) => section,
-        Err(response) => return response,
-    };
+    let pupils = state.store.class_pupils(class_id, today()).await?;
+    let sections = panels::class(&state, &viewer, &card).await?;
     let title = format!("{} – {}", card.name, card.institution_name);
     let body = html! {
         h1 { (title) }
-        p { (pupils.len()) " elever · " a href={ "/klasser/" (card.id) "/fremmoede" } { "Fremmøde" } " · "
-            a href={ "/klasser/" (card.id) "/fravaer" } { "Fraværsoverblik" } " · "
-            a href={ "/klasser/" (card.id) "/konferencer" } { "Klassekonferencer" } }
-        p { "Klassefællesskabet: " a href={ "/klasser/" (card.id) "/bekymringer" } { "Bekymringer" } " · "
-            a href={ "/klasser/" (card.id) "/indsatstrin" } { "Indsatstrin" } " · "
-            a href={ "/klasser/" (card.id) "/planer" } { "Mål- og indsatsplaner" } }
+        p { (pupils.len()) " elever · " a href=(links::class_page(card.id, "fremmoede")) { "Fremmøde" } " · "
+            a href=(links::class_page(card.id, "fravaer")) { "Fraværsoverblik" } " · "
+            a href=(links::class_page(card.id, "konferencer")) { "Klassekonferencer" } }
+        p { "Klassefællesskabet: " a href=(links::class_page(card.id, "bekymringer")) { "Bekymringer" } " · "
+            a href=(links::class_page(card.id, "indsatstrin")) { "Indsatstrin" } " · "
+            a href=(links::class_page(card.id, "planer")) { "Mål- og indsatsplaner" } }
         table {
             caption.visually-hidden { "Elever i " (card.name) }
             thead { tr { th scope="col" { "Navn" } th scope="col" { "Fødselsdato" } } }
@@ -134,37 +129,30 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
                 @for p in &pupils {
                     tr {
                         td { a href={ "/boern/" (p.id) } { (p.given_name) " " (p.family_name) } }
-                        td { (p.birth_date.format("%d.%m.%Y")) }
+                        td { (format_date(p.birth_date)) }
                     }
                 }
             }
         }
-        @if let Some(section) = &review { (section) }
+        @for section in &sections { (section) }
     };
-    layout::page(&title, Some(&viewer.user), "/klasser", body).into_response()
+    Ok(shell::page(&title, Some(&viewer), "/klasser", body).into_response())
 }
 
 /// A guardian's children, or a pupil's own record.
-pub async fn own_children(State(state): State<AppState>, viewer: Viewer) -> Response {
+pub async fn own_children(State(state): State<AppState>, viewer: Viewer) -> Page {
     if !matches!(viewer.user.role, Role::Guardian | Role::Pupil) {
-        return layout::forbidden_for(Some(&viewer.user), "Siden er for forældre og elever.");
+        return Err(PageError::forbidden(&viewer, "Siden er for forældre og elever."));
     }
     let mut cards = Vec::new();
     for id in &viewer.actor.own_children {
-        match state.store.child_card(*id).await {
-            Ok(Some(card)) => cards.push(card),
-            Ok(None) => {}
-            Err(e) => return layout::server_error(&e),
-        }
+        cards.extend(state.store.child_card(*id).await?);
     }
     for card in &cards {
-        if let Err(e) = state
+        state
             .store
             .audit(&entry(&viewer, "child.list", Some(card.id), None, true))
-            .await
-        {
-            return layout::server_error(&e);
-        }
+            .await?;
     }
     let title = if viewer.user.role == Role::Pupil {
         "Mig"
@@ -179,33 +167,25 @@ pub async fn own_children(State(state): State<AppState>, viewer: Viewer) -> Resp
             }
         }
     };
-    layout::page(title, Some(&viewer.user), "/boern", body).into_response()
+    Ok(shell::page(title, Some(&viewer), "/boern", body).into_response())
 }
 
-pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Response {
-    let context = match check_child(&state, &viewer, child_id, ChildData::Identity, "child.read").await {
-        Ok(c) => c,
-        Err(response) => return response,
+pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Page {
+    let subject = check_child(&state, &viewer, child_id, ChildData::Identity, "child.read").await?;
+    let Subject::Child { card, .. } = &subject else {
+        unreachable!("a child was authorized")
     };
-    let card = match state.store.child_card(child_id).await {
-        Ok(Some(card)) => card,
-        Ok(None) => return layout::forbidden_for(Some(&viewer.user), DENIED),
-        Err(e) => return layout::server_error(&e),
-    };
-    let may = |data| can(&viewer.actor, Action::Read, &Resource::Child(&context, data));
-    let name = format!("{} {}", card.given_name, card.family_name);
-    let absence = if may(ChildData::Absence) {
-        match absence_section(&state, card.municipality_id, child_id, &name).await {
-            Ok(section) => Some(section),
-            Err(e) => return layout::server_error(&e),
-        }
+    let reads = |data| may(&viewer, &subject, Action::Read, data);
+    let name = subject.name();
+    let absence = if reads(ChildData::Absence) {
+        Some(absence_section(&state, card.municipality_id, child_id, &name).await?)
     } else {
         None
     };
     let body = html! {
         h1 { (name) }
         dl.facts {
-            dt { "Fødselsdato" } dd { (card.birth_date.format("%d.%m.%Y")) }
+            dt { "Fødselsdato" } dd { (format_date(card.birth_date)) }
             dt { "Elev-id" } dd { (card.source_id) }
         }
         h2 { "Indskrivninger" }
@@ -216,8 +196,8 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
                     tr {
                         td { (p.institution_name) }
                         td { (p.class_name) }
-                        td { (p.from.format("%d.%m.%Y")) }
-                        td { @if let Some(to) = p.to { (to.format("%d.%m.%Y")) } @else { "–" } }
+                        td { (format_date(p.from)) }
+                        td { @if let Some(to) = p.to { (format_date(to)) } @else { "–" } }
                     }
                 }
             }
@@ -228,32 +208,32 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
                 li { (guardian) @if !custody { " (uden forældremyndighed)" } }
             }
         }
-        @if may(ChildData::Concerns) || may(ChildData::Plans) {
+        @if reads(ChildData::Concerns) || reads(ChildData::Plans) {
             section aria-labelledby="sag-titel" {
                 h2 id="sag-titel" { "Trivselsindsats" }
                 ul.links {
-                    @if may(ChildData::Concerns) {
-                        li { a href={ "/boern/" (card.id) "/kronologi" } { "Kronologi" } }
-                        li { a href={ "/boern/" (card.id) "/bekymringer" } { "Bekymringer" } }
-                        li { a href={ "/boern/" (card.id) "/indsatstrin" } { "Indsatstrin, PPV og PKU" } }
+                    @if reads(ChildData::Concerns) {
+                        li { a href=(links::child_page(card.id, "kronologi")) { "Kronologi" } }
+                        li { a href=(links::child_page(card.id, "bekymringer")) { "Bekymringer" } }
+                        li { a href=(links::child_page(card.id, "indsatstrin")) { "Indsatstrin, PPV og PKU" } }
                     }
-                    @if may(ChildData::Plans) {
-                        li { a href={ "/boern/" (card.id) "/planer" } { "Mål- og indsatsplaner" } }
-                        li { a href={ "/boern/" (card.id) "/samtykker" } { "Samtykker" } }
-                        li { a href={ "/boern/" (card.id) "/moeder" } { "Møder og handleplaner" } }
+                    @if reads(ChildData::Plans) {
+                        li { a href=(links::child_page(card.id, "planer")) { "Mål- og indsatsplaner" } }
+                        li { a href=(links::child_page(card.id, "samtykker")) { "Samtykker" } }
+                        li { a href=(links::child_page(card.id, "moeder")) { "Møder og handleplaner" } }
                     }
                 }
             }
         }
         @if let Some(section) = &absence { (section) }
-        @if may(ChildData::AccessLog) {
+        @if reads(ChildData::AccessLog) {
             p { a href={ "/boern/" (card.id) "/adgangslog" } { "Se hvem der har set eller ændret oplysningerne" } }
         }
-        @if may(ChildData::Lookups) {
+        @if reads(ChildData::Lookups) {
             p { a href={ "/boern/" (card.id) "/opslag" } { "Se hvornår og hvorfor oplysningerne er slået op" } }
         }
     };
-    layout::page(&name, Some(&viewer.user), "", body).into_response()
+    Ok(shell::page(&name, Some(&viewer), "", body).into_response())
 }
 
 /// The pupil's absence this school year: heatmap, S/L/U split, rules that hold now, alerts.
@@ -262,8 +242,8 @@ async fn absence_section(
     municipality_id: i64,
     child_id: i64,
     name: &str,
-) -> Result<maud::Markup, trivsel_store::StoreError> {
-    let today = Local::now().date_naive();
+) -> Result<Markup, PageError> {
+    let today = today();
     let year = SchoolYear::of(today);
     let data = state
         .store
@@ -290,10 +270,10 @@ async fn absence_section(
         section aria-labelledby="fravaer-titel" {
             h2 id="fravaer-titel" { "Fravær i skoleåret " (year.label()) }
             dl.figures {
-                div { dt { "Fravær i alt" } dd { (format!("{total:.1} %")) } }
-                div { dt { "Syg" } dd { (format!("{sick:.1} %")) } }
-                div { dt { "Lovligt" } dd { (format!("{lawful:.1} %")) } }
-                div { dt { "Ulovligt" } dd { (format!("{unlawful:.1} %")) } }
+                div { dt { "Fravær i alt" } dd { (percent(total)) } }
+                div { dt { "Syg" } dd { (percent(sick)) } }
+                div { dt { "Lovligt" } dd { (percent(lawful)) } }
+                div { dt { "Ulovligt" } dd { (percent(unlawful)) } }
             }
             p { (days.len()) " skoledage indtil i dag; " (missing) " mangler registrering." }
             figure.heatmap {
@@ -318,7 +298,7 @@ async fn absence_section(
             h3 { "Advarsler" }
             @if alerts.is_empty() { p { "Ingen." } } @else {
                 ul { @for a in &alerts {
-                    li { (a.rule.navn()) ", udløst " (absence::danish_date(a.trigger_date)) " – "
+                    li { (a.rule.navn()) ", udløst " (danish_date(a.trigger_date)) " – "
                         (match a.status.as_str() { "open" => "åben", "closed" => "lukket", _ => "bortfaldet" }) }
                 } }
             }
@@ -327,14 +307,9 @@ async fn absence_section(
 }
 
 /// Who has looked at or changed the child's data, and denied attempts: for leaders.
-pub async fn access_log(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Response {
-    if let Err(response) = check_child(&state, &viewer, child_id, ChildData::AccessLog, "child.access_log.read").await {
-        return response;
-    }
-    let rows = match state.store.child_audit(child_id, 500).await {
-        Ok(rows) => rows,
-        Err(e) => return layout::server_error(&e),
-    };
+pub async fn access_log(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Page {
+    check_child(&state, &viewer, child_id, ChildData::AccessLog, "child.access_log.read").await?;
+    let rows = state.store.child_audit(child_id, 500).await?;
     let body = html! {
         h1 { "Adgangslog" }
         p { "De seneste " (rows.len()) " opslag og ændringer, nyeste først. Tider er UTC." }
@@ -348,7 +323,7 @@ pub async fn access_log(State(state): State<AppState>, viewer: Viewer, Path(chil
                     tr {
                         td { (r.at.get(..19).unwrap_or(&r.at).replace('T', " ")) }
                         td { (r.username) }
-                        td { (trivsel_domain::model::Role::from_id(&r.role).map_or(r.role.as_str(), |role| role.navn())) }
+                        td { (Role::from_id(&r.role).map_or(r.role.as_str(), |role| role.navn())) }
                         td { (purpose(&r.action)) }
                         td { @if r.allowed { "Tilladt" } @else { strong { "Afvist" } } }
                         td { (r.address.as_deref().unwrap_or("")) }
@@ -357,18 +332,13 @@ pub async fn access_log(State(state): State<AppState>, viewer: Viewer, Path(chil
             }
         }
     };
-    layout::page("Adgangslog", Some(&viewer.user), "", body).into_response()
+    Ok(shell::page("Adgangslog", Some(&viewer), "", body).into_response())
 }
 
 /// Dates and purposes of lookups, without staff names: for guardians.
-pub async fn lookups(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Response {
-    if let Err(response) = check_child(&state, &viewer, child_id, ChildData::Lookups, "child.lookups.read").await {
-        return response;
-    }
-    let rows = match state.store.child_audit(child_id, 500).await {
-        Ok(rows) => rows,
-        Err(e) => return layout::server_error(&e),
-    };
+pub async fn lookups(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Page {
+    check_child(&state, &viewer, child_id, ChildData::Lookups, "child.lookups.read").await?;
+    let rows = state.store.child_audit(child_id, 500).await?;
     let staff_rows: Vec<_> = rows
         .iter()
         .filter(|r| r.allowed && r.user_id != Some(viewer.user.id))
@@ -390,5 +360,5 @@ pub async fn lookups(State(state): State<AppState>, viewer: Viewer, Path(child_i
             }
         }
     };
-    layout::page("Opslag", Some(&viewer.user), "/boern", body).into_response()
+    Ok(shell::page("Opslag", Some(&viewer), "/boern", body).into_response())
 }

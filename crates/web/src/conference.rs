@@ -8,21 +8,24 @@ use std::collections::{HashMap, HashSet};
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Duration, Local, NaiveDate, Utc};
-use maud::html;
+use axum::response::{IntoResponse, Redirect};
+use chrono::{Duration, NaiveDate};
+use maud::{Markup, html};
 use trivsel_domain::absence::{Code, DayTally};
 use trivsel_domain::access::{Action, ChildData, Resource, can};
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::Role;
-use trivsel_store::{AlertFilter, ClassCard, ConferencePupil, ConferenceTask, NewConference, PupilRow, User};
+use trivsel_store::{
+    AlertFilter, AuditEntry, ClassCard, ConferencePupil, ConferenceTask, NewConference, PupilRow, User,
+};
 
-use crate::absence::danish_date;
-use crate::audit::entry;
-use crate::session::Viewer;
-use crate::tasks::{refuse, visible_children};
-use crate::{AppState, chart, layout};
+use crate::kit::access::{Ask, decide, entry, visible_children};
+use crate::kit::chart;
+use crate::kit::clock::{now, today};
+use crate::kit::format::{danish_date, format_date, percent};
+use crate::kit::links;
+use crate::kit::shell;
+use crate::kit::{AppState, Page, PageError, Viewer};
 
 /// Rows for agreed tasks on the form.
 const TASK_ROWS: usize = 5;
@@ -42,33 +45,34 @@ fn class_resource(card: &ClassCard) -> Resource<'static> {
     }
 }
 
-/// The class, if the viewer may read (`conduct`: hold) its conferences; refusals are audited.
+/// Whether the viewer may hold the class's conferences: its trivselsperson or school leader.
+fn may_conduct(viewer: &Viewer, card: &ClassCard) -> bool {
+    matches!(viewer.user.role, Role::Leader | Role::WellbeingPerson)
+        && can(&viewer.actor, Action::Write, &class_resource(card))
+}
+
+/// The class, if the viewer may read (`conduct`: hold) its conferences, with the request's
+/// audit row («klasse N»), which the page writes with its other rows. A refusal is audited here.
 async fn checked_class(
     state: &AppState,
     viewer: &Viewer,
     class_id: i64,
     conduct: bool,
     action: &str,
-) -> Result<ClassCard, Response> {
-    let card = state
-        .store
-        .class_card(class_id)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
+) -> Result<(ClassCard, AuditEntry), PageError> {
+    let card = state.store.class_card(class_id).await?;
     let readable = card
         .as_ref()
         .is_some_and(|c| can(&viewer.actor, Action::Read, &class_resource(c)));
-    let allowed = readable
-        && (!conduct
-            || card.as_ref().is_some_and(|c| {
-                matches!(viewer.user.role, Role::Leader | Role::WellbeingPerson)
-                    && can(&viewer.actor, Action::Write, &class_resource(c))
-            }));
-    if let Some(card) = card.filter(|_| allowed) {
-        return Ok(card);
-    }
-    let reason = if conduct && readable { NOT_CONDUCTOR } else { NO_CLASS };
-    Err(refuse(state, viewer, action, None, format!("klasse {class_id}"), reason).await)
+    let allowed = readable && (!conduct || card.as_ref().is_some_and(|c| may_conduct(viewer, c)));
+    let ask = Ask {
+        audit_action: action,
+        child_id: None,
+        criterion: Some(format!("klasse {class_id}")),
+        denied: if conduct && readable { NOT_CONDUCTOR } else { NO_CLASS },
+    };
+    let granted = decide(state, viewer, allowed, true, ask).await?;
+    Ok((card.expect("granted"), granted.audit))
 }
 
 /// What is shown beside a pupil on the form.
@@ -147,7 +151,7 @@ async fn pupils_with_figures(
     state: &AppState,
     card: &ClassCard,
 ) -> Result<Vec<(PupilRow, PupilFigures)>, trivsel_store::StoreError> {
-    let today = Local::now().date_naive();
+    let today = today();
     let first = SchoolYear::of(today).first_day();
     let pupils = state.store.class_pupils(card.id, today).await?;
     let ids: Vec<i64> = pupils.iter().map(|p| p.id).collect();
@@ -183,47 +187,37 @@ async fn pupils_with_figures(
 }
 
 /// The conference form.
-pub async fn form(State(state): State<AppState>, viewer: Viewer, Path(class_id): Path<i64>) -> Response {
-    let card = match checked_class(&state, &viewer, class_id, true, "conference.prepare").await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
-    let values = Values::empty(Local::now().date_naive());
-    form_page(&state, &viewer, &card, &values, &[], StatusCode::OK).await
+pub async fn form(State(state): State<AppState>, viewer: Viewer, Path(class_id): Path<i64>) -> Page {
+    let (card, audit) = checked_class(&state, &viewer, class_id, true, "conference.prepare").await?;
+    let values = Values::empty(today());
+    Ok(form_page(&state, &viewer, &card, audit, &values, &[])
+        .await?
+        .into_response())
 }
 
+/// The form with the class's pupils; `audit` is the class's «conference.prepare» row, written
+/// with one row per pupil shown.
 async fn form_page(
     state: &AppState,
     viewer: &Viewer,
     card: &ClassCard,
+    audit: AuditEntry,
     values: &Values,
     errors: &[String],
-    status: StatusCode,
-) -> Response {
-    let (pupils, staff) = match tokio::try_join!(
+) -> Result<Markup, PageError> {
+    let (pupils, staff) = tokio::try_join!(
         pupils_with_figures(state, card),
         state.store.institution_staff(card.institution_id)
-    ) {
-        Ok(found) => found,
-        Err(e) => return layout::server_error(&e),
-    };
-    let mut audits = vec![entry(
-        viewer,
-        "conference.prepare",
-        None,
-        Some(format!("klasse {}", card.id)),
-        true,
-    )];
+    )?;
+    let mut audits = vec![audit];
     audits.extend(
         pupils
             .iter()
             .map(|(p, _)| entry(viewer, "conference.prepare", Some(p.id), None, true)),
     );
-    if let Err(e) = state.store.audit_all(&audits).await {
-        return layout::server_error(&e);
-    }
+    state.store.audit_all(&audits).await?;
     let title = format!("Klassekonference {} – {}", card.name, card.institution_name);
-    let year = SchoolYear::of(Local::now().date_naive());
+    let year = SchoolYear::of(today());
     let body = html! {
         h1 { (title) }
         p { "Gå klassen igennem elev for elev. Fravær, advarsler og bekymringer gælder skoleåret "
@@ -248,8 +242,8 @@ async fn form_page(
                     @for (p, f) in &pupils {
                         @let name = format!("{} {}", p.given_name, p.family_name);
                         tr {
-                            th scope="row" { a href={ "/boern/" (p.id) } { (name) } }
-                            td { @if let Some(a) = f.absence { (format!("{a:.1} %")) } @else { "–" } }
+                            th scope="row" { a href=(links::child(p.id)) { (name) } }
+                            td { @if let Some(a) = f.absence { (percent(a)) } @else { "–" } }
                             td { @if f.open_alerts > 0 { strong { (f.open_alerts) } } @else { "0" } }
                             td { (f.concerns) }
                             td { @if f.open_plans.is_empty() { "–" } @else { (f.open_plans.join(", ")) } }
@@ -299,7 +293,7 @@ async fn form_page(
             button type="submit" { "Gem klassekonferencen" }
         }
     };
-    (status, layout::page(&title, Some(&viewer.user), "/klasser", body)).into_response()
+    Ok(shell::page(&title, Some(viewer), "/klasser", body))
 }
 
 /// Checks the form against the class's pupils and the institution's staff.
@@ -315,7 +309,7 @@ fn validate(
         Ok(d) if d > today => {
             errors.push(format!(
                 "Feltet «Dato»: konferencen kan ikke dateres efter i dag ({}).",
-                today.format("%d.%m.%Y")
+                format_date(today)
             ));
             None
         }
@@ -438,32 +432,27 @@ pub async fn save(
     viewer: Viewer,
     Path(class_id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let card = match checked_class(&state, &viewer, class_id, true, "conference.save").await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
-    let today = Local::now().date_naive();
-    let (pupils, staff) = match tokio::try_join!(
+) -> Page {
+    let (card, audit) = checked_class(&state, &viewer, class_id, true, "conference.save").await?;
+    let today = today();
+    let (pupils, staff) = tokio::try_join!(
         state.store.class_pupils(class_id, today),
         state.store.institution_staff(card.institution_id)
-    ) {
-        Ok(found) => found,
-        Err(e) => return layout::server_error(&e),
-    };
+    )?;
     let values = Values::parse(&fields);
     let (held_on, tasks) = match validate(&values, &pupils, &staff, today) {
         Ok(ok) => ok,
         Err(errors) => {
-            return form_page(
-                &state,
+            // Nothing is saved: the form shown again is audited as prepared.
+            let prepare = entry(
                 &viewer,
-                &card,
-                &values,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+                "conference.prepare",
+                None,
+                Some(format!("klasse {class_id}")),
+                true,
+            );
+            let page = form_page(&state, &viewer, &card, prepare, &values, &errors).await?;
+            return Err(PageError::unprocessable(page));
         }
     };
     let conference = NewConference {
@@ -480,52 +469,27 @@ pub async fn save(
             .collect(),
         tasks,
         by: viewer.user.id,
-        at: Utc::now(),
+        at: now(),
     };
-    let mut audits = vec![entry(
-        &viewer,
-        "conference.save",
-        None,
-        Some(format!("klasse {class_id}")),
-        true,
-    )];
+    let mut audits = vec![audit];
     audits.extend(
         pupils
             .iter()
             .map(|p| entry(&viewer, "conference.save", Some(p.id), None, true)),
     );
-    match state.store.save_class_conference(&conference, &audits).await {
-        Ok(id) => Redirect::to(&format!("/klasser/{class_id}/konferencer/{id}")).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+    let id = state.store.save_class_conference(&conference, &audits).await?;
+    Ok(Redirect::to(&format!("/klasser/{class_id}/konferencer/{id}")).into_response())
 }
 
 /// The class's past conferences.
-pub async fn list(State(state): State<AppState>, viewer: Viewer, Path(class_id): Path<i64>) -> Response {
-    let card = match checked_class(&state, &viewer, class_id, false, "conference.list").await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
-    let conferences = match state.store.class_conferences(class_id).await {
-        Ok(c) => c,
-        Err(e) => return layout::server_error(&e),
-    };
-    let audit = entry(
-        &viewer,
-        "conference.list",
-        None,
-        Some(format!("klasse {class_id}")),
-        true,
-    );
-    if let Err(e) = state.store.audit(&audit).await {
-        return layout::server_error(&e);
-    }
-    let may_conduct = matches!(viewer.user.role, Role::Leader | Role::WellbeingPerson)
-        && can(&viewer.actor, Action::Write, &class_resource(&card));
+pub async fn list(State(state): State<AppState>, viewer: Viewer, Path(class_id): Path<i64>) -> Page {
+    let (card, audit) = checked_class(&state, &viewer, class_id, false, "conference.list").await?;
+    let conferences = state.store.class_conferences(class_id).await?;
+    state.store.audit(&audit).await?;
     let title = format!("Klassekonferencer {} – {}", card.name, card.institution_name);
     let body = html! {
         h1 { (title) }
-        @if may_conduct {
+        @if may_conduct(&viewer, &card) {
             p { a href={ "/klasser/" (card.id) "/konference" } { "Hold en ny klassekonference" } }
         }
         @if conferences.is_empty() {
@@ -546,9 +510,9 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Path(class_id):
                 }
             }
         }
-        p { a href={ "/klasser/" (card.id) } { "Tilbage til klassen" } }
+        p { a href=(links::class(card.id)) { "Tilbage til klassen" } }
     };
-    layout::page(&title, Some(&viewer.user), "/klasser", body).into_response()
+    Ok(shell::page(&title, Some(&viewer), "/klasser", body).into_response())
 }
 
 /// One conference: pupils the viewer may see (focus pupils first), notes and agreed tasks.
@@ -556,23 +520,19 @@ pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((class_id, conference_id)): Path<(i64, i64)>,
-) -> Response {
-    let card = match checked_class(&state, &viewer, class_id, false, "conference.read").await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
-    let conference = match state.store.class_conference(conference_id).await {
-        Ok(Some(c)) if c.class_id == class_id => c,
-        Ok(_) => return layout::not_found(),
-        Err(e) => return layout::server_error(&e),
-    };
-    let (tasks, users) = match tokio::try_join!(
+) -> Page {
+    // The page's own row names the conference, not the class.
+    let (card, _) = checked_class(&state, &viewer, class_id, false, "conference.read").await?;
+    let conference = state
+        .store
+        .class_conference(conference_id)
+        .await?
+        .filter(|c| c.class_id == class_id)
+        .ok_or_else(PageError::not_found)?;
+    let (tasks, users) = tokio::try_join!(
         state.store.conference_tasks(conference_id),
         state.store.users(viewer.user.municipality_id)
-    ) {
-        Ok(found) => found,
-        Err(e) => return layout::server_error(&e),
-    };
+    )?;
     let extra = vec![entry(
         &viewer,
         "conference.read",
@@ -585,10 +545,7 @@ pub async fn show(
         .iter()
         .map(|p| p.child_id)
         .chain(tasks.iter().filter_map(|t| t.child_id));
-    let names = match visible_children(&state, &viewer, ids, ChildData::StaffNotes, "conference.read", extra).await {
-        Ok(n) => n,
-        Err(response) => return response,
-    };
+    let names = visible_children(&state, &viewer, ids, ChildData::StaffNotes, "conference.read", extra).await?;
     let owners: HashMap<i64, &str> = users.iter().map(|u| (u.id, u.name.as_str())).collect();
     let mut shown: Vec<_> = conference
         .pupils
@@ -597,12 +554,8 @@ pub async fn show(
         .collect();
     shown.sort_by(|a, b| b.0.focus.cmp(&a.0.focus).then_with(|| a.1.cmp(b.1)));
     let hidden = conference.pupils.len() - shown.len();
-    let today = Local::now().date_naive();
-    let title = format!(
-        "Klassekonference {} {}",
-        card.name,
-        conference.held_on.format("%d.%m.%Y")
-    );
+    let today = today();
+    let title = format!("Klassekonference {} {}", card.name, format_date(conference.held_on));
     let body = html! {
         h1 { (title) }
         p { (card.institution_name) " · holdt " (danish_date(conference.held_on)) " · skrevet af "
@@ -615,7 +568,7 @@ pub async fn show(
             tbody {
                 @for (p, name) in &shown {
                     tr {
-                        th scope="row" { a href={ "/boern/" (p.child_id) } { (name) } }
+                        th scope="row" { a href=(links::child(p.child_id)) { (name) } }
                         td { @if p.focus { strong { "Fokuselev" } } @else { "–" } }
                         td { (p.note) }
                     }
@@ -649,5 +602,5 @@ pub async fn show(
         }
         p { a href={ "/klasser/" (card.id) "/konferencer" } { "Alle klassekonferencer for " (card.name) } }
     };
-    layout::page(&title, Some(&viewer.user), "/klasser", body).into_response()
+    Ok(shell::page(&title, Some(&viewer), "/klasser", body).into_response())
 }

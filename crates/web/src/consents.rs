@@ -8,22 +8,20 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use trivsel_domain::access::{Action, ChildContext, ChildData, Resource, can};
-use trivsel_domain::cases::format_date;
 use trivsel_domain::meetings::{ConsentMethod, ConsentScope};
 use trivsel_domain::model::Role;
-use trivsel_store::{AuditEntry, ChildCard, NewConsent, StoreError};
+use trivsel_store::{ChildCard, NewConsent, StoreError};
 
-use crate::audit::entry;
-use crate::cases::{
-    FieldError, Fields, add_criterion, described, error, error_summary, field, inline_error, invalid, parse_date, today,
-};
-use crate::session::Viewer;
-use crate::{AppState, layout};
+use crate::kit::access::{Allowed, Ask, Subject, add_criterion, decide};
+use crate::kit::clock::{now, today};
+use crate::kit::form::{FieldError, Fields, described, error, error_summary, field, inline_error, invalid, parse_date};
+use crate::kit::format::format_date;
+use crate::kit::links;
+use crate::kit::shell;
+use crate::kit::{AppState, Page, PageError, Viewer};
 
 const DENIED: &str = "Du har ikke adgang til dette barns samtykker. Forsøget er registreret.";
 
@@ -51,23 +49,8 @@ fn may_write(viewer: &Viewer, context: &ChildContext) -> bool {
     }
 }
 
-/// Access granted to a child's consents.
-struct Allowed {
-    card: ChildCard,
-    audit: AuditEntry,
-}
-
-impl Allowed {
-    async fn audit_with(&self, state: &AppState, allowed: bool, extra: &str) -> Result<(), Response> {
-        let mut audit = self.audit.clone();
-        audit.allowed = allowed;
-        add_criterion(&mut audit, extra);
-        state.store.audit(&audit).await.map_err(|e| layout::server_error(&e))
-    }
-}
-
-/// Asks the policy and audits a refusal, or a read, at once. An unknown child is refused like
-/// a forbidden one.
+/// Asks [`may_read`] or [`may_write`] and records the answer through `kit::access`: a refusal,
+/// or a read, is audited at once. An unknown child is refused like a forbidden one.
 async fn authorize(
     state: &AppState,
     viewer: &Viewer,
@@ -75,13 +58,8 @@ async fn authorize(
     write: bool,
     action: &str,
     criterion: Option<String>,
-) -> Result<Allowed, Response> {
-    let server_error = |e: StoreError| layout::server_error(&e);
-    let context = state
-        .store
-        .child_context(child_id, today())
-        .await
-        .map_err(server_error)?;
+) -> Result<Allowed, PageError> {
+    let context = state.store.child_context(child_id, today()).await?;
     let allowed = context.as_ref().is_some_and(|c| {
         if write {
             may_write(viewer, c)
@@ -90,7 +68,7 @@ async fn authorize(
         }
     });
     let card = if allowed {
-        state.store.child_card(child_id).await.map_err(server_error)?
+        state.store.child_card(child_id).await?
     } else {
         None
     };
@@ -100,13 +78,27 @@ async fn authorize(
     } else {
         criterion
     };
-    let audit = entry(viewer, action, known, criterion, card.is_some());
-    if card.is_none() || !write {
-        state.store.audit(&audit).await.map_err(server_error)?;
-    }
-    match card {
-        Some(card) => Ok(Allowed { card, audit }),
-        None => Err(layout::forbidden_for(Some(&viewer.user), DENIED)),
+    let ask = Ask {
+        audit_action: action,
+        child_id: known,
+        criterion,
+        denied: DENIED,
+    };
+    let granted = decide(state, viewer, card.is_some(), write, ask).await?;
+    Ok(Allowed {
+        subject: Subject::Child {
+            context: context.expect("granted"),
+            card: card.expect("granted"),
+        },
+        audit: granted.audit,
+    })
+}
+
+/// The child whose consents were granted.
+fn card(allowed: &Allowed) -> &ChildCard {
+    match &allowed.subject {
+        Subject::Child { card, .. } => card,
+        Subject::Class(_) => unreachable!("consents are a child's"),
     }
 }
 
@@ -130,15 +122,11 @@ impl ConsentForm {
     }
 }
 
-pub async fn list(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    let allowed = match authorize(&state, &viewer, id, false, "consent.read", None).await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    match page(&state, &viewer, &allowed.card, &ConsentForm::default(), &[]).await {
-        Ok(page) => page.into_response(),
-        Err(response) => response,
-    }
+pub async fn list(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
+    let allowed = authorize(&state, &viewer, id, false, "consent.read", None).await?;
+    Ok(page(&state, &viewer, card(&allowed), &ConsentForm::default(), &[])
+        .await?
+        .into_response())
 }
 
 async fn page(
@@ -147,27 +135,18 @@ async fn page(
     card: &ChildCard,
     form: &ConsentForm,
     errors: &[FieldError],
-) -> Result<Markup, Response> {
-    let server_error = |e: StoreError| layout::server_error(&e);
-    let consents = state.store.consents_of_child(card.id).await.map_err(server_error)?;
-    let context = state
-        .store
-        .child_context(card.id, today())
-        .await
-        .map_err(server_error)?;
+) -> Result<Markup, PageError> {
+    let consents = state.store.consents_of_child(card.id).await?;
+    let context = state.store.child_context(card.id, today()).await?;
     let writable = context.as_ref().is_some_and(|c| may_write(viewer, c));
     let guardian_view = viewer.user.role == Role::Guardian;
     let own_guardian = if guardian_view {
-        state
-            .store
-            .guardian_of_user(viewer.user.id)
-            .await
-            .map_err(server_error)?
+        state.store.guardian_of_user(viewer.user.id).await?
     } else {
         None
     };
     let guardians = if writable && !guardian_view {
-        state.store.guardians_of_child(card.id).await.map_err(server_error)?
+        state.store.guardians_of_child(card.id).await?
     } else {
         Vec::new()
     };
@@ -176,7 +155,7 @@ async fn page(
     let name = format!("{} {}", card.given_name, card.family_name);
     let title = format!("Samtykker – {name}");
     let body = html! {
-        p { a href={ "/boern/" (card.id) } { "Tilbage til barnets side" } }
+        p { a href=(links::child(card.id)) { "Tilbage til barnets side" } }
         h1 { (title) }
         (error_summary(errors))
         section aria-labelledby="samtykker-titel" {
@@ -267,11 +246,7 @@ async fn page(
             }
         }
     };
-    Ok(layout::page(&title, Some(&viewer.user), "", body))
-}
-
-fn unprocessable(markup: Markup) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
+    Ok(shell::page(&title, Some(viewer), "", body))
 }
 
 pub async fn give(
@@ -279,7 +254,7 @@ pub async fn give(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
+) -> Page {
     let guardian_view = viewer.user.role == Role::Guardian;
     let action = if guardian_view {
         "consent.give"
@@ -288,10 +263,7 @@ pub async fn give(
     };
     let form = ConsentForm::of(&fields);
     let criterion = Some(format!("samtykke {}", form.scope));
-    let allowed = match authorize(&state, &viewer, id, true, action, criterion).await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
+    let allowed = authorize(&state, &viewer, id, true, action, criterion).await?;
     let mut errors = Vec::new();
     let scope = ConsentScope::from_id(&form.scope);
     if scope.is_none() {
@@ -322,15 +294,13 @@ pub async fn give(
             Some(d) => Some(d),
         }
     };
-    let guardians = match state.store.guardians_of_child(id).await {
-        Ok(g) => g,
-        Err(e) => return layout::server_error(&e),
-    };
+    let guardians = state.store.guardians_of_child(id).await?;
     let (guardian_id, method) = if guardian_view {
-        let own = match state.store.guardian_of_user(viewer.user.id).await {
-            Ok(g) => g.filter(|g| guardians.iter().any(|(id, _, _)| id == g)),
-            Err(e) => return layout::server_error(&e),
-        };
+        let own = state
+            .store
+            .guardian_of_user(viewer.user.id)
+            .await?
+            .filter(|g| guardians.iter().any(|(id, _, _)| id == g));
         if own.is_none() {
             errors.push(error(
                 "omfang",
@@ -360,7 +330,7 @@ pub async fn give(
         (guardian, method)
     };
     let (Some(scope), Some(guardian_id), Some(method), true) = (scope, guardian_id, method, errors.is_empty()) else {
-        return refuse(&state, &viewer, &allowed, &form, &errors).await;
+        return Err(refuse(&state, &viewer, &allowed, &form, &errors).await);
     };
     let consent = NewConsent {
         child_id: id,
@@ -370,105 +340,74 @@ pub async fn give(
         expires_on,
         method,
         recorded_by: viewer.user.id,
-        at: Utc::now(),
+        at: now(),
     };
     let mut audit = allowed.audit.clone();
     add_criterion(&mut audit, &format!("forælder {guardian_id}, {}", method.id()));
     match state.store.give_consent(&consent, &audit).await {
-        Ok(cid) => Redirect::to(&format!("/boern/{id}/samtykker#samtykke-{cid}")).into_response(),
+        Ok(cid) => Ok(Redirect::to(&format!("/boern/{id}/samtykker#samtykke-{cid}")).into_response()),
         Err(StoreError::Config(message)) => {
             let errors = [error("omfang", message)];
-            refuse(&state, &viewer, &allowed, &form, &errors).await
+            Err(refuse(&state, &viewer, &allowed, &form, &errors).await)
         }
-        Err(e) => layout::server_error(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
-/// Nothing stored: audits why and shows the form again with the errors.
+/// Nothing stored: audits why and shows the form again with the errors (422).
 async fn refuse(
     state: &AppState,
     viewer: &Viewer,
     allowed: &Allowed,
     form: &ConsentForm,
     errors: &[FieldError],
-) -> Response {
+) -> PageError {
     let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
-    if let Err(response) = allowed.audit_with(state, true, &format!("ikke gemt: {reason}")).await {
-        return response;
-    }
-    match page(state, viewer, &allowed.card, form, errors).await {
-        Ok(page) => unprocessable(page),
-        Err(response) => response,
-    }
+    let shown = async {
+        allowed.audit_unchanged(state, &reason).await?;
+        page(state, viewer, card(allowed), form, errors).await
+    };
+    shown.await.map_or_else(|e| e, PageError::unprocessable)
 }
 
-pub async fn revoke(State(state): State<AppState>, viewer: Viewer, Path((id, cid)): Path<(i64, i64)>) -> Response {
+pub async fn revoke(State(state): State<AppState>, viewer: Viewer, Path((id, cid)): Path<(i64, i64)>) -> Page {
     let criterion = Some(format!("samtykke {cid}"));
-    let allowed = match authorize(&state, &viewer, id, true, "consent.revoke", criterion).await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    let record = match state.store.consent(cid).await {
-        Ok(r) => r.filter(|r| r.child_id == id),
-        Err(e) => return layout::server_error(&e),
-    };
-    let Some(record) = record else {
+    let allowed = authorize(&state, &viewer, id, true, "consent.revoke", criterion).await?;
+    let Some(record) = state.store.consent(cid).await?.filter(|r| r.child_id == id) else {
         // Another child's consent, or none: refused like an unknown one.
-        if let Err(response) = allowed
-            .audit_with(&state, false, "afvist: samtykket hører ikke til barnet")
-            .await
-        {
-            return response;
-        }
-        return layout::not_found();
+        allowed.audit_refused(&state, "samtykket hører ikke til barnet").await?;
+        return Err(PageError::not_found());
     };
     if viewer.user.role == Role::Guardian {
-        let own = match state.store.guardian_of_user(viewer.user.id).await {
-            Ok(g) => g,
-            Err(e) => return layout::server_error(&e),
-        };
+        let own = state.store.guardian_of_user(viewer.user.id).await?;
         if own != Some(record.guardian_id) {
-            if let Err(response) = allowed
-                .audit_with(&state, false, "afvist: samtykket er givet af en anden forælder")
-                .await
-            {
-                return response;
-            }
-            return layout::forbidden_for(
-                Some(&viewer.user),
+            allowed
+                .audit_refused(&state, "samtykket er givet af en anden forælder")
+                .await?;
+            return Err(PageError::forbidden(
+                &viewer,
                 "Du kan kun trække dine egne samtykker tilbage. Forsøget er registreret.",
-            );
+            ));
         }
     }
     let back = format!("/boern/{id}/samtykker#samtykke-{cid}");
+    const REVOKED: &str = "samtykket er allerede trukket tilbage";
     if record.consent.revoked_on.is_some() {
-        if let Err(response) = allowed
-            .audit_with(&state, true, "ikke gemt: samtykket er allerede trukket tilbage")
-            .await
-        {
-            return response;
-        }
-        return Redirect::to(&back).into_response();
+        allowed.audit_unchanged(&state, REVOKED).await?;
+        return Ok(Redirect::to(&back).into_response());
     }
     match state
         .store
-        .revoke_consent(cid, today(), viewer.user.id, Utc::now(), &allowed.audit)
+        .revoke_consent(cid, today(), viewer.user.id, now(), &allowed.audit)
         .await
     {
-        Ok(true) => Redirect::to(&back).into_response(),
-        Ok(false) => {
-            if let Err(response) = allowed
-                .audit_with(&state, true, "ikke gemt: samtykket er allerede trukket tilbage")
-                .await
-            {
-                return response;
-            }
-            Redirect::to(&back).into_response()
-        }
+        Ok(true) => {}
+        Ok(false) => allowed.audit_unchanged(&state, REVOKED).await?,
         Err(StoreError::Config(message)) => {
             let errors = [error("omfang", message)];
-            refuse(&state, &viewer, &allowed, &ConsentForm::default(), &errors).await
+            return Err(refuse(&state, &viewer, &allowed, &ConsentForm::default(), &errors).await);
         }
-        Err(e) => layout::server_error(&e),
+        Err(e) => return Err(e.into()),
     }
+    Ok(Redirect::to(&back).into_response())
 }

@@ -1,78 +1,41 @@
-//! Trivsel's web server: Danish, server-rendered pages (maud). Every route that shows a
-//! child's data asks the access policy (`trivsel_domain::access::can`) and writes an audit row,
-//! allowed or denied.
+//! Trivsel's web server: Danish, server-rendered pages (maud) and the JSON API.
+//!
+//! The crate is a small kernel (`kit`: page shell, session, the one access check, errors, forms,
+//! formats) with one module or folder per feature above it. A feature imports the kernel, the
+//! domain and the store, never another feature; what features show of each other (the menu,
+//! front-page and class-page sections) is registered here, in `app()`, and links go through
+//! `kit::links`. docs/ARCHITECTURE.md has the map.
+
+mod kit;
 
 mod absence;
 mod admin;
 mod api;
-mod assets;
-mod audit;
 mod cases;
-mod chart;
 mod children;
 mod conference;
 mod consents;
-mod layout;
+mod front;
 mod login;
-mod meeting_edit;
 mod meetings;
-mod notifications;
-mod oidc;
-mod overview;
-mod pages;
-pub mod password;
-mod plans;
-mod quarter;
-mod reviews;
-mod security;
-mod session;
 mod sparring;
 mod tasks;
-pub mod totp;
+
+pub use kit::password;
+pub use kit::{AppState, Config};
+pub use login::totp;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 use trivsel_store::Store;
 
-/// Server settings.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Demo mode: demo accounts may log in, and no second factor is asked for. Only ever on a
-    /// loopback address.
-    pub demo: bool,
-    /// Serve the session cookie as `__Host-trivsel` with `Secure` (everywhere but plain-HTTP
-    /// loopback).
-    pub secure_cookies: bool,
-    /// A session ends after this long without a request.
-    pub idle_timeout: Duration,
-    /// A session ends this long after login, however active.
-    pub absolute_timeout: Duration,
-    /// The address users reach the server at, for single sign-on's redirect address.
-    pub public_url: String,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            demo: false,
-            secure_cookies: true,
-            idle_timeout: Duration::from_secs(30 * 60),
-            absolute_timeout: Duration::from_secs(8 * 60 * 60),
-            public_url: "http://127.0.0.1:8080".into(),
-        }
-    }
-}
-
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub config: Arc<Config>,
-}
+use kit::menu::MenuItem;
+use kit::state::Panels;
+use kit::{assets, security};
 
 /// One route: method, path and handler. The authorization matrix test enumerates these, so a
 /// route cannot be added without an entry in it.
@@ -90,8 +53,8 @@ fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) ->
 pub fn routes() -> Vec<Route> {
     use Method as M;
     vec![
-        route(M::GET, "/", get(pages::front)),
-        route(M::GET, "/healthz", get(pages::healthz)),
+        route(M::GET, "/", get(front::front)),
+        route(M::GET, "/healthz", get(front::healthz)),
         route(M::GET, "/static/{file}", get(assets::serve)),
         route(M::GET, "/login", get(login::login_page)),
         route(M::POST, "/login", post(login::login)),
@@ -102,20 +65,28 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/logout", post(login::logout)),
         route(M::GET, "/api/v1/openapi.json", get(api::openapi)),
         route(M::POST, "/api/v1/absence/registrations", post(api::register)),
-        route(M::GET, "/oidc/{municipality}/login", get(oidc::start)),
-        route(M::GET, "/oidc/callback", get(oidc::callback)),
+        route(M::GET, "/oidc/{municipality}/login", get(login::oidc::start)),
+        route(M::GET, "/oidc/callback", get(login::oidc::callback)),
         route(M::GET, "/klasser", get(children::classes)),
         route(M::GET, "/klasser/{id}", get(children::class)),
-        route(M::GET, "/klasser/{id}/fremmoede", get(absence::roll_call)),
-        route(M::POST, "/klasser/{id}/fremmoede", post(absence::save_roll_call)),
-        route(M::POST, "/klasser/{id}/gennemgang", post(reviews::record)),
-        route(M::GET, "/klasser/{id}/fravaer", get(overview::class)),
-        route(M::GET, "/fravaer/skole", get(overview::school)),
-        route(M::GET, "/fravaer/kommune", get(overview::municipality)),
-        route(M::GET, "/fravaer/advarsler", get(absence::alerts)),
-        route(M::GET, "/fravaer/kvartal", get(quarter::page)),
-        route(M::GET, "/fravaer/kvartal.csv", get(quarter::csv)),
-        route(M::POST, "/fravaer/advarsler/{id}", post(absence::handle_alert)),
+        route(M::GET, "/klasser/{id}/fremmoede", get(absence::roll_call::roll_call)),
+        route(
+            M::POST,
+            "/klasser/{id}/fremmoede",
+            post(absence::roll_call::save_roll_call),
+        ),
+        route(M::POST, "/klasser/{id}/gennemgang", post(absence::reviews::record)),
+        route(M::GET, "/klasser/{id}/fravaer", get(absence::overview::class)),
+        route(M::GET, "/fravaer/skole", get(absence::overview::school)),
+        route(M::GET, "/fravaer/kommune", get(absence::overview::municipality)),
+        route(M::GET, "/fravaer/advarsler", get(absence::roll_call::alerts)),
+        route(M::GET, "/fravaer/kvartal", get(absence::quarter::page)),
+        route(M::GET, "/fravaer/kvartal.csv", get(absence::quarter::csv)),
+        route(
+            M::POST,
+            "/fravaer/advarsler/{id}",
+            post(absence::roll_call::handle_alert),
+        ),
         route(M::GET, "/boern", get(children::own_children)),
         route(M::GET, "/boern/{id}", get(children::child)),
         route(M::GET, "/boern/{id}/adgangslog", get(children::access_log)),
@@ -128,14 +99,22 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/admin/brugere/{id}/laas-op", post(admin::unlock)),
         route(M::POST, "/admin/brugere/{id}/nulstil-totp", post(admin::reset_totp)),
         route(M::POST, "/admin/brugere/{id}/adgangskode", post(admin::set_password)),
-        route(M::GET, "/boern/{id}/bekymringer", get(cases::child_concerns)),
-        route(M::POST, "/boern/{id}/bekymringer", post(cases::add_child_concern)),
-        route(M::GET, "/boern/{id}/kronologi", get(cases::chronology)),
-        route(M::GET, "/boern/{id}/indsatstrin", get(cases::child_tiers)),
-        route(M::POST, "/boern/{id}/indsatstrin", post(cases::change_child_tier)),
-        route(M::POST, "/boern/{id}/ppv", post(cases::register_ppv)),
-        route(M::POST, "/boern/{id}/pku", post(cases::refer_pku)),
-        route(M::GET, "/boern/{id}/pku/{rid}", get(cases::pku_bundle)),
+        route(M::GET, "/boern/{id}/bekymringer", get(cases::concerns::child_concerns)),
+        route(
+            M::POST,
+            "/boern/{id}/bekymringer",
+            post(cases::concerns::add_child_concern),
+        ),
+        route(M::GET, "/boern/{id}/kronologi", get(cases::concerns::chronology)),
+        route(M::GET, "/boern/{id}/indsatstrin", get(cases::concerns::child_tiers)),
+        route(
+            M::POST,
+            "/boern/{id}/indsatstrin",
+            post(cases::concerns::change_child_tier),
+        ),
+        route(M::POST, "/boern/{id}/ppv", post(cases::concerns::register_ppv)),
+        route(M::POST, "/boern/{id}/pku", post(cases::concerns::refer_pku)),
+        route(M::GET, "/boern/{id}/pku/{rid}", get(cases::concerns::pku_bundle)),
         route(M::GET, "/boern/{id}/samtykker", get(consents::list)),
         route(M::POST, "/boern/{id}/samtykker", post(consents::give)),
         route(
@@ -143,20 +122,32 @@ pub fn routes() -> Vec<Route> {
             "/boern/{id}/samtykker/{cid}/tilbagekald",
             post(consents::revoke),
         ),
-        route(M::GET, "/boern/{id}/planer", get(plans::child_plans)),
-        route(M::POST, "/boern/{id}/planer", post(plans::create_child_plan)),
-        route(M::GET, "/klasser/{id}/bekymringer", get(cases::class_concerns)),
-        route(M::POST, "/klasser/{id}/bekymringer", post(cases::add_class_concern)),
-        route(M::GET, "/klasser/{id}/indsatstrin", get(cases::class_tiers)),
-        route(M::POST, "/klasser/{id}/indsatstrin", post(cases::change_class_tier)),
-        route(M::GET, "/klasser/{id}/planer", get(plans::class_plans)),
-        route(M::POST, "/klasser/{id}/planer", post(plans::create_class_plan)),
-        route(M::GET, "/planer/{id}", get(plans::plan)),
-        route(M::POST, "/planer/{id}", post(plans::save)),
-        route(M::GET, "/planer/{id}/versioner", get(plans::versions)),
-        route(M::POST, "/planer/{id}/evaluering", post(plans::evaluate)),
-        route(M::POST, "/planer/{id}/foraeldre", post(plans::save_parents)),
-        route(M::POST, "/planer/{id}/luk", post(plans::close)),
+        route(M::GET, "/boern/{id}/planer", get(cases::plans::child_plans)),
+        route(M::POST, "/boern/{id}/planer", post(cases::plans::create_child_plan)),
+        route(
+            M::GET,
+            "/klasser/{id}/bekymringer",
+            get(cases::concerns::class_concerns),
+        ),
+        route(
+            M::POST,
+            "/klasser/{id}/bekymringer",
+            post(cases::concerns::add_class_concern),
+        ),
+        route(M::GET, "/klasser/{id}/indsatstrin", get(cases::concerns::class_tiers)),
+        route(
+            M::POST,
+            "/klasser/{id}/indsatstrin",
+            post(cases::concerns::change_class_tier),
+        ),
+        route(M::GET, "/klasser/{id}/planer", get(cases::plans::class_plans)),
+        route(M::POST, "/klasser/{id}/planer", post(cases::plans::create_class_plan)),
+        route(M::GET, "/planer/{id}", get(cases::plans::plan)),
+        route(M::POST, "/planer/{id}", post(cases::plans::save)),
+        route(M::GET, "/planer/{id}/versioner", get(cases::plans::versions)),
+        route(M::POST, "/planer/{id}/evaluering", post(cases::plans::evaluate)),
+        route(M::POST, "/planer/{id}/foraeldre", post(cases::plans::save_parents)),
+        route(M::POST, "/planer/{id}/luk", post(cases::plans::close)),
         route(M::GET, "/opgaver", get(tasks::mine)),
         route(M::POST, "/opgaver/{id}", post(tasks::complete)),
         route(M::GET, "/opgaver/institution", get(tasks::institution)),
@@ -170,32 +161,36 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/klasser/{id}/konferencer/{cid}", get(conference::show)),
         route(M::GET, "/sparring", get(sparring::list)),
         route(M::POST, "/sparring", post(sparring::save)),
-        route(M::GET, "/moeder", get(meetings::list)),
-        route(M::POST, "/moeder", post(meetings::create)),
-        route(M::GET, "/moeder/ny", get(meetings::new)),
-        route(M::GET, "/moeder/trivselsforum", get(meetings::forum_members)),
-        route(M::POST, "/moeder/trivselsforum", post(meetings::save_forum_members)),
-        route(M::GET, "/moeder/{id}", get(meetings::show)),
-        route(M::GET, "/moeder/{id}/invitation.ics", get(meetings::invitation)),
-        route(M::POST, "/moeder/{id}/deltagere", post(meeting_edit::add_participant)),
+        route(M::GET, "/moeder", get(meetings::pages::list)),
+        route(M::POST, "/moeder", post(meetings::pages::create)),
+        route(M::GET, "/moeder/ny", get(meetings::pages::new)),
+        route(M::GET, "/moeder/trivselsforum", get(meetings::pages::forum_members)),
+        route(
+            M::POST,
+            "/moeder/trivselsforum",
+            post(meetings::pages::save_forum_members),
+        ),
+        route(M::GET, "/moeder/{id}", get(meetings::pages::show)),
+        route(M::GET, "/moeder/{id}/invitation.ics", get(meetings::pages::invitation)),
+        route(M::POST, "/moeder/{id}/deltagere", post(meetings::edit::add_participant)),
         route(
             M::POST,
             "/moeder/{id}/deltagere/{pid}/fjern",
-            post(meeting_edit::remove_participant),
+            post(meetings::edit::remove_participant),
         ),
-        route(M::POST, "/moeder/{id}/dagsorden", post(meeting_edit::add_agenda_item)),
+        route(M::POST, "/moeder/{id}/dagsorden", post(meetings::edit::add_agenda_item)),
         route(
             M::POST,
             "/moeder/{id}/dagsorden/{item}",
-            post(meeting_edit::record_outcome),
+            post(meetings::edit::record_outcome),
         ),
-        route(M::POST, "/moeder/{id}/referat", post(meeting_edit::record_minutes)),
-        route(M::POST, "/moeder/{id}/handlinger", post(meeting_edit::add_action)),
-        route(M::POST, "/moeder/{id}/afslut", post(meeting_edit::close)),
-        route(M::POST, "/moeder/{id}/flyt", post(meeting_edit::reschedule)),
-        route(M::GET, "/boern/{id}/moeder", get(notifications::child_meetings)),
-        route(M::GET, "/beskeder", get(notifications::list)),
-        route(M::POST, "/beskeder/{id}", post(notifications::mark_read)),
+        route(M::POST, "/moeder/{id}/referat", post(meetings::edit::record_minutes)),
+        route(M::POST, "/moeder/{id}/handlinger", post(meetings::edit::add_action)),
+        route(M::POST, "/moeder/{id}/afslut", post(meetings::edit::close)),
+        route(M::POST, "/moeder/{id}/flyt", post(meetings::edit::reschedule)),
+        route(M::GET, "/boern/{id}/moeder", get(meetings::messages::child_meetings)),
+        route(M::GET, "/beskeder", get(meetings::messages::list)),
+        route(M::POST, "/beskeder/{id}", post(meetings::messages::mark_read)),
     ]
 }
 
@@ -204,6 +199,8 @@ pub fn app(store: Store, config: Config) -> Router {
     let state = AppState {
         store,
         config: Arc::new(config),
+        menu: menu().into(),
+        panels: Arc::new(panels()),
     };
     let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
     for r in routes() {
@@ -216,10 +213,36 @@ pub fn app(store: Store, config: Config) -> Router {
     by_path
         .into_iter()
         .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
-        .fallback(pages::not_found)
+        .fallback(front::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
+}
+
+/// The main menu: every feature's entries.
+fn menu() -> Vec<MenuItem> {
+    [
+        front::MENU,
+        children::MENU,
+        absence::MENU,
+        meetings::MENU,
+        sparring::MENU,
+        admin::MENU,
+        tasks::MENU,
+    ]
+    .concat()
+}
+
+/// Sections features show on each other's pages, in the order shown.
+fn panels() -> Panels {
+    Panels {
+        front: vec![
+            absence::reviews::front_panel,
+            tasks::front_panel,
+            meetings::pages::front_panel,
+        ],
+        class: vec![absence::reviews::class_panel],
+    }
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets running requests finish.
@@ -245,4 +268,93 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kit::links::*;
+
+    /// Every builder gives a path that `routes()` serves.
+    #[test]
+    fn builders_match_routes() {
+        let paths: Vec<&str> = super::routes().iter().map(|r| r.path).collect();
+        let built = [
+            (child(1), "/boern/{id}"),
+            (child_page(1, "planer"), "/boern/{id}/planer"),
+            (class(1), "/klasser/{id}"),
+            (class_page(1, "fremmoede"), "/klasser/{id}/fremmoede"),
+            (conference(1, 2), "/klasser/{id}/konferencer/{cid}"),
+            (plan(1), "/planer/{id}"),
+            (meeting(1), "/moeder/{id}"),
+        ];
+        for (link, route) in built {
+            assert!(paths.contains(&route), "{link}: no route {route}");
+            let shape: Vec<&str> = route.split('/').collect();
+            let parts: Vec<&str> = link.split('/').collect();
+            assert_eq!(parts.len(), shape.len(), "{link} vs {route}");
+            for (p, s) in parts.iter().zip(&shape) {
+                assert!(s.starts_with('{') || p == s, "{link} vs {route}");
+            }
+        }
+    }
+
+    /// The registered menu gives each role the entries, in the order, it has always had.
+    #[test]
+    fn menu_per_role() {
+        use trivsel_domain::model::Role;
+        let menu = super::menu();
+        let shown = |role| -> Vec<&str> { crate::kit::menu::entries(&menu, role).iter().map(|m| m.label).collect() };
+        let staff = ["Forside", "Møder", "Opgaver", "Beskeder"];
+        let cases = [
+            (
+                Role::Teacher,
+                vec!["Forside", "Klasser", "Møder", "Opgaver", "Beskeder"],
+            ),
+            (
+                Role::Leader,
+                vec![
+                    "Forside",
+                    "Klasser",
+                    "Fravær",
+                    "Advarsler",
+                    "Kvartal",
+                    "Møder",
+                    "Sparring",
+                    "Opgaver",
+                    "Beskeder",
+                ],
+            ),
+            (
+                Role::WellbeingPerson,
+                vec![
+                    "Forside",
+                    "Klasser",
+                    "Fravær",
+                    "Advarsler",
+                    "Kvartal",
+                    "Møder",
+                    "Sparring",
+                    "Opgaver",
+                    "Beskeder",
+                ],
+            ),
+            (Role::Psychologist, staff.to_vec()),
+            (
+                Role::SocialWorker,
+                vec!["Forside", "Møder", "Sparring", "Opgaver", "Beskeder"],
+            ),
+            (Role::HealthVisitor, staff.to_vec()),
+            (Role::SspCounsellor, staff.to_vec()),
+            (Role::Analyst, vec!["Forside", "Fravær", "Kvartal"]),
+            (Role::Admin, vec!["Forside", "Brugere"]),
+            (Role::Guardian, vec!["Forside", "Mine børn", "Beskeder"]),
+            (Role::Pupil, vec!["Forside", "Mig", "Beskeder"]),
+        ];
+        assert_eq!(cases.len(), Role::ALL.len(), "every role is listed");
+        for (role, expected) in cases {
+            assert_eq!(shown(role), expected, "{role:?}");
+        }
+        let fravaer = crate::kit::menu::entries(&menu, Role::Analyst)[1].href;
+        assert_eq!(fravaer, "/fravaer/kommune");
+    }
 }

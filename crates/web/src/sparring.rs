@@ -10,49 +10,59 @@
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveTime, Utc};
+use axum::response::{IntoResponse, Redirect};
+use chrono::NaiveTime;
 use maud::{Markup, html};
 use serde::Deserialize;
-use trivsel_domain::access::{Action, Resource, can};
-use trivsel_domain::cases::format_date;
+use trivsel_domain::access::{Action, Resource};
 use trivsel_domain::meetings::IdentityWarning;
+use trivsel_domain::model::Role;
 use trivsel_store::{AnonymousSave, AuditEntry, NewAnonymousConsultation, StoreError};
 
-use crate::audit::entry;
-use crate::cases::{
-    FieldError, Fields, add_criterion, described, error, error_summary, field, inline_error, invalid, parse_date, today,
-};
-use crate::session::Viewer;
-use crate::{AppState, layout};
+use crate::kit::access::{Ask, add_criterion, authorize_resource};
+use crate::kit::clock::{now, today};
+use crate::kit::form::{FieldError, Fields, described, error, error_summary, field, inline_error, invalid, parse_date};
+use crate::kit::format::format_date;
+use crate::kit::menu::MenuItem;
+use crate::kit::shell;
+use crate::kit::{AppState, Page, PageError, Viewer};
+
+/// The school's leadership and its social worker take part in the monthly anonymous
+/// consultation.
+pub const MENU: &[MenuItem] = &[MenuItem {
+    order: 60,
+    href: "/sparring",
+    label: "Sparring",
+    shown: |r| matches!(r, Role::Leader | Role::WellbeingPerson | Role::SocialWorker),
+}];
 
 const DENIED: &str =
     "Anonym sparring er for skolens ledelse, trivselsperson og socialrådgiver. Forsøget er registreret.";
 const CRITERION: &str = "anonym sparring";
 const CONFIRM: &str = "Jeg har tjekket teksten – gem alligevel";
 
-/// The viewer's institution, when the policy lets the viewer use its anonymous consultations;
+/// The viewer's institution and the request's audit row, when the policy lets the viewer use
+/// its anonymous consultations (a read's row is written already, a save's is handed back);
 /// otherwise the refusal is audited and answered with 403.
-async fn authorize(state: &AppState, viewer: &Viewer, action: &str) -> Result<(i64, AuditEntry), Response> {
-    let institution = viewer.user.institution_id.filter(|i| {
-        can(
-            &viewer.actor,
-            Action::Write,
-            &Resource::AnonymousConsultations {
-                municipality_id: viewer.user.municipality_id,
-                institution_id: *i,
-            },
-        )
+async fn authorize(
+    state: &AppState,
+    viewer: &Viewer,
+    action: Action,
+    audit_action: &str,
+) -> Result<(i64, AuditEntry), PageError> {
+    let institution = viewer.user.institution_id;
+    let resource = institution.map(|institution_id| Resource::AnonymousConsultations {
+        municipality_id: viewer.user.municipality_id,
+        institution_id,
     });
-    let audit = entry(viewer, action, None, Some(CRITERION.into()), institution.is_some());
-    match institution {
-        Some(i) => Ok((i, audit)),
-        None => {
-            state.store.audit(&audit).await.map_err(|e| layout::server_error(&e))?;
-            Err(layout::forbidden_for(Some(&viewer.user), DENIED))
-        }
-    }
+    let ask = Ask {
+        audit_action,
+        child_id: None,
+        criterion: Some(CRITERION.into()),
+        denied: DENIED,
+    };
+    let granted = authorize_resource(state, viewer, action, resource.as_ref(), ask).await?;
+    Ok((institution.expect("granted"), granted.audit))
 }
 
 /// The form's submitted values.
@@ -80,22 +90,15 @@ pub struct SparringQuery {
     gemt: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<SparringQuery>) -> Response {
-    let (institution, audit) = match authorize(&state, &viewer, "sparring.read").await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    if let Err(e) = state.store.audit(&audit).await {
-        return layout::server_error(&e);
-    }
+pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<SparringQuery>) -> Page {
+    let (institution, _) = authorize(&state, &viewer, Action::Read, "sparring.read").await?;
     let form = SparringForm {
         date: today().to_string(),
         ..SparringForm::default()
     };
-    match page(&state, &viewer, institution, &form, &[], &[], q.gemt.is_some()).await {
-        Ok(page) => page.into_response(),
-        Err(response) => response,
-    }
+    Ok(page(&state, &viewer, institution, &form, &[], &[], q.gemt.is_some())
+        .await?
+        .into_response())
 }
 
 async fn page(
@@ -106,12 +109,8 @@ async fn page(
     errors: &[FieldError],
     warnings: &[IdentityWarning],
     saved: bool,
-) -> Result<Markup, Response> {
-    let consultations = state
-        .store
-        .anonymous_consultations(institution)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
+) -> Result<Markup, PageError> {
+    let consultations = state.store.anonymous_consultations(institution).await?;
     let title = "Anonym sparring";
     let body = html! {
         h1 { (title) }
@@ -173,14 +172,11 @@ async fn page(
             }
         }
     };
-    Ok(layout::page(title, Some(&viewer.user), "/sparring", body))
+    Ok(shell::page(title, Some(viewer), "/sparring", body))
 }
 
-pub async fn save(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Response {
-    let (institution, mut audit) = match authorize(&state, &viewer, "sparring.save").await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
+pub async fn save(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Page {
+    let (institution, mut audit) = authorize(&state, &viewer, Action::Write, "sparring.save").await?;
     let form = SparringForm::of(&fields);
     let mut errors = Vec::new();
     let date = if form.date.is_empty() {
@@ -211,7 +207,7 @@ pub async fn save(State(state): State<AppState>, viewer: Viewer, Form(fields): F
     }
     let (Some(date), true) = (date, errors.is_empty()) else {
         let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
-        return refuse(&state, &viewer, institution, &audit, &form, &errors, &[], &reason).await;
+        return Err(refuse(&state, &viewer, institution, &audit, &form, &errors, &[], &reason).await);
     };
     let participants = form
         .participants
@@ -228,27 +224,27 @@ pub async fn save(State(state): State<AppState>, viewer: Viewer, Form(fields): F
         notes: form.notes.clone(),
         confirmed: form.confirmed,
         by: viewer.user.id,
-        at: Utc::now(),
+        at: now(),
     };
     if form.confirmed {
         add_criterion(&mut audit, "tekst bekræftet");
     }
     match state.store.save_anonymous_consultation(&new, &audit).await {
-        Ok(AnonymousSave::Saved(_)) => Redirect::to("/sparring?gemt=1").into_response(),
+        Ok(AnonymousSave::Saved(_)) => Ok(Redirect::to("/sparring?gemt=1").into_response()),
         Ok(AnonymousSave::NeedsConfirmation(warnings)) => {
             let reason = format!("{} advarsel(er) om identificerbare oplysninger", warnings.len());
-            refuse(&state, &viewer, institution, &audit, &form, &[], &warnings, &reason).await
+            Err(refuse(&state, &viewer, institution, &audit, &form, &[], &warnings, &reason).await)
         }
         Err(StoreError::Config(message)) => {
             let errors = [error("dato", message)];
             let reason = errors[0].message.clone();
-            refuse(&state, &viewer, institution, &audit, &form, &errors, &[], &reason).await
+            Err(refuse(&state, &viewer, institution, &audit, &form, &errors, &[], &reason).await)
         }
-        Err(e) => layout::server_error(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
-/// Nothing stored: audits why (without the text) and shows the form again.
+/// Nothing stored: audits why (without the text) and shows the form again (422).
 #[allow(clippy::too_many_arguments)]
 async fn refuse(
     state: &AppState,
@@ -259,18 +255,16 @@ async fn refuse(
     errors: &[FieldError],
     warnings: &[IdentityWarning],
     reason: &str,
-) -> Response {
+) -> PageError {
     let mut audit = audit.clone();
     add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
-    if let Err(e) = state.store.audit(&audit).await {
-        return layout::server_error(&e);
-    }
     let form = SparringForm {
         confirmed: false,
         ..form.clone()
     };
-    match page(state, viewer, institution, &form, errors, warnings, false).await {
-        Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-        Err(response) => response,
-    }
+    let shown = async {
+        state.store.audit(&audit).await?;
+        page(state, viewer, institution, &form, errors, warnings, false).await
+    };
+    shown.await.map_or_else(|e| e, PageError::unprocessable)
 }

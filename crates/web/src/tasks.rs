@@ -7,37 +7,39 @@ use std::collections::{BTreeSet, HashMap};
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Local, NaiveDate, Utc};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect};
+use chrono::{Local, NaiveDate};
 use maud::{Markup, html};
 use serde::Deserialize;
 use trivsel_domain::access::{Action, ChildData, Resource, can};
-use trivsel_domain::cases::{FeedEntry, ical_feed};
+use trivsel_domain::cases::{FeedEntry, ical_feed, owns_tasks};
 use trivsel_domain::model::Role;
 use trivsel_store::{AuditEntry, CaseTarget, ClassCard, Task};
 
-use crate::absence::danish_date;
-use crate::audit::entry;
-use crate::session::Viewer;
-use crate::{AppState, layout};
+use crate::kit::access::{Ask, decide, entry, refuse, visible_children};
+use crate::kit::clock::{now, today};
+use crate::kit::format::{danish_date, format_time};
+use crate::kit::links;
+use crate::kit::menu::MenuItem;
+use crate::kit::panels::PanelFuture;
+use crate::kit::shell;
+use crate::kit::{AppState, Page, PageError, Viewer};
+
+pub const MENU: &[MenuItem] = &[MenuItem {
+    order: 80,
+    href: "/opgaver",
+    label: "Opgaver",
+    shown: owns_tasks,
+}];
+
+/// «Mine opgaver» on the front page.
+pub fn front_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<'a> {
+    Box::pin(front_section(state, viewer))
+}
 
 /// Longest note on a completed task, in characters.
 const MAX_NOTE_CHARS: usize = 2000;
-
-/// Roles that own tasks: staff who work with children.
-pub fn owns_tasks(role: Role) -> bool {
-    matches!(
-        role,
-        Role::Teacher
-            | Role::WellbeingPerson
-            | Role::Leader
-            | Role::Psychologist
-            | Role::SocialWorker
-            | Role::HealthVisitor
-            | Role::SspCounsellor
-    )
-}
 
 fn class_resource(card: &ClassCard) -> Resource<'static> {
     Resource::Class {
@@ -45,63 +47,6 @@ fn class_resource(card: &ClassCard) -> Resource<'static> {
         institution_id: card.institution_id,
         class_id: card.id,
     }
-}
-
-/// Audits a refusal and answers with the Danish 403 page.
-pub async fn refuse(
-    state: &AppState,
-    viewer: &Viewer,
-    action: &str,
-    child_id: Option<i64>,
-    criterion: String,
-    reason: &str,
-) -> Response {
-    if let Err(e) = state
-        .store
-        .audit(&entry(viewer, action, child_id, Some(criterion), false))
-        .await
-    {
-        return layout::server_error(&e);
-    }
-    layout::forbidden_for(Some(&viewer.user), reason)
-}
-
-/// The children among `ids` the viewer may see (`data`), with their names. Each one shown gets
-/// an audit row (`action`), written with `extra` in one transaction.
-pub async fn visible_children(
-    state: &AppState,
-    viewer: &Viewer,
-    ids: impl IntoIterator<Item = i64>,
-    data: ChildData,
-    action: &str,
-    extra: Vec<AuditEntry>,
-) -> Result<HashMap<i64, String>, Response> {
-    let today = Local::now().date_naive();
-    let ids: BTreeSet<i64> = ids.into_iter().collect();
-    let mut allowed = Vec::new();
-    for id in ids {
-        let context = state
-            .store
-            .child_context(id, today)
-            .await
-            .map_err(|e| layout::server_error(&e))?;
-        if context.is_some_and(|c| can(&viewer.actor, Action::Read, &Resource::Child(&c, data))) {
-            allowed.push(id);
-        }
-    }
-    let names = state
-        .store
-        .child_names(&allowed)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
-    let mut audits = extra;
-    audits.extend(allowed.iter().map(|id| entry(viewer, action, Some(*id), None, true)));
-    state
-        .store
-        .audit_all(&audits)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
-    Ok(names)
 }
 
 /// Where a task leads: the child's page, the plan, and the class conference it was agreed at —
@@ -121,46 +66,35 @@ impl TaskLinks {
         tasks: &[Task],
         action: &str,
         extra: Vec<AuditEntry>,
-    ) -> Result<Self, Response> {
+    ) -> Result<Self, PageError> {
         let mut conferences = HashMap::new();
         let conference_ids: BTreeSet<i64> = tasks.iter().filter_map(|t| t.conference_id).collect();
         for id in conference_ids {
-            let Some(conference) = state
-                .store
-                .class_conference(id)
-                .await
-                .map_err(|e| layout::server_error(&e))?
-            else {
+            let Some(conference) = state.store.class_conference(id).await? else {
                 continue;
             };
-            let card = state
-                .store
-                .class_card(conference.class_id)
-                .await
-                .map_err(|e| layout::server_error(&e))?;
+            let card = state.store.class_card(conference.class_id).await?;
             if card.is_some_and(|c| can(&viewer.actor, Action::Read, &class_resource(&c))) {
                 conferences.insert(id, conference.class_id);
             }
         }
         let mut plans = HashMap::new();
-        let today = Local::now().date_naive();
+        let today = today();
         let plan_ids: BTreeSet<i64> = tasks.iter().filter_map(|t| t.plan_id).collect();
         for id in plan_ids {
-            let Some(plan) = state.store.plan(id).await.map_err(|e| layout::server_error(&e))? else {
+            let Some(plan) = state.store.plan(id).await? else {
                 continue;
             };
             let readable = match plan.target {
                 CaseTarget::Child(child) => state
                     .store
                     .child_context(child, today)
-                    .await
-                    .map_err(|e| layout::server_error(&e))?
+                    .await?
                     .is_some_and(|c| can(&viewer.actor, Action::Read, &Resource::Child(&c, ChildData::Plans))),
                 CaseTarget::Class(class) => state
                     .store
                     .class_card(class)
-                    .await
-                    .map_err(|e| layout::server_error(&e))?
+                    .await?
                     .is_some_and(|c| can(&viewer.actor, Action::Read, &class_resource(&c))),
             };
             if readable {
@@ -194,10 +128,10 @@ impl TaskLinks {
         let hidden = (task.child_id.is_some() && child.is_none()) || (task.plan_id.is_some() && plan.is_none());
         html! {
             ul.plain {
-                @if let Some((id, name)) = child { li { a href={ "/boern/" (id) } { (name) } } }
-                @if let Some((id, title)) = plan { li { "Plan: " a href={ "/planer/" (id) } { (title) } } }
+                @if let Some((id, name)) = child { li { a href=(links::child(id)) { (name) } } }
+                @if let Some((id, title)) = plan { li { "Plan: " a href=(links::plan(id)) { (title) } } }
                 @if let Some((cid, class)) = conference {
-                    li { a href={ "/klasser/" (class) "/konferencer/" (cid) } { "Klassekonferencen" } }
+                    li { a href=(links::conference(class, cid)) { "Klassekonferencen" } }
                 }
                 @if hidden { li.hint { "Oplysninger, du ikke har adgang til" } }
             }
@@ -216,13 +150,14 @@ fn overdue_label(task: &Task, today: NaiveDate) -> Markup {
 }
 
 /// «Mine opgaver».
-pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> Response {
-    mine_page(&state, &viewer, None, StatusCode::OK).await
+pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> Page {
+    Ok(mine_page(&state, &viewer, None).await?.into_response())
 }
 
-async fn mine_page(state: &AppState, viewer: &Viewer, error: Option<(i64, String)>, status: StatusCode) -> Response {
+/// The page, with `error` shown at the task whose completion failed.
+async fn mine_page(state: &AppState, viewer: &Viewer, error: Option<(i64, String)>) -> Result<Markup, PageError> {
     if !owns_tasks(viewer.user.role) {
-        return refuse(
+        return Err(refuse(
             state,
             viewer,
             "tasks.read",
@@ -230,18 +165,12 @@ async fn mine_page(state: &AppState, viewer: &Viewer, error: Option<(i64, String
             "egne opgaver".into(),
             "Opgaver er for medarbejdere, der arbejder med børnene.",
         )
-        .await;
+        .await);
     }
-    let tasks = match state.store.tasks_of_user(viewer.user.id, true).await {
-        Ok(t) => t,
-        Err(e) => return layout::server_error(&e),
-    };
+    let tasks = state.store.tasks_of_user(viewer.user.id, true).await?;
     let extra = vec![entry(viewer, "tasks.read", None, Some("egne opgaver".into()), true)];
-    let links = match TaskLinks::load(state, viewer, &tasks, "task.list", extra).await {
-        Ok(l) => l,
-        Err(response) => return response,
-    };
-    let today = Local::now().date_naive();
+    let links = TaskLinks::load(state, viewer, &tasks, "task.list", extra).await?;
+    let today = today();
     let (open, done): (Vec<&Task>, Vec<&Task>) = tasks.iter().partition(|t| !t.is_done());
     let overdue = open.iter().filter(|t| t.is_overdue(today)).count();
     let body = html! {
@@ -307,11 +236,7 @@ async fn mine_page(state: &AppState, viewer: &Viewer, error: Option<(i64, String
             }
         }
     };
-    (
-        status,
-        layout::page("Mine opgaver", Some(&viewer.user), "/opgaver", body),
-    )
-        .into_response()
+    Ok(shell::page("Mine opgaver", Some(viewer), "/opgaver", body))
 }
 
 #[derive(Deserialize)]
@@ -325,46 +250,38 @@ pub async fn complete(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(form): Form<DoneForm>,
-) -> Response {
-    let task = match state.store.task(id).await {
-        Ok(t) => t,
-        Err(e) => return layout::server_error(&e),
+) -> Page {
+    let task = state.store.task(id).await?;
+    let allowed = task
+        .as_ref()
+        .is_some_and(|t| t.owner_user_id == viewer.user.id && owns_tasks(viewer.user.role));
+    let ask = Ask {
+        audit_action: "task.complete",
+        child_id: task.as_ref().and_then(|t| t.child_id),
+        criterion: Some(format!("opgave {id}")),
+        denied: "Kun den, opgaven er tildelt, kan markere den som udført.",
     };
-    let criterion = format!("opgave {id}");
-    let child = task.as_ref().and_then(|t| t.child_id);
-    let Some(task) = task.filter(|t| t.owner_user_id == viewer.user.id && owns_tasks(viewer.user.role)) else {
-        return refuse(
-            &state,
-            &viewer,
-            "task.complete",
-            child,
-            criterion,
-            "Kun den, opgaven er tildelt, kan markere den som udført.",
-        )
-        .await;
-    };
+    let granted = decide(&state, &viewer, allowed, true, ask).await?;
     let note = form.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
         let message =
             format!("Feltet «Note» må højst have {MAX_NOTE_CHARS} tegn; opgaven er ikke markeret som udført.");
-        return mine_page(&state, &viewer, Some((id, message)), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Err(PageError::unprocessable(
+            mine_page(&state, &viewer, Some((id, message))).await?,
+        ));
     }
-    let audit = entry(&viewer, "task.complete", task.child_id, Some(criterion), true);
     // A task done already (a second click) stays as it was.
-    if let Err(e) = state
+    state
         .store
-        .complete_task(id, viewer.user.id, Utc::now(), note, &audit)
-        .await
-    {
-        return layout::server_error(&e);
-    }
-    Redirect::to("/opgaver").into_response()
+        .complete_task(id, viewer.user.id, now(), note, &granted.audit)
+        .await?;
+    Ok(Redirect::to("/opgaver").into_response())
 }
 
 /// The institution's overdue tasks, for its school leader.
-pub async fn institution(State(state): State<AppState>, viewer: Viewer) -> Response {
+pub async fn institution(State(state): State<AppState>, viewer: Viewer) -> Page {
     let Some(institution_id) = leader_institution(&viewer) else {
-        return refuse(
+        return Err(refuse(
             &state,
             &viewer,
             "tasks.overdue.read",
@@ -372,16 +289,13 @@ pub async fn institution(State(state): State<AppState>, viewer: Viewer) -> Respo
             "institutionens overskredne opgaver".into(),
             "Skolens overskredne opgaver er for skolelederen.",
         )
-        .await;
+        .await);
     };
-    let today = Local::now().date_naive();
-    let (tasks, users) = match tokio::try_join!(
+    let today = today();
+    let (tasks, users) = tokio::try_join!(
         state.store.overdue_tasks_of_institution(institution_id, today),
         state.store.users(viewer.user.municipality_id)
-    ) {
-        Ok(found) => found,
-        Err(e) => return layout::server_error(&e),
-    };
+    )?;
     let names: HashMap<i64, &str> = users.iter().map(|u| (u.id, u.name.as_str())).collect();
     let extra = vec![entry(
         &viewer,
@@ -390,10 +304,7 @@ pub async fn institution(State(state): State<AppState>, viewer: Viewer) -> Respo
         Some(format!("institution {institution_id}")),
         true,
     )];
-    let links = match TaskLinks::load(&state, &viewer, &tasks, "task.list", extra).await {
-        Ok(l) => l,
-        Err(response) => return response,
-    };
+    let links = TaskLinks::load(&state, &viewer, &tasks, "task.list", extra).await?;
     let body = html! {
         h1 { "Skolens overskredne opgaver" }
         p { "Åbne opgaver, hvis frist er passeret, ældste først." }
@@ -420,7 +331,7 @@ pub async fn institution(State(state): State<AppState>, viewer: Viewer) -> Respo
             }
         }
     };
-    layout::page("Skolens overskredne opgaver", Some(&viewer.user), "/opgaver", body).into_response()
+    Ok(shell::page("Skolens overskredne opgaver", Some(&viewer), "/opgaver", body).into_response())
 }
 
 fn leader_institution(viewer: &Viewer) -> Option<i64> {
@@ -439,26 +350,15 @@ fn leader_institution(viewer: &Viewer) -> Option<i64> {
 
 /// The front page's task summary: the user's open and overdue tasks, and for a leader the
 /// institution's overdue tasks. No child is named.
-pub async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, Response> {
+async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, PageError> {
     if !owns_tasks(viewer.user.role) {
         return Ok(None);
     }
-    let today = Local::now().date_naive();
-    let mine = state
-        .store
-        .tasks_of_user(viewer.user.id, false)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
+    let today = today();
+    let mine = state.store.tasks_of_user(viewer.user.id, false).await?;
     let overdue = mine.iter().filter(|t| t.is_overdue(today)).count();
     let institution = match leader_institution(viewer) {
-        Some(i) => Some(
-            state
-                .store
-                .overdue_tasks_of_institution(i, today)
-                .await
-                .map_err(|e| layout::server_error(&e))?
-                .len(),
-        ),
+        Some(i) => Some(state.store.overdue_tasks_of_institution(i, today).await?.len()),
         None => None,
     };
     Ok(Some(html! {
@@ -486,13 +386,14 @@ fn feed_url(state: &AppState, token: &str) -> String {
 }
 
 /// The calendar feed page: create, replace or revoke the private feed address.
-pub async fn calendar(State(state): State<AppState>, viewer: Viewer) -> Response {
-    calendar_page(&state, &viewer, None).await
+pub async fn calendar(State(state): State<AppState>, viewer: Viewer) -> Page {
+    Ok(calendar_page(&state, &viewer, None).await?.into_response())
 }
 
-async fn calendar_page(state: &AppState, viewer: &Viewer, new_token: Option<&str>) -> Response {
+/// The page; `new_token` is a feed address just created, shown this once.
+async fn calendar_page(state: &AppState, viewer: &Viewer, new_token: Option<&str>) -> Result<Markup, PageError> {
     if !owns_tasks(viewer.user.role) {
-        return refuse(
+        return Err(refuse(
             state,
             viewer,
             "calendar_feed.read",
@@ -500,12 +401,9 @@ async fn calendar_page(state: &AppState, viewer: &Viewer, new_token: Option<&str
             "kalenderabonnement".into(),
             "Kalenderabonnementet er for medarbejdere med opgaver.",
         )
-        .await;
+        .await);
     }
-    let created = match state.store.feed_created_at(viewer.user.id).await {
-        Ok(c) => c,
-        Err(e) => return layout::server_error(&e),
-    };
+    let created = state.store.feed_created_at(viewer.user.id).await?;
     if new_token.is_none() {
         let audit = entry(
             viewer,
@@ -514,9 +412,7 @@ async fn calendar_page(state: &AppState, viewer: &Viewer, new_token: Option<&str
             Some("kalenderabonnement".into()),
             true,
         );
-        if let Err(e) = state.store.audit(&audit).await {
-            return layout::server_error(&e);
-        }
+        state.store.audit(&audit).await?;
     }
     let body = html! {
         h1 { "Opgaver i din kalender" }
@@ -532,7 +428,7 @@ async fn calendar_page(state: &AppState, viewer: &Viewer, new_token: Option<&str
             }
         }
         @if let Some(at) = created {
-            p { "Du har en aktiv kalenderadresse, oprettet " (at.with_timezone(&Local).format("%d.%m.%Y kl. %H:%M")) "." }
+            p { "Du har en aktiv kalenderadresse, oprettet " (format_time(at)) "." }
             form.stack method="post" action="/opgaver/kalender" {
                 button type="submit" { "Lav en ny adresse (den gamle holder op med at virke)" }
             }
@@ -547,85 +443,71 @@ async fn calendar_page(state: &AppState, viewer: &Viewer, new_token: Option<&str
         }
         p { a href="/opgaver" { "Tilbage til mine opgaver" } }
     };
-    layout::page("Opgaver i din kalender", Some(&viewer.user), "/opgaver", body).into_response()
+    Ok(shell::page("Opgaver i din kalender", Some(viewer), "/opgaver", body))
 }
 
 /// Creates (or replaces) the feed address and shows it once.
-pub async fn create_feed(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if !owns_tasks(viewer.user.role) {
-        return refuse(
-            &state,
-            &viewer,
-            "calendar_feed.create",
-            None,
-            "kalenderabonnement".into(),
-            "Kalenderabonnementet er for medarbejdere med opgaver.",
-        )
-        .await;
-    }
-    let audit = entry(
+pub async fn create_feed(State(state): State<AppState>, viewer: Viewer) -> Page {
+    let granted = decide(
+        &state,
         &viewer,
-        "calendar_feed.create",
-        None,
-        Some("kalenderabonnement".into()),
+        owns_tasks(viewer.user.role),
         true,
-    );
-    let token = match state.store.create_feed_token(viewer.user.id, Utc::now(), &audit).await {
-        Ok(t) => t,
-        Err(e) => return layout::server_error(&e),
-    };
-    calendar_page(&state, &viewer, Some(&token)).await
+        feed_ask("calendar_feed.create"),
+    )
+    .await?;
+    let token = state
+        .store
+        .create_feed_token(viewer.user.id, now(), &granted.audit)
+        .await?;
+    Ok(calendar_page(&state, &viewer, Some(&token)).await?.into_response())
 }
 
 /// Revokes the feed address.
-pub async fn revoke_feed(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if !owns_tasks(viewer.user.role) {
-        return refuse(
-            &state,
-            &viewer,
-            "calendar_feed.revoke",
-            None,
-            "kalenderabonnement".into(),
-            "Kalenderabonnementet er for medarbejdere med opgaver.",
-        )
-        .await;
-    }
-    let audit = entry(
+pub async fn revoke_feed(State(state): State<AppState>, viewer: Viewer) -> Page {
+    let granted = decide(
+        &state,
         &viewer,
-        "calendar_feed.revoke",
-        None,
-        Some("kalenderabonnement".into()),
+        owns_tasks(viewer.user.role),
         true,
-    );
-    if let Err(e) = state.store.revoke_feed(viewer.user.id, &audit).await {
-        return layout::server_error(&e);
+        feed_ask("calendar_feed.revoke"),
+    )
+    .await?;
+    state.store.revoke_feed(viewer.user.id, &granted.audit).await?;
+    Ok(Redirect::to("/opgaver/kalender").into_response())
+}
+
+/// A change of the feed address; only staff with tasks have one.
+fn feed_ask(audit_action: &str) -> Ask<'_> {
+    Ask {
+        audit_action,
+        child_id: None,
+        criterion: Some("kalenderabonnement".into()),
+        denied: "Kalenderabonnementet er for medarbejdere med opgaver.",
     }
-    Redirect::to("/opgaver/kalender").into_response()
 }
 
 /// The feed itself, `/kalender/{token}.ics`: no session, the token is the key. An unknown or
 /// revoked token, or a disabled account, is 404. Entries carry the kind of task and a link.
-pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Page {
     let Some(token) = file
         .strip_suffix(".ics")
         .filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()))
     else {
-        return layout::not_found();
+        return Err(PageError::not_found());
     };
-    let user_id = match state.store.user_by_feed_token(token).await {
-        Ok(Some(id)) => id,
-        Ok(None) => return layout::not_found(),
-        Err(e) => return layout::server_error(&e),
-    };
-    let user = match state.store.user_by_id(user_id).await {
-        Ok(Some(u)) if state.config.demo || !u.demo_only => u,
-        Ok(_) => return layout::not_found(),
-        Err(e) => return layout::server_error(&e),
-    };
-    let tasks = match state.store.tasks_of_user(user.id, false).await {
-        Ok(t) => t,
-        Err(e) => return layout::server_error(&e),
-    };
+    let user_id = state
+        .store
+        .user_by_feed_token(token)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let user = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .filter(|u| state.config.demo || !u.demo_only)
+        .ok_or_else(PageError::not_found)?;
+    let tasks = state.store.tasks_of_user(user.id, false).await?;
     let base = state.config.public_url.trim_end_matches('/');
     let host = base.split_once("://").map_or(base, |(_, rest)| rest);
     let entries: Vec<FeedEntry> = tasks
@@ -637,6 +519,6 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Re
             url: format!("{base}/opgaver#opgave-{}", t.id),
         })
         .collect();
-    let body = ical_feed(&entries, "Trivsel – mine opgaver", Utc::now());
-    ([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body).into_response()
+    let body = ical_feed(&entries, "Trivsel – mine opgaver", now());
+    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body).into_response())
 }

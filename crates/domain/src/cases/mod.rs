@@ -33,7 +33,7 @@ pub use escalation::{
     decide_escalation, escalation_missing, plan_is_current,
 };
 pub use ical::{FeedEntry, ical_feed};
-pub use task::{PlannedTask, TaskKind, is_overdue, plan_tasks};
+pub use task::{PlannedTask, TaskKind, is_overdue, owns_tasks, plan_tasks};
 pub use tier::Tier;
 
 use crate::stored::stored_enum;

@@ -3,6 +3,13 @@
 use chrono::NaiveDate;
 
 use super::{PlanContent, stored_enum};
+use crate::model::Role;
+
+/// Roles that own tasks (opgaver): staff who work with children. They have «Mine opgaver» and
+/// take part in meetings.
+pub fn owns_tasks(role: Role) -> bool {
+    role.works_with_children()
+}
 
 stored_enum! {
     /// Kind of task (opgavetype).

@@ -54,18 +54,7 @@ pub fn meeting_access(actor: &Actor, municipality_id: i64, institution_id: i64, 
         return MeetingAccess::Manage;
     }
     // Professionals only: analysts and administrators see no child, guardians use the parent view.
-    let staff = actor.role.is_some_and(|r| {
-        matches!(
-            r,
-            Role::Teacher
-                | Role::WellbeingPerson
-                | Role::Leader
-                | Role::Psychologist
-                | Role::SocialWorker
-                | Role::HealthVisitor
-                | Role::SspCounsellor
-        )
-    });
+    let staff = actor.role.is_some_and(Role::works_with_children);
     if staff && participant {
         MeetingAccess::Read
     } else {

@@ -10,4 +10,5 @@ mod identity;
 mod meetings;
 mod server;
 mod sparring;
+mod structure;
 mod tasks;

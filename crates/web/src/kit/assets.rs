@@ -8,12 +8,12 @@ const FILES: &[(&str, &str, &str)] = &[
     (
         "trivsel.css",
         "text/css; charset=utf-8",
-        include_str!("../static/trivsel.css"),
+        include_str!("../../static/trivsel.css"),
     ),
     (
         "trivsel.js",
         "text/javascript; charset=utf-8",
-        include_str!("../static/trivsel.js"),
+        include_str!("../../static/trivsel.js"),
     ),
 ];
 

@@ -5,17 +5,16 @@
 
 use axum::extract::{Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use chrono::Local;
+use axum::response::IntoResponse;
 use maud::html;
 use serde::Deserialize;
 use trivsel_domain::absence::Quarter;
 use trivsel_domain::access::{Action, Resource, can};
 use trivsel_domain::model::Role;
 
-use crate::audit::entry;
-use crate::session::Viewer;
-use crate::{AppState, layout};
+use crate::kit::access::entry;
+use crate::kit::clock::today;
+use crate::kit::{AppState, Page, PageError, Viewer, shell};
 
 #[derive(Deserialize, Default)]
 pub struct QuarterQuery {
@@ -27,7 +26,7 @@ fn quarter(q: &QuarterQuery) -> Result<Quarter, String> {
     match q.kvartal.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => Quarter::parse(k),
         None => {
-            let current = Quarter::of(Local::now().date_naive());
+            let current = Quarter::of(today());
             Ok(if current.q == 1 {
                 Quarter {
                     year: current.year - 1,
@@ -52,8 +51,8 @@ struct Report {
 
 /// Computes the report for what the viewer may see: the own school for leadership, the whole
 /// municipality for the analyst.
-async fn report(state: &AppState, viewer: &Viewer, q: &QuarterQuery) -> Result<Report, Response> {
-    let quarter = quarter(q).map_err(|m| layout::forbidden_for(Some(&viewer.user), &m))?;
+async fn report(state: &AppState, viewer: &Viewer, q: &QuarterQuery) -> Result<Report, PageError> {
+    let quarter = quarter(q).map_err(|m| PageError::forbidden(viewer, &m))?;
     let m = viewer.user.municipality_id;
     let institution_id = match viewer.user.role {
         Role::Analyst
@@ -77,8 +76,8 @@ async fn report(state: &AppState, viewer: &Viewer, q: &QuarterQuery) -> Result<R
         }) {
             Some(i) => Some(i),
             None => {
-                return Err(layout::forbidden_for(
-                    Some(&viewer.user),
+                return Err(PageError::forbidden(
+                    viewer,
                     "Kvartalsopgørelsen er for skolens ledelse og kommunen.",
                 ));
             }
@@ -87,13 +86,8 @@ async fn report(state: &AppState, viewer: &Viewer, q: &QuarterQuery) -> Result<R
     let data = state
         .store
         .absence_data(m, None, quarter.first_day(), quarter.last_day())
-        .await
-        .map_err(|e| layout::server_error(&e))?;
-    let institutions = state
-        .store
-        .institutions(m)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
+        .await?;
+    let institutions = state.store.institutions(m).await?;
     let mut lines = Vec::new();
     for line in data.quarter_report(quarter) {
         if institution_id.is_some_and(|i| i != line.institution_id) {
@@ -104,8 +98,7 @@ async fn report(state: &AppState, viewer: &Viewer, q: &QuarterQuery) -> Result<R
             Some(_) => state
                 .store
                 .child_card(line.child_id)
-                .await
-                .map_err(|e| layout::server_error(&e))?
+                .await?
                 .map(|c| format!("{} {}", c.given_name, c.family_name))
                 .unwrap_or_default(),
             None => String::new(),
@@ -126,17 +119,14 @@ async fn report(state: &AppState, viewer: &Viewer, q: &QuarterQuery) -> Result<R
     })
 }
 
-pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QuarterQuery>) -> Response {
-    let r = match report(&state, &viewer, &q).await {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
+pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QuarterQuery>) -> Page {
+    let r = report(&state, &viewer, &q).await?;
     let action = if r.institution_id.is_some() {
         "absence.quarter.read"
     } else {
         "absence.quarter.aggregate"
     };
-    if let Err(e) = state
+    state
         .store
         .audit(&entry(
             &viewer,
@@ -145,10 +135,7 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
             Some(format!("kvartal {}", r.quarter)),
             true,
         ))
-        .await
-    {
-        return layout::server_error(&e);
-    }
+        .await?;
     let title = format!("Ulovligt fravær {}", r.quarter);
     let mut per_school: Vec<(String, usize)> = Vec::new();
     for (_, _, school, _, _) in &r.lines {
@@ -190,16 +177,15 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
             }
         }
     };
-    layout::page(&title, Some(&viewer.user), "/fravaer/kvartal", body).into_response()
+    Ok(shell::page(&title, Some(&viewer), "/fravaer/kvartal", body).into_response())
 }
 
 /// The leader's report as CSV: `pupil_id,school,unlawful_share`.
-pub async fn csv(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QuarterQuery>) -> Response {
-    let r = match report(&state, &viewer, &q).await {
-        Ok(r) if r.institution_id.is_some() => r,
-        Ok(_) => return layout::forbidden_for(Some(&viewer.user), "Kommunen ser kun samlede tal."),
-        Err(response) => return response,
-    };
+pub async fn csv(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QuarterQuery>) -> Page {
+    let r = report(&state, &viewer, &q).await?;
+    if r.institution_id.is_none() {
+        return Err(PageError::forbidden(&viewer, "Kommunen ser kun samlede tal."));
+    }
     let audit = entry(
         &viewer,
         "absence.quarter.export",
@@ -207,20 +193,18 @@ pub async fn csv(State(state): State<AppState>, viewer: Viewer, Query(q): Query<
         Some(format!("kvartal {} csv", r.quarter)),
         true,
     );
-    if let Err(e) = state.store.audit(&audit).await {
-        return layout::server_error(&e);
-    }
+    state.store.audit(&audit).await?;
     let mut body = String::from("pupil_id,school,unlawful_share\n");
     for (id, _, _, code, share) in &r.lines {
         body.push_str(&format!("{id},{code},{share}\n"));
     }
     let disposition = format!("attachment; filename=\"ulovligt-fravaer-{}.csv\"", r.quarter);
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }

@@ -32,7 +32,7 @@ pub fn verify_dummy(password: &str) {
 fn common() -> &'static HashSet<&'static str> {
     static LIST: OnceLock<HashSet<&'static str>> = OnceLock::new();
     LIST.get_or_init(|| {
-        include_str!("../data/common-passwords.txt")
+        include_str!("../../data/common-passwords.txt")
             .lines()
             .filter(|l| !l.starts_with('#'))
             .collect()

@@ -4,15 +4,20 @@
 use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
-use maud::{PreEscaped, html};
+use axum::response::{IntoResponse, Redirect};
+use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use trivsel_domain::login::{Throttle, throttle};
 use trivsel_store::AuditEntry;
 
-use crate::session::{MaybeSession, Pending, clear_cookie, new_token, session_token, set_cookie, token_hash};
-use crate::{AppState, layout, password, totp};
+use crate::kit::clock;
+use crate::kit::password;
+use crate::kit::session::{MaybeSession, Pending, clear_cookie, new_token, session_token, set_cookie, token_hash};
+use crate::kit::shell::page;
+use crate::kit::{AppState, Page, PageError};
+
+pub mod oidc;
+pub mod totp;
 
 /// Single sign-on buttons: one per municipality with a provider.
 async fn sso_options(state: &AppState) -> Vec<(String, String)> {
@@ -29,11 +34,11 @@ async fn sso_options(state: &AppState) -> Vec<(String, String)> {
         .collect()
 }
 
-pub async fn login_page(State(state): State<AppState>, MaybeSession(session): MaybeSession) -> Response {
-    match session {
+pub async fn login_page(State(state): State<AppState>, MaybeSession(session): MaybeSession) -> Page {
+    Ok(match session {
         Some(s) if !s.mfa_pending => Redirect::to("/").into_response(),
-        _ => layout::login(state.config.demo, None, "", &sso_options(&state).await).into_response(),
-    }
+        _ => login_form(state.config.demo, None, "", &sso_options(&state).await).into_response(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -46,22 +51,22 @@ pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     Form(form): Form<LoginForm>,
-) -> Response {
+) -> Page {
     let username = form.username.trim().to_lowercase();
     let address = peer.ip().to_string();
-    let now = Utc::now();
+    let now = clock::now();
     let since = now - trivsel_domain::login::WINDOW;
     let sso = sso_options(&state).await;
     let refuse = |status: StatusCode, message: &str| {
-        (status, layout::login(state.config.demo, Some(message), &username, &sso)).into_response()
+        Err(PageError::status(
+            status,
+            login_form(state.config.demo, Some(message), &username, &sso),
+        ))
     };
-    let (failures, from_address) = match tokio::try_join!(
+    let (failures, from_address) = tokio::try_join!(
         state.store.account_failures(&username, since),
         state.store.address_failures(&address, since)
-    ) {
-        Ok(found) => found,
-        Err(e) => return layout::server_error(&e),
-    };
+    )?;
     match throttle(&failures, from_address, now) {
         Throttle::Allow => {}
         Throttle::WaitAccount(seconds) => {
@@ -79,10 +84,7 @@ pub async fn login(
             );
         }
     }
-    let found = match state.store.user_by_username(&username).await {
-        Ok(found) => found,
-        Err(e) => return layout::server_error(&e),
-    };
+    let found = state.store.user_by_username(&username).await?;
     let demo = state.config.demo;
     let password = form.password;
     let user = tokio::task::spawn_blocking(move || match found {
@@ -100,13 +102,10 @@ pub async fn login(
     })
     .await
     .unwrap_or(None);
-    if let Err(e) = state
+    state
         .store
         .record_login_attempt(&username, &address, user.is_some(), now)
-        .await
-    {
-        return layout::server_error(&e);
-    }
+        .await?;
     let Some(user) = user else {
         tracing::info!(%address, "login refused");
         return refuse(StatusCode::UNAUTHORIZED, "Forkert brugernavn eller adgangskode.");
@@ -114,20 +113,18 @@ pub async fn login(
     // Staff need a second factor, except in demo mode.
     let mfa_pending = user.role.is_staff() && !demo;
     let (token, hash) = new_token();
-    if let Err(e) = state.store.create_session(&hash, &user, now, mfa_pending).await {
-        return layout::server_error(&e);
-    }
+    state.store.create_session(&hash, &user, now, mfa_pending).await?;
     tracing::info!(user_id = user.id, mfa_pending, "password accepted");
     let next = match (mfa_pending, user.totp_secret.is_some()) {
         (false, _) => "/",
         (true, true) => "/login/totp",
         (true, false) => "/login/totp/opsaet",
     };
-    (
+    Ok((
         [(header::SET_COOKIE, set_cookie(&state.config, &token))],
         Redirect::to(next),
     )
-        .into_response()
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -137,8 +134,8 @@ pub struct CodeForm {
     secret: Option<String>,
 }
 
-fn totp_form(error: Option<&str>) -> maud::Markup {
-    layout::page(
+fn totp_form(error: Option<&str>) -> Markup {
+    page(
         "Totrinsbekræftelse",
         None,
         "",
@@ -156,11 +153,11 @@ fn totp_form(error: Option<&str>) -> maud::Markup {
     )
 }
 
-pub async fn totp_page(pending: Pending) -> Response {
+pub async fn totp_page(pending: Pending) -> Page {
     if pending.user.totp_secret.is_none() {
-        return Redirect::to("/login/totp/opsaet").into_response();
+        return Ok(Redirect::to("/login/totp/opsaet").into_response());
     }
-    totp_form(None).into_response()
+    Ok(totp_form(None).into_response())
 }
 
 /// Checks a code; on success the pending session is replaced by a full one under a new token.
@@ -169,25 +166,17 @@ async fn accept_code(
     pending: &Pending,
     secret: &str,
     code: &str,
-) -> Result<Option<String>, Response> {
-    let now = Utc::now();
+) -> Result<Option<String>, PageError> {
+    let now = clock::now();
     let Some(step) = totp::check(secret, code, now.timestamp() as u64) else {
         return Ok(None);
     };
-    let fresh = state
-        .store
-        .accept_totp_step(pending.user.id, step as i64)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
+    let fresh = state.store.accept_totp_step(pending.user.id, step as i64).await?;
     if !fresh {
         return Ok(None); // The same code twice: refused (RFC 6238 § 5.2).
     }
     let (token, hash) = new_token();
-    state
-        .store
-        .complete_mfa(&pending.token_hash, &hash, now)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
+    state.store.complete_mfa(&pending.token_hash, &hash, now).await?;
     Ok(Some(token))
 }
 
@@ -196,43 +185,41 @@ pub async fn totp_verify(
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     pending: Pending,
     Form(form): Form<CodeForm>,
-) -> Response {
+) -> Page {
     let Some(secret) = pending.user.totp_secret.clone() else {
-        return Redirect::to("/login/totp/opsaet").into_response();
+        return Ok(Redirect::to("/login/totp/opsaet").into_response());
     };
     let address = peer.ip().to_string();
-    match accept_code(&state, &pending, &secret, &form.code).await {
-        Ok(Some(token)) => {
+    match accept_code(&state, &pending, &secret, &form.code).await? {
+        Some(token) => {
             let _ = state
                 .store
-                .record_login_attempt(&pending.user.username, &address, true, Utc::now())
+                .record_login_attempt(&pending.user.username, &address, true, clock::now())
                 .await;
-            (
+            Ok((
                 [(header::SET_COOKIE, set_cookie(&state.config, &token))],
                 Redirect::to("/"),
             )
-                .into_response()
+                .into_response())
         }
-        Ok(None) => {
+        None => {
             // A wrong code counts as a failed attempt for the throttle, like a wrong password.
             let _ = state
                 .store
-                .record_login_attempt(&pending.user.username, &address, false, Utc::now())
+                .record_login_attempt(&pending.user.username, &address, false, clock::now())
                 .await;
-            (
+            Err(PageError::status(
                 StatusCode::UNAUTHORIZED,
                 totp_form(Some("Koden er forkert eller brugt. Prøv den næste kode.")),
-            )
-                .into_response()
+            ))
         }
-        Err(response) => response,
     }
 }
 
-fn setup_form(user: &str, secret: &str, error: Option<&str>) -> maud::Markup {
+fn setup_form(user: &str, secret: &str, error: Option<&str>) -> Markup {
     let url = totp::otpauth_url(secret, user).unwrap_or_default();
     let qr = totp::qr_svg(&url).unwrap_or_default();
-    layout::page(
+    page(
         "Opsæt totrinsbekræftelse",
         None,
         "",
@@ -260,11 +247,11 @@ fn setup_form(user: &str, secret: &str, error: Option<&str>) -> maud::Markup {
     )
 }
 
-pub async fn totp_setup_page(pending: Pending) -> Response {
+pub async fn totp_setup_page(pending: Pending) -> Page {
     if pending.user.totp_secret.is_some() {
-        return Redirect::to("/login/totp").into_response();
+        return Ok(Redirect::to("/login/totp").into_response());
     }
-    setup_form(&pending.user.username, &totp::new_secret(), None).into_response()
+    Ok(setup_form(&pending.user.username, &totp::new_secret(), None).into_response())
 }
 
 pub async fn totp_setup(
@@ -272,24 +259,23 @@ pub async fn totp_setup(
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     pending: Pending,
     Form(form): Form<CodeForm>,
-) -> Response {
+) -> Page {
     if pending.user.totp_secret.is_some() {
-        return Redirect::to("/login/totp").into_response();
+        return Ok(Redirect::to("/login/totp").into_response());
     }
     let secret = form.secret.unwrap_or_default();
     if totp::otpauth_url(&secret, "x").is_none() {
-        return (
+        return Err(PageError::status(
             StatusCode::BAD_REQUEST,
             setup_form(
                 &pending.user.username,
                 &totp::new_secret(),
                 Some("Nøglen var ugyldig; her er en ny."),
             ),
-        )
-            .into_response();
+        ));
     }
-    match accept_code(&state, &pending, &secret, &form.code).await {
-        Ok(Some(token)) => {
+    match accept_code(&state, &pending, &secret, &form.code).await? {
+        Some(token) => {
             let audit = AuditEntry {
                 municipality_id: pending.user.municipality_id,
                 user_id: Some(pending.user.id),
@@ -301,41 +287,74 @@ pub async fn totp_setup(
                 allowed: true,
                 address: Some(peer.ip().to_string()),
             };
-            if let Err(e) = state
+            state
                 .store
                 .set_totp_secret(pending.user.id, Some(&secret), &audit)
-                .await
-            {
-                return layout::server_error(&e);
-            }
-            (
+                .await?;
+            Ok((
                 [(header::SET_COOKIE, set_cookie(&state.config, &token))],
                 Redirect::to("/"),
             )
-                .into_response()
+                .into_response())
         }
-        Ok(None) => (
+        None => Err(PageError::status(
             StatusCode::UNAUTHORIZED,
             setup_form(
                 &pending.user.username,
                 &secret,
                 Some("Koden passer ikke. Tjek at telefonens ur går rigtigt, og prøv igen."),
             ),
-        )
-            .into_response(),
-        Err(response) => response,
+        )),
     }
 }
 
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = session_token(&state.config, &headers)
-        && let Err(e) = state.store.delete_session(&token_hash(&token)).await
-    {
-        return layout::server_error(&e);
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Page {
+    if let Some(token) = session_token(&state.config, &headers) {
+        state.store.delete_session(&token_hash(&token)).await?;
     }
-    (
+    Ok((
         [(header::SET_COOKIE, clear_cookie(&state.config))],
         Redirect::to("/login"),
     )
-        .into_response()
+        .into_response())
+}
+
+/// The login page; `sso` lists single sign-on buttons as (address, label).
+fn login_form(demo: bool, error: Option<&str>, username: &str, sso: &[(String, String)]) -> Markup {
+    page(
+        "Log ind",
+        None,
+        "/login",
+        html! {
+            h1 { "Log ind" }
+            @if let Some(error) = error {
+                p.error role="alert" id="login-fejl" { (error) }
+            }
+            form.login method="post" action="/login" {
+                label for="username" { "Brugernavn" }
+                input id="username" name="username" type="text" autocomplete="username" required
+                    value=(username) aria-describedby=[error.map(|_| "login-fejl")];
+                label for="password" { "Adgangskode" }
+                input id="password" name="password" type="password" autocomplete="current-password" required;
+                button type="submit" { "Log ind" }
+            }
+            @if !sso.is_empty() {
+                section aria-labelledby="sso-titel" {
+                    h2 id="sso-titel" { "Log ind via kommunen" }
+                    ul.links {
+                        @for (href, label) in sso {
+                            li { a href=(href) { "Log ind med " (label) } }
+                        }
+                    }
+                }
+            }
+            @if demo {
+                section.demo aria-labelledby="demo-titel" {
+                    h2 id="demo-titel" { "Demo" }
+                    p { "Demo-konti har adgangskoden " code { "demo" } ": admin, leder, laerer, trivsel, ppr, \
+                        socialraadgiver, sundhedsplejerske, foraelder, elev og kommune." }
+                }
+            }
+        },
+    )
 }

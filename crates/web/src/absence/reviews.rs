@@ -1,11 +1,11 @@
 //! Monthly absence review (månedlig gennemgang): a leader records per class and month that
 //! absence was reviewed; classes not reviewed by the end of the following month show as
-//! overdue on the leader's front page.
+//! overdue on the leader's front page. Both sections are panels (`front_panel`, `class_panel`)
+//! that `crate::app` registers for the front page and the class page.
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Local, Utc};
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
 use trivsel_domain::access::{Action, Resource, can};
@@ -13,9 +13,21 @@ use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::deadlines::{Month, overdue_reviews};
 use trivsel_store::ClassCard;
 
-use crate::audit::entry;
-use crate::session::Viewer;
-use crate::{AppState, layout};
+use crate::kit::access::entry;
+use crate::kit::clock::{now, today};
+use crate::kit::format::format_date;
+use crate::kit::state::PanelFuture;
+use crate::kit::{AppState, Page, PageError, Viewer, links};
+
+/// Classes whose monthly review is overdue, on the front page.
+pub fn front_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<'a> {
+    Box::pin(overdue_section(state, viewer))
+}
+
+/// The class's monthly reviews, on the class page.
+pub fn class_panel<'a>(state: &'a AppState, viewer: &'a Viewer, card: &'a ClassCard) -> PanelFuture<'a> {
+    Box::pin(class_section(state, viewer, card))
+}
 
 fn may_review(viewer: &Viewer, institution_id: i64) -> bool {
     can(
@@ -30,7 +42,7 @@ fn may_review(viewer: &Viewer, institution_id: i64) -> bool {
 
 /// Months of the current school year up to this one, newest first.
 fn months_so_far() -> Vec<Month> {
-    let today = Local::now().date_naive();
+    let today = today();
     let mut month = Month::of(SchoolYear::of(today).first_day());
     let mut out = Vec::new();
     while month <= Month::of(today) {
@@ -42,22 +54,18 @@ fn months_so_far() -> Vec<Month> {
 }
 
 /// The class page's review section, for those who may review.
-pub async fn class_section(state: &AppState, viewer: &Viewer, card: &ClassCard) -> Result<Option<Markup>, Response> {
+async fn class_section(state: &AppState, viewer: &Viewer, card: &ClassCard) -> Result<Option<Markup>, PageError> {
     if !may_review(viewer, card.institution_id) {
         return Ok(None);
     }
-    let reviews = state
-        .store
-        .reviews(card.institution_id)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
+    let reviews = state.store.reviews(card.institution_id).await?;
     let mine: Vec<_> = reviews.iter().filter(|r| r.class_id == card.id).collect();
     Ok(Some(html! {
         section aria-labelledby="gennemgang-titel" {
             h2 id="gennemgang-titel" { "Månedlig gennemgang af fravær" }
             @if mine.is_empty() { p { "Ingen gennemgange registreret." } } @else {
                 ul { @for r in &mine {
-                    li { (r.month.navn()) ": " (r.reviewed_by) ", " (r.reviewed_at.format("%d.%m.%Y"))
+                    li { (r.month.navn()) ": " (r.reviewed_by) ", " (format_date(r.reviewed_at.date_naive()))
                         @if let Some(c) = &r.comment { " – " (c) } }
                 } }
             }
@@ -85,19 +93,19 @@ pub async fn record(
     viewer: Viewer,
     Path(class_id): Path<i64>,
     Form(form): Form<ReviewForm>,
-) -> Response {
-    let card = match state.store.class_card(class_id).await {
-        Ok(c) => c,
-        Err(e) => return layout::server_error(&e),
-    };
+) -> Page {
+    let card = state.store.class_card(class_id).await?;
     let Some(card) = card.filter(|c| may_review(&viewer, c.institution_id)) else {
-        return layout::forbidden_for(
-            Some(&viewer.user),
+        return Err(PageError::forbidden(
+            &viewer,
             "Kun skolens ledelse registrerer den månedlige gennemgang.",
-        );
+        ));
     };
     let Some(month) = Month::parse(&form.maaned).filter(|m| months_so_far().contains(m)) else {
-        return layout::forbidden_for(Some(&viewer.user), "Vælg en måned i det indeværende skoleår.");
+        return Err(PageError::forbidden(
+            &viewer,
+            "Vælg en måned i det indeværende skoleår.",
+        ));
     };
     let comment = form
         .kommentar
@@ -111,27 +119,23 @@ pub async fn record(
         Some(format!("klasse {class_id} {}", month.id())),
         true,
     );
-    if let Err(e) = state
+    state
         .store
-        .record_review(card.id, month, viewer.user.id, Utc::now(), comment, &audit)
-        .await
-    {
-        return layout::server_error(&e);
-    }
-    Redirect::to(&format!("/klasser/{class_id}")).into_response()
+        .record_review(card.id, month, viewer.user.id, now(), comment, &audit)
+        .await?;
+    Ok(Redirect::to(&links::class(class_id)).into_response())
 }
 
 /// The leader's front-page list of classes whose monthly review is overdue.
-pub async fn overdue_section(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, Response> {
+async fn overdue_section(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, PageError> {
     let Some(institution_id) = viewer.user.institution_id.filter(|i| may_review(viewer, *i)) else {
         return Ok(None);
     };
     let (classes, reviews) = tokio::try_join!(
         state.store.class_cards(&[], Some(institution_id)),
         state.store.reviews(institution_id)
-    )
-    .map_err(|e| layout::server_error(&e))?;
-    let today = Local::now().date_naive();
+    )?;
+    let today = today();
     let overdue: Vec<(&ClassCard, Vec<Month>)> = classes
         .iter()
         .map(|c| {
@@ -148,7 +152,7 @@ pub async fn overdue_section(state: &AppState, viewer: &Viewer) -> Result<Option
             } @else {
                 p.error { (overdue.len()) " klasser mangler gennemgang efter fristen (udgangen af den følgende måned):" }
                 ul.links { @for (c, months) in &overdue {
-                    li { a href={ "/klasser/" (c.id) } { (c.name) } ": "
+                    li { a href=(links::class(c.id)) { (c.name) } ": "
                         (months.iter().map(|m| m.navn()).collect::<Vec<_>>().join(", ")) }
                 } }
             }

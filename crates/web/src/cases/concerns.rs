@@ -1,397 +1,36 @@
 //! Bekymringer, kronologi, indsatstrin, PPV og PKU-henvisning (concerns, a child's chronology,
 //! tiers with the escalation guard, PPV registration and the PKU referral with its printable
-//! bundle), for a child and for a class (the learning community). Shared helpers for these
-//! pages and the plan pages (`plans`): access and audit per target, form fields, the error
-//! summary and the case sub-menu.
+//! bundle), for a child and for a class (the learning community).
 //!
-//! Every handler asks `access::can` (concerns, chronology and tiers are `ChildData::Concerns`,
-//! staff only; a class is `Resource::Class`) and audits the outcome, allowed or denied. A write
-//! passes its audit row to the store, so it is written in the change's transaction.
+//! Every handler goes through `kit::access::authorize` (concerns, chronology and tiers are
+//! `ChildData::Concerns`, staff only; a class is `Resource::Class`), which audits the outcome,
+//! allowed or denied. A write passes its audit row to the store, so it is written in the
+//! change's transaction.
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
-use trivsel_domain::access::{Action, ChildContext, ChildData, Resource, can};
+use trivsel_domain::access::{Action, ChildData};
 use trivsel_domain::cases::{
     ChronologyKind, ConcernCategory, EscalationDecision, EscalationRefusal, MAX_TEXT_CHARS, Missing, Severity, Tier,
-    decide_escalation, escalation_missing, format_date,
+    decide_escalation, escalation_missing,
 };
 use trivsel_domain::meetings::{ConsentAction, check_consent};
 use trivsel_domain::model::Role;
-use trivsel_store::{AuditEntry, CaseTarget, ChildCard, ClassCard, NewConcern, NewPkuReferral, NewTierChange};
+use trivsel_store::{CaseTarget, NewConcern, NewPkuReferral, NewTierChange};
 
-use crate::audit::entry;
-use crate::session::Viewer;
-use crate::{AppState, layout};
-
-/// Submitted form fields, in order (checkbox groups repeat a name).
-pub(crate) type Fields = Vec<(String, String)>;
-
-/// A field's value, trimmed; empty when missing.
-pub(crate) fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
-}
-
-/// Every value of a repeated field.
-pub(crate) fn values<'a>(fields: &'a Fields, name: &str) -> Vec<&'a str> {
-    fields
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.trim())
-        .collect()
-}
-
-/// A date from a date field (`ÅÅÅÅ-MM-DD`, or `DD.MM.ÅÅÅÅ` typed by hand).
-pub(crate) fn parse_date(value: &str) -> Option<NaiveDate> {
-    let value = value.trim();
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(value, "%d.%m.%Y"))
-        .ok()
-}
-
-pub(crate) fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
-/// A time as shown to users, in local time.
-pub(crate) fn format_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local).format("%d.%m.%Y kl. %H:%M").to_string()
-}
-
-/// A validation error: the id of the field it is about (the summary links to it) and a Danish
-/// message naming the field and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct FieldError {
-    pub id: String,
-    pub message: String,
-}
-
-pub(crate) fn error(id: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        id: id.into(),
-        message: message.into(),
-    }
-}
-
-/// The error summary at the top of a form page: one link per error to its field.
-pub(crate) fn error_summary(errors: &[FieldError]) -> Markup {
-    html! {
-        @if !errors.is_empty() {
-            div.error-summary role="alert" aria-labelledby="fejl-titel" {
-                h2 id="fejl-titel" { "Der er " (errors.len()) " fejl – intet er gemt" }
-                ul {
-                    @for e in errors {
-                        li { a href={ "#" (e.id) } { (e.message) } }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The error next to a field, if any (`id` is the field's id; the message gets `id-fejl`).
-pub(crate) fn inline_error(errors: &[FieldError], id: &str) -> Markup {
-    html! {
-        @for e in errors.iter().filter(|e| e.id == id) {
-            p.error id={ (id) "-fejl" } { (e.message) }
-        }
-    }
-}
-
-/// `aria-invalid` for a field with an error.
-pub(crate) fn invalid(errors: &[FieldError], id: &str) -> Option<&'static str> {
-    errors.iter().any(|e| e.id == id).then_some("true")
-}
-
-/// `aria-describedby` for a field with an error.
-pub(crate) fn described(errors: &[FieldError], id: &str) -> Option<String> {
-    errors.iter().any(|e| e.id == id).then(|| format!("{id}-fejl"))
-}
-
-/// A required, bounded free text; the error names the field.
-pub(crate) fn check_text(
-    errors: &mut Vec<FieldError>,
-    id: &str,
-    label: &str,
-    value: &str,
-    required: bool,
-    max: usize,
-) -> String {
-    let value = value.trim();
-    if required && value.is_empty() {
-        errors.push(error(id, format!("{label}: skal udfyldes.")));
-    } else if value.chars().count() > max {
-        errors.push(error(
-            id,
-            format!("{label}: teksten er for lang; skriv højst {max} tegn."),
-        ));
-    }
-    value.to_string()
-}
-
-/// A date not after today; the error names the field.
-pub(crate) fn check_past_date(errors: &mut Vec<FieldError>, id: &str, label: &str, value: &str) -> Option<NaiveDate> {
-    match parse_date(value) {
-        None if value.trim().is_empty() => {
-            errors.push(error(id, format!("{label}: angiv en dato.")));
-            None
-        }
-        None => {
-            errors.push(error(
-                id,
-                format!(
-                    "{label}: «{value}» er ikke en gyldig dato (skriv fx {}).",
-                    format_date(today())
-                ),
-            ));
-            None
-        }
-        Some(d) if d > today() => {
-            errors.push(error(id, format!("{label}: datoen må ikke ligge efter i dag.")));
-            None
-        }
-        Some(d) => Some(d),
-    }
-}
-
-/// What a case page is about, once access is granted.
-pub(crate) enum Subject {
-    Child { context: ChildContext, card: ChildCard },
-    Class(ClassCard),
-}
-
-impl Subject {
-    pub(crate) fn target(&self) -> CaseTarget {
-        match self {
-            Subject::Child { card, .. } => CaseTarget::Child(card.id),
-            Subject::Class(card) => CaseTarget::Class(card.id),
-        }
-    }
-
-    /// The child's name, or the class's name and school.
-    pub(crate) fn name(&self) -> String {
-        match self {
-            Subject::Child { card, .. } => format!("{} {}", card.given_name, card.family_name),
-            Subject::Class(card) => format!("{} – {}", card.name, card.institution_name),
-        }
-    }
-
-    /// «Barnet X» / «Klassen X», for headings.
-    pub(crate) fn described(&self) -> String {
-        match self {
-            Subject::Child { .. } => self.name(),
-            Subject::Class(card) => format!("klassen {}", card.name),
-        }
-    }
-
-    /// The child's or class's page.
-    pub(crate) fn base(&self) -> String {
-        match self {
-            Subject::Child { card, .. } => format!("/boern/{}", card.id),
-            Subject::Class(card) => format!("/klasser/{}", card.id),
-        }
-    }
-
-    pub(crate) fn child_id(&self) -> Option<i64> {
-        match self {
-            Subject::Child { card, .. } => Some(card.id),
-            Subject::Class(_) => None,
-        }
-    }
-
-    /// The resource the policy is asked about.
-    pub(crate) fn resource(&self, data: ChildData) -> Resource<'_> {
-        match self {
-            Subject::Child { context, .. } => Resource::Child(context, data),
-            Subject::Class(card) => Resource::Class {
-                municipality_id: card.municipality_id,
-                institution_id: card.institution_id,
-                class_id: card.id,
-            },
-        }
-    }
-
-    /// The institution new records belong to: the viewer's own if the child is enrolled there,
-    /// else the child's (first) institution today.
-    pub(crate) fn institution_for(&self, viewer: &Viewer) -> Option<i64> {
-        match self {
-            Subject::Child { context, .. } => viewer
-                .user
-                .institution_id
-                .filter(|i| context.institution_ids.contains(i))
-                .or_else(|| context.institution_ids.first().copied()),
-            Subject::Class(card) => Some(card.institution_id),
-        }
-    }
-}
-
-/// Whether the viewer may do `action` on `data` of the subject.
-pub(crate) fn may(viewer: &Viewer, subject: &Subject, action: Action, data: ChildData) -> bool {
-    can(&viewer.actor, action, &subject.resource(data))
-}
-
-/// Access granted: the subject, and the audit row of the request. A read's row is written
-/// already; a write's row is to be passed to the store with the change (or written with
-/// [`Allowed::audit_unchanged`] when nothing is stored).
-pub(crate) struct Allowed {
-    pub subject: Subject,
-    pub audit: AuditEntry,
-}
-
-impl Allowed {
-    /// Writes the audit row of an allowed write that stored nothing (a validation error), with
-    /// the reason in the criterion.
-    pub(crate) async fn audit_unchanged(&self, state: &AppState, reason: &str) -> Result<(), Response> {
-        let mut audit = self.audit.clone();
-        add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
-        state.store.audit(&audit).await.map_err(|e| layout::server_error(&e))
-    }
-
-    /// Writes a refusal (e.g. by the escalation guard) as a denied audit row.
-    pub(crate) async fn audit_refused(&self, state: &AppState, reason: &str) -> Result<(), Response> {
-        let mut audit = self.audit.clone();
-        audit.allowed = false;
-        add_criterion(&mut audit, &format!("afvist: {reason}"));
-        state.store.audit(&audit).await.map_err(|e| layout::server_error(&e))
-    }
-}
-
-/// Adds to an audit row's criterion.
-pub(crate) fn add_criterion(audit: &mut AuditEntry, extra: &str) {
-    audit.criterion = Some(match audit.criterion.take() {
-        Some(c) => format!("{c}; {extra}"),
-        None => extra.to_string(),
-    });
-}
-
-const CHILD_DENIED: &str = "Du har ikke adgang til dette barns oplysninger. Forsøget er registreret.";
-const CLASS_DENIED: &str = "Du har ikke adgang til denne klasse. Forsøget er registreret.";
-
-/// Asks the policy about `data` of the child or class and audits a refusal or a read at once.
-/// An unknown id is refused like a forbidden one, so ids cannot be probed.
-pub(crate) async fn authorize(
-    state: &AppState,
-    viewer: &Viewer,
-    target: CaseTarget,
-    action: Action,
-    data: ChildData,
-    audit_action: &str,
-    criterion: Option<String>,
-) -> Result<Allowed, Response> {
-    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
-    let (subject, child_id, criterion, denied) = match target {
-        CaseTarget::Child(id) => {
-            let context = state.store.child_context(id, today()).await.map_err(server_error)?;
-            let allowed = context
-                .as_ref()
-                .is_some_and(|c| can(&viewer.actor, action, &Resource::Child(c, data)));
-            let card = if allowed {
-                state.store.child_card(id).await.map_err(server_error)?
-            } else {
-                None
-            };
-            let known = context.as_ref().map(|c| c.child_id);
-            let criterion = if known.is_none() {
-                Some(format!("ukendt barn {id}"))
-            } else {
-                criterion
-            };
-            let subject = match (context, card) {
-                (Some(context), Some(card)) if allowed => Some(Subject::Child { context, card }),
-                _ => None,
-            };
-            (subject, known, criterion, CHILD_DENIED)
-        }
-        CaseTarget::Class(id) => {
-            let card = state.store.class_card(id).await.map_err(server_error)?;
-            let allowed = card.as_ref().is_some_and(|c| {
-                let resource = Resource::Class {
-                    municipality_id: c.municipality_id,
-                    institution_id: c.institution_id,
-                    class_id: c.id,
-                };
-                can(&viewer.actor, action, &resource)
-            });
-            let criterion = Some(match criterion {
-                Some(c) => format!("{c}, klasse {id}"),
-                None => format!("klasse {id}"),
-            });
-            (
-                card.filter(|_| allowed).map(Subject::Class),
-                None,
-                criterion,
-                CLASS_DENIED,
-            )
-        }
-    };
-    let audit = entry(viewer, audit_action, child_id, criterion, subject.is_some());
-    if subject.is_none() || action == Action::Read {
-        state.store.audit(&audit).await.map_err(server_error)?;
-    }
-    match subject {
-        Some(subject) => Ok(Allowed { subject, audit }),
-        None => Err(layout::forbidden_for(Some(&viewer.user), denied)),
-    }
-}
-
-/// The sub-menu of a child's or class's case pages, showing only what the viewer may open.
-pub(crate) fn case_nav(viewer: &Viewer, subject: &Subject, current: &str) -> Markup {
-    let base = subject.base();
-    let concerns = may(viewer, subject, Action::Read, ChildData::Concerns);
-    let plans = may(viewer, subject, Action::Read, ChildData::Plans);
-    let mut items: Vec<(String, &str)> = vec![(
-        base.clone(),
-        if subject.child_id().is_some() {
-            "Barnets side"
-        } else {
-            "Klassens side"
-        },
-    )];
-    if concerns {
-        items.push((format!("{base}/bekymringer"), "Bekymringer"));
-        if subject.child_id().is_some() {
-            items.push((format!("{base}/kronologi"), "Kronologi"));
-        }
-        items.push((format!("{base}/indsatstrin"), "Indsatstrin"));
-    }
-    if plans {
-        items.push((format!("{base}/planer"), "Mål- og indsatsplaner"));
-    }
-    html! {
-        nav.case aria-label={ "Sagen om " (subject.described()) } {
-            ul {
-                @for (href, label) in &items {
-                    li {
-                        @if href == current {
-                            a href=(href) aria-current="page" { (label) }
-                        } @else {
-                            a href=(href) { (label) }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// A plain text shown with its line breaks.
-pub(crate) fn text(value: &str) -> Markup {
-    html! {
-        @if value.trim().is_empty() {
-            p.hint { "Ikke udfyldt." }
-        } @else {
-            p.text { (value) }
-        }
-    }
-}
-
-fn unprocessable(markup: Markup) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
-}
+use crate::cases::nav::case_nav;
+use crate::cases::plan_view::{content_view, evaluations_view};
+use crate::kit::access::{Allowed, Subject, add_criterion, authorize, may};
+use crate::kit::clock::{now, today};
+use crate::kit::form::{
+    FieldError, Fields, check_past_date, check_text, described, error, error_summary, field, inline_error, invalid,
+    text, values,
+};
+use crate::kit::format::{format_date, format_time};
+use crate::kit::{AppState, Page, PageError, Viewer, links, shell};
 
 // ---------------------------------------------------------------------------------------------
 // Bekymringer (concerns)
@@ -423,16 +62,16 @@ impl ConcernForm {
     }
 }
 
-pub async fn child_concerns(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn child_concerns(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
     concerns(state, viewer, CaseTarget::Child(id)).await
 }
 
-pub async fn class_concerns(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn class_concerns(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
     concerns(state, viewer, CaseTarget::Class(id)).await
 }
 
-async fn concerns(state: AppState, viewer: Viewer, target: CaseTarget) -> Response {
-    let allowed = match authorize(
+async fn concerns(state: AppState, viewer: Viewer, target: CaseTarget) -> Page {
+    let allowed = authorize(
         &state,
         &viewer,
         target,
@@ -441,15 +80,9 @@ async fn concerns(state: AppState, viewer: Viewer, target: CaseTarget) -> Respon
         "concern.read",
         None,
     )
-    .await
-    {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    match concerns_page(&state, &viewer, &allowed.subject, &ConcernForm::fresh(), &[]).await {
-        Ok(page) => page.into_response(),
-        Err(response) => response,
-    }
+    .await?;
+    let page = concerns_page(&state, &viewer, &allowed.subject, &ConcernForm::fresh(), &[]).await?;
+    Ok(page.into_response())
 }
 
 async fn concerns_page(
@@ -458,12 +91,11 @@ async fn concerns_page(
     subject: &Subject,
     form: &ConcernForm,
     errors: &[FieldError],
-) -> Result<Markup, Response> {
+) -> Result<Markup, PageError> {
     let list = match subject.target() {
         CaseTarget::Child(id) => state.store.concerns_of_child(id).await,
         CaseTarget::Class(id) => state.store.concerns_of_class(id).await,
-    }
-    .map_err(|e| layout::server_error(&e))?;
+    }?;
     let base = subject.base();
     let writable = may(viewer, subject, Action::Write, ChildData::Concerns);
     let title = format!("Bekymringer – {}", subject.name());
@@ -528,7 +160,7 @@ async fn concerns_page(
             }
         }
     };
-    Ok(layout::page(&title, Some(&viewer.user), "", body))
+    Ok(shell::page(&title, Some(viewer), "", body))
 }
 
 pub async fn add_child_concern(
@@ -536,7 +168,7 @@ pub async fn add_child_concern(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
+) -> Page {
     add_concern(state, viewer, CaseTarget::Child(id), fields).await
 }
 
@@ -545,12 +177,12 @@ pub async fn add_class_concern(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
+) -> Page {
     add_concern(state, viewer, CaseTarget::Class(id), fields).await
 }
 
-async fn add_concern(state: AppState, viewer: Viewer, target: CaseTarget, fields: Fields) -> Response {
-    let allowed = match authorize(
+async fn add_concern(state: AppState, viewer: Viewer, target: CaseTarget, fields: Fields) -> Page {
+    let allowed = authorize(
         &state,
         &viewer,
         target,
@@ -559,11 +191,7 @@ async fn add_concern(state: AppState, viewer: Viewer, target: CaseTarget, fields
         "concern.create",
         None,
     )
-    .await
-    {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
+    .await?;
     let form = ConcernForm::of(&fields);
     let mut errors = Vec::new();
     let date = check_past_date(&mut errors, "dato", "Dato", &form.date);
@@ -604,13 +232,9 @@ async fn add_concern(state: AppState, viewer: Viewer, target: CaseTarget, fields
     }
     let (Some(date), Some(severity), Some(institution_id), true) = (date, severity, institution_id, errors.is_empty())
     else {
-        if let Err(response) = allowed.audit_unchanged(&state, "fejl i formularen").await {
-            return response;
-        }
-        return match concerns_page(&state, &viewer, &allowed.subject, &form, &errors).await {
-            Ok(page) => unprocessable(page),
-            Err(response) => response,
-        };
+        allowed.audit_unchanged(&state, "fejl i formularen").await?;
+        let page = concerns_page(&state, &viewer, &allowed.subject, &form, &errors).await?;
+        return Err(PageError::unprocessable(page));
     };
     let concern = NewConcern {
         institution_id,
@@ -620,12 +244,10 @@ async fn add_concern(state: AppState, viewer: Viewer, target: CaseTarget, fields
         severity,
         categories,
         by: viewer.user.id,
-        at: Utc::now(),
+        at: now(),
     };
-    match state.store.add_concern(&concern, &allowed.audit).await {
-        Ok(id) => Redirect::to(&format!("{}/bekymringer#bekymring-{id}", allowed.subject.base())).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+    let id = state.store.add_concern(&concern, &allowed.audit).await?;
+    Ok(Redirect::to(&format!("{}/bekymringer#bekymring-{id}", allowed.subject.base())).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -644,7 +266,7 @@ pub async fn chronology(
     viewer: Viewer,
     Path(id): Path<i64>,
     Query(q): Query<ChronologyQuery>,
-) -> Response {
+) -> Page {
     let kind = q.art.as_deref().and_then(ChronologyKind::from_id);
     let category = q.kategori.as_deref().and_then(ConcernCategory::from_id);
     let criterion = match (kind, category) {
@@ -655,7 +277,7 @@ pub async fn chronology(
             category.map_or("alle", |c| c.id())
         )),
     };
-    let allowed = match authorize(
+    let allowed = authorize(
         &state,
         &viewer,
         CaseTarget::Child(id),
@@ -664,15 +286,8 @@ pub async fn chronology(
         "chronology.read",
         criterion,
     )
-    .await
-    {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    let items = match state.store.chronology(id).await {
-        Ok(items) => items,
-        Err(e) => return layout::server_error(&e),
-    };
+    .await?;
+    let items = state.store.chronology(id).await?;
     let total = items.len();
     let shown: Vec<_> = items
         .into_iter()
@@ -687,8 +302,8 @@ pub async fn chronology(
             ChronologyKind::Plan | ChronologyKind::PlanVersion => Some(format!("/planer/{}", i.ref_id)),
             ChronologyKind::Concern => Some(format!("{base}/bekymringer#bekymring-{}", i.ref_id)),
             ChronologyKind::Pku => Some(format!("{base}/pku/{}", i.ref_id)),
-            ChronologyKind::Consent => Some(format!("{base}/samtykker")),
-            ChronologyKind::Meeting => Some(format!("/moeder/{}", i.ref_id)),
+            ChronologyKind::Consent => Some(links::child_page(id, "samtykker")),
+            ChronologyKind::Meeting => Some(links::meeting(i.ref_id)),
             _ => None,
         }
     };
@@ -745,7 +360,7 @@ pub async fn chronology(
             }
         }
     };
-    layout::page(&title, Some(&viewer.user), "", body).into_response()
+    Ok(shell::page(&title, Some(&viewer), "", body).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -796,16 +411,16 @@ fn is_leader(viewer: &Viewer) -> bool {
     viewer.user.role == Role::Leader
 }
 
-pub async fn child_tiers(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn child_tiers(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
     tiers(state, viewer, CaseTarget::Child(id)).await
 }
 
-pub async fn class_tiers(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn class_tiers(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
     tiers(state, viewer, CaseTarget::Class(id)).await
 }
 
-async fn tiers(state: AppState, viewer: Viewer, target: CaseTarget) -> Response {
-    let allowed = match authorize(
+async fn tiers(state: AppState, viewer: Viewer, target: CaseTarget) -> Page {
+    let allowed = authorize(
         &state,
         &viewer,
         target,
@@ -814,15 +429,9 @@ async fn tiers(state: AppState, viewer: Viewer, target: CaseTarget) -> Response 
         "tier.read",
         None,
     )
-    .await
-    {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    match tiers_page(&state, &viewer, &allowed.subject, &TierForms::fresh(), &[]).await {
-        Ok(page) => page.into_response(),
-        Err(response) => response,
-    }
+    .await?;
+    let page = tiers_page(&state, &viewer, &allowed.subject, &TierForms::fresh(), &[]).await?;
+    Ok(page.into_response())
 }
 
 async fn tiers_page(
@@ -831,16 +440,15 @@ async fn tiers_page(
     subject: &Subject,
     form: &TierForms,
     errors: &[FieldError],
-) -> Result<Markup, Response> {
-    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
+) -> Result<Markup, PageError> {
     let target = subject.target();
-    let history = state.store.tier_history(target).await.map_err(server_error)?;
+    let history = state.store.tier_history(target).await?;
     let current = history.first().map(|t| t.tier);
     let (missing, ppvs, referrals) = match subject.child_id() {
         Some(id) => {
-            let facts = state.store.escalation_facts(id, today()).await.map_err(server_error)?;
-            let ppvs = state.store.ppv_registrations(id).await.map_err(server_error)?;
-            let referrals = state.store.pku_referrals(id).await.map_err(server_error)?;
+            let facts = state.store.escalation_facts(id, today()).await?;
+            let ppvs = state.store.ppv_registrations(id).await?;
+            let referrals = state.store.pku_referrals(id).await?;
             (Some(escalation_missing(&facts)), ppvs, referrals)
         }
         None => (None, vec![], vec![]),
@@ -996,7 +604,7 @@ async fn tiers_page(
             }
         }
     };
-    Ok(layout::page(&title, Some(&viewer.user), "", body))
+    Ok(shell::page(&title, Some(viewer), "", body))
 }
 
 /// The error for a refusal by the escalation guard, linking to the override field for a leader
@@ -1023,7 +631,7 @@ pub async fn change_child_tier(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
+) -> Page {
     change_tier(state, viewer, CaseTarget::Child(id), fields).await
 }
 
@@ -1032,12 +640,12 @@ pub async fn change_class_tier(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
+) -> Page {
     change_tier(state, viewer, CaseTarget::Class(id), fields).await
 }
 
-async fn change_tier(state: AppState, viewer: Viewer, target: CaseTarget, fields: Fields) -> Response {
-    let mut allowed = match authorize(
+async fn change_tier(state: AppState, viewer: Viewer, target: CaseTarget, fields: Fields) -> Page {
+    let mut allowed = authorize(
         &state,
         &viewer,
         target,
@@ -1046,11 +654,7 @@ async fn change_tier(state: AppState, viewer: Viewer, target: CaseTarget, fields
         "tier.change",
         None,
     )
-    .await
-    {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
+    .await?;
     let form = TierForms {
         tier: field(&fields, "trin").into(),
         reason: field(&fields, "begrundelse").into(),
@@ -1086,9 +690,9 @@ async fn change_tier(state: AppState, viewer: Viewer, target: CaseTarget, fields
     };
     let mut override_justification = None;
     if let (Some(child_id), true) = (allowed.subject.child_id(), tier.needs_escalation_check()) {
-        match guard(&state, &viewer, child_id, &form.justification).await {
-            Ok(Ok(EscalationDecision::Allowed)) => {}
-            Ok(Ok(EscalationDecision::Overridden { justification, missing })) => {
+        match guard(&state, &viewer, child_id, &form.justification).await? {
+            Ok(EscalationDecision::Allowed) => {}
+            Ok(EscalationDecision::Overridden { justification, missing }) => {
                 allowed.audit.action = "tier.override".into();
                 add_criterion(
                     &mut allowed.audit,
@@ -1099,12 +703,11 @@ async fn change_tier(state: AppState, viewer: Viewer, target: CaseTarget, fields
                 );
                 override_justification = Some(justification);
             }
-            Ok(Err(refusal)) => {
+            Err(refusal) => {
                 let errors = [refusal_error(&refusal, "tilsidesaet", is_leader(&viewer))];
                 let reason = format!("indgribende uden opfyldte krav ({})", missing_ids(refusal.missing()));
                 return refuse_tiers(&state, &viewer, &allowed, &form, &errors, Some(&reason)).await;
             }
-            Err(e) => return layout::server_error(&e),
         }
     }
     let change = NewTierChange {
@@ -1113,15 +716,13 @@ async fn change_tier(state: AppState, viewer: Viewer, target: CaseTarget, fields
         reason,
         override_justification,
         by: viewer.user.id,
-        at: Utc::now(),
+        at: now(),
     };
     if allowed.audit.action == "tier.change" {
         add_criterion(&mut allowed.audit, tier.id());
     }
-    match state.store.set_tier(&change, &allowed.audit).await {
-        Ok(_) => Redirect::to(&format!("{}/indsatstrin", allowed.subject.base())).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+    state.store.set_tier(&change, &allowed.audit).await?;
+    Ok(Redirect::to(&format!("{}/indsatstrin", allowed.subject.base())).into_response())
 }
 
 /// Asks the escalation guard for the child today; the inner `Err` is the guard's refusal.
@@ -1130,15 +731,15 @@ async fn guard(
     viewer: &Viewer,
     child_id: i64,
     justification: &str,
-) -> Result<Result<EscalationDecision, EscalationRefusal>, trivsel_store::StoreError> {
+) -> Result<Result<EscalationDecision, EscalationRefusal>, PageError> {
     let facts = state.store.escalation_facts(child_id, today()).await?;
     let missing = escalation_missing(&facts);
     let justification = Some(justification).filter(|j| !j.trim().is_empty());
     Ok(decide_escalation(&missing, justification, is_leader(viewer)))
 }
 
-/// Shows the tier page again with the errors (422); `refusal` writes a denied audit row (the
-/// guard said no), otherwise the row says nothing was stored.
+/// Shows the tier page again with the errors (422), always as an `Err`; `refusal` writes a
+/// denied audit row (the guard said no), otherwise the row says nothing was stored.
 async fn refuse_tiers(
     state: &AppState,
     viewer: &Viewer,
@@ -1146,18 +747,13 @@ async fn refuse_tiers(
     form: &TierForms,
     errors: &[FieldError],
     refusal: Option<&str>,
-) -> Response {
-    let audited = match refusal {
-        Some(reason) => allowed.audit_refused(state, reason).await,
-        None => allowed.audit_unchanged(state, "fejl i formularen").await,
-    };
-    if let Err(response) = audited {
-        return response;
+) -> Page {
+    match refusal {
+        Some(reason) => allowed.audit_refused(state, reason).await?,
+        None => allowed.audit_unchanged(state, "fejl i formularen").await?,
     }
-    match tiers_page(state, viewer, &allowed.subject, form, errors).await {
-        Ok(page) => unprocessable(page),
-        Err(response) => response,
-    }
+    let page = tiers_page(state, viewer, &allowed.subject, form, errors).await?;
+    Err(PageError::unprocessable(page))
 }
 
 pub async fn register_ppv(
@@ -1165,8 +761,8 @@ pub async fn register_ppv(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
-    let allowed = match authorize(
+) -> Page {
+    let allowed = authorize(
         &state,
         &viewer,
         CaseTarget::Child(id),
@@ -1175,11 +771,7 @@ pub async fn register_ppv(
         "ppv.register",
         None,
     )
-    .await
-    {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
+    .await?;
     let form = TierForms {
         ppv_date: field(&fields, "dato").into(),
         ppv_reference: field(&fields, "reference").into(),
@@ -1199,23 +791,17 @@ pub async fn register_ppv(
         return refuse_tiers(&state, &viewer, &allowed, &form, &errors, None).await;
     };
     // A PPV needs the parents' consent, in force on the day it was started.
-    let consents = match state.store.consent_facts(id).await {
-        Ok(c) => c,
-        Err(e) => return layout::server_error(&e),
-    };
+    let consents = state.store.consent_facts(id).await?;
     if let Err(refusal) = check_consent(ConsentAction::Ppv, &consents, date) {
         let message = refusal.message();
         let errors = [error("ppv-dato", message.clone())];
         return refuse_tiers(&state, &viewer, &allowed, &form, &errors, Some(&message)).await;
     }
-    match state
+    state
         .store
-        .register_ppv(id, date, &reference, viewer.user.id, Utc::now(), &allowed.audit)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/boern/{id}/indsatstrin")).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+        .register_ppv(id, date, &reference, viewer.user.id, now(), &allowed.audit)
+        .await?;
+    Ok(Redirect::to(&format!("/boern/{id}/indsatstrin")).into_response())
 }
 
 pub async fn refer_pku(
@@ -1223,8 +809,8 @@ pub async fn refer_pku(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
-    let mut allowed = match authorize(
+) -> Page {
+    let mut allowed = authorize(
         &state,
         &viewer,
         CaseTarget::Child(id),
@@ -1233,11 +819,7 @@ pub async fn refer_pku(
         "pku.refer",
         None,
     )
-    .await
-    {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
+    .await?;
     let form = TierForms {
         pku_date: field(&fields, "dato").into(),
         pku_note: field(&fields, "note").into(),
@@ -1265,9 +847,9 @@ pub async fn refer_pku(
     let Some(date) = date.filter(|_| errors.is_empty()) else {
         return refuse_tiers(&state, &viewer, &allowed, &form, &errors, None).await;
     };
-    let override_justification = match guard(&state, &viewer, id, &form.pku_justification).await {
-        Ok(Ok(EscalationDecision::Allowed)) => None,
-        Ok(Ok(EscalationDecision::Overridden { justification, missing })) => {
+    let override_justification = match guard(&state, &viewer, id, &form.pku_justification).await? {
+        Ok(EscalationDecision::Allowed) => None,
+        Ok(EscalationDecision::Overridden { justification, missing }) => {
             allowed.audit.action = "pku.override".into();
             add_criterion(
                 &mut allowed.audit,
@@ -1278,12 +860,11 @@ pub async fn refer_pku(
             );
             Some(justification)
         }
-        Ok(Err(refusal)) => {
+        Err(refusal) => {
             let errors = [refusal_error(&refusal, "pku-tilsidesaet", is_leader(&viewer))];
             let reason = format!("PKU uden opfyldte krav ({})", missing_ids(refusal.missing()));
             return refuse_tiers(&state, &viewer, &allowed, &form, &errors, Some(&reason)).await;
         }
-        Err(e) => return layout::server_error(&e),
     };
     let referral = NewPkuReferral {
         child_id: id,
@@ -1291,18 +872,16 @@ pub async fn refer_pku(
         note,
         override_justification,
         by: viewer.user.id,
-        at: Utc::now(),
+        at: now(),
     };
-    match state.store.register_pku_referral(&referral, &allowed.audit).await {
-        Ok(rid) => Redirect::to(&format!("/boern/{id}/pku/{rid}")).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+    let rid = state.store.register_pku_referral(&referral, &allowed.audit).await?;
+    Ok(Redirect::to(&format!("/boern/{id}/pku/{rid}")).into_response())
 }
 
 /// The referral as one printable document bundle for PKU: the referral, PPVs, every plan of
 /// the child with its current content and evaluations, and a summary of the chronology.
-pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id, rid)): Path<(i64, i64)>) -> Response {
-    let allowed = match authorize(
+pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id, rid)): Path<(i64, i64)>) -> Page {
+    let allowed = authorize(
         &state,
         &viewer,
         CaseTarget::Child(id),
@@ -1311,37 +890,24 @@ pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id,
         "pku.read",
         Some(format!("henvisning {rid}")),
     )
-    .await
-    {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
-    let referrals = match state.store.pku_referrals(id).await {
-        Ok(r) => r,
-        Err(e) => return server_error(e),
-    };
+    .await?;
+    let referrals = state.store.pku_referrals(id).await?;
     let Some(referral) = referrals.into_iter().find(|r| r.id == rid) else {
-        return layout::not_found();
+        return Err(PageError::not_found());
     };
-    let (ppvs, summaries, chronology) = match tokio::try_join!(
+    let (ppvs, summaries, chronology) = tokio::try_join!(
         state.store.ppv_registrations(id),
         state.store.plans_of_child(id),
         state.store.chronology(id)
-    ) {
-        Ok(found) => found,
-        Err(e) => return server_error(e),
-    };
+    )?;
     let mut plans = Vec::new();
     for s in &summaries {
-        match tokio::try_join!(state.store.plan(s.id), state.store.evaluations(s.id)) {
-            Ok((Some(plan), evaluations)) => plans.push((plan, evaluations)),
-            Ok((None, _)) => {}
-            Err(e) => return server_error(e),
+        if let (Some(plan), evaluations) = tokio::try_join!(state.store.plan(s.id), state.store.evaluations(s.id))? {
+            plans.push((plan, evaluations));
         }
     }
     let Subject::Child { card, .. } = &allowed.subject else {
-        return layout::not_found();
+        return Err(PageError::not_found());
     };
     let name = allowed.subject.name();
     let title = format!("Henvisning til PKU – {name}");
@@ -1374,9 +940,9 @@ pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id,
                     h3 { (plan.title) }
                     p.meta { (plan.tier.navn()) " indsats · version " (plan.current_version) " · "
                         @if plan.closed { "afsluttet" } @else { "åben" } }
-                    (crate::plans::content_view(&plan.content, 4))
+                    (content_view(&plan.content, 4))
                     h4 { "Evalueringer" }
-                    (crate::plans::evaluations_view(evaluations))
+                    (evaluations_view(evaluations))
                 }
             }
             h2 { "Kronologi (resumé)" }
@@ -1390,5 +956,5 @@ pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id,
             }
         }
     };
-    layout::page(&title, Some(&viewer.user), "", body).into_response()
+    Ok(shell::page(&title, Some(&viewer), "", body).into_response())
 }

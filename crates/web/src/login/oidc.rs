@@ -4,8 +4,7 @@
 
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use axum::response::{IntoResponse, Redirect};
 use maud::html;
 use openidconnect::core::{CoreClient, CoreProviderMetadata, CoreResponseType, CoreUserInfoClaims};
 use openidconnect::{
@@ -15,19 +14,22 @@ use openidconnect::{
 use serde::Deserialize;
 use trivsel_store::{OidcLogin, OidcProvider};
 
-use crate::session::{new_token, set_cookie};
-use crate::{AppState, layout};
+use crate::kit::clock;
+use crate::kit::session::{new_token, set_cookie};
+use crate::kit::shell::page;
+use crate::kit::{AppState, Page, PageError};
 
 /// How long a login may stay at the provider.
 const LOGIN_TIMEOUT: chrono::Duration = chrono::Duration::minutes(10);
 
-fn problem(status: StatusCode, message: &str) -> Response {
+/// A Danish page saying why single sign-on failed (always an error).
+fn problem(status: StatusCode, message: &str) -> Page {
     let body = html! {
         h1 { "Login mislykkedes" }
         p { (message) }
         p { a href="/login" { "Tilbage til login" } }
     };
-    (status, layout::page("Login mislykkedes", None, "", body)).into_response()
+    Err(PageError::status(status, page("Login mislykkedes", None, "", body)))
 }
 
 fn http_client() -> Result<openidconnect::reqwest::Client, String> {
@@ -72,35 +74,22 @@ async fn client(
     .set_redirect_uri(redirect))
 }
 
-async fn provider_of(state: &AppState, municipality_id: i64) -> Result<Option<OidcProvider>, Response> {
-    let all = state
-        .store
-        .oidc_providers()
-        .await
-        .map_err(|e| layout::server_error(&e))?;
+async fn provider_of(state: &AppState, municipality_id: i64) -> Result<Option<OidcProvider>, PageError> {
+    let all = state.store.oidc_providers().await?;
     Ok(all.into_iter().find(|p| p.municipality_id == municipality_id))
 }
 
 /// Sends the browser to the municipality's provider.
-pub async fn start(State(state): State<AppState>, Path(code): Path<String>) -> Response {
-    let municipality = match state.store.municipalities().await {
-        Ok(all) => all.into_iter().find(|m| m.code == code),
-        Err(e) => return layout::server_error(&e),
-    };
+pub async fn start(State(state): State<AppState>, Path(code): Path<String>) -> Page {
+    let municipality = state.store.municipalities().await?.into_iter().find(|m| m.code == code);
     let provider = match municipality {
-        Some(m) => match provider_of(&state, m.id).await {
-            Ok(p) => p,
-            Err(response) => return response,
-        },
+        Some(m) => provider_of(&state, m.id).await?,
         None => None,
     };
     let Some(provider) = provider else {
-        return layout::not_found();
+        return Err(PageError::not_found());
     };
-    let http = match http_client() {
-        Ok(h) => h,
-        Err(e) => return layout::server_error(&e),
-    };
+    let http = http_client().map_err(PageError::server)?;
     let client = match client(&state, &provider, &http).await {
         Ok(c) => c,
         Err(e) => {
@@ -125,12 +114,10 @@ pub async fn start(State(state): State<AppState>, Path(code): Path<String>) -> R
         municipality_id: provider.municipality_id,
         pkce_verifier: verifier.secret().clone(),
         nonce: nonce.secret().clone(),
-        created_at: Utc::now(),
+        created_at: clock::now(),
     };
-    if let Err(e) = state.store.start_oidc_login(csrf.secret(), &login).await {
-        return layout::server_error(&e);
-    }
-    Redirect::to(url.as_str()).into_response()
+    state.store.start_oidc_login(csrf.secret(), &login).await?;
+    Ok(Redirect::to(url.as_str()).into_response())
 }
 
 #[derive(Deserialize)]
@@ -145,22 +132,21 @@ pub async fn callback(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     Query(q): Query<Callback>,
-) -> Response {
+) -> Page {
     let Some(csrf) = q.state else {
         return problem(
             StatusCode::BAD_REQUEST,
             "Svaret fra login-tjenesten mangler sin tilstand (state).",
         );
     };
-    let login = match state.store.take_oidc_login(&csrf).await {
-        Ok(Some(l)) if Utc::now() - l.created_at <= LOGIN_TIMEOUT => l,
-        Ok(_) => {
+    let login = match state.store.take_oidc_login(&csrf).await? {
+        Some(l) if clock::now() - l.created_at <= LOGIN_TIMEOUT => l,
+        _ => {
             return problem(
                 StatusCode::BAD_REQUEST,
                 "Login-forsøget er ukendt eller udløbet. Start forfra.",
             );
         }
-        Err(e) => return layout::server_error(&e),
     };
     if let Some(error) = q.error {
         tracing::info!(%error, "OpenID provider refused the login");
@@ -169,10 +155,8 @@ pub async fn callback(
     let Some(code) = q.code else {
         return problem(StatusCode::BAD_REQUEST, "Svaret mangler en kode.");
     };
-    let provider = match provider_of(&state, login.municipality_id).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return problem(StatusCode::BAD_REQUEST, "Kommunen har ikke længere single sign-on."),
-        Err(response) => return response,
+    let Some(provider) = provider_of(&state, login.municipality_id).await? else {
+        return problem(StatusCode::BAD_REQUEST, "Kommunen har ikke længere single sign-on.");
     };
     let verified = async {
         let http = http_client()?;
@@ -220,20 +204,17 @@ pub async fn callback(
             );
         }
     };
-    let user = match state
+    let user = state
         .store
         .oidc_user(login.municipality_id, &subject, username.as_deref())
-        .await
-    {
-        Ok(u) => u.filter(|u| !u.disabled && (state.config.demo || !u.demo_only)),
-        Err(e) => return layout::server_error(&e),
-    };
+        .await?
+        .filter(|u| !u.disabled && (state.config.demo || !u.demo_only));
     let address = peer.ip().to_string();
     let recorded = username.clone().unwrap_or_else(|| subject.clone());
     let Some(user) = user else {
         let _ = state
             .store
-            .record_login_attempt(&recorded, &address, false, Utc::now())
+            .record_login_attempt(&recorded, &address, false, clock::now())
             .await;
         return problem(
             StatusCode::FORBIDDEN,
@@ -241,18 +222,16 @@ pub async fn callback(
         );
     };
     let (token, hash) = new_token();
-    let now = Utc::now();
-    if let Err(e) = state.store.create_session(&hash, &user, now, false).await {
-        return layout::server_error(&e);
-    }
+    let now = clock::now();
+    state.store.create_session(&hash, &user, now, false).await?;
     let _ = state
         .store
         .record_login_attempt(&user.username, &address, true, now)
         .await;
     tracing::info!(user_id = user.id, "single sign-on login");
-    (
+    Ok((
         [(header::SET_COOKIE, set_cookie(&state.config, &token))],
         Redirect::to("/"),
     )
-        .into_response()
+        .into_response())
 }

@@ -5,17 +5,19 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, Local, NaiveDate};
+use axum::response::IntoResponse;
+use chrono::{Datelike, NaiveDate};
 use maud::{Markup, PreEscaped, html};
 use trivsel_domain::absence::{Code, DayTally};
-use trivsel_domain::access::{Action, Resource, can};
+use trivsel_domain::access::{Action, ChildData, Resource, can};
 use trivsel_domain::calendar::SchoolYear;
-use trivsel_store::{AbsenceData, AlertFilter};
+use trivsel_domain::model::InstitutionKind;
+use trivsel_store::{AbsenceData, AlertFilter, CaseTarget};
 
-use crate::audit::entry;
-use crate::session::Viewer;
-use crate::{AppState, chart, layout};
+use crate::kit::access::{Subject, authorize, entry};
+use crate::kit::clock::today;
+use crate::kit::format::percent;
+use crate::kit::{AppState, Page, PageError, Viewer, chart, links, shell};
 
 /// Smallest group shown to the municipality.
 const MIN_GROUP: usize = 5;
@@ -53,7 +55,7 @@ impl Group {
 fn split_cells(g: &Group) -> Markup {
     let (s, l, u, total) = chart::split(&g.days);
     html! {
-        td { (format!("{total:.1} %")) } td { (format!("{s:.1} %")) } td { (format!("{l:.1} %")) } td { (format!("{u:.1} %")) }
+        td { (percent(total)) } td { (percent(s)) } td { (percent(l)) } td { (percent(u)) }
     }
 }
 
@@ -67,7 +69,7 @@ fn trend_figure(g: &Group, label: &str) -> Markup {
                 summary { "Tallene bag grafen" }
                 table {
                     thead { tr { th scope="col" { "Uge" } th scope="col" { "Fravær" } } }
-                    tbody { @for (week, v) in &points { tr { td { (week) } td { (format!("{v:.1} %")) } } } }
+                    tbody { @for (week, v) in &points { tr { td { (week) } td { (percent(*v)) } } } }
                 }
             }
         }
@@ -78,77 +80,44 @@ async fn load(
     state: &AppState,
     municipality_id: i64,
     children: Option<&[i64]>,
-) -> Result<(AbsenceData, NaiveDate, NaiveDate), Response> {
-    let today = Local::now().date_naive();
+) -> Result<(AbsenceData, NaiveDate, NaiveDate), PageError> {
+    let today = today();
     let first = SchoolYear::of(today).first_day();
     let data = state
         .store
         .absence_data(municipality_id, children, first, today)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
+        .await?;
     Ok((data, first, today))
 }
 
 const HEAD: [&str; 4] = ["Fravær i alt", "Syg", "Lovligt", "Ulovligt"];
 
 /// A class: every pupil, those with open alerts first.
-pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id): Path<i64>) -> Response {
-    let card = match state.store.class_card(class_id).await {
-        Ok(c) => c,
-        Err(e) => return layout::server_error(&e),
+pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id): Path<i64>) -> Page {
+    let allowed = authorize(
+        &state,
+        &viewer,
+        CaseTarget::Class(class_id),
+        Action::Read,
+        ChildData::Absence,
+        "class.absence.read",
+        None,
+    )
+    .await?;
+    let Subject::Class(card) = allowed.subject else {
+        unreachable!("a class was authorized")
     };
-    let allowed = card.as_ref().is_some_and(|c| {
-        can(
-            &viewer.actor,
-            Action::Read,
-            &Resource::Class {
-                municipality_id: c.municipality_id,
-                institution_id: c.institution_id,
-                class_id,
-            },
-        )
-    });
-    if let Err(e) = state
-        .store
-        .audit(&entry(
-            &viewer,
-            "class.absence.read",
-            None,
-            Some(format!("klasse {class_id}")),
-            allowed,
-        ))
-        .await
-    {
-        return layout::server_error(&e);
-    }
-    let Some(card) = card.filter(|_| allowed) else {
-        return layout::forbidden_for(
-            Some(&viewer.user),
-            "Du har ikke adgang til denne klasse. Forsøget er registreret.",
-        );
-    };
-    let today = Local::now().date_naive();
-    let pupils = match state.store.class_pupils(class_id, today).await {
-        Ok(p) => p,
-        Err(e) => return layout::server_error(&e),
-    };
+    let pupils = state.store.class_pupils(class_id, today()).await?;
     let ids: Vec<i64> = pupils.iter().map(|p| p.id).collect();
-    let (data, first, today) = match load(&state, card.municipality_id, Some(&ids)).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let alerts = match state
+    let (data, first, today) = load(&state, card.municipality_id, Some(&ids)).await?;
+    let alerts = state
         .store
         .alerts(&AlertFilter {
             class: Some((class_id, today)),
             status: Some("open".into()),
             ..AlertFilter::default()
         })
-        .await
-    {
-        Ok(a) => a,
-        Err(e) => return layout::server_error(&e),
-    };
+        .await?;
     let mut class_group = Group::default();
     let mut rows = Vec::new();
     for p in &pupils {
@@ -168,7 +137,7 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
             tbody {
                 @for (open, p, g) in &rows {
                     tr {
-                        td { a href={ "/boern/" (p.id) } { (p.given_name) " " (p.family_name) } }
+                        td { a href=(links::child(p.id)) { (p.given_name) " " (p.family_name) } }
                         (split_cells(g))
                         td { @if *open > 0 { strong { (open) } } @else { "0" } }
                     }
@@ -178,11 +147,11 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
         }
         (trend_figure(&class_group, &format!("Fravær pr. uge i {}", card.name)))
     };
-    layout::page(&title, Some(&viewer.user), "/klasser", body).into_response()
+    Ok(shell::page(&title, Some(&viewer), "/klasser", body).into_response())
 }
 
 /// The viewer's school: every class, and the school's trend.
-pub async fn school(State(state): State<AppState>, viewer: Viewer) -> Response {
+pub async fn school(State(state): State<AppState>, viewer: Viewer) -> Page {
     let Some(institution_id) = viewer.user.institution_id.filter(|i| {
         can(
             &viewer.actor,
@@ -193,12 +162,12 @@ pub async fn school(State(state): State<AppState>, viewer: Viewer) -> Response {
             },
         )
     }) else {
-        return layout::forbidden_for(
-            Some(&viewer.user),
+        return Err(PageError::forbidden(
+            &viewer,
             "Skolens fraværsoverblik er for ledelsen og trivselspersonen.",
-        );
+        ));
     };
-    if let Err(e) = state
+    state
         .store
         .audit(&entry(
             &viewer,
@@ -207,25 +176,13 @@ pub async fn school(State(state): State<AppState>, viewer: Viewer) -> Response {
             Some(format!("institution {institution_id}")),
             true,
         ))
-        .await
-    {
-        return layout::server_error(&e);
-    }
-    let classes = match state.store.class_cards(&[], Some(institution_id)).await {
-        Ok(c) => c,
-        Err(e) => return layout::server_error(&e),
-    };
-    let (data, first, today) = match load(&state, viewer.user.municipality_id, None).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+        .await?;
+    let classes = state.store.class_cards(&[], Some(institution_id)).await?;
+    let (data, first, today) = load(&state, viewer.user.municipality_id, None).await?;
     let mut school = Group::default();
     let mut rows = Vec::new();
     for c in &classes {
-        let pupils = match state.store.class_pupils(c.id, today).await {
-            Ok(p) => p,
-            Err(e) => return layout::server_error(&e),
-        };
+        let pupils = state.store.class_pupils(c.id, today).await?;
         let mut g = Group::default();
         for p in &pupils {
             g.add(data.school_days(p.id, first, today));
@@ -248,20 +205,23 @@ pub async fn school(State(state): State<AppState>, viewer: Viewer) -> Response {
         }
         (trend_figure(&school, &format!("Fravær pr. uge på {name}")))
     };
-    layout::page(&title, Some(&viewer.user), "/fravaer/skole", body).into_response()
+    Ok(shell::page(&title, Some(&viewer), "/fravaer/skole", body).into_response())
 }
 
 /// The municipality: aggregates per school, no pupil, small schools suppressed.
-pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Response {
+pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Page {
     let m = viewer.user.municipality_id;
     if !can(
         &viewer.actor,
         Action::Read,
         &Resource::Aggregates { municipality_id: m },
     ) {
-        return layout::forbidden_for(Some(&viewer.user), "Kommunens overblik er for analytikere og ledelse.");
+        return Err(PageError::forbidden(
+            &viewer,
+            "Kommunens overblik er for analytikere og ledelse.",
+        ));
     }
-    if let Err(e) = state
+    state
         .store
         .audit(&entry(
             &viewer,
@@ -270,34 +230,17 @@ pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Resp
             Some("kommune".into()),
             true,
         ))
-        .await
-    {
-        return layout::server_error(&e);
-    }
-    let institutions = match state.store.institutions(m).await {
-        Ok(i) => i,
-        Err(e) => return layout::server_error(&e),
-    };
-    let (data, first, today) = match load(&state, m, None).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+        .await?;
+    let institutions = state.store.institutions(m).await?;
+    let (data, first, today) = load(&state, m, None).await?;
+    let schools = || institutions.iter().filter(|i| i.kind == InstitutionKind::School);
     let mut shares = Vec::new();
-    for inst in institutions
-        .iter()
-        .filter(|i| i.kind == trivsel_domain::model::InstitutionKind::School)
-    {
-        match state.store.samraad_share_in_time(inst.id, today).await {
-            Ok(share) => shares.push((inst, share)),
-            Err(e) => return layout::server_error(&e),
-        }
+    for inst in schools() {
+        shares.push((inst, state.store.samraad_share_in_time(inst.id, today).await?));
     }
     let mut all = Group::default();
     let mut rows = Vec::new();
-    for inst in institutions
-        .iter()
-        .filter(|i| i.kind == trivsel_domain::model::InstitutionKind::School)
-    {
+    for inst in schools() {
         let mut g = Group::default();
         for (child, p) in &data.pupils {
             if p.enrolments.iter().any(|e| e.school == inst.id && e.contains(today)) {
@@ -342,5 +285,5 @@ pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Resp
             }
         }
     };
-    layout::page("Fravær i kommunen", Some(&viewer.user), "/fravaer/kommune", body).into_response()
+    Ok(shell::page("Fravær i kommunen", Some(&viewer), "/fravaer/kommune", body).into_response())
 }

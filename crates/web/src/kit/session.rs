@@ -8,12 +8,14 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Local, Utc};
+use chrono::Utc;
 use sha2::{Digest, Sha256};
-use trivsel_domain::access::Actor;
 use trivsel_store::{SessionInfo, User};
 
-use crate::{AppState, Config, layout};
+use crate::kit::clock;
+use crate::kit::error::PageError;
+use crate::kit::state::{AppState, Config};
+pub use crate::kit::viewer::Viewer;
 
 pub fn cookie_name(config: &Config) -> &'static str {
     if config.secure_cookies {
@@ -90,18 +92,10 @@ impl FromRequestParts<AppState> for MaybeSession {
             .store
             .session_user(&token_hash(&token), now, now - idle, now - absolute)
             .await
-            .map_err(|e| layout::server_error(&e))?;
+            .map_err(|e| PageError::from(e).into_response())?;
         // Demo accounts exist only while the server runs in demo mode.
         Ok(MaybeSession(info.filter(|s| state.config.demo || !s.user.demo_only)))
     }
-}
-
-/// A logged-in user (second factor done) with the relationships that give access, and the
-/// client's address for the audit log. Anyone else is sent to log in.
-pub struct Viewer {
-    pub user: User,
-    pub actor: Actor,
-    pub address: String,
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -111,16 +105,16 @@ impl FromRequestParts<AppState> for Viewer {
         match MaybeSession::from_request_parts(parts, state).await?.0 {
             Some(s) if !s.mfa_pending => {
                 // The local Danish date: a consent revoked today no longer gives access.
-                let today = Local::now().date_naive();
                 let actor = state
                     .store
-                    .actor(&s.user, today)
+                    .actor(&s.user, clock::today())
                     .await
-                    .map_err(|e| layout::server_error(&e))?;
+                    .map_err(|e| PageError::from(e).into_response())?;
                 Ok(Viewer {
                     user: s.user,
                     actor,
                     address: client_address(parts),
+                    menu: state.menu.clone(),
                 })
             }
             Some(_) => Err(Redirect::to("/login/totp").into_response()),

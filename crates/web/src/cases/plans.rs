@@ -3,29 +3,30 @@
 //! versions, evaluate, close, and the parents' perspective (forældrenes perspektiv), which
 //! guardians with custody write from the parent view.
 //!
-//! Access: `ChildData::Plans` for a child's plan (guardians read), `ChildData::ParentPerspective`
-//! for the parents' field, `Resource::Class` for a class's plan. Every request is audited.
+//! Access goes through `kit::access`: `ChildData::Plans` for a child's plan (guardians read),
+//! `ChildData::ParentPerspective` for the parents' field, `Resource::Class` for a class's plan.
+//! Every request is audited.
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
-use trivsel_domain::access::{Action, ChildData, Resource, can};
-use trivsel_domain::cases::{
-    EvaluationResult, MAX_TEXT_CHARS, PlanAction, PlanContent, Tier, diff, format_date, label,
-};
-use trivsel_store::{CaseTarget, Evaluation, NewEvaluation, NewPlan, Plan, User};
+use trivsel_domain::access::{Action, ChildData};
+use trivsel_domain::cases::{EvaluationResult, MAX_TEXT_CHARS, PlanAction, PlanContent, Tier, diff, label};
+use trivsel_store::{CaseTarget, NewEvaluation, NewPlan, Plan, User};
 
-use crate::audit::entry;
-use crate::cases::{
-    Allowed, FieldError, Fields, Subject, add_criterion, authorize, case_nav, check_past_date, check_text, described,
-    error, error_summary, field, format_time, inline_error, invalid, may, parse_date, text, today,
+use crate::cases::nav::case_nav;
+use crate::cases::plan_view::{content_view, evaluations_view};
+use crate::kit::access::{Allowed, Subject, add_criterion, authorize, may, refuse};
+use crate::kit::clock::{now, today};
+use crate::kit::form::{
+    FieldError, Fields, check_past_date, check_text, described, error, error_summary, field, inline_error, invalid,
+    parse_date, text,
 };
-use crate::session::Viewer;
-use crate::{AppState, layout};
+use crate::kit::format::{format_date, format_time};
+use crate::kit::{AppState, Page, PageError, Viewer, shell};
 
 /// Empty rows offered for new actions and evaluation dates (no script needed to add more).
 const EXTRA_ROWS: usize = 2;
@@ -232,65 +233,6 @@ impl PlanForm {
     }
 }
 
-fn heading(level: u8, title: &str) -> Markup {
-    match level {
-        2 => html! { h2 { (title) } },
-        3 => html! { h3 { (title) } },
-        _ => html! { h4 { (title) } },
-    }
-}
-
-/// A plan's content (SMTTE, the child's voice, the parents' perspective), headings at `level`.
-pub(crate) fn content_view(c: &PlanContent, level: u8) -> Markup {
-    html! {
-        (heading(level, label::CONTEXT)) (text(&c.context))
-        (heading(level, label::GOALS)) (text(&c.goals))
-        (heading(level, label::SIGNS)) (text(&c.signs))
-        (heading(level, label::ACTIONS))
-        @if c.actions.is_empty() { p.hint { "Ingen tiltag." } } @else {
-            table.actions {
-                thead { tr {
-                    th scope="col" { "Hvad" } th scope="col" { "Ansvarlig" } th scope="col" { "Fra" } th scope="col" { "Til" }
-                } }
-                tbody { @for a in &c.actions {
-                    tr {
-                        td.text { (a.what) }
-                        td { @if a.responsible_name.trim().is_empty() { "ikke angivet" } @else { (a.responsible_name) } }
-                        td { (format_date(a.from)) }
-                        td { (format_date(a.to)) }
-                    }
-                } }
-            }
-        }
-        (heading(level, label::EVALUATION_DATES))
-        @if c.evaluation_dates.is_empty() { p.hint { "Ingen." } } @else {
-            ul { @for d in &c.evaluation_dates { li { (format_date(*d)) } } }
-        }
-        (heading(level, label::CHILD_VOICE)) (text(&c.child_voice))
-        (heading(level, label::PARENTS_PERSPECTIVE)) (text(&c.parents_perspective))
-        (heading(level, label::END_DATE))
-        p { @if let Some(d) = c.end_date { (format_date(d)) } @else { "Ingen slutdato." } }
-    }
-}
-
-/// A plan's evaluations.
-pub(crate) fn evaluations_view(evaluations: &[Evaluation]) -> Markup {
-    html! {
-        @if evaluations.is_empty() { p { "Planen er ikke evalueret endnu." } } @else {
-            ul.evaluations {
-                @for e in evaluations {
-                    li {
-                        strong { (format_date(e.date)) ": " (e.result.navn()) }
-                        (text(&e.text))
-                        @if !e.next_step.trim().is_empty() { p { strong { "Næste skridt: " } (e.next_step) } }
-                        p.meta { "Evalueret af " (e.evaluated_by_name) }
-                    }
-                }
-            }
-        }
-    }
-}
-
 fn text_field(id: &str, label_text: &str, value: &str, rows: u8, errors: &[FieldError]) -> Markup {
     html! {
         label for=(id) { (label_text) }
@@ -380,21 +322,11 @@ async fn authorize_plan(
     action: Action,
     data: ChildData,
     audit_action: &str,
-) -> Result<(Plan, Allowed), Response> {
-    let plan = state.store.plan(plan_id).await.map_err(|e| layout::server_error(&e))?;
-    let Some(plan) = plan else {
-        let audit = entry(
-            viewer,
-            audit_action,
-            None,
-            Some(format!("ukendt plan {plan_id}")),
-            false,
-        );
-        state.store.audit(&audit).await.map_err(|e| layout::server_error(&e))?;
-        return Err(layout::forbidden_for(
-            Some(&viewer.user),
-            "Du har ikke adgang til denne plan. Forsøget er registreret.",
-        ));
+) -> Result<(Plan, Allowed), PageError> {
+    let Some(plan) = state.store.plan(plan_id).await? else {
+        let criterion = format!("ukendt plan {plan_id}");
+        let reason = "Du har ikke adgang til denne plan. Forsøget er registreret.";
+        return Err(refuse(state, viewer, audit_action, None, criterion, reason).await);
     };
     let allowed = authorize(
         state,
@@ -409,13 +341,9 @@ async fn authorize_plan(
     Ok((plan, allowed))
 }
 
-async fn staff_of(state: &AppState, institution_id: Option<i64>) -> Result<Vec<User>, Response> {
+async fn staff_of(state: &AppState, institution_id: Option<i64>) -> Result<Vec<User>, PageError> {
     match institution_id {
-        Some(id) => state
-            .store
-            .institution_staff(id)
-            .await
-            .map_err(|e| layout::server_error(&e)),
+        Some(id) => Ok(state.store.institution_staff(id).await?),
         None => Ok(vec![]),
     }
 }
@@ -423,16 +351,16 @@ async fn staff_of(state: &AppState, institution_id: Option<i64>) -> Result<Vec<U
 // ---------------------------------------------------------------------------------------------
 // The list of a child's or class's plans, and creating one
 
-pub async fn child_plans(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn child_plans(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
     plans(state, viewer, CaseTarget::Child(id)).await
 }
 
-pub async fn class_plans(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn class_plans(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
     plans(state, viewer, CaseTarget::Class(id)).await
 }
 
-async fn plans(state: AppState, viewer: Viewer, target: CaseTarget) -> Response {
-    let allowed = match authorize(
+async fn plans(state: AppState, viewer: Viewer, target: CaseTarget) -> Page {
+    let allowed = authorize(
         &state,
         &viewer,
         target,
@@ -441,19 +369,13 @@ async fn plans(state: AppState, viewer: Viewer, target: CaseTarget) -> Response 
         "plan.list",
         None,
     )
-    .await
-    {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
+    .await?;
     let form = PlanForm {
         tier: Tier::Preventive.id().into(),
         ..PlanForm::default()
     };
-    match plans_page(&state, &viewer, &allowed.subject, &form, &[]).await {
-        Ok(page) => page.into_response(),
-        Err(response) => response,
-    }
+    let page = plans_page(&state, &viewer, &allowed.subject, &form, &[]).await?;
+    Ok(page.into_response())
 }
 
 async fn plans_page(
@@ -462,12 +384,11 @@ async fn plans_page(
     subject: &Subject,
     form: &PlanForm,
     errors: &[FieldError],
-) -> Result<Markup, Response> {
+) -> Result<Markup, PageError> {
     let list = match subject.target() {
         CaseTarget::Child(id) => state.store.plans_of_child(id).await,
         CaseTarget::Class(id) => state.store.plans_of_class(id).await,
-    }
-    .map_err(|e| layout::server_error(&e))?;
+    }?;
     let class_plans = class_plans_of_child(state, viewer, subject).await?;
     let writable = may(viewer, subject, Action::Write, ChildData::Plans);
     let staff = if writable {
@@ -547,7 +468,7 @@ async fn plans_page(
             }
         }
     };
-    Ok(layout::page(&title, Some(&viewer.user), "", body))
+    Ok(shell::page(&title, Some(viewer), "", body))
 }
 
 /// The open plans of the child's classes, shown with the child's own: staff who may open the
@@ -557,30 +478,22 @@ async fn class_plans_of_child(
     state: &AppState,
     viewer: &Viewer,
     subject: &Subject,
-) -> Result<Vec<(Plan, bool)>, Response> {
+) -> Result<Vec<(Plan, bool)>, PageError> {
     let Subject::Child { context, .. } = subject else {
         return Ok(Vec::new());
     };
-    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
     let mut out = Vec::new();
-    for class_id in &context.class_ids {
-        let Some(card) = state.store.class_card(*class_id).await.map_err(server_error)? else {
+    for id in &context.class_ids {
+        let Some(card) = state.store.class_card(*id).await? else {
             continue;
         };
-        let linked = can(
-            &viewer.actor,
-            Action::Read,
-            &Resource::Class {
-                municipality_id: card.municipality_id,
-                institution_id: card.institution_id,
-                class_id: card.id,
-            },
-        );
-        for summary in state.store.plans_of_class(card.id).await.map_err(server_error)? {
+        let class_id = card.id;
+        let linked = may(viewer, &Subject::Class(card), Action::Read, ChildData::Plans);
+        for summary in state.store.plans_of_class(class_id).await? {
             if summary.closed {
                 continue;
             }
-            if let Some(plan) = state.store.plan(summary.id).await.map_err(server_error)? {
+            if let Some(plan) = state.store.plan(summary.id).await? {
                 out.push((plan, linked));
             }
         }
@@ -593,7 +506,7 @@ pub async fn create_child_plan(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
+) -> Page {
     create(state, viewer, CaseTarget::Child(id), fields).await
 }
 
@@ -602,12 +515,12 @@ pub async fn create_class_plan(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
+) -> Page {
     create(state, viewer, CaseTarget::Class(id), fields).await
 }
 
-async fn create(state: AppState, viewer: Viewer, target: CaseTarget, fields: Fields) -> Response {
-    let mut allowed = match authorize(
+async fn create(state: AppState, viewer: Viewer, target: CaseTarget, fields: Fields) -> Page {
+    let mut allowed = authorize(
         &state,
         &viewer,
         target,
@@ -616,17 +529,10 @@ async fn create(state: AppState, viewer: Viewer, target: CaseTarget, fields: Fie
         "plan.create",
         None,
     )
-    .await
-    {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
+    .await?;
     let form = PlanForm::of(&fields);
     let institution_id = allowed.subject.institution_for(&viewer);
-    let staff = match staff_of(&state, institution_id).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
+    let staff = staff_of(&state, institution_id).await?;
     let mut errors = Vec::new();
     let title = check_text(&mut errors, "titel", "Titel", &form.title, true, MAX_TITLE_CHARS);
     let tier = Tier::from_id(&form.tier);
@@ -644,13 +550,9 @@ async fn create(state: AppState, viewer: Viewer, target: CaseTarget, fields: Fie
         ));
     }
     let (Some(tier), Some(institution_id), true) = (tier, institution_id, errors.is_empty()) else {
-        if let Err(response) = allowed.audit_unchanged(&state, "fejl i formularen").await {
-            return response;
-        }
-        return match plans_page(&state, &viewer, &allowed.subject, &form, &errors).await {
-            Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-            Err(response) => response,
-        };
+        allowed.audit_unchanged(&state, "fejl i formularen").await?;
+        let page = plans_page(&state, &viewer, &allowed.subject, &form, &errors).await?;
+        return Err(PageError::unprocessable(page));
     };
     add_criterion(&mut allowed.audit, &format!("ny plan, {}", tier.id()));
     let plan = NewPlan {
@@ -660,12 +562,10 @@ async fn create(state: AppState, viewer: Viewer, target: CaseTarget, fields: Fie
         title,
         content,
         by: viewer.user.id,
-        at: Utc::now(),
+        at: now(),
     };
-    match state.store.create_plan(&plan, &allowed.audit).await {
-        Ok((id, _)) => Redirect::to(&format!("/planer/{id}")).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+    let (id, _) = state.store.create_plan(&plan, &allowed.audit).await?;
+    Ok(Redirect::to(&format!("/planer/{id}")).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -698,11 +598,8 @@ pub async fn plan(
     viewer: Viewer,
     Path(id): Path<i64>,
     Query(q): Query<PlanQuery>,
-) -> Response {
-    let (plan, allowed) = match authorize_plan(&state, &viewer, id, Action::Read, ChildData::Plans, "plan.read").await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Page {
+    let (plan, allowed) = authorize_plan(&state, &viewer, id, Action::Read, ChildData::Plans, "plan.read").await?;
     let notice = q
         .gemt
         .filter(|v| v.parse::<i32>().is_ok())
@@ -711,10 +608,8 @@ pub async fn plan(
         notice,
         ..PlanForms::default()
     };
-    match plan_page(&state, &viewer, &allowed.subject, &plan, &forms, &[]).await {
-        Ok(page) => page.into_response(),
-        Err(response) => response,
-    }
+    let page = plan_page(&state, &viewer, &allowed.subject, &plan, &forms, &[]).await?;
+    Ok(page.into_response())
 }
 
 async fn plan_page(
@@ -724,12 +619,8 @@ async fn plan_page(
     plan: &Plan,
     forms: &PlanForms,
     errors: &[FieldError],
-) -> Result<Markup, Response> {
-    let evaluations = state
-        .store
-        .evaluations(plan.id)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
+) -> Result<Markup, PageError> {
+    let evaluations = state.store.evaluations(plan.id).await?;
     let writable = !plan.closed && may(viewer, subject, Action::Write, ChildData::Plans);
     let parents_only = !plan.closed
         && !writable
@@ -837,10 +728,11 @@ async fn plan_page(
             }
         }
     };
-    Ok(layout::page(&title, Some(&viewer.user), "", body))
+    Ok(shell::page(&title, Some(viewer), "", body))
 }
 
-/// Shows the plan page again (the plan re-read) with `errors` and the status.
+/// Shows the plan page again (the plan re-read) with `errors` and the status, always as an
+/// `Err`.
 async fn plan_again(
     state: &AppState,
     viewer: &Viewer,
@@ -849,16 +741,12 @@ async fn plan_again(
     forms: &PlanForms,
     errors: &[FieldError],
     status: StatusCode,
-) -> Response {
-    let plan = match state.store.plan(plan_id).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return layout::not_found(),
-        Err(e) => return layout::server_error(&e),
+) -> Page {
+    let Some(plan) = state.store.plan(plan_id).await? else {
+        return Err(PageError::not_found());
     };
-    match plan_page(state, viewer, &allowed.subject, &plan, forms, errors).await {
-        Ok(page) => (status, page).into_response(),
-        Err(response) => response,
-    }
+    let page = plan_page(state, viewer, &allowed.subject, &plan, forms, errors).await?;
+    Err(PageError::status(status, page))
 }
 
 const CLOSED: &str = "Planen er afsluttet og kan ikke længere ændres eller evalueres.";
@@ -881,12 +769,8 @@ pub async fn save(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
-    let (plan, allowed) = match authorize_plan(&state, &viewer, id, Action::Write, ChildData::Plans, "plan.save").await
-    {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Page {
+    let (plan, allowed) = authorize_plan(&state, &viewer, id, Action::Write, ChildData::Plans, "plan.save").await?;
     let form = PlanForm::of(&fields);
     let version = parse_version(&fields);
     let mut forms = PlanForms {
@@ -895,16 +779,11 @@ pub async fn save(
         ..PlanForms::default()
     };
     if plan.closed {
-        if let Err(response) = allowed.audit_refused(&state, "planen er afsluttet").await {
-            return response;
-        }
+        allowed.audit_refused(&state, "planen er afsluttet").await?;
         let errors = [error("evalueringer", CLOSED)];
         return plan_again(&state, &viewer, &allowed, id, &forms, &errors, StatusCode::CONFLICT).await;
     }
-    let staff = match staff_of(&state, Some(plan.institution_id)).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
+    let staff = staff_of(&state, Some(plan.institution_id)).await?;
     let mut errors = Vec::new();
     let content = form.content(&staff, &mut errors);
     let Some(version) = version else {
@@ -913,9 +792,7 @@ pub async fn save(
             "Planens versionsnummer mangler; åbn planen igen, og indfør dine ændringer.",
         ));
         forms.version = Some(plan.current_version);
-        if let Err(response) = allowed.audit_unchanged(&state, "versionsnummer mangler").await {
-            return response;
-        }
+        allowed.audit_unchanged(&state, "versionsnummer mangler").await?;
         return plan_again(
             &state,
             &viewer,
@@ -928,9 +805,7 @@ pub async fn save(
         .await;
     };
     if !errors.is_empty() {
-        if let Err(response) = allowed.audit_unchanged(&state, "fejl i formularen").await {
-            return response;
-        }
+        allowed.audit_unchanged(&state, "fejl i formularen").await?;
         return plan_again(
             &state,
             &viewer,
@@ -944,21 +819,18 @@ pub async fn save(
     }
     match state
         .store
-        .save_plan(id, version, &content, viewer.user.id, Utc::now(), &allowed.audit)
-        .await
+        .save_plan(id, version, &content, viewer.user.id, now(), &allowed.audit)
+        .await?
     {
-        Ok(Ok(saved)) => Redirect::to(&format!("/planer/{id}?gemt={saved}")).into_response(),
-        Ok(Err(conflict)) => {
-            if let Err(response) = allowed.audit_unchanged(&state, "versionskonflikt").await {
-                return response;
-            }
+        Ok(saved) => Ok(Redirect::to(&format!("/planer/{id}?gemt={saved}")).into_response()),
+        Err(conflict) => {
+            allowed.audit_unchanged(&state, "versionskonflikt").await?;
             // The form now carries the stored version: saving again is a choice made with both
             // texts in view.
             forms.version = Some(conflict.current_version);
             let errors = [error("ret-titel", conflict_message(conflict.current_version, version))];
             plan_again(&state, &viewer, &allowed, id, &forms, &errors, StatusCode::CONFLICT).await
         }
-        Err(e) => layout::server_error(&e),
     }
 }
 
@@ -967,8 +839,8 @@ pub async fn save_parents(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
-    let (plan, allowed) = match authorize_plan(
+) -> Page {
+    let (plan, allowed) = authorize_plan(
         &state,
         &viewer,
         id,
@@ -976,11 +848,7 @@ pub async fn save_parents(
         ChildData::ParentPerspective,
         "plan.parents",
     )
-    .await
-    {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    .await?;
     // Only the parents' field is read; anything else in the form is ignored.
     let raw = field(&fields, "foraeldres_perspektiv");
     let version = parse_version(&fields);
@@ -1014,21 +882,17 @@ pub async fn save_parents(
         } else {
             ("fejl i formularen", StatusCode::UNPROCESSABLE_ENTITY)
         };
-        if let Err(response) = allowed.audit_unchanged(&state, reason).await {
-            return response;
-        }
+        allowed.audit_unchanged(&state, reason).await?;
         return plan_again(&state, &viewer, &allowed, id, &forms, &errors, status).await;
     };
     match state
         .store
-        .save_parents_perspective(id, version, &text, viewer.user.id, Utc::now(), &allowed.audit)
-        .await
+        .save_parents_perspective(id, version, &text, viewer.user.id, now(), &allowed.audit)
+        .await?
     {
-        Ok(Ok(saved)) => Redirect::to(&format!("/planer/{id}?gemt={saved}")).into_response(),
-        Ok(Err(conflict)) => {
-            if let Err(response) = allowed.audit_unchanged(&state, "versionskonflikt").await {
-                return response;
-            }
+        Ok(saved) => Ok(Redirect::to(&format!("/planer/{id}?gemt={saved}")).into_response()),
+        Err(conflict) => {
+            allowed.audit_unchanged(&state, "versionskonflikt").await?;
             forms.version = Some(conflict.current_version);
             let errors = [error(
                 "foraeldres_perspektiv",
@@ -1036,7 +900,6 @@ pub async fn save_parents(
             )];
             plan_again(&state, &viewer, &allowed, id, &forms, &errors, StatusCode::CONFLICT).await
         }
-        Err(e) => layout::server_error(&e),
     }
 }
 
@@ -1045,12 +908,8 @@ pub async fn evaluate(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
-) -> Response {
-    let (plan, allowed) =
-        match authorize_plan(&state, &viewer, id, Action::Write, ChildData::Plans, "plan.evaluate").await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+) -> Page {
+    let (plan, allowed) = authorize_plan(&state, &viewer, id, Action::Write, ChildData::Plans, "plan.evaluate").await?;
     let forms = PlanForms {
         evaluation_date: field(&fields, "dato").into(),
         evaluation_result: field(&fields, "resultat").into(),
@@ -1097,9 +956,7 @@ pub async fn evaluate(
         } else {
             ("fejl i formularen", StatusCode::UNPROCESSABLE_ENTITY)
         };
-        if let Err(response) = allowed.audit_unchanged(&state, reason).await {
-            return response;
-        }
+        allowed.audit_unchanged(&state, reason).await?;
         return plan_again(&state, &viewer, &allowed, id, &forms, &errors, status).await;
     };
     let evaluation = NewEvaluation {
@@ -1108,28 +965,20 @@ pub async fn evaluate(
         text,
         next_step,
         by: viewer.user.id,
-        at: Utc::now(),
+        at: now(),
     };
-    match state.store.add_evaluation(id, &evaluation, &allowed.audit).await {
-        Ok(_) => Redirect::to(&format!("/planer/{id}#evalueringer")).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+    state.store.add_evaluation(id, &evaluation, &allowed.audit).await?;
+    Ok(Redirect::to(&format!("/planer/{id}#evalueringer")).into_response())
 }
 
-pub async fn close(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    let (_, allowed) = match authorize_plan(&state, &viewer, id, Action::Write, ChildData::Plans, "plan.close").await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+pub async fn close(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
+    let (_, allowed) = authorize_plan(&state, &viewer, id, Action::Write, ChildData::Plans, "plan.close").await?;
     // Closing a closed plan changes nothing and writes nothing.
-    match state
+    state
         .store
-        .close_plan(id, viewer.user.id, Utc::now(), &allowed.audit)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/planer/{id}")).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+        .close_plan(id, viewer.user.id, now(), &allowed.audit)
+        .await?;
+    Ok(Redirect::to(&format!("/planer/{id}")).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1146,16 +995,9 @@ pub async fn versions(
     viewer: Viewer,
     Path(id): Path<i64>,
     Query(q): Query<VersionsQuery>,
-) -> Response {
-    let (plan, allowed) =
-        match authorize_plan(&state, &viewer, id, Action::Read, ChildData::Plans, "plan.versions").await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
-    let all = match state.store.plan_versions(id).await {
-        Ok(v) => v,
-        Err(e) => return layout::server_error(&e),
-    };
+) -> Page {
+    let (plan, allowed) = authorize_plan(&state, &viewer, id, Action::Read, ChildData::Plans, "plan.versions").await?;
+    let all = state.store.plan_versions(id).await?;
     let current = plan.current_version;
     let pick = |v: &Option<String>, default: i32| -> Result<i32, String> {
         match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -1221,5 +1063,5 @@ pub async fn versions(
             }
         }
     };
-    layout::page(&title, Some(&viewer.user), "", body).into_response()
+    Ok(shell::page(&title, Some(&viewer), "", body).into_response())
 }

@@ -10,22 +10,23 @@
 //! open a listed meeting only if `meeting_access` lets them.
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use axum::response::{IntoResponse, Redirect};
 use maud::html;
 use trivsel_domain::access::{Action, ChildData};
-use trivsel_domain::cases::format_date;
 use trivsel_domain::meetings::{
     DeadlineState, MeetingKind, MeetingStatus, NotificationKind, may_convene, runs_meetings,
 };
 use trivsel_domain::model::Role;
 use trivsel_store::{CaseTarget, Notification};
 
-use crate::cases::{authorize, format_time, text, today};
-use crate::meetings::{action_table, when};
-use crate::session::Viewer;
-use crate::tasks::refuse;
-use crate::{AppState, layout};
+use super::pages::{action_table, when};
+use crate::kit::access::{authorize, refuse};
+use crate::kit::clock::{now, today};
+use crate::kit::form::text;
+use crate::kit::format::{format_date, format_time};
+use crate::kit::links;
+use crate::kit::shell;
+use crate::kit::{AppState, Page, Viewer};
 
 /// Where a notification leads: the meeting for staff, the child's meetings for guardians.
 fn notification_link(viewer: &Viewer, n: &Notification) -> Option<String> {
@@ -38,11 +39,8 @@ fn notification_link(viewer: &Viewer, n: &Notification) -> Option<String> {
     })
 }
 
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    let notifications = match state.store.notifications_of_user(viewer.user.id, false).await {
-        Ok(n) => n,
-        Err(e) => return layout::server_error(&e),
-    };
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Page {
+    let notifications = state.store.notifications_of_user(viewer.user.id, false).await?;
     let body = html! {
         h1 { "Beskeder" }
         @if notifications.is_empty() { p { "Du har ingen beskeder." } } @else {
@@ -69,31 +67,28 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
             }
         }
     };
-    layout::page("Beskeder", Some(&viewer.user), "/beskeder", body).into_response()
+    Ok(shell::page("Beskeder", Some(&viewer), "/beskeder", body).into_response())
 }
 
-pub async fn mark_read(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    match state.store.mark_notification_read(id, viewer.user.id, Utc::now()).await {
-        Ok(true) => Redirect::to("/beskeder").into_response(),
-        Ok(false) => {
-            refuse(
-                &state,
-                &viewer,
-                "notification.read",
-                None,
-                format!("besked {id}"),
-                "Beskeden er ikke din, eller den er allerede læst.",
-            )
-            .await
-        }
-        Err(e) => layout::server_error(&e),
+pub async fn mark_read(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
+    if !state.store.mark_notification_read(id, viewer.user.id, now()).await? {
+        return Err(refuse(
+            &state,
+            &viewer,
+            "notification.read",
+            None,
+            format!("besked {id}"),
+            "Beskeden er ikke din, eller den er allerede læst.",
+        )
+        .await);
     }
+    Ok(Redirect::to("/beskeder").into_response())
 }
 
 /// The child's meetings: for guardians the action plans and their child's agenda items, for
 /// staff also links and a way to convene.
-pub async fn child_meetings(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    let allowed = match authorize(
+pub async fn child_meetings(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
+    let allowed = authorize(
         &state,
         &viewer,
         CaseTarget::Child(id),
@@ -102,32 +97,22 @@ pub async fn child_meetings(State(state): State<AppState>, viewer: Viewer, Path(
         "meeting.child",
         None,
     )
-    .await
-    {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
+    .await?;
     let parent_view = matches!(viewer.user.role, Role::Guardian | Role::Pupil);
-    let meetings = match state.store.meetings_of_child(id).await {
-        Ok(m) => m,
-        Err(e) => return layout::server_error(&e),
-    };
+    let meetings = state.store.meetings_of_child(id).await?;
     let mut shown = Vec::new();
     for m in meetings {
-        let agenda = match state.store.agenda_items(m.id).await {
-            Ok(items) => items
-                .into_iter()
-                .filter(|i| i.target == CaseTarget::Child(id))
-                .collect::<Vec<_>>(),
-            Err(e) => return layout::server_error(&e),
-        };
+        let agenda: Vec<_> = state
+            .store
+            .agenda_items(m.id)
+            .await?
+            .into_iter()
+            .filter(|i| i.target == CaseTarget::Child(id))
+            .collect();
         // The action plan of a meeting about the child, once sent; a Trivselsforum's actions
         // may concern other children and are not shown here.
         let actions = if m.child_id() == Some(id) && (m.status == MeetingStatus::Closed || !parent_view) {
-            match state.store.meeting_actions(m.id).await {
-                Ok(a) => a,
-                Err(e) => return layout::server_error(&e),
-            }
+            state.store.meeting_actions(m.id).await?
         } else {
             Vec::new()
         };
@@ -150,7 +135,7 @@ pub async fn child_meetings(State(state): State<AppState>, viewer: Viewer, Path(
         .unwrap_or_default();
     let title = format!("Møder om {name}");
     let body = html! {
-        p.no-print { a href={ "/boern/" (id) } { "← " (name) } }
+        p.no-print { a href=(links::child(id)) { "← " (name) } }
         h1 { (title) }
         @if !convene.is_empty() {
             ul.links.no-print {
@@ -192,5 +177,5 @@ pub async fn child_meetings(State(state): State<AppState>, viewer: Viewer, Path(
             }
         }
     };
-    layout::page(&title, Some(&viewer.user), "", body).into_response()
+    Ok(shell::page(&title, Some(&viewer), "", body).into_response())
 }

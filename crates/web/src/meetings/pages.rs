@@ -1,45 +1,49 @@
 //! Møder (meetings): the institution's list with the share of fraværssamråd held in time,
 //! convening a meeting (a fraværssamråd from an absence alert), the meeting page, its
-//! iCalendar invitation, and the fixed members of the school's Trivselsforum. The changes made
-//! on a meeting page are in `meeting_edit`.
+//! iCalendar invitation, and the fixed members of the school's Trivselsforum. The forms on a
+//! meeting page are in `forms`, the changes they make in `edit`.
 //!
 //! Who: the rule is `trivsel_domain::meetings::meeting_access` — the institution's leader and
 //! trivselsperson run meetings (only the leader convenes a fraværssamråd), staff taking part
-//! read them, guardians get the action plan in the parent view (`notifications`). Every read
+//! read them, guardians get the action plan in the parent view (`messages`). Every read
 //! names the children shown in the audit log; every refusal is audited.
 
 use std::collections::HashMap;
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Duration, NaiveDateTime, NaiveTime, Utc};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect};
+use chrono::Duration;
 use maud::{Markup, html};
 use serde::Deserialize;
 use trivsel_domain::access::{Action, ChildData};
 use trivsel_domain::calendar::add_working_days;
-use trivsel_domain::cases::format_date;
 use trivsel_domain::meetings::{
     DeadlineState, Invitation, MeetingAccess, MeetingKind, MeetingStatus, Minutes, ParticipantRole, check_consent,
     invitation_ics, may_convene, meeting_access, missing_participants, missing_participants_warning, runs_meetings,
     samraad_deadline,
 };
-use trivsel_domain::model::Role;
-use trivsel_store::{AuditEntry, CaseTarget, Meeting, NewMeeting, Participant, User};
+use trivsel_store::{AuditEntry, CaseTarget, Meeting, MeetingAction, NewMeeting};
 
-use crate::audit::entry;
-use crate::cases::{
-    FieldError, Fields, add_criterion, authorize, check_text, described, error, error_summary, field, inline_error,
-    invalid, parse_date, text, today,
+use super::common::{Loaded, NOT_RUNNER, load, selectable_staff};
+use super::forms::{ROUND_LABELS, Rejected, check_when, forms};
+use crate::kit::access::{add_criterion, authorize, entry, refuse};
+use crate::kit::clock::{now, today};
+use crate::kit::form::{
+    FieldError, Fields, check_text, described, error, error_summary, field, inline_error, invalid, text,
 };
-use crate::meeting_edit;
-use crate::session::Viewer;
-use crate::tasks::refuse;
-use crate::{AppState, layout};
+use crate::kit::format::format_date;
+use crate::kit::links;
+use crate::kit::panels::PanelFuture;
+use crate::kit::shell;
+use crate::kit::{AppState, Page, PageError, Viewer};
 
-const DENIED: &str = "Du har ikke adgang til dette møde. Forsøget er registreret.";
-const NOT_RUNNER: &str = "Møder holdes af skolens ledelse og trivselsperson. Forsøget er registreret.";
+/// The front page's section on meetings (`front_section`).
+pub fn front_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<'a> {
+    Box::pin(front_section(state, viewer))
+}
+
 const MAX_TITLE_CHARS: usize = 200;
 
 /// The kinds convened on this page (a class conference and anonym sparring have their own).
@@ -50,60 +54,8 @@ const CONVENED: [MeetingKind; 4] = [
     MeetingKind::Trivselsforum,
 ];
 
-/// A meeting the viewer may open, with its participants and the request's audit row (a read's
-/// row is written already; a change's row goes to the store with the change).
-pub(crate) struct Loaded {
-    pub meeting: Meeting,
-    pub participants: Vec<Participant>,
-    pub access: MeetingAccess,
-    pub audit: AuditEntry,
-}
-
-/// Loads the meeting if the viewer has at least `need`; otherwise audits the refusal and
-/// answers 403. An unknown meeting is refused like a forbidden one.
-pub(crate) async fn load(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-    need: MeetingAccess,
-    action: &str,
-) -> Result<Loaded, Response> {
-    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
-    let meeting = state.store.meeting(id).await.map_err(server_error)?;
-    let Some(meeting) = meeting else {
-        return Err(refuse(state, viewer, action, None, format!("ukendt møde {id}"), DENIED).await);
-    };
-    let participants = state.store.participants(id).await.map_err(server_error)?;
-    let participant = participants.iter().any(|p| p.user_id == Some(viewer.user.id));
-    let access = meeting_access(
-        &viewer.actor,
-        meeting.municipality_id,
-        meeting.institution_id,
-        participant,
-    );
-    let criterion = format!("{} {id}", meeting.kind.navn());
-    if access < need {
-        let reason = if need == MeetingAccess::Manage && access == MeetingAccess::Read {
-            NOT_RUNNER
-        } else {
-            DENIED
-        };
-        return Err(refuse(state, viewer, action, meeting.child_id(), criterion, reason).await);
-    }
-    let audit = entry(viewer, action, meeting.child_id(), Some(criterion), true);
-    if need == MeetingAccess::Read {
-        state.store.audit(&audit).await.map_err(server_error)?;
-    }
-    Ok(Loaded {
-        meeting,
-        participants,
-        access,
-        audit,
-    })
-}
-
 /// «Fraværssamråd 12.03.2027 kl. 09:00».
-pub(crate) fn when(m: &Meeting) -> String {
+pub(super) fn when(m: &Meeting) -> String {
     format!(
         "{} kl. {}–{}",
         format_date(m.starts_at.date()),
@@ -121,20 +73,16 @@ fn deadline_state(m: &Meeting) -> Option<DeadlineState> {
 async fn target_names(
     state: &AppState,
     targets: impl Iterator<Item = CaseTarget>,
-) -> Result<HashMap<CaseTarget, String>, Response> {
+) -> Result<HashMap<CaseTarget, String>, PageError> {
     let targets: Vec<CaseTarget> = targets.collect();
     let child_ids: Vec<i64> = targets.iter().filter_map(|t| t.child_id()).collect();
-    let children = state
-        .store
-        .child_names(&child_ids)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
+    let children = state.store.child_names(&child_ids).await?;
     let mut names: HashMap<CaseTarget, String> =
         children.into_iter().map(|(id, n)| (CaseTarget::Child(id), n)).collect();
     for t in targets {
         if let CaseTarget::Class(id) = t
             && !names.contains_key(&t)
-            && let Some(card) = state.store.class_card(id).await.map_err(|e| layout::server_error(&e))?
+            && let Some(card) = state.store.class_card(id).await?
         {
             names.insert(t, format!("klasse {}", card.name));
         }
@@ -144,33 +92,25 @@ async fn target_names(
 
 /// The meetings list: the institution's for its leadership and trivselsperson (with the share
 /// of fraværssamråd held in time), and the meetings the viewer takes part in.
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Page {
     let institution = viewer
         .user
         .institution_id
         .filter(|i| runs_meetings(&viewer.actor, viewer.user.municipality_id, *i));
     let store = &state.store;
-    let result = async {
-        let own = match institution {
-            Some(i) => store.meetings_of_institution(i, None).await?,
-            None => Vec::new(),
-        };
-        let taking_part: Vec<Meeting> = store
-            .meetings_of_participant(viewer.user.id)
-            .await?
-            .into_iter()
-            .filter(|m| !own.iter().any(|o| o.id == m.id))
-            .collect();
-        let share = match institution {
-            Some(i) => Some(store.samraad_share_in_time(i, today()).await?),
-            None => None,
-        };
-        Ok::<_, trivsel_store::StoreError>((own, taking_part, share))
-    }
-    .await;
-    let (own, taking_part, share) = match result {
-        Ok(r) => r,
-        Err(e) => return layout::server_error(&e),
+    let own = match institution {
+        Some(i) => store.meetings_of_institution(i, None).await?,
+        None => Vec::new(),
+    };
+    let taking_part: Vec<Meeting> = store
+        .meetings_of_participant(viewer.user.id)
+        .await?
+        .into_iter()
+        .filter(|m| !own.iter().any(|o| o.id == m.id))
+        .collect();
+    let share = match institution {
+        Some(i) => Some(store.samraad_share_in_time(i, today()).await?),
+        None => None,
     };
     // Staff other than the leadership only see the meetings they take part in.
     let taking_part: Vec<Meeting> = taking_part
@@ -178,10 +118,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
         .filter(|m| meeting_access(&viewer.actor, m.municipality_id, m.institution_id, true) >= MeetingAccess::Read)
         .collect();
     let shown: Vec<&Meeting> = own.iter().chain(&taking_part).collect();
-    let names = match target_names(&state, shown.iter().filter_map(|m| m.target)).await {
-        Ok(n) => n,
-        Err(response) => return response,
-    };
+    let names = target_names(&state, shown.iter().filter_map(|m| m.target)).await?;
     let mut audits = vec![entry(
         &viewer,
         "meeting.list",
@@ -197,9 +134,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
             .iter()
             .map(|c| entry(&viewer, "meeting.list", Some(*c), None, true)),
     );
-    if let Err(e) = state.store.audit_all(&audits).await {
-        return layout::server_error(&e);
-    }
+    state.store.audit_all(&audits).await?;
     let table = |meetings: &[&Meeting]| {
         html! {
             table {
@@ -259,7 +194,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
             @if taking_part.is_empty() { p { "Du deltager ikke i andre møder." } } @else { (table(&part_refs)) }
         }
     };
-    layout::page("Møder", Some(&viewer.user), "/moeder", body).into_response()
+    Ok(shell::page("Møder", Some(&viewer), "/moeder", body).into_response())
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -314,7 +249,7 @@ async fn convening(
     viewer: &Viewer,
     child: Option<i64>,
     action: &str,
-) -> Result<(Convening, AuditEntry), Response> {
+) -> Result<(Convening, AuditEntry), PageError> {
     let municipality = viewer.user.municipality_id;
     let Some(institution_id) = viewer
         .user
@@ -356,14 +291,9 @@ async fn convening(
 }
 
 /// The convening form, e.g. `/moeder/ny?type=fravaerssamraad&barn=7&advarsel=3`.
-pub async fn new(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NewQuery>) -> Response {
-    let (convening, audit) = match convening(&state, &viewer, q.barn, "meeting.prepare").await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
-    if let Err(e) = state.store.audit(&audit).await {
-        return layout::server_error(&e);
-    }
+pub async fn new(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NewQuery>) -> Page {
+    let (convening, audit) = convening(&state, &viewer, q.barn, "meeting.prepare").await?;
+    state.store.audit(&audit).await?;
     let kind = q
         .kind
         .as_deref()
@@ -389,16 +319,10 @@ pub async fn new(State(state): State<AppState>, viewer: Viewer, Query(q): Query<
         location: String::new(),
         parents: kind == Some(MeetingKind::AbsenceCouncil),
     };
-    convene_page(&viewer, &convening, &form, &[], StatusCode::OK)
+    Ok(convene_page(&viewer, &convening, &form, &[]).into_response())
 }
 
-fn convene_page(
-    viewer: &Viewer,
-    convening: &Convening,
-    form: &ConveneForm,
-    errors: &[FieldError],
-    status: StatusCode,
-) -> Response {
+fn convene_page(viewer: &Viewer, convening: &Convening, form: &ConveneForm, errors: &[FieldError]) -> Markup {
     let title = match &convening.child {
         Some((_, name)) => format!("Indkald til møde om {name}"),
         None => "Indkald til Trivselsforum".to_string(),
@@ -458,88 +382,32 @@ fn convene_page(
             }
         }
     };
-    (status, layout::page(&title, Some(&viewer.user), "/moeder", body)).into_response()
-}
-
-fn parse_time(value: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(value.trim(), "%H:%M").ok()
-}
-
-/// A meeting's date and times from a form, today or later; errors name the fields `{id}dato`,
-/// `{id}fra` and `{id}til`.
-pub(crate) fn check_when(
-    errors: &mut Vec<FieldError>,
-    id: &str,
-    date: &str,
-    from: &str,
-    to: &str,
-) -> Option<(NaiveDateTime, NaiveDateTime)> {
-    let date = match parse_date(date) {
-        None => {
-            errors.push(error(&format!("{id}dato"), "Dato: skriv mødets dato (fx 12.03.2027)."));
-            None
-        }
-        Some(d) if d < today() => {
-            errors.push(error(
-                &format!("{id}dato"),
-                "Dato: mødet kan ikke lægges på en dag, der er gået.",
-            ));
-            None
-        }
-        Some(d) => Some(d),
-    };
-    let (from, to) = (parse_time(from), parse_time(to));
-    if from.is_none() {
-        errors.push(error(&format!("{id}fra"), "Fra kl.: skriv et klokkeslæt som 09:00."));
-    }
-    if to.is_none() {
-        errors.push(error(&format!("{id}til"), "Til kl.: skriv et klokkeslæt som 10:30."));
-    }
-    let (date, from, to) = (date?, from?, to?);
-    if to <= from {
-        errors.push(error(
-            &format!("{id}til"),
-            "Til kl.: mødet skal slutte efter det begynder.",
-        ));
-        return None;
-    }
-    Some((NaiveDateTime::new(date, from), NaiveDateTime::new(date, to)))
+    shell::page(&title, Some(viewer), "/moeder", body)
 }
 
 /// Convenes a meeting; a network or working meeting about a child is refused without the
 /// parents taking part or their consent.
-pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Response {
+pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Page {
     let form = ConveneForm::of(&fields);
-    let (convening, mut audit) = match convening(&state, &viewer, form.child, "meeting.create").await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
+    let (convening, mut audit) = convening(&state, &viewer, form.child, "meeting.create").await?;
     let mut errors = Vec::new();
     let kind = MeetingKind::from_id(&form.kind).filter(|k| convening.kinds.contains(k));
-    if kind.is_none() {
-        let refused = refuse(
-            &state,
-            &viewer,
-            "meeting.create",
-            form.child,
-            format!("mødetype «{}»", form.kind),
-            NOT_RUNNER,
-        );
-        return refused.await;
-    }
-    let kind = kind.unwrap_or(MeetingKind::Trivselsforum);
+    let Some(kind) = kind else {
+        let criterion = format!("mødetype «{}»", form.kind);
+        return Err(refuse(&state, &viewer, "meeting.create", form.child, criterion, NOT_RUNNER).await);
+    };
     let title = check_text(&mut errors, "titel", "Titel", &form.title, true, MAX_TITLE_CHARS);
     let when = check_when(&mut errors, "", &form.date, &form.from, &form.to);
     // The alert a fraværssamråd is convened from must be about the child, at this school.
     let alert = match form.alert.filter(|_| kind == MeetingKind::AbsenceCouncil) {
-        Some(a) => match state.store.alert(a).await {
-            Ok(found) => found
-                .filter(|found| {
-                    Some(found.child_id) == form.child && found.institution_id == Some(convening.institution_id)
-                })
-                .map(|found| found.id),
-            Err(e) => return layout::server_error(&e),
-        },
+        Some(a) => state
+            .store
+            .alert(a)
+            .await?
+            .filter(|found| {
+                Some(found.child_id) == form.child && found.institution_id == Some(convening.institution_id)
+            })
+            .map(|found| found.id),
         None => None,
     };
     if form.alert.is_some() && kind == MeetingKind::AbsenceCouncil && alert.is_none() {
@@ -549,27 +417,22 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields):
         ));
     }
     if let (Some(action), Some((child, _))) = (kind.consent_action(form.parents), &convening.child) {
-        let consents = match state.store.consent_facts(*child).await {
-            Ok(c) => c,
-            Err(e) => return layout::server_error(&e),
-        };
+        let consents = state.store.consent_facts(*child).await?;
         if let Err(refusal) = check_consent(action, &consents, today()) {
             add_criterion(&mut audit, &format!("afvist: {}", refusal.message()));
             audit.allowed = false;
-            if let Err(e) = state.store.audit(&audit).await {
-                return layout::server_error(&e);
-            }
+            state.store.audit(&audit).await?;
             let errors = [error("foraeldre", refusal.message())];
-            return convene_page(&viewer, &convening, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+            let page = convene_page(&viewer, &convening, &form, &errors);
+            return Err(PageError::unprocessable(page));
         }
     }
     let (Some((starts_at, ends_at)), true) = (when, errors.is_empty()) else {
         let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
         add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
-        if let Err(e) = state.store.audit(&audit).await {
-            return layout::server_error(&e);
-        }
-        return convene_page(&viewer, &convening, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        state.store.audit(&audit).await?;
+        let page = convene_page(&viewer, &convening, &form, &errors);
+        return Err(PageError::unprocessable(page));
     };
     add_criterion(&mut audit, kind.navn());
     let new = NewMeeting {
@@ -584,12 +447,10 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields):
         convened_by: viewer.user.id,
         alert_id: alert,
         parents_attend: form.parents,
-        at: Utc::now(),
+        at: now(),
     };
-    match state.store.create_meeting(&new, &audit).await {
-        Ok(id) => Redirect::to(&format!("/moeder/{id}")).into_response(),
-        Err(e) => layout::server_error(&e),
-    }
+    let id = state.store.create_meeting(&new, &audit).await?;
+    Ok(Redirect::to(&format!("/moeder/{id}")).into_response())
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -603,13 +464,11 @@ pub async fn show(
     viewer: Viewer,
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
-) -> Response {
-    let loaded = match load(&state, &viewer, id, MeetingAccess::Read, "meeting.read").await {
-        Ok(l) => l,
-        Err(response) => return response,
-    };
+) -> Page {
+    let loaded = load(&state, &viewer, id, MeetingAccess::Read, "meeting.read").await?;
     let notice = q.besked.as_deref().and_then(notice);
-    meeting_page(&state, &viewer, &loaded, notice, &[], None, StatusCode::OK).await
+    let page = meeting_page(&state, &viewer, &loaded, notice, &[], None).await?;
+    Ok(page.into_response())
 }
 
 /// The confirmation after a change (by code, so no text is taken from the address).
@@ -627,39 +486,21 @@ fn notice(code: &str) -> Option<&'static str> {
     })
 }
 
-/// Which form an error belongs to, so the page shows the submitted values there.
-pub(crate) struct Rejected<'a> {
-    pub form: &'a str,
-    pub fields: &'a Fields,
-}
-
 /// The meeting page, with `errors` from a rejected form (`rejected`) if any.
-pub(crate) async fn meeting_page(
+pub(super) async fn meeting_page(
     state: &AppState,
     viewer: &Viewer,
     loaded: &Loaded,
     notice: Option<&str>,
     errors: &[FieldError],
     rejected: Option<Rejected<'_>>,
-    status: StatusCode,
-) -> Response {
+) -> Result<Markup, PageError> {
     let m = &loaded.meeting;
     let store = &state.store;
-    let result = async {
-        let agenda = store.agenda_items(m.id).await?;
-        let actions = store.meeting_actions(m.id).await?;
-        Ok::<_, trivsel_store::StoreError>((agenda, actions))
-    }
-    .await;
-    let (agenda, actions) = match result {
-        Ok(r) => r,
-        Err(e) => return layout::server_error(&e),
-    };
+    let agenda = store.agenda_items(m.id).await?;
+    let actions = store.meeting_actions(m.id).await?;
     let targets = m.target.into_iter().chain(agenda.iter().map(|a| a.target));
-    let names = match target_names(state, targets).await {
-        Ok(n) => n,
-        Err(response) => return response,
-    };
+    let names = target_names(state, targets).await?;
     // The agenda's children are shown too: one read row each.
     let agenda_children: Vec<i64> = agenda.iter().filter_map(|a| a.target.child_id()).collect();
     if !agenda_children.is_empty() {
@@ -675,16 +516,11 @@ pub(crate) async fn meeting_page(
                 )
             })
             .collect();
-        if let Err(e) = store.audit_all(&audits).await {
-            return layout::server_error(&e);
-        }
+        store.audit_all(&audits).await?;
     }
     let manage = loaded.access == MeetingAccess::Manage && m.status != MeetingStatus::Closed;
     let edit = if manage {
-        match meeting_edit::forms(state, viewer, loaded, &agenda, errors, rejected).await {
-            Ok(f) => Some(f),
-            Err(response) => return response,
-        }
+        Some(forms(state, viewer, loaded, &agenda, errors, rejected).await?)
     } else {
         None
     };
@@ -777,7 +613,7 @@ pub(crate) async fn meeting_page(
             h2 id="handleplan" { "Handleplan" }
             (action_table(&actions))
             @if let Some(c) = m.child_id().filter(|_| loaded.access == MeetingAccess::Manage) {
-                p.no-print { "Aftaler, der ændrer barnets mål eller tiltag, skrives i " a href={ "/boern/" (c) "/planer" } { "barnets mål- og indsatsplan" } "." }
+                p.no-print { "Aftaler, der ændrer barnets mål eller tiltag, skrives i " a href=(links::child_page(c, "planer")) { "barnets mål- og indsatsplan" } "." }
             }
             @if let Some(f) = &edit { (f.actions) }
         }
@@ -785,21 +621,21 @@ pub(crate) async fn meeting_page(
             section aria-labelledby="afslut" { h2 id="afslut" { "Afslut mødet" } (f.close) }
         }
     };
-    (status, layout::page(&m.title, Some(&viewer.user), "/moeder", body)).into_response()
+    Ok(shell::page(&m.title, Some(viewer), "/moeder", body))
 }
 
 /// The minutes as read.
-pub(crate) fn minutes_view(minutes: Option<&Minutes>) -> Markup {
+fn minutes_view(minutes: Option<&Minutes>) -> Markup {
     html! {
         @match minutes {
             None => p { "Der er ikke skrevet referat endnu." },
             Some(Minutes::Notes { text: t }) => div { (text(t)) },
             Some(Minutes::Rounds(r)) => {
                 @for (question, statements) in [
-                    (meeting_edit::ROUND_LABELS[0], &r.hopes),
-                    (meeting_edit::ROUND_LABELS[1], &r.obstacles),
-                    (meeting_edit::ROUND_LABELS[2], &r.helps),
-                    (meeting_edit::ROUND_LABELS[3], &r.contributions),
+                    (ROUND_LABELS[0], &r.hopes),
+                    (ROUND_LABELS[1], &r.obstacles),
+                    (ROUND_LABELS[2], &r.helps),
+                    (ROUND_LABELS[3], &r.contributions),
                 ] {
                     h3 { (question) }
                     @if statements.is_empty() { p { "–" } }
@@ -811,7 +647,7 @@ pub(crate) fn minutes_view(minutes: Option<&Minutes>) -> Markup {
 }
 
 /// The action plan as a table.
-pub(crate) fn action_table(actions: &[trivsel_store::MeetingAction]) -> Markup {
+pub(super) fn action_table(actions: &[MeetingAction]) -> Markup {
     html! {
         @if actions.is_empty() { p { "Ingen handlinger endnu." } } @else {
             table id="handlinger" {
@@ -827,11 +663,8 @@ pub(crate) fn action_table(actions: &[trivsel_store::MeetingAction]) -> Markup {
 }
 
 /// The meeting's iCalendar invitation: type, time, place and a link, nothing about the child.
-pub async fn invitation(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    let loaded = match load(&state, &viewer, id, MeetingAccess::Read, "meeting.invitation").await {
-        Ok(l) => l,
-        Err(response) => return response,
-    };
+pub async fn invitation(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
+    let loaded = load(&state, &viewer, id, MeetingAccess::Read, "meeting.invitation").await?;
     let m = &loaded.meeting;
     let base = state.config.public_url.trim_end_matches('/');
     let host = base.split_once("://").map_or(base, |(_, rest)| rest);
@@ -844,14 +677,14 @@ pub async fn invitation(State(state): State<AppState>, viewer: Viewer, Path(id):
         url: Some(format!("{base}/moeder/{}", m.id)),
         sequence: m.sequence,
     };
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
             (header::CONTENT_DISPOSITION, "attachment; filename=\"moede.ics\""),
         ],
-        invitation_ics(&invitation, Utc::now()),
+        invitation_ics(&invitation, now()),
     )
-        .into_response()
+        .into_response())
 }
 
 /// Rows on the fixed members form.
@@ -870,7 +703,7 @@ const FORUM_ROLES: [ParticipantRole; 8] = [
 ];
 
 /// The institution whose forum the viewer runs, or the audited refusal.
-async fn forum_institution(state: &AppState, viewer: &Viewer, action: &str) -> Result<i64, Response> {
+async fn forum_institution(state: &AppState, viewer: &Viewer, action: &str) -> Result<i64, PageError> {
     match viewer
         .user
         .institution_id
@@ -881,40 +714,12 @@ async fn forum_institution(state: &AppState, viewer: &Viewer, action: &str) -> R
     }
 }
 
-/// Users who may be chosen as members or participants: the institution's staff and the
-/// municipality's advisers (PPR, social workers, health visitors, SSP/UU), by name.
-pub(crate) async fn selectable_staff(
-    state: &AppState,
-    viewer: &Viewer,
-    institution_id: i64,
-) -> Result<Vec<User>, Response> {
-    let users = state
-        .store
-        .users(viewer.user.municipality_id)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
-    let mut staff: Vec<User> = users
-        .into_iter()
-        .filter(|u| !u.disabled)
-        .filter(|u| match u.role {
-            Role::Teacher | Role::WellbeingPerson | Role::Leader => u.institution_id == Some(institution_id),
-            Role::Psychologist | Role::SocialWorker | Role::HealthVisitor | Role::SspCounsellor => true,
-            _ => false,
-        })
-        .collect();
-    staff.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(staff)
-}
-
-pub async fn forum_members(State(state): State<AppState>, viewer: Viewer) -> Response {
-    let institution = match forum_institution(&state, &viewer, "forum.read").await {
-        Ok(i) => i,
-        Err(response) => return response,
-    };
-    if let Err(e) = state.store.audit(&entry(&viewer, "forum.read", None, None, true)).await {
-        return layout::server_error(&e);
-    }
-    forum_page(&state, &viewer, institution, None, &[], StatusCode::OK).await
+pub async fn forum_members(State(state): State<AppState>, viewer: Viewer) -> Page {
+    let institution = forum_institution(&state, &viewer, "forum.read").await?;
+    let audit = entry(&viewer, "forum.read", None, None, true);
+    state.store.audit(&audit).await?;
+    let page = forum_page(&state, &viewer, institution, None, &[]).await?;
+    Ok(page.into_response())
 }
 
 async fn forum_page(
@@ -923,16 +728,9 @@ async fn forum_page(
     institution: i64,
     notice: Option<&str>,
     errors: &[FieldError],
-    status: StatusCode,
-) -> Response {
-    let members = match state.store.forum_members(institution).await {
-        Ok(m) => m,
-        Err(e) => return layout::server_error(&e),
-    };
-    let staff = match selectable_staff(state, viewer, institution).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
+) -> Result<Markup, PageError> {
+    let members = state.store.forum_members(institution).await?;
+    let staff = selectable_staff(state, viewer, institution).await?;
     let rows = MEMBER_ROWS.max(members.len() + 2);
     let body = html! {
         p.no-print { a href="/moeder" { "← Møder" } }
@@ -971,22 +769,13 @@ async fn forum_page(
             button type="submit" { "Gem medlemmer" }
         }
     };
-    (
-        status,
-        layout::page("Trivselsforums faste medlemmer", Some(&viewer.user), "/moeder", body),
-    )
-        .into_response()
+    let title = "Trivselsforums faste medlemmer";
+    Ok(shell::page(title, Some(viewer), "/moeder", body))
 }
 
-pub async fn save_forum_members(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Response {
-    let institution = match forum_institution(&state, &viewer, "forum.save").await {
-        Ok(i) => i,
-        Err(response) => return response,
-    };
-    let staff = match selectable_staff(&state, &viewer, institution).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
+pub async fn save_forum_members(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Page {
+    let institution = forum_institution(&state, &viewer, "forum.save").await?;
+    let staff = selectable_staff(&state, &viewer, institution).await?;
     let mut members: Vec<(i64, ParticipantRole)> = Vec::new();
     let mut errors = Vec::new();
     for (key, value) in &fields {
@@ -1030,57 +819,27 @@ pub async fn save_forum_members(State(state): State<AppState>, viewer: Viewer, F
     );
     if !errors.is_empty() {
         add_criterion(&mut audit, "ikke gemt: ugyldige medlemmer");
-        if let Err(e) = state.store.audit(&audit).await {
-            return layout::server_error(&e);
-        }
-        return forum_page(
-            &state,
-            &viewer,
-            institution,
-            None,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        state.store.audit(&audit).await?;
+        let page = forum_page(&state, &viewer, institution, None, &errors).await?;
+        return Err(PageError::unprocessable(page));
     }
-    match state.store.set_forum_members(institution, &members, &audit).await {
-        Ok(()) => {
-            forum_page(
-                &state,
-                &viewer,
-                institution,
-                Some("Medlemmerne er gemt."),
-                &[],
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => layout::server_error(&e),
-    }
+    state.store.set_forum_members(institution, &members, &audit).await?;
+    let page = forum_page(&state, &viewer, institution, Some("Medlemmerne er gemt."), &[]).await?;
+    Ok(page.into_response())
 }
 
 /// The front page's note on meetings, in counts only (no child named): unread messages, and for
 /// the school's leadership the meetings of the next 14 days and the fraværssamråd past their
 /// deadline.
-pub async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, Response> {
-    let server_error = |e: trivsel_store::StoreError| layout::server_error(&e);
-    let unread = state
-        .store
-        .notifications_of_user(viewer.user.id, true)
-        .await
-        .map_err(server_error)?
-        .len();
+async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, PageError> {
+    let unread = state.store.notifications_of_user(viewer.user.id, true).await?.len();
     let institution = viewer
         .user
         .institution_id
         .filter(|i| runs_meetings(&viewer.actor, viewer.user.municipality_id, *i));
     let (upcoming, overdue) = match institution {
         Some(i) => {
-            let meetings = state
-                .store
-                .meetings_of_institution(i, None)
-                .await
-                .map_err(server_error)?;
+            let meetings = state.store.meetings_of_institution(i, None).await?;
             let soon = today() + Duration::days(14);
             let upcoming = meetings
                 .iter()

@@ -4,20 +4,29 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::Local;
 use maud::html;
 use trivsel_domain::access::{Action, Resource, can};
 
-use crate::session::Viewer;
-use crate::{AppState, layout};
+use crate::kit::clock::today;
+use crate::kit::format::number;
+use crate::kit::menu::MenuItem;
+use crate::kit::{AppState, Page, PageError, Viewer, panels, shell};
 
-pub async fn front(State(state): State<AppState>, viewer: Viewer) -> Response {
+pub const MENU: &[MenuItem] = &[MenuItem {
+    order: 0,
+    href: "/",
+    label: "Forside",
+    shown: |_| true,
+}];
+
+pub async fn front(State(state): State<AppState>, viewer: Viewer) -> Page {
     let user = &viewer.user;
-    let today = Local::now().date_naive();
-    let municipality = match state.store.municipalities().await {
-        Ok(all) => all.into_iter().find(|m| m.id == user.municipality_id),
-        Err(e) => return layout::server_error(&e),
-    };
+    let municipality = state
+        .store
+        .municipalities()
+        .await?
+        .into_iter()
+        .find(|m| m.id == user.municipality_id);
     let aggregates = can(
         &viewer.actor,
         Action::Read,
@@ -26,42 +35,28 @@ pub async fn front(State(state): State<AppState>, viewer: Viewer) -> Response {
         },
     );
     let (overview, institutions) = if aggregates {
-        match tokio::try_join!(
-            state.store.overview(user.municipality_id, today),
+        let (o, i) = tokio::try_join!(
+            state.store.overview(user.municipality_id, today()),
             state.store.institutions(user.municipality_id)
-        ) {
-            Ok((o, i)) => (Some(o), i),
-            Err(e) => return layout::server_error(&e),
-        }
+        )?;
+        (Some(o), i)
     } else {
         (None, Vec::new())
     };
-    let overdue = match crate::reviews::overdue_section(&state, &viewer).await {
-        Ok(section) => section,
-        Err(response) => return response,
-    };
-    let tasks = match crate::tasks::front_section(&state, &viewer).await {
-        Ok(section) => section,
-        Err(response) => return response,
-    };
-    let meetings = match crate::meetings::front_section(&state, &viewer).await {
-        Ok(section) => section,
-        Err(response) => return response,
-    };
+    // Sections of other features (overdue reviews, tasks, meetings), registered in `app()`.
+    let sections = panels::front(&state, &viewer).await?;
     let body = html! {
         h1 { "Forside" }
         p { "Velkommen, " (user.name) ". Du er logget ind som " (user.role.navn().to_lowercase())
             @if let Some(m) = &municipality { " i " (m.name) } "." }
-        @if let Some(section) = &overdue { (section) }
-        @if let Some(section) = &tasks { (section) }
-        @if let Some(section) = &meetings { (section) }
+        @for section in &sections { (section) }
         @if let Some(o) = overview {
             section aria-labelledby="kommune-titel" {
                 h2 id="kommune-titel" { "Kommunen i tal" }
                 dl.figures {
-                    div { dt { "Institutioner" } dd { (o.institutions) } }
-                    div { dt { "Klasser og grupper" } dd { (o.classes) } }
-                    div { dt { "Indskrevne børn i dag" } dd { (o.children_enrolled) } }
+                    div { dt { "Institutioner" } dd { (number(o.institutions)) } }
+                    div { dt { "Klasser og grupper" } dd { (number(o.classes)) } }
+                    div { dt { "Indskrevne børn i dag" } dd { (number(o.children_enrolled)) } }
                 }
             }
             section aria-labelledby="inst-titel" {
@@ -78,7 +73,7 @@ pub async fn front(State(state): State<AppState>, viewer: Viewer) -> Response {
             }
         }
     };
-    layout::page("Forside", Some(user), "/", body).into_response()
+    Ok(shell::page("Forside", Some(&viewer), "/", body).into_response())
 }
 
 /// Liveness and database reachability, for load balancers and monitoring.
@@ -96,6 +91,6 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn not_found() -> Response {
-    layout::not_found()
+pub async fn not_found() -> PageError {
+    PageError::not_found()
 }

@@ -1,33 +1,22 @@
 //! Absence pages: the roll call (fremmøde) for a class, saved in one go with the alerts brought
 //! up to date at once, and the school's alert list (advarsler) for its leadership.
 
-use std::collections::HashMap;
-
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, Local, NaiveDate, Utc};
+use axum::response::{IntoResponse, Redirect};
+use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Deserialize;
 use trivsel_domain::absence::{Code, Rule};
-use trivsel_domain::access::{Action, Resource, can};
+use trivsel_domain::access::{Action, ChildData, Resource, can};
 use trivsel_domain::meetings::{MeetingKind, may_convene};
-use trivsel_store::{AlertFilter, ClassCard, Registration};
+use trivsel_store::{AlertFilter, AuditEntry, CaseTarget, ClassCard, Registration};
 
-use crate::audit::entry;
-use crate::session::Viewer;
-use crate::{AppState, layout};
-
-const WEEKDAYS: [&str; 7] = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"];
-
-pub fn danish_date(date: NaiveDate) -> String {
-    format!(
-        "{} {}",
-        WEEKDAYS[date.weekday().num_days_from_monday() as usize],
-        date.format("%d.%m.%Y")
-    )
-}
+use crate::kit::access::{Ask, Subject, authorize_resource, authorize_with, entry};
+use crate::kit::clock::{now, today};
+use crate::kit::format::danish_date;
+use crate::kit::{AppState, Page, PageError, Viewer, links, shell};
 
 #[derive(Deserialize, Default)]
 pub struct RollCallQuery {
@@ -37,30 +26,29 @@ pub struct RollCallQuery {
     gemt: Option<u64>,
 }
 
-/// The class, if the viewer may register its absence.
-async fn writable_class(state: &AppState, viewer: &Viewer, class_id: i64, action: &str) -> Result<ClassCard, Response> {
-    let card = state
-        .store
-        .class_card(class_id)
-        .await
-        .map_err(|e| layout::server_error(&e))?;
-    let allowed = card.as_ref().is_some_and(|c| {
-        let resource = Resource::Class {
-            municipality_id: c.municipality_id,
-            institution_id: c.institution_id,
-            class_id: c.id,
-        };
-        can(&viewer.actor, Action::Write, &resource)
-    });
-    if !allowed {
-        let audit = entry(viewer, action, None, Some(format!("klasse {class_id}")), false);
-        state.store.audit(&audit).await.map_err(|e| layout::server_error(&e))?;
-        return Err(layout::forbidden_for(
-            Some(&viewer.user),
-            "Du kan ikke registrere fravær for denne klasse.",
-        ));
+/// The class, if the viewer may register its absence, with the request's audit row (not yet
+/// written); a refusal is audited under `action`.
+async fn writable_class(
+    state: &AppState,
+    viewer: &Viewer,
+    class_id: i64,
+    action: &str,
+) -> Result<(ClassCard, AuditEntry), PageError> {
+    let allowed = authorize_with(
+        state,
+        viewer,
+        CaseTarget::Class(class_id),
+        Action::Write,
+        ChildData::Absence,
+        action,
+        None,
+        Some("Du kan ikke registrere fravær for denne klasse."),
+    )
+    .await?;
+    match allowed.subject {
+        Subject::Class(card) => Ok((card, allowed.audit)),
+        Subject::Child { .. } => unreachable!("a class was authorized"),
     }
-    Ok(card.expect("checked"))
 }
 
 fn code_label(code: Code) -> &'static str {
@@ -79,12 +67,9 @@ pub async fn roll_call(
     viewer: Viewer,
     Path(class_id): Path<i64>,
     Query(q): Query<RollCallQuery>,
-) -> Response {
-    let card = match writable_class(&state, &viewer, class_id, "absence.read").await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
-    let today = Local::now().date_naive();
+) -> Page {
+    let (card, mut audit) = writable_class(&state, &viewer, class_id, "absence.read").await?;
+    let today = today();
     let date = match q
         .dato
         .as_deref()
@@ -93,51 +78,31 @@ pub async fn roll_call(
     {
         None => today,
         Some(Ok(d)) => d,
-        Some(Err(m)) => return bad_request(&viewer, &m),
+        Some(Err(m)) => return Err(bad_request(&viewer, &m)),
     };
-    let pupils = match state.store.class_pupils(class_id, date).await {
-        Ok(p) => p,
-        Err(e) => return layout::server_error(&e),
-    };
+    let pupils = state.store.class_pupils(class_id, date).await?;
     // Default slot: the first not yet registered for the whole class.
     let slot = match q.modul.as_deref().filter(|m| !m.is_empty()).map(|m| m.parse::<u8>()) {
         Some(Ok(s)) if (1..=12).contains(&s) => s,
-        Some(_) => return bad_request(&viewer, "Registreringsnummeret skal være mellem 1 og 12."),
+        Some(_) => return Err(bad_request(&viewer, "Registreringsnummeret skal være mellem 1 og 12.")),
         None => {
             let mut slot = 1;
             while slot < 12 {
-                match state.store.class_registrations(class_id, date, slot).await {
-                    Ok(regs) if !pupils.is_empty() && regs.len() >= pupils.len() => slot += 1,
-                    Ok(_) => break,
-                    Err(e) => return layout::server_error(&e),
+                let regs = state.store.class_registrations(class_id, date, slot).await?;
+                if pupils.is_empty() || regs.len() < pupils.len() {
+                    break;
                 }
+                slot += 1;
             }
             slot
         }
     };
-    let existing = match state.store.class_registrations(class_id, date, slot).await {
-        Ok(r) => r,
-        Err(e) => return layout::server_error(&e),
-    };
-    let audit = entry(
-        &viewer,
-        "absence.read",
-        None,
-        Some(format!("klasse {class_id} {date} modul {slot}")),
-        true,
-    );
-    if let Err(e) = state.store.audit(&audit).await {
-        return layout::server_error(&e);
-    }
-    let missing = match missing_days(&state, &card, &pupils, today).await {
-        Ok(m) => m,
-        Err(e) => return layout::server_error(&e),
-    };
+    let existing = state.store.class_registrations(class_id, date, slot).await?;
+    audit.criterion = Some(format!("klasse {class_id} {date} modul {slot}"));
+    state.store.audit(&audit).await?;
+    let missing = missing_days(&state, &card, &pupils, today).await?;
     let title = format!("Fremmøde {} – {}", card.name, danish_date(date));
-    let calendar = match state.store.school_calendar(card.institution_id).await {
-        Ok(c) => c,
-        Err(e) => return layout::server_error(&e),
-    };
+    let calendar = state.store.school_calendar(card.institution_id).await?;
     let not_school_day = !calendar.is_school_day(date);
     let step = |forward: bool| {
         let mut d = date;
@@ -152,7 +117,7 @@ pub async fn roll_call(
     let (previous, next) = (step(false), step(true).filter(|d| *d <= today));
     let body = html! {
         h1 { (title) }
-        p { (slot) ". registrering · " (pupils.len()) " elever · " a href={ "/klasser/" (class_id) } { "Klasseliste" } }
+        p { (slot) ". registrering · " (pupils.len()) " elever · " a href=(links::class(class_id)) { "Klasseliste" } }
         @if let Some(n) = q.gemt {
             p.notice role="status" { "Gemt. " (n) " registreringer er nye eller ændrede; advarslerne er opdateret." }
         }
@@ -205,7 +170,7 @@ pub async fn roll_call(
             }
         }
     };
-    layout::page(&title, Some(&viewer.user), "/klasser", body).into_response()
+    Ok(shell::page(&title, Some(&viewer), "/klasser", body).into_response())
 }
 
 /// School days this school year up to `today` on which pupils of the class have no
@@ -215,7 +180,7 @@ async fn missing_days(
     card: &ClassCard,
     pupils: &[trivsel_store::PupilRow],
     today: NaiveDate,
-) -> Result<Vec<(NaiveDate, usize)>, trivsel_store::StoreError> {
+) -> Result<Vec<(NaiveDate, usize)>, PageError> {
     let first = trivsel_domain::calendar::SchoolYear::of(today).first_day();
     let ids: Vec<i64> = pupils.iter().map(|p| p.id).collect();
     if ids.is_empty() {
@@ -236,13 +201,12 @@ async fn missing_days(
     Ok(by_day.into_iter().collect())
 }
 
-fn bad_request(viewer: &Viewer, message: &str) -> Response {
+fn bad_request(viewer: &Viewer, message: &str) -> PageError {
     let body = html! { h1 { "Ugyldig forespørgsel" } p { (message) } };
-    (
+    PageError::status(
         StatusCode::BAD_REQUEST,
-        layout::page("Ugyldig forespørgsel", Some(&viewer.user), "", body),
+        shell::page("Ugyldig forespørgsel", Some(viewer), "", body),
     )
-        .into_response()
 }
 
 /// Saves the whole class's roll call; saving the same again changes nothing.
@@ -251,11 +215,8 @@ pub async fn save_roll_call(
     viewer: Viewer,
     Path(class_id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let card = match writable_class(&state, &viewer, class_id, "absence.write").await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
+) -> Page {
+    let (card, _) = writable_class(&state, &viewer, class_id, "absence.write").await?;
     let field = |name: &str| {
         fields
             .iter()
@@ -263,32 +224,32 @@ pub async fn save_roll_call(
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
     };
-    let today = Local::now().date_naive();
+    let today = today();
     let date = match trivsel_domain::validate::parse_date(field("dato")) {
         Ok(d) if d <= today => d,
-        Ok(_) => return bad_request(&viewer, "Fremtidige datoer kan ikke registreres."),
-        Err(m) => return bad_request(&viewer, &m),
+        Ok(_) => return Err(bad_request(&viewer, "Fremtidige datoer kan ikke registreres.")),
+        Err(m) => return Err(bad_request(&viewer, &m)),
     };
     let Some(slot) = field("modul").parse::<u8>().ok().filter(|s| (1..=12).contains(s)) else {
-        return bad_request(&viewer, "Registreringsnummeret skal være mellem 1 og 12.");
+        return Err(bad_request(&viewer, "Registreringsnummeret skal være mellem 1 og 12."));
     };
-    let pupils = match state.store.class_pupils(class_id, date).await {
-        Ok(p) => p,
-        Err(e) => return layout::server_error(&e),
-    };
+    let pupils = state.store.class_pupils(class_id, date).await?;
     let mut registrations = Vec::with_capacity(pupils.len());
     for (name, value) in &fields {
         let Some(id) = name.strip_prefix('c').and_then(|id| id.parse::<i64>().ok()) else {
             continue;
         };
         if !pupils.iter().any(|p| p.id == id) {
-            return bad_request(
+            return Err(bad_request(
                 &viewer,
                 "En elev i formularen går ikke i klassen på den dato. Intet er gemt.",
-            );
+            ));
         }
         let Ok(code) = Code::parse(value) else {
-            return bad_request(&viewer, &format!("Ukendt fraværskode «{value}». Intet er gemt."));
+            return Err(bad_request(
+                &viewer,
+                &format!("Ukendt fraværskode «{value}». Intet er gemt."),
+            ));
         };
         registrations.push(Registration {
             child_id: id,
@@ -301,25 +262,21 @@ pub async fn save_roll_call(
         .iter()
         .map(|r| entry(&viewer, "absence.write", Some(r.child_id), None, true))
         .collect();
-    let changed = match state
+    let (changed, _) = state
         .store
         .register_absence(
             card.municipality_id,
             &registrations,
             Some(viewer.user.id),
-            Utc::now(),
+            now(),
             &audits,
             today,
         )
-        .await
-    {
-        Ok((changed, _)) => changed,
-        Err(e) => return layout::server_error(&e),
-    };
-    Redirect::to(&format!(
+        .await?;
+    Ok(Redirect::to(&format!(
         "/klasser/{class_id}/fremmoede?dato={date}&modul={slot}&gemt={changed}"
     ))
-    .into_response()
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -339,7 +296,7 @@ fn status_label(status: &str) -> &'static str {
 }
 
 /// The institution's absence alerts, with filters; for its leadership and trivselsperson.
-pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Query<AlertQuery>) -> Response {
+pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Query<AlertQuery>) -> Page {
     let Some(institution_id) = viewer.user.institution_id.filter(|i| {
         can(
             &viewer.actor,
@@ -350,10 +307,10 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
             },
         )
     }) else {
-        return layout::forbidden_for(
-            Some(&viewer.user),
+        return Err(PageError::forbidden(
+            &viewer,
             "Advarsler er for skolens ledelse og trivselsperson.",
-        );
+        ));
     };
     let rule = q.regel.as_deref().and_then(Rule::from_id);
     let class = q.klasse.as_deref().and_then(|c| c.parse::<i64>().ok());
@@ -361,7 +318,7 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
         .status
         .clone()
         .filter(|s| ["open", "closed", "withdrawn"].contains(&s.as_str()));
-    let today = Local::now().date_naive();
+    let today = today();
     let filter = AlertFilter {
         institution_id: Some(institution_id),
         class: class.map(|c| (c, today)),
@@ -369,25 +326,19 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
         rule,
         ..AlertFilter::default()
     };
-    let (alerts, classes, staff) = match tokio::try_join!(
+    let (alerts, classes, staff) = tokio::try_join!(
         state.store.alerts(&filter),
         state.store.class_cards(&[], Some(institution_id)),
         state.store.institution_staff(institution_id)
-    ) {
-        Ok(found) => found,
-        Err(e) => return layout::server_error(&e),
-    };
+    )?;
     let criterion = format!(
         "advarsler status={:?} regel={:?} klasse={:?}",
         filter.status, rule, class
     );
-    if let Err(e) = state
+    state
         .store
         .audit(&entry(&viewer, "absence.alerts.read", None, Some(criterion), true))
-        .await
-    {
-        return layout::server_error(&e);
-    }
+        .await?;
     let body = html! {
         h1 { "Fraværsadvarsler" }
         form.inline method="get" action="/fravaer/advarsler" {
@@ -415,7 +366,7 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
             (alert_card(a, &staff, convenes))
         }
     };
-    layout::page("Fraværsadvarsler", Some(&viewer.user), "/fravaer/advarsler", body).into_response()
+    Ok(shell::page("Fraværsadvarsler", Some(&viewer), "/fravaer/advarsler", body).into_response())
 }
 
 /// An alert with its handling form; `convenes`: the viewer may convene a fraværssamråd from it.
@@ -423,7 +374,7 @@ fn alert_card(a: &trivsel_store::Alert, staff: &[trivsel_store::User], convenes:
     html! {
         section.alert aria-labelledby={ "adv-" (a.id) } {
             h2 id={ "adv-" (a.id) } {
-                a href={ "/boern/" (a.child_id) } { (a.child_name) } ": " (a.rule.navn())
+                a href=(links::child(a.child_id)) { (a.child_name) } ": " (a.rule.navn())
             }
             p { "Udløst " (danish_date(a.trigger_date)) " · " (status_label(&a.status))
                 @if let Some(name) = &a.assigned_name { " · Ansvarlig: " (name) } }
@@ -463,71 +414,40 @@ pub async fn handle_alert(
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(form): Form<AlertForm>,
-) -> Response {
-    let alert = match state.store.alert(id).await {
-        Ok(a) => a,
-        Err(e) => return layout::server_error(&e),
+) -> Page {
+    let alert = state.store.alert(id).await?;
+    let resource = alert
+        .as_ref()
+        .and_then(|a| a.institution_id)
+        .map(|i| Resource::Institution {
+            municipality_id: viewer.user.municipality_id,
+            institution_id: i,
+        });
+    let ask = Ask {
+        audit_action: "absence.alert.write",
+        child_id: alert.as_ref().map(|a| a.child_id),
+        criterion: Some(format!("advarsel {id}")),
+        denied: "Du kan ikke behandle denne advarsel.",
     };
-    let allowed = alert.as_ref().and_then(|a| a.institution_id).is_some_and(|i| {
-        can(
-            &viewer.actor,
-            Action::Write,
-            &Resource::Institution {
-                municipality_id: viewer.user.municipality_id,
-                institution_id: i,
-            },
-        )
-    });
-    let child = alert.as_ref().map(|a| a.child_id);
-    let Some(alert) = alert.filter(|_| allowed) else {
-        let _ = state
-            .store
-            .audit(&entry(
-                &viewer,
-                "absence.alert.write",
-                child,
-                Some(format!("advarsel {id}")),
-                false,
-            ))
-            .await;
-        return layout::forbidden_for(Some(&viewer.user), "Du kan ikke behandle denne advarsel.");
-    };
-    let staff = match state
+    let granted = authorize_resource(&state, &viewer, Action::Write, resource.as_ref(), ask).await?;
+    let alert = alert.expect("granted");
+    let staff = state
         .store
         .institution_staff(alert.institution_id.unwrap_or_default())
-        .await
-    {
-        Ok(s) => s,
-        Err(e) => return layout::server_error(&e),
-    };
+        .await?;
     let assigned = form.ansvarlig.as_deref().and_then(|v| v.parse::<i64>().ok());
     if assigned.is_some_and(|a| !staff.iter().any(|u| u.id == a)) {
-        return bad_request(&viewer, "Den ansvarlige skal være ansat på skolen.");
+        return Err(bad_request(&viewer, "Den ansvarlige skal være ansat på skolen."));
     }
     let note = form.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > 2000) {
-        return bad_request(&viewer, "Noten må højst have 2000 tegn.");
+        return Err(bad_request(&viewer, "Noten må højst have 2000 tegn."));
     }
     let close = form.handling.as_deref() == Some("luk");
-    let audit = entry(
-        &viewer,
-        "absence.alert.write",
-        Some(alert.child_id),
-        Some(format!("advarsel {id}")),
-        true,
-    );
-    let closing = close.then(|| (viewer.user.id, Utc::now()));
-    if let Err(e) = state.store.handle_alert(id, assigned, note, closing, &audit).await {
-        return layout::server_error(&e);
-    }
-    Redirect::to("/fravaer/advarsler").into_response()
-}
-
-/// A class's status for today's roll call: (pupils, pupils with a registration).
-pub async fn todays_status(state: &AppState, class_ids: &[i64]) -> HashMap<i64, (i64, i64)> {
+    let closing = close.then(|| (viewer.user.id, now()));
     state
         .store
-        .class_registration_counts(class_ids, Local::now().date_naive())
-        .await
-        .unwrap_or_default()
+        .handle_alert(id, assigned, note, closing, &granted.audit)
+        .await?;
+    Ok(Redirect::to("/fravaer/advarsler").into_response())
 }

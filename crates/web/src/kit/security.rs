@@ -1,9 +1,11 @@
 //! Security headers on every response, and refusal of cross-site writes.
 
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+
+use crate::kit::error::forbidden_page;
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -34,7 +36,11 @@ pub async fn headers(request: Request, next: Next) -> Response {
 pub async fn same_origin_writes(request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && !same_origin(&request) {
-        return crate::layout::forbidden("Forespørgslen kom fra et andet websted og er afvist. Intet er ændret.");
+        let page = forbidden_page(
+            None,
+            "Forespørgslen kom fra et andet websted og er afvist. Intet er ændret.",
+        );
+        return (StatusCode::FORBIDDEN, page).into_response();
     }
     next.run(request).await
 }

@@ -1,0 +1,43 @@
+//! Fravær (absence): the roll call and the alert list (`roll_call`), the class, school and
+//! municipality overviews (`overview`), the quarter report (`quarter`) and the leadership's
+//! monthly review (`reviews`).
+
+pub mod overview;
+pub mod quarter;
+pub mod reviews;
+pub mod roll_call;
+
+use trivsel_domain::model::Role;
+
+use crate::kit::menu::MenuItem;
+
+fn school_leadership(role: Role) -> bool {
+    matches!(role, Role::Leader | Role::WellbeingPerson)
+}
+
+pub const MENU: &[MenuItem] = &[
+    MenuItem {
+        order: 20,
+        href: "/fravaer/skole",
+        label: "Fravær",
+        shown: school_leadership,
+    },
+    MenuItem {
+        order: 20,
+        href: "/fravaer/kommune",
+        label: "Fravær",
+        shown: |r| r == Role::Analyst,
+    },
+    MenuItem {
+        order: 30,
+        href: "/fravaer/advarsler",
+        label: "Advarsler",
+        shown: school_leadership,
+    },
+    MenuItem {
+        order: 40,
+        href: "/fravaer/kvartal",
+        label: "Kvartal",
+        shown: |r| school_leadership(r) || r == Role::Analyst,
+    },
+];

@@ -1,0 +1,379 @@
+//! The one way to access a child's data: ask the policy (`trivsel_domain::access::can`, or for
+//! meetings the domain's meeting rule), write the audit row whether the answer is yes or no,
+//! and hand back what was granted. A refusal is a Danish 403 page and a denied audit row; an
+//! unknown id is refused like a forbidden one, so ids cannot be probed. A read's row is written
+//! at once; a write's row is handed back to be stored in the change's own transaction.
+
+use std::collections::{BTreeSet, HashMap};
+
+use trivsel_domain::access::{Action, ChildContext, ChildData, Resource, can};
+use trivsel_store::{AuditEntry, CaseTarget, ChildCard, ClassCard};
+
+use crate::kit::clock::today;
+use crate::kit::error::PageError;
+use crate::kit::state::AppState;
+use crate::kit::viewer::Viewer;
+
+/// An audit entry for what `viewer` did (or tried).
+pub fn entry(
+    viewer: &Viewer,
+    action: &str,
+    child_id: Option<i64>,
+    criterion: Option<String>,
+    allowed: bool,
+) -> AuditEntry {
+    AuditEntry {
+        municipality_id: viewer.user.municipality_id,
+        user_id: Some(viewer.user.id),
+        username: viewer.user.username.clone(),
+        role: viewer.user.role.id().into(),
+        action: action.into(),
+        child_id,
+        criterion,
+        allowed,
+        address: Some(viewer.address.clone()),
+    }
+}
+
+/// What was decided and how it is audited: the audit action, the child (if one), the criterion,
+/// and the reason shown on a refusal.
+pub struct Ask<'a> {
+    pub audit_action: &'a str,
+    pub child_id: Option<i64>,
+    pub criterion: Option<String>,
+    pub denied: &'a str,
+}
+
+/// A granted request: its audit row, written already for a read, to be written with the change
+/// for a write. Only [`decide`] makes one.
+pub struct Granted {
+    pub audit: AuditEntry,
+    _private: (),
+}
+
+/// Records a decision a domain rule made: a refusal is audited as denied and answered with the
+/// Danish 403 page; a yes is audited at once when `write` is false, and handed back otherwise.
+pub async fn decide(
+    state: &AppState,
+    viewer: &Viewer,
+    allowed: bool,
+    write: bool,
+    ask: Ask<'_>,
+) -> Result<Granted, PageError> {
+    let audit = entry(viewer, ask.audit_action, ask.child_id, ask.criterion, allowed);
+    if !allowed || !write {
+        state.store.audit(&audit).await?;
+    }
+    if allowed {
+        Ok(Granted { audit, _private: () })
+    } else {
+        Err(PageError::forbidden(viewer, ask.denied))
+    }
+}
+
+/// Asks `access::can` about a resource that is not one child or class (an institution's
+/// figures, the municipality's aggregates, accounts) and records the answer; `None` is an
+/// unknown resource, refused.
+pub async fn authorize_resource(
+    state: &AppState,
+    viewer: &Viewer,
+    action: Action,
+    resource: Option<&Resource<'_>>,
+    ask: Ask<'_>,
+) -> Result<Granted, PageError> {
+    let allowed = resource.is_some_and(|r| can(&viewer.actor, action, r));
+    decide(state, viewer, allowed, action != Action::Read, ask).await
+}
+
+/// Audits a refusal that a page decided (a rule of the domain said no) and answers with the
+/// Danish 403 page.
+pub async fn refuse(
+    state: &AppState,
+    viewer: &Viewer,
+    action: &str,
+    child_id: Option<i64>,
+    criterion: String,
+    reason: &str,
+) -> PageError {
+    let ask = Ask {
+        audit_action: action,
+        child_id,
+        criterion: Some(criterion),
+        denied: reason,
+    };
+    match decide(state, viewer, false, false, ask).await {
+        Err(e) => e,
+        Ok(_) => unreachable!("a refusal is never granted"),
+    }
+}
+
+/// The children among `ids` the viewer may see (`data`), with their names. Each one shown gets
+/// an audit row (`action`), written with `extra` in one transaction.
+pub async fn visible_children(
+    state: &AppState,
+    viewer: &Viewer,
+    ids: impl IntoIterator<Item = i64>,
+    data: ChildData,
+    action: &str,
+    extra: Vec<AuditEntry>,
+) -> Result<HashMap<i64, String>, PageError> {
+    let today = today();
+    let ids: BTreeSet<i64> = ids.into_iter().collect();
+    let mut allowed = Vec::new();
+    for id in ids {
+        let context = state.store.child_context(id, today).await?;
+        if context.is_some_and(|c| can(&viewer.actor, Action::Read, &Resource::Child(&c, data))) {
+            allowed.push(id);
+        }
+    }
+    let names = state.store.child_names(&allowed).await?;
+    let mut audits = extra;
+    audits.extend(allowed.iter().map(|id| entry(viewer, action, Some(*id), None, true)));
+    state.store.audit_all(&audits).await?;
+    Ok(names)
+}
+
+/// What a case page is about, once access is granted.
+pub enum Subject {
+    Child { context: ChildContext, card: ChildCard },
+    Class(ClassCard),
+}
+
+impl Subject {
+    pub fn target(&self) -> CaseTarget {
+        match self {
+            Subject::Child { card, .. } => CaseTarget::Child(card.id),
+            Subject::Class(card) => CaseTarget::Class(card.id),
+        }
+    }
+
+    /// The child's name, or the class's name and school.
+    pub fn name(&self) -> String {
+        match self {
+            Subject::Child { card, .. } => format!("{} {}", card.given_name, card.family_name),
+            Subject::Class(card) => format!("{} – {}", card.name, card.institution_name),
+        }
+    }
+
+    /// «Barnet X» / «Klassen X», for headings.
+    pub fn described(&self) -> String {
+        match self {
+            Subject::Child { .. } => self.name(),
+            Subject::Class(card) => format!("klassen {}", card.name),
+        }
+    }
+
+    /// The child's or class's page.
+    pub fn base(&self) -> String {
+        match self {
+            Subject::Child { card, .. } => format!("/boern/{}", card.id),
+            Subject::Class(card) => format!("/klasser/{}", card.id),
+        }
+    }
+
+    pub fn child_id(&self) -> Option<i64> {
+        match self {
+            Subject::Child { card, .. } => Some(card.id),
+            Subject::Class(_) => None,
+        }
+    }
+
+    /// The resource the policy is asked about.
+    pub fn resource(&self, data: ChildData) -> Resource<'_> {
+        match self {
+            Subject::Child { context, .. } => Resource::Child(context, data),
+            Subject::Class(card) => Resource::Class {
+                municipality_id: card.municipality_id,
+                institution_id: card.institution_id,
+                class_id: card.id,
+            },
+        }
+    }
+
+    /// The institution new records belong to: the viewer's own if the child is enrolled there,
+    /// else the child's (first) institution today.
+    pub fn institution_for(&self, viewer: &Viewer) -> Option<i64> {
+        match self {
+            Subject::Child { context, .. } => viewer
+                .user
+                .institution_id
+                .filter(|i| context.institution_ids.contains(i))
+                .or_else(|| context.institution_ids.first().copied()),
+            Subject::Class(card) => Some(card.institution_id),
+        }
+    }
+}
+
+/// Whether the viewer may do `action` on `data` of the subject.
+pub fn may(viewer: &Viewer, subject: &Subject, action: Action, data: ChildData) -> bool {
+    can(&viewer.actor, action, &subject.resource(data))
+}
+
+/// Access granted: the subject, and the audit row of the request. A read's row is written
+/// already; a write's row is to be passed to the store with the change (or written with
+/// [`Allowed::audit_unchanged`] when nothing is stored).
+pub struct Allowed {
+    pub subject: Subject,
+    pub audit: AuditEntry,
+}
+
+impl Allowed {
+    /// Writes the audit row of an allowed write that stored nothing (a validation error), with
+    /// the reason in the criterion.
+    pub async fn audit_unchanged(&self, state: &AppState, reason: &str) -> Result<(), PageError> {
+        let mut audit = self.audit.clone();
+        add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
+        Ok(state.store.audit(&audit).await?)
+    }
+
+    /// Writes a refusal (e.g. by the escalation guard) as a denied audit row.
+    pub async fn audit_refused(&self, state: &AppState, reason: &str) -> Result<(), PageError> {
+        let mut audit = self.audit.clone();
+        audit.allowed = false;
+        add_criterion(&mut audit, &format!("afvist: {reason}"));
+        Ok(state.store.audit(&audit).await?)
+    }
+}
+
+/// Adds to an audit row's criterion.
+pub fn add_criterion(audit: &mut AuditEntry, extra: &str) {
+    audit.criterion = Some(match audit.criterion.take() {
+        Some(c) => format!("{c}; {extra}"),
+        None => extra.to_string(),
+    });
+}
+
+const CHILD_DENIED: &str = "Du har ikke adgang til dette barns oplysninger. Forsøget er registreret.";
+const CLASS_DENIED: &str = "Du har ikke adgang til denne klasse. Forsøget er registreret.";
+
+/// The access check of a child's or class's page: asks the policy about `data` of the child or
+/// class, records the answer and hands back the subject with its audit row.
+pub async fn authorize(
+    state: &AppState,
+    viewer: &Viewer,
+    target: CaseTarget,
+    action: Action,
+    data: ChildData,
+    audit_action: &str,
+    criterion: Option<String>,
+) -> Result<Allowed, PageError> {
+    authorize_with(state, viewer, target, action, data, audit_action, criterion, None).await
+}
+
+/// [`authorize`] with the page's own refusal text instead of the general one.
+#[allow(clippy::too_many_arguments)]
+pub async fn authorize_with(
+    state: &AppState,
+    viewer: &Viewer,
+    target: CaseTarget,
+    action: Action,
+    data: ChildData,
+    audit_action: &str,
+    criterion: Option<String>,
+    denied: Option<&str>,
+) -> Result<Allowed, PageError> {
+    let (subject, child_id, criterion, general) = match target {
+        CaseTarget::Child(id) => {
+            let context = state.store.child_context(id, today()).await?;
+            let allowed = context
+                .as_ref()
+                .is_some_and(|c| can(&viewer.actor, action, &Resource::Child(c, data)));
+            let card = if allowed {
+                state.store.child_card(id).await?
+            } else {
+                None
+            };
+            let known = context.as_ref().map(|c| c.child_id);
+            let criterion = if known.is_none() {
+                Some(format!("ukendt barn {id}"))
+            } else {
+                criterion
+            };
+            let subject = match (context, card) {
+                (Some(context), Some(card)) if allowed => Some(Subject::Child { context, card }),
+                _ => None,
+            };
+            (subject, known, criterion, CHILD_DENIED)
+        }
+        CaseTarget::Class(id) => {
+            let card = state.store.class_card(id).await?;
+            let allowed = card.as_ref().is_some_and(|c| {
+                let resource = Resource::Class {
+                    municipality_id: c.municipality_id,
+                    institution_id: c.institution_id,
+                    class_id: c.id,
+                };
+                can(&viewer.actor, action, &resource)
+            });
+            let criterion = Some(match criterion {
+                Some(c) => format!("{c}, klasse {id}"),
+                None => format!("klasse {id}"),
+            });
+            (
+                card.filter(|_| allowed).map(Subject::Class),
+                None,
+                criterion,
+                CLASS_DENIED,
+            )
+        }
+    };
+    let ask = Ask {
+        audit_action,
+        child_id,
+        criterion,
+        denied: denied.unwrap_or(general),
+    };
+    let granted = decide(state, viewer, subject.is_some(), action != Action::Read, ask).await?;
+    Ok(Allowed {
+        subject: subject.expect("granted"),
+        audit: granted.audit,
+    })
+}
+
+/// What an action means, for access logs.
+pub fn purpose(action: &str) -> &'static str {
+    match action {
+        "child.read" => "Stamdata vist",
+        "child.access_log.read" => "Adgangslog vist",
+        "child.lookups.read" => "Opslagsliste vist",
+        "child.list" => "Børneliste vist",
+        "class.read" => "Klasseliste vist",
+        "user.create" => "Bruger oprettet",
+        "user.update" => "Bruger ændret",
+        "user.status" => "Bruger (de)aktiveret",
+        "user.unlock" => "Login låst op",
+        "user.totp_reset" => "Totrinskode nulstillet",
+        "user.totp_setup" => "Totrinskode oprettet",
+        "user.password" => "Adgangskode sat",
+        "concern.read" => "Bekymringer vist",
+        "concern.create" => "Bekymring registreret",
+        "chronology.read" => "Kronologi vist",
+        "tier.read" => "Indsatstrin vist",
+        "tier.change" => "Indsatstrin ændret",
+        "tier.override" => "Indgribende indsats; krav tilsidesat af skoleleder",
+        "ppv.register" => "PPV registreret",
+        "pku.refer" => "Henvist til PKU",
+        "pku.override" => "Henvist til PKU; krav tilsidesat af skoleleder",
+        "pku.read" => "PKU-henvisning vist",
+        "plan.list" => "Planer vist",
+        "plan.create" => "Plan oprettet",
+        "plan.read" => "Plan vist",
+        "plan.save" => "Plan ændret",
+        "plan.versions" => "Planversioner sammenlignet",
+        "plan.evaluate" => "Plan evalueret",
+        "plan.close" => "Plan afsluttet",
+        "plan.parents" => "Forældrenes perspektiv skrevet",
+        "task.list" => "Opgaveliste vist",
+        "task.complete" => "Opgave markeret som udført",
+        "conference.prepare" => "Klassekonference forberedt",
+        "conference.save" => "Klassekonference gemt",
+        "conference.read" => "Klassekonference vist",
+        "consent.read" => "Samtykker vist",
+        "consent.give" => "Samtykke givet i forældrevisningen",
+        "consent.record" => "Samtykke registreret af personale",
+        "consent.revoke" => "Samtykke trukket tilbage",
+        "sparring.read" => "Anonym sparring vist",
+        "sparring.save" => "Anonym sparring gemt",
+        _ => "Anden handling",
+    }
+}

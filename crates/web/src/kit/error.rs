@@ -1,0 +1,100 @@
+//! One error type for every handler: `Result<Response, PageError>` lets a handler use `?` on
+//! the store and on the kernel's checks. The user sees a Danish page; an unexpected cause goes
+//! to the log only, never into the response.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use trivsel_store::StoreError;
+
+use crate::kit::shell::page;
+use crate::kit::viewer::Viewer;
+
+/// What a handler returns.
+pub type Page = Result<Response, PageError>;
+
+#[derive(Debug)]
+pub enum PageError {
+    /// Something failed that the user cannot fix (database, I/O): a 500 page that says nothing
+    /// of the cause, which is logged.
+    Server(String),
+    /// A rendered Danish page with its status: 400 bad request, 403 refused, 404 unknown,
+    /// 409 conflict, 422 a form shown again with its errors.
+    Status(StatusCode, Markup),
+    /// A finished response that ends the request early (a JSON error of the API); boxed, as it
+    /// is large and rare.
+    Response(Box<Response>),
+}
+
+impl PageError {
+    /// The Danish 403 page inside the viewer's layout. The refusal itself is audited by
+    /// [`crate::kit::access`], not here.
+    pub fn forbidden(viewer: &Viewer, reason: &str) -> Self {
+        PageError::Status(StatusCode::FORBIDDEN, forbidden_page(Some(viewer), reason))
+    }
+
+    /// The form page shown again with its errors (422).
+    pub fn unprocessable(markup: Markup) -> Self {
+        PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, markup)
+    }
+
+    /// A page with another status (400, 404, 409).
+    pub fn status(status: StatusCode, markup: Markup) -> Self {
+        PageError::Status(status, markup)
+    }
+
+    /// The Danish 404 page.
+    pub fn not_found() -> Self {
+        PageError::Status(StatusCode::NOT_FOUND, not_found_page())
+    }
+
+    /// A finished response (e.g. JSON) as the error.
+    pub fn response(response: impl IntoResponse) -> Self {
+        PageError::Response(Box::new(response.into_response()))
+    }
+
+    pub fn server(cause: impl std::fmt::Display) -> Self {
+        PageError::Server(cause.to_string())
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError::server(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::Server(cause) => {
+                tracing::error!(error = %cause, "request failed");
+                let body = html! {
+                    h1 { "Der opstod en fejl" }
+                    p { "Handlingen kunne ikke gennemføres, og intet er ændret. Prøv igen om lidt." }
+                };
+                (StatusCode::INTERNAL_SERVER_ERROR, page("Fejl", None, "", body)).into_response()
+            }
+            PageError::Status(status, markup) => (status, markup).into_response(),
+            PageError::Response(response) => *response,
+        }
+    }
+}
+
+/// A Danish 403 page; `viewer` gives it the logged-in layout.
+pub fn forbidden_page(viewer: Option<&Viewer>, reason: &str) -> Markup {
+    let body = html! {
+        h1 { "Adgang nægtet" }
+        p { (reason) }
+        p { a href="/" { "Gå til forsiden" } }
+    };
+    page("Adgang nægtet", viewer, "", body)
+}
+
+pub fn not_found_page() -> Markup {
+    let body = html! {
+        h1 { "Siden findes ikke" }
+        p { "Adressen findes ikke i Trivsel. " a href="/" { "Gå til forsiden" } "." }
+    };
+    page("Siden findes ikke", None, "", body)
+}

@@ -1,0 +1,21 @@
+//! The main menu as data. Each feature lists its entries (`MENU`); `crate::app` collects them,
+//! and the page shell shows a role the entries meant for it, ordered by `order`.
+
+use trivsel_domain::model::Role;
+
+#[derive(Debug, Clone, Copy)]
+pub struct MenuItem {
+    /// Position in the menu: lower comes first («Forside» is 0).
+    pub order: u16,
+    pub href: &'static str,
+    pub label: &'static str,
+    /// Which roles see the entry.
+    pub shown: fn(Role) -> bool,
+}
+
+/// The entries `role` sees, in menu order.
+pub fn entries(menu: &[MenuItem], role: Role) -> Vec<&MenuItem> {
+    let mut items: Vec<&MenuItem> = menu.iter().filter(|m| (m.shown)(role)).collect();
+    items.sort_by_key(|m| m.order);
+    items
+}

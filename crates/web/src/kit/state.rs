@@ -1,0 +1,71 @@
+//! The server's settings and the state every handler receives.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use maud::Markup;
+use trivsel_store::{ClassCard, Store};
+
+use crate::kit::error::PageError;
+use crate::kit::menu::MenuItem;
+use crate::kit::viewer::Viewer;
+
+/// Server settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Demo mode: demo accounts may log in, and no second factor is asked for. Only ever on a
+    /// loopback address.
+    pub demo: bool,
+    /// Serve the session cookie as `__Host-trivsel` with `Secure` (everywhere but plain-HTTP
+    /// loopback).
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request.
+    pub idle_timeout: Duration,
+    /// A session ends this long after login, however active.
+    pub absolute_timeout: Duration,
+    /// The address users reach the server at, for single sign-on's redirect address.
+    pub public_url: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            demo: false,
+            secure_cookies: true,
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(8 * 60 * 60),
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// What every handler gets: the store, the settings, and what the features registered (the
+/// menu and the sections other pages show).
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub menu: Arc<[MenuItem]>,
+    pub panels: Arc<Panels>,
+}
+
+/// Sections one feature shows on another feature's page (the front page's «Mine opgaver», the
+/// class page's monthly review), registered by `crate::app` so that no feature imports another.
+/// A panel answers `None` when it has nothing for the viewer; `kit::panels` renders them.
+pub type PanelFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<Markup>, PageError>> + Send + 'a>>;
+
+/// A section of the front page.
+pub type FrontPanel = for<'a> fn(&'a AppState, &'a Viewer) -> PanelFuture<'a>;
+
+/// A section of a class's page.
+pub type ClassPanel = for<'a> fn(&'a AppState, &'a Viewer, &'a ClassCard) -> PanelFuture<'a>;
+
+#[derive(Default)]
+pub struct Panels {
+    /// Front-page sections, in the order shown.
+    pub front: Vec<FrontPanel>,
+    /// Class-page sections, in the order shown.
+    pub class: Vec<ClassPanel>,
+}

@@ -108,9 +108,7 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
         None,
     )
     .await?;
-    let Subject::Class(card) = allowed.subject else {
-        unreachable!("a class was authorized")
-    };
+    let (card, _) = allowed.into_class();
     let pupils = state.store.class_pupils(class_id, today()).await?;
     let sections = panels::class(&state, &viewer, &card).await?;
     let title = format!("{} – {}", card.name, card.institution_name);
@@ -172,9 +170,7 @@ pub async fn own_children(State(state): State<AppState>, viewer: Viewer) -> Page
 
 pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Page {
     let subject = check_child(&state, &viewer, child_id, ChildData::Identity, "child.read").await?;
-    let Subject::Child { card, .. } = &subject else {
-        unreachable!("a child was authorized")
-    };
+    let card = subject.child_card();
     let reads = |data| may(&viewer, &subject, Action::Read, data);
     let name = subject.name();
     let absence = if reads(ChildData::Absence) {

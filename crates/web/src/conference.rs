@@ -12,14 +12,14 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::{Duration, NaiveDate};
 use maud::{Markup, html};
 use trivsel_domain::absence::{Code, DayTally};
-use trivsel_domain::access::{Action, ChildData, Resource, can};
+use trivsel_domain::access::{Action, ChildData, can};
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::Role;
 use trivsel_store::{
     AlertFilter, AuditEntry, ClassCard, ConferencePupil, ConferenceTask, NewConference, PupilRow, User,
 };
 
-use crate::kit::access::{Ask, decide, entry, visible_children};
+use crate::kit::access::{Ask, class_resource, decide, entry, visible_children};
 use crate::kit::chart;
 use crate::kit::clock::{now, today};
 use crate::kit::format::{danish_date, format_date, percent};
@@ -36,14 +36,6 @@ const MAX_TITLE_CHARS: usize = 200;
 const NO_CLASS: &str = "Du har ikke adgang til denne klasse. Forsøget er registreret.";
 const NOT_CONDUCTOR: &str =
     "Klassekonferencen holdes af skolens trivselsperson eller ledelse. Forsøget er registreret.";
-
-fn class_resource(card: &ClassCard) -> Resource<'static> {
-    Resource::Class {
-        municipality_id: card.municipality_id,
-        institution_id: card.institution_id,
-        class_id: card.id,
-    }
-}
 
 /// Whether the viewer may hold the class's conferences: its trivselsperson or school leader.
 fn may_conduct(viewer: &Viewer, card: &ClassCard) -> bool {

@@ -95,13 +95,6 @@ async fn authorize(
 }
 
 /// The child whose consents were granted.
-fn card(allowed: &Allowed) -> &ChildCard {
-    match &allowed.subject {
-        Subject::Child { card, .. } => card,
-        Subject::Class(_) => unreachable!("consents are a child's"),
-    }
-}
-
 /// The give-consent form's submitted values.
 #[derive(Debug, Clone, Default)]
 struct ConsentForm {
@@ -124,9 +117,15 @@ impl ConsentForm {
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
     let allowed = authorize(&state, &viewer, id, false, "consent.read", None).await?;
-    Ok(page(&state, &viewer, card(&allowed), &ConsentForm::default(), &[])
-        .await?
-        .into_response())
+    Ok(page(
+        &state,
+        &viewer,
+        allowed.subject.child_card(),
+        &ConsentForm::default(),
+        &[],
+    )
+    .await?
+    .into_response())
 }
 
 async fn page(
@@ -365,7 +364,7 @@ async fn refuse(
     let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
     let shown = async {
         allowed.audit_unchanged(state, &reason).await?;
-        page(state, viewer, card(allowed), form, errors).await
+        page(state, viewer, allowed.subject.child_card(), form, errors).await
     };
     shown.await.map_or_else(|e| e, PageError::unprocessable)
 }

@@ -15,9 +15,9 @@ use serde::Deserialize;
 use trivsel_domain::access::{Action, ChildData, Resource, can};
 use trivsel_domain::cases::{FeedEntry, ical_feed, owns_tasks};
 use trivsel_domain::model::Role;
-use trivsel_store::{AuditEntry, CaseTarget, ClassCard, Task};
+use trivsel_store::{AuditEntry, CaseTarget, Task};
 
-use crate::kit::access::{Ask, decide, entry, refuse, visible_children};
+use crate::kit::access::{Ask, class_resource, decide, entry, refuse, visible_children};
 use crate::kit::clock::{now, today};
 use crate::kit::format::{danish_date, format_time};
 use crate::kit::links;
@@ -40,14 +40,6 @@ pub fn front_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<'
 
 /// Longest note on a completed task, in characters.
 const MAX_NOTE_CHARS: usize = 2000;
-
-fn class_resource(card: &ClassCard) -> Resource<'static> {
-    Resource::Class {
-        municipality_id: card.municipality_id,
-        institution_id: card.institution_id,
-        class_id: card.id,
-    }
-}
 
 /// Where a task leads: the child's page, the plan, and the class conference it was agreed at —
 /// each only where the viewer has access.

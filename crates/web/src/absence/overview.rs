@@ -9,12 +9,12 @@ use axum::response::IntoResponse;
 use chrono::{Datelike, NaiveDate};
 use maud::{Markup, PreEscaped, html};
 use trivsel_domain::absence::{Code, DayTally};
-use trivsel_domain::access::{Action, ChildData, Resource, can};
+use trivsel_domain::access::{Action, ChildData, Resource};
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::InstitutionKind;
 use trivsel_store::{AbsenceData, AlertFilter, CaseTarget};
 
-use crate::kit::access::{Subject, authorize, entry};
+use crate::kit::access::{Ask, authorize, authorize_own_institution, authorize_resource};
 use crate::kit::clock::today;
 use crate::kit::format::percent;
 use crate::kit::{AppState, Page, PageError, Viewer, chart, links, shell};
@@ -104,9 +104,7 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
         None,
     )
     .await?;
-    let Subject::Class(card) = allowed.subject else {
-        unreachable!("a class was authorized")
-    };
+    let (card, _) = allowed.into_class();
     let pupils = state.store.class_pupils(class_id, today()).await?;
     let ids: Vec<i64> = pupils.iter().map(|p| p.id).collect();
     let (data, first, today) = load(&state, card.municipality_id, Some(&ids)).await?;
@@ -152,31 +150,13 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
 
 /// The viewer's school: every class, and the school's trend.
 pub async fn school(State(state): State<AppState>, viewer: Viewer) -> Page {
-    let Some(institution_id) = viewer.user.institution_id.filter(|i| {
-        can(
-            &viewer.actor,
-            Action::Read,
-            &Resource::Institution {
-                municipality_id: viewer.user.municipality_id,
-                institution_id: *i,
-            },
-        )
-    }) else {
-        return Err(PageError::forbidden(
-            &viewer,
-            "Skolens fraværsoverblik er for ledelsen og trivselspersonen.",
-        ));
+    let ask = Ask {
+        audit_action: "institution.absence.read",
+        child_id: None,
+        criterion: viewer.user.institution_id.map(|i| format!("institution {i}")),
+        denied: "Skolens fraværsoverblik er for ledelsen og trivselspersonen.",
     };
-    state
-        .store
-        .audit(&entry(
-            &viewer,
-            "institution.absence.read",
-            None,
-            Some(format!("institution {institution_id}")),
-            true,
-        ))
-        .await?;
+    let (institution_id, _) = authorize_own_institution(&state, &viewer, Action::Read, ask).await?;
     let classes = state.store.class_cards(&[], Some(institution_id)).await?;
     let (data, first, today) = load(&state, viewer.user.municipality_id, None).await?;
     let mut school = Group::default();
@@ -211,26 +191,14 @@ pub async fn school(State(state): State<AppState>, viewer: Viewer) -> Page {
 /// The municipality: aggregates per school, no pupil, small schools suppressed.
 pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Page {
     let m = viewer.user.municipality_id;
-    if !can(
-        &viewer.actor,
-        Action::Read,
-        &Resource::Aggregates { municipality_id: m },
-    ) {
-        return Err(PageError::forbidden(
-            &viewer,
-            "Kommunens overblik er for analytikere og ledelse.",
-        ));
-    }
-    state
-        .store
-        .audit(&entry(
-            &viewer,
-            "municipality.absence.read",
-            None,
-            Some("kommune".into()),
-            true,
-        ))
-        .await?;
+    let ask = Ask {
+        audit_action: "municipality.absence.read",
+        child_id: None,
+        criterion: Some("kommune".into()),
+        denied: "Kommunens overblik er for analytikere og ledelse.",
+    };
+    let aggregates = Resource::Aggregates { municipality_id: m };
+    authorize_resource(&state, &viewer, Action::Read, Some(&aggregates), ask).await?;
     let institutions = state.store.institutions(m).await?;
     let (data, first, today) = load(&state, m, None).await?;
     let schools = || institutions.iter().filter(|i| i.kind == InstitutionKind::School);

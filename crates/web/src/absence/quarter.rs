@@ -12,9 +12,12 @@ use trivsel_domain::absence::Quarter;
 use trivsel_domain::access::{Action, Resource, can};
 use trivsel_domain::model::Role;
 
-use crate::kit::access::entry;
+use crate::kit::access::{Ask, authorize_own_institution, authorize_resource, refuse};
 use crate::kit::clock::today;
 use crate::kit::{AppState, Page, PageError, Viewer, shell};
+
+const DENIED: &str = "Kvartalsopgørelsen er for skolens ledelse og kommunen.";
+const AGGREGATES_ONLY: &str = "Kommunen ser kun samlede tal.";
 
 #[derive(Deserialize, Default)]
 pub struct QuarterQuery {
@@ -49,39 +52,51 @@ struct Report {
     institution_id: Option<i64>,
 }
 
-/// Computes the report for what the viewer may see: the own school for leadership, the whole
-/// municipality for the analyst.
-async fn report(state: &AppState, viewer: &Viewer, q: &QuarterQuery) -> Result<Report, PageError> {
+/// How a request for the report is audited: the action for the own school's pupils, and for
+/// the analyst's whole-municipality counts (`None` where only the school's report is served).
+struct Audited<'a> {
+    school: &'a str,
+    aggregate: Option<&'a str>,
+    /// Added to «kvartal ÅÅÅÅKn» in the criterion.
+    suffix: &'a str,
+}
+
+/// Computes the report for what the viewer may see, after the access check (audited): the own
+/// school for leadership, the whole municipality for the analyst.
+async fn report(
+    state: &AppState,
+    viewer: &Viewer,
+    q: &QuarterQuery,
+    audited: Audited<'_>,
+) -> Result<Report, PageError> {
     let quarter = quarter(q).map_err(|m| PageError::forbidden(viewer, &m))?;
     let m = viewer.user.municipality_id;
-    let institution_id = match viewer.user.role {
-        Role::Analyst
-            if can(
-                &viewer.actor,
-                Action::Read,
-                &Resource::Aggregates { municipality_id: m },
-            ) =>
-        {
+    let criterion = format!("kvartal {quarter}{}", audited.suffix);
+    let aggregates = Resource::Aggregates { municipality_id: m };
+    let analyst = viewer.user.role == Role::Analyst && can(&viewer.actor, Action::Read, &aggregates);
+    let institution_id = match audited.aggregate {
+        Some(action) if analyst => {
+            let ask = Ask {
+                audit_action: action,
+                child_id: None,
+                criterion: Some(criterion),
+                denied: DENIED,
+            };
+            authorize_resource(state, viewer, Action::Read, Some(&aggregates), ask).await?;
             None
         }
-        _ => match viewer.user.institution_id.filter(|i| {
-            can(
-                &viewer.actor,
-                Action::Read,
-                &Resource::Institution {
-                    municipality_id: m,
-                    institution_id: *i,
-                },
-            )
-        }) {
-            Some(i) => Some(i),
-            None => {
-                return Err(PageError::forbidden(
-                    viewer,
-                    "Kvartalsopgørelsen er for skolens ledelse og kommunen.",
-                ));
-            }
-        },
+        _ if analyst => {
+            return Err(refuse(state, viewer, audited.school, None, criterion, AGGREGATES_ONLY).await);
+        }
+        _ => {
+            let ask = Ask {
+                audit_action: audited.school,
+                child_id: None,
+                criterion: Some(criterion),
+                denied: DENIED,
+            };
+            Some(authorize_own_institution(state, viewer, Action::Read, ask).await?.0)
+        }
     };
     let data = state
         .store
@@ -120,22 +135,12 @@ async fn report(state: &AppState, viewer: &Viewer, q: &QuarterQuery) -> Result<R
 }
 
 pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QuarterQuery>) -> Page {
-    let r = report(&state, &viewer, &q).await?;
-    let action = if r.institution_id.is_some() {
-        "absence.quarter.read"
-    } else {
-        "absence.quarter.aggregate"
+    let audited = Audited {
+        school: "absence.quarter.read",
+        aggregate: Some("absence.quarter.aggregate"),
+        suffix: "",
     };
-    state
-        .store
-        .audit(&entry(
-            &viewer,
-            action,
-            None,
-            Some(format!("kvartal {}", r.quarter)),
-            true,
-        ))
-        .await?;
+    let r = report(&state, &viewer, &q, audited).await?;
     let title = format!("Ulovligt fravær {}", r.quarter);
     let mut per_school: Vec<(String, usize)> = Vec::new();
     for (_, _, school, _, _) in &r.lines {
@@ -182,18 +187,12 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
 
 /// The leader's report as CSV: `pupil_id,school,unlawful_share`.
 pub async fn csv(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QuarterQuery>) -> Page {
-    let r = report(&state, &viewer, &q).await?;
-    if r.institution_id.is_none() {
-        return Err(PageError::forbidden(&viewer, "Kommunen ser kun samlede tal."));
-    }
-    let audit = entry(
-        &viewer,
-        "absence.quarter.export",
-        None,
-        Some(format!("kvartal {} csv", r.quarter)),
-        true,
-    );
-    state.store.audit(&audit).await?;
+    let audited = Audited {
+        school: "absence.quarter.export",
+        aggregate: None,
+        suffix: " csv",
+    };
+    let r = report(&state, &viewer, &q, audited).await?;
     let mut body = String::from("pupil_id,school,unlawful_share\n");
     for (id, _, _, code, share) in &r.lines {
         body.push_str(&format!("{id},{code},{share}\n"));

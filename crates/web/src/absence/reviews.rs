@@ -13,7 +13,7 @@ use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::deadlines::{Month, overdue_reviews};
 use trivsel_store::ClassCard;
 
-use crate::kit::access::entry;
+use crate::kit::access::{Ask, Granted, authorize_resource};
 use crate::kit::clock::{now, today};
 use crate::kit::format::format_date;
 use crate::kit::state::PanelFuture;
@@ -95,12 +95,18 @@ pub async fn record(
     Form(form): Form<ReviewForm>,
 ) -> Page {
     let card = state.store.class_card(class_id).await?;
-    let Some(card) = card.filter(|c| may_review(&viewer, c.institution_id)) else {
-        return Err(PageError::forbidden(
-            &viewer,
-            "Kun skolens ledelse registrerer den månedlige gennemgang.",
-        ));
+    let school = card.as_ref().map(|c| Resource::Institution {
+        municipality_id: viewer.user.municipality_id,
+        institution_id: c.institution_id,
+    });
+    let ask = Ask {
+        audit_action: "absence.review",
+        child_id: None,
+        criterion: Some(format!("klasse {class_id}")),
+        denied: "Kun skolens ledelse registrerer den månedlige gennemgang.",
     };
+    let Granted { mut audit, .. } = authorize_resource(&state, &viewer, Action::Write, school.as_ref(), ask).await?;
+    let card = card.expect("granted for a class");
     let Some(month) = Month::parse(&form.maaned).filter(|m| months_so_far().contains(m)) else {
         return Err(PageError::forbidden(
             &viewer,
@@ -112,13 +118,7 @@ pub async fn record(
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty() && c.chars().count() <= 2000);
-    let audit = entry(
-        &viewer,
-        "absence.review",
-        None,
-        Some(format!("klasse {class_id} {}", month.id())),
-        true,
-    );
+    audit.criterion = Some(format!("klasse {class_id} {}", month.id()));
     state
         .store
         .record_review(card.id, month, viewer.user.id, now(), comment, &audit)

@@ -9,11 +9,11 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Deserialize;
 use trivsel_domain::absence::{Code, Rule};
-use trivsel_domain::access::{Action, ChildData, Resource, can};
+use trivsel_domain::access::{Action, ChildData, Resource};
 use trivsel_domain::meetings::{MeetingKind, may_convene};
 use trivsel_store::{AlertFilter, AuditEntry, CaseTarget, ClassCard, Registration};
 
-use crate::kit::access::{Ask, Subject, authorize_resource, authorize_with, entry};
+use crate::kit::access::{Ask, authorize_own_institution, authorize_resource, authorize_with, entry};
 use crate::kit::clock::{now, today};
 use crate::kit::format::danish_date;
 use crate::kit::{AppState, Page, PageError, Viewer, links, shell};
@@ -45,10 +45,7 @@ async fn writable_class(
         Some("Du kan ikke registrere fravær for denne klasse."),
     )
     .await?;
-    match allowed.subject {
-        Subject::Class(card) => Ok((card, allowed.audit)),
-        Subject::Child { .. } => unreachable!("a class was authorized"),
-    }
+    Ok(allowed.into_class())
 }
 
 fn code_label(code: Code) -> &'static str {
@@ -297,32 +294,25 @@ fn status_label(status: &str) -> &'static str {
 
 /// The institution's absence alerts, with filters; for its leadership and trivselsperson.
 pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Query<AlertQuery>) -> Page {
-    let Some(institution_id) = viewer.user.institution_id.filter(|i| {
-        can(
-            &viewer.actor,
-            Action::Read,
-            &Resource::Institution {
-                municipality_id: viewer.user.municipality_id,
-                institution_id: *i,
-            },
-        )
-    }) else {
-        return Err(PageError::forbidden(
-            &viewer,
-            "Advarsler er for skolens ledelse og trivselsperson.",
-        ));
-    };
     let rule = q.regel.as_deref().and_then(Rule::from_id);
     let class = q.klasse.as_deref().and_then(|c| c.parse::<i64>().ok());
     let status = q
         .status
         .clone()
         .filter(|s| ["open", "closed", "withdrawn"].contains(&s.as_str()));
+    let shown = Some(status.clone().unwrap_or_else(|| "open".into())).filter(|s| s != "alle");
+    let ask = Ask {
+        audit_action: "absence.alerts.read",
+        child_id: None,
+        criterion: Some(format!("advarsler status={shown:?} regel={rule:?} klasse={class:?}")),
+        denied: "Advarsler er for skolens ledelse og trivselsperson.",
+    };
+    let (institution_id, _) = authorize_own_institution(&state, &viewer, Action::Read, ask).await?;
     let today = today();
     let filter = AlertFilter {
         institution_id: Some(institution_id),
         class: class.map(|c| (c, today)),
-        status: Some(status.clone().unwrap_or_else(|| "open".into())).filter(|s| s != "alle"),
+        status: shown,
         rule,
         ..AlertFilter::default()
     };
@@ -331,14 +321,6 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
         state.store.class_cards(&[], Some(institution_id)),
         state.store.institution_staff(institution_id)
     )?;
-    let criterion = format!(
-        "advarsler status={:?} regel={:?} klasse={:?}",
-        filter.status, rule, class
-    );
-    state
-        .store
-        .audit(&entry(&viewer, "absence.alerts.read", None, Some(criterion), true))
-        .await?;
     let body = html! {
         h1 { "Fraværsadvarsler" }
         form.inline method="get" action="/fravaer/advarsler" {

@@ -11,6 +11,7 @@ use trivsel_store::{AuditEntry, CaseTarget, ChildCard, ClassCard};
 
 use crate::kit::clock::today;
 use crate::kit::error::PageError;
+use crate::kit::links;
 use crate::kit::state::AppState;
 use crate::kit::viewer::Viewer;
 
@@ -85,6 +86,22 @@ pub async fn authorize_resource(
     decide(state, viewer, allowed, action != Action::Read, ask).await
 }
 
+/// The viewer's own institution, if `access::can` lets them `action` on it (its figures, its
+/// alerts); the answer is recorded like [`authorize_resource`]'s.
+pub async fn authorize_own_institution(
+    state: &AppState,
+    viewer: &Viewer,
+    action: Action,
+    ask: Ask<'_>,
+) -> Result<(i64, Granted), PageError> {
+    let resource = viewer.user.institution_id.map(|institution_id| Resource::Institution {
+        municipality_id: viewer.user.municipality_id,
+        institution_id,
+    });
+    let granted = authorize_resource(state, viewer, action, resource.as_ref(), ask).await?;
+    Ok((viewer.user.institution_id.expect("granted for an institution"), granted))
+}
+
 /// Audits a refusal that a page decided (a rule of the domain said no) and answers with the
 /// Danish 403 page.
 pub async fn refuse(
@@ -133,6 +150,15 @@ pub async fn visible_children(
     Ok(names)
 }
 
+/// The policy's name for a class (its learning community).
+pub fn class_resource(card: &ClassCard) -> Resource<'static> {
+    Resource::Class {
+        municipality_id: card.municipality_id,
+        institution_id: card.institution_id,
+        class_id: card.id,
+    }
+}
+
 /// What a case page is about, once access is granted.
 pub enum Subject {
     Child { context: ChildContext, card: ChildCard },
@@ -166,8 +192,16 @@ impl Subject {
     /// The child's or class's page.
     pub fn base(&self) -> String {
         match self {
-            Subject::Child { card, .. } => format!("/boern/{}", card.id),
-            Subject::Class(card) => format!("/klasser/{}", card.id),
+            Subject::Child { card, .. } => links::child(card.id),
+            Subject::Class(card) => links::class(card.id),
+        }
+    }
+
+    /// The child's card, for a page that authorized a `CaseTarget::Child`.
+    pub fn child_card(&self) -> &ChildCard {
+        match self {
+            Subject::Child { card, .. } => card,
+            Subject::Class(_) => unreachable!("a child was authorized"),
         }
     }
 
@@ -182,11 +216,7 @@ impl Subject {
     pub fn resource(&self, data: ChildData) -> Resource<'_> {
         match self {
             Subject::Child { context, .. } => Resource::Child(context, data),
-            Subject::Class(card) => Resource::Class {
-                municipality_id: card.municipality_id,
-                institution_id: card.institution_id,
-                class_id: card.id,
-            },
+            Subject::Class(card) => class_resource(card),
         }
     }
 
@@ -218,6 +248,14 @@ pub struct Allowed {
 }
 
 impl Allowed {
+    /// The class and the audit row, for a page that authorized a `CaseTarget::Class`.
+    pub fn into_class(self) -> (ClassCard, AuditEntry) {
+        match self.subject {
+            Subject::Class(card) => (card, self.audit),
+            Subject::Child { .. } => unreachable!("a class was authorized"),
+        }
+    }
+
     /// Writes the audit row of an allowed write that stored nothing (a validation error), with
     /// the reason in the criterion.
     pub async fn audit_unchanged(&self, state: &AppState, reason: &str) -> Result<(), PageError> {
@@ -297,14 +335,9 @@ pub async fn authorize_with(
         }
         CaseTarget::Class(id) => {
             let card = state.store.class_card(id).await?;
-            let allowed = card.as_ref().is_some_and(|c| {
-                let resource = Resource::Class {
-                    municipality_id: c.municipality_id,
-                    institution_id: c.institution_id,
-                    class_id: c.id,
-                };
-                can(&viewer.actor, action, &resource)
-            });
+            let allowed = card
+                .as_ref()
+                .is_some_and(|c| can(&viewer.actor, action, &class_resource(c)));
             let criterion = Some(match criterion {
                 Some(c) => format!("{c}, klasse {id}"),
                 None => format!("klasse {id}"),

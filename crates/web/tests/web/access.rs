@@ -1396,3 +1396,33 @@ async fn removing_a_relationship_takes_effect_on_the_next_request() {
         StatusCode::OK
     );
 }
+
+/// The absence pages for a school's leadership and the municipality leave a denied audit row
+/// when they refuse, like every other page (they go through `kit::access`).
+#[tokio::test]
+async fn refusals_of_school_and_municipality_absence_pages_are_audited() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let rows = || async { app.store().audit_verify(w.municipality).await.unwrap().rows };
+    let review = format!("/klasser/{}/gennemgang", w.classes[0]);
+    for (path, post) in [
+        ("/fravaer/advarsler", false),
+        ("/fravaer/skole", false),
+        ("/fravaer/kommune", false),
+        ("/fravaer/kvartal", false),
+        ("/fravaer/kvartal.csv", false),
+        (review.as_str(), true),
+    ] {
+        let before = rows().await;
+        let res = if post {
+            app.post(path, Some(&teacher), &[("maaned", "2026-09")]).await
+        } else {
+            app.get(path, Some(&teacher)).await
+        };
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(rows().await, before + 1, "{path}: one denied row");
+    }
+    let report = app.store().audit_verify(w.municipality).await.unwrap();
+    assert!(report.broken.is_none(), "{report:?}");
+}

@@ -20,6 +20,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use trivsel_domain::absence::Code;
+use trivsel_domain::access::ChildGrant;
 use trivsel_domain::calendar::{add_working_days, is_working_day};
 use trivsel_domain::meetings::{
     ConsentAction, ConsentMethod, ConsentScope, MeetingKind, Minutes, ParticipantRole as P, SamraadMinutes, Statement,
@@ -93,7 +94,7 @@ impl Seeder<'_> {
     /// The first guardian with custody of the child (by name), with the user account if any.
     async fn guardian(&self, child: i64) -> Result<(i64, String, Option<i64>), StoreError> {
         self.store
-            .guardians_of_child(child)
+            .guardians_of_child(ChildGrant::system(child))
             .await?
             .into_iter()
             .next()

@@ -1,6 +1,7 @@
 //! The demo municipality has what the issue promises, and seeding twice changes nothing.
 
 use trivsel_domain::NaiveDate;
+use trivsel_domain::access::ChildGrant;
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::cases::{Tier, escalation_missing};
 use trivsel_domain::meetings::{
@@ -79,10 +80,10 @@ async fn demo_municipality_has_schools_children_holidays_and_accounts() {
     let mut children_with_concerns = 0;
     let mut tiers = std::collections::BTreeSet::new();
     for p in &pupils {
-        let concerns = db.store.concerns_of_child(p.id).await.unwrap();
+        let concerns = db.store.concerns_of_child(ChildGrant::system(p.id)).await.unwrap();
         children_with_concerns += usize::from(!concerns.is_empty());
         categories.extend(concerns.iter().flat_map(|c| c.categories.clone()));
-        for plan in db.store.plans_of_child(p.id).await.unwrap() {
+        for plan in db.store.plans_of_child(ChildGrant::system(p.id)).await.unwrap() {
             tiers.insert(plan.tier);
         }
     }
@@ -111,10 +112,16 @@ async fn demo_municipality_has_schools_children_holidays_and_accounts() {
         Some(Tier::Intervening)
     );
     assert_eq!(db.store.tier_history(CaseTarget::Child(pupil)).await.unwrap().len(), 3);
-    assert!(!db.store.ppv_registrations(pupil).await.unwrap().is_empty());
+    assert!(
+        !db.store
+            .ppv_registrations(ChildGrant::system(pupil))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let facts = db.store.escalation_facts(pupil, today).await.unwrap();
     assert!(escalation_missing(&facts).is_empty(), "{facts:?}");
-    let anticipatory = db.store.plans_of_child(pupils[2].id).await.unwrap();
+    let anticipatory = db.store.plans_of_child(ChildGrant::system(pupils[2].id)).await.unwrap();
     assert!(
         anticipatory
             .iter()
@@ -145,7 +152,7 @@ async fn demo_municipality_has_schools_children_holidays_and_accounts() {
     // Consents, one revoked; the social worker's children have its consent, except one.
     let mut consents = Vec::new();
     for p in &pupils {
-        consents.extend(db.store.consents_of_child(p.id).await.unwrap());
+        consents.extend(db.store.consents_of_child(ChildGrant::system(p.id)).await.unwrap());
     }
     assert!(consents.len() >= 6, "{consents:?}");
     assert!(consents.iter().any(|c| c.consent.revoked_on.is_some()));

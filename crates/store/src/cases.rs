@@ -3,6 +3,7 @@
 //! and whether an escalation is allowed is decided by the caller with `trivsel_domain`.
 
 use std::collections::HashMap;
+use trivsel_domain::access::ChildGrant;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trivsel_domain::absence::Rule;
@@ -255,7 +256,8 @@ impl Store {
     }
 
     /// Concerns about the child (not its class), newest first.
-    pub async fn concerns_of_child(&self, child_id: i64) -> Result<Vec<Concern>> {
+    pub async fn concerns_of_child(&self, child: ChildGrant) -> Result<Vec<Concern>> {
+        let child_id = child.child_id();
         self.concerns(CaseTarget::Child(child_id)).await
     }
 
@@ -421,7 +423,8 @@ impl Store {
     }
 
     /// The child's PPVs, newest first.
-    pub async fn ppv_registrations(&self, child_id: i64) -> Result<Vec<PpvRegistration>> {
+    pub async fn ppv_registrations(&self, child: ChildGrant) -> Result<Vec<PpvRegistration>> {
+        let child_id = child.child_id();
         let rows: Vec<(i64, i64, NaiveDate, String, i64, DateTime<Utc>)> = with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, child_id, ppv_date, reference, registered_by, registered_at FROM ppv_registrations \
@@ -471,7 +474,8 @@ impl Store {
     }
 
     /// The child's PKU referrals, newest first.
-    pub async fn pku_referrals(&self, child_id: i64) -> Result<Vec<PkuReferral>> {
+    pub async fn pku_referrals(&self, child: ChildGrant) -> Result<Vec<PkuReferral>> {
+        let child_id = child.child_id();
         type Row = (i64, i64, NaiveDate, String, Option<String>, i64, DateTime<Utc>);
         let rows: Vec<Row> = with_pool!(self, |pool| {
             sqlx::query_as(
@@ -538,7 +542,8 @@ impl Store {
     /// The child's chronology, newest first: concerns, absence alerts, plans and their later
     /// versions (with the fields that changed), evaluations, tier changes (with any override
     /// justification), PPVs, PKU referrals and class conferences where the child was discussed.
-    pub async fn chronology(&self, child_id: i64) -> Result<Vec<ChronologyItem>> {
+    pub async fn chronology(&self, child: ChildGrant) -> Result<Vec<ChronologyItem>> {
+        let child_id = child.child_id();
         let mut items = Vec::new();
         let item =
             |date, recorded_at, kind, title: String, summary: String, by: Option<String>, ref_id| ChronologyItem {
@@ -552,7 +557,7 @@ impl Store {
                 ref_id,
             };
 
-        for c in self.concerns_of_child(child_id).await? {
+        for c in self.concerns_of_child(child).await? {
             items.push(ChronologyItem {
                 categories: c.categories.clone(),
                 ..item(
@@ -710,7 +715,7 @@ impl Store {
             ));
         }
 
-        for p in self.ppv_registrations(child_id).await? {
+        for p in self.ppv_registrations(child).await? {
             items.push(item(
                 p.date,
                 Some(p.registered_at),
@@ -722,7 +727,7 @@ impl Store {
             ));
         }
 
-        for r in self.pku_referrals(child_id).await? {
+        for r in self.pku_referrals(child).await? {
             let mut summary = r.note;
             if let Some(j) = r.override_justification {
                 summary.push_str(&format!(" Skolelederen tilsidesatte kravene: {j}"));
@@ -751,7 +756,7 @@ impl Store {
             ));
         }
 
-        for c in self.consents_of_child(child_id).await? {
+        for c in self.consents_of_child(child).await? {
             let scope = c.consent.scope.navn();
             let guardian = format!("Forælder: {}.", c.guardian_name);
             items.push(item(
@@ -776,7 +781,7 @@ impl Store {
             }
         }
 
-        for m in self.meetings_of_child(child_id).await? {
+        for m in self.meetings_of_child(child).await? {
             let mut summary = format!("Indkaldt {}.", format_date(m.convened_on));
             if let Some(held) = m.held_on {
                 summary.push_str(&format!(" Holdt {}.", format_date(held)));

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use trivsel_domain::access::ChildContext;
+use trivsel_domain::access::ChildGrant;
 
 use crate::{Result, Store, with_pool};
 
@@ -80,7 +81,8 @@ impl Store {
         }))
     }
 
-    pub async fn child_card(&self, child_id: i64) -> Result<Option<ChildCard>> {
+    pub async fn child_card(&self, child: ChildGrant) -> Result<Option<ChildCard>> {
+        let child_id = child.child_id();
         let row: Option<(i64, i64, String, String, String, NaiveDate)> = with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, municipality_id, source_id, given_name, family_name, birth_date FROM children WHERE id = $1",

@@ -3,6 +3,7 @@
 //! consent is decided by `trivsel_domain::meetings::check_consent`.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use trivsel_domain::access::ChildGrant;
 use trivsel_domain::meetings::{Consent, ConsentMethod, ConsentScope, check_consent_dates};
 
 use crate::audit::append_audit;
@@ -221,7 +222,11 @@ impl Store {
     }
 
     /// All consents about the child, revoked ones too, newest first.
-    pub async fn consents_of_child(&self, child_id: i64) -> Result<Vec<ConsentRecord>> {
+    pub async fn consents_of_child(&self, child: ChildGrant) -> Result<Vec<ConsentRecord>> {
+        self.consents_of(child.child_id()).await
+    }
+
+    async fn consents_of(&self, child_id: i64) -> Result<Vec<ConsentRecord>> {
         let sql = format!("{CONSENT_SELECT} WHERE c.child_id = $1 ORDER BY c.given_on DESC, c.id DESC");
         let rows: Vec<ConsentTuple> = with_pool!(self, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -237,7 +242,7 @@ impl Store {
     /// `trivsel_domain::meetings::check_consent`.
     pub async fn consent_facts(&self, child_id: i64) -> Result<Vec<Consent>> {
         Ok(self
-            .consents_of_child(child_id)
+            .consents_of(child_id)
             .await?
             .into_iter()
             .filter(|r| r.custody)
@@ -273,7 +278,8 @@ impl Store {
     }
 
     /// The child's guardians with custody: (guardian id, name, user account if any), by name.
-    pub async fn guardians_of_child(&self, child_id: i64) -> Result<Vec<(i64, String, Option<i64>)>> {
+    pub async fn guardians_of_child(&self, child: ChildGrant) -> Result<Vec<(i64, String, Option<i64>)>> {
+        let child_id = child.child_id();
         Ok(with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT g.id, g.name, g.user_id FROM guardianships gs JOIN guardians g ON g.id = gs.guardian_id \

@@ -7,6 +7,7 @@
 //! here with `check_close`, inside the transaction that closes.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use trivsel_domain::access::ChildGrant;
 use trivsel_domain::cases::TaskKind;
 use trivsel_domain::meetings::{
     CloseRefusal, IdentityWarning, InTimeShare, MeetingKind, MeetingStatus, Minutes, NotificationKind, ParticipantRole,
@@ -497,7 +498,8 @@ impl Store {
 
     /// Meetings about a child: those naming it and Trivselsforum meetings with it on the
     /// agenda, newest first.
-    pub async fn meetings_of_child(&self, child_id: i64) -> Result<Vec<Meeting>> {
+    pub async fn meetings_of_child(&self, child: ChildGrant) -> Result<Vec<Meeting>> {
+        let child_id = child.child_id();
         self.fetch_meetings(
             "WHERE child_id = $1 OR id IN (SELECT meeting_id FROM agenda_items WHERE child_id = $1) \
              ORDER BY starts_at DESC, id DESC",

@@ -4,6 +4,7 @@
 //! evaluation dates and actions.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use trivsel_domain::access::ChildGrant;
 use trivsel_domain::cases::{EvaluationResult, PlanContent, PlannedTask, Tier, plan_tasks};
 
 use crate::audit::append_audit;
@@ -515,7 +516,8 @@ impl Store {
     }
 
     /// The child's own plans (not its class's), open first, newest first.
-    pub async fn plans_of_child(&self, child_id: i64) -> Result<Vec<PlanSummary>> {
+    pub async fn plans_of_child(&self, child: ChildGrant) -> Result<Vec<PlanSummary>> {
+        let child_id = child.child_id();
         self.plans_of(CaseTarget::Child(child_id)).await
     }
 

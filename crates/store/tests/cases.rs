@@ -2,6 +2,7 @@
 //! the backend chosen by `TRIVSEL_TEST_DB` (see `testing`).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use trivsel_domain::access::ChildGrant;
 use trivsel_domain::cases::{
     ChronologyKind, ConcernCategory, EvaluationResult, Missing, PlanAction, PlanContent, Severity, TaskKind, Tier,
     diff, escalation_missing,
@@ -191,7 +192,7 @@ async fn concerns_about_a_child_or_a_class_keep_their_categories() {
     };
     let class_id = s.add_concern(&class, &f.audit("concern.add", None)).await.unwrap();
 
-    let of_ida = s.concerns_of_child(f.ida).await.unwrap();
+    let of_ida = s.concerns_of_child(ChildGrant::system(f.ida)).await.unwrap();
     assert_eq!(
         of_ida.iter().map(|c| c.id).collect::<Vec<_>>(),
         [second, first],
@@ -212,7 +213,12 @@ async fn concerns_about_a_child_or_a_class_keep_their_categories() {
         (of_class[0].id, of_class[0].categories.as_slice()),
         (class_id, &[ConcernCategory::DigitalBullying][..])
     );
-    assert!(s.concerns_of_child(f.otto).await.unwrap().is_empty());
+    assert!(
+        s.concerns_of_child(ChildGrant::system(f.otto))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(s.concerns_of_class(f.class_b).await.unwrap().is_empty());
     assert_eq!(f.audit_actions(f.ida).await, ["concern.add", "concern.add"]);
 
@@ -444,7 +450,7 @@ async fn plans_list_per_child_and_class_and_close() {
         "closed once"
     );
 
-    let of_ida = s.plans_of_child(f.ida).await.unwrap();
+    let of_ida = s.plans_of_child(ChildGrant::system(f.ida)).await.unwrap();
     assert_eq!(
         of_ida
             .iter()
@@ -563,11 +569,11 @@ async fn escalation_facts_follow_ppv_plans_evaluations_and_dates() {
         at: at("2026-05-01"),
     };
     s.register_pku_referral(&referral, &audit).await.unwrap();
-    let referrals = s.pku_referrals(f.ida).await.unwrap();
+    let referrals = s.pku_referrals(ChildGrant::system(f.ida)).await.unwrap();
     assert_eq!(referrals.len(), 1);
     assert_eq!(referrals[0].override_justification, referral.override_justification);
     assert_eq!(
-        s.ppv_registrations(f.ida).await.unwrap()[0].reference,
+        s.ppv_registrations(ChildGrant::system(f.ida)).await.unwrap()[0].reference,
         "PPR j.nr. 2026-17"
     );
 }
@@ -927,7 +933,7 @@ async fn chronology_gathers_every_kind_newest_first() {
     .await
     .unwrap();
 
-    let items = s.chronology(f.ida).await.unwrap();
+    let items = s.chronology(ChildGrant::system(f.ida)).await.unwrap();
     let kinds: Vec<(ChronologyKind, NaiveDate)> = items.iter().map(|i| (i.kind, i.date)).collect();
     use ChronologyKind::*;
     assert_eq!(

@@ -2,6 +2,7 @@
 //! consultations. They run on the backend chosen by `TRIVSEL_TEST_DB` (see `testing`).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use trivsel_domain::access::ChildGrant;
 use trivsel_domain::meetings::{
     CloseRefusal, ConsentAction, ConsentMethod, ConsentScope, DeadlineState, IdentityWarning, Lapse, MeetingKind,
     MeetingStatus, Minutes, NotificationKind, ParticipantRole, SamraadMinutes, Statement, check_consent,
@@ -331,11 +332,11 @@ async fn consent_is_enforced_for_each_scope_and_ends_on_revocation() {
         );
         assert_eq!(f.audit_seq().await, seq);
     }
-    let all = s.consents_of_child(f.ida).await.unwrap();
+    let all = s.consents_of_child(ChildGrant::system(f.ida)).await.unwrap();
     assert_eq!(all.len(), 5);
     // The chronology shows each consent given and revoked, the revocation first.
     let consents: Vec<(String, String)> = s
-        .chronology(f.ida)
+        .chronology(ChildGrant::system(f.ida))
         .await
         .unwrap()
         .into_iter()
@@ -400,7 +401,10 @@ async fn consent_needs_custody_and_the_parent_view_needs_the_guardian_himself() 
             .await
             .is_err()
     );
-    assert!(s.consents_of_child(f.ida).await.unwrap().is_empty(), "nothing written");
+    assert!(
+        s.consents_of_child(ChildGrant::system(f.ida)).await.unwrap().is_empty(),
+        "nothing written"
+    );
     assert_eq!(f.audit_seq().await, seq);
 
     parent_view.recorded_by = f.mette_user;
@@ -632,9 +636,14 @@ async fn trivselsforum_has_fixed_members_and_agenda_items_with_outcomes() {
     assert_eq!(items[0].parents_informed, "Klasselæreren ringer til mor fredag.");
     assert_eq!(items[1].id, class_item);
     assert_eq!(items[1].plan, "");
-    let of_ida = s.meetings_of_child(f.ida).await.unwrap();
+    let of_ida = s.meetings_of_child(ChildGrant::system(f.ida)).await.unwrap();
     assert_eq!(of_ida.iter().map(|m| m.id).collect::<Vec<_>>(), vec![id]);
-    assert!(s.meetings_of_child(f.otto).await.unwrap().is_empty());
+    assert!(
+        s.meetings_of_child(ChildGrant::system(f.otto))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Trivselsforum closes without a follow-up date.
     s.record_minutes(
         id,

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use maud::{Markup, PreEscaped, html};
 use trivsel_domain::absence::{Code, DayTally};
-use trivsel_domain::access::{Action, ChildData};
+use trivsel_domain::access::{Action, ChildData, grant};
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::Role;
 use trivsel_store::{AlertFilter, CaseTarget};
@@ -142,9 +142,13 @@ pub async fn own_children(State(state): State<AppState>, viewer: Viewer) -> Page
     if !matches!(viewer.user.role, Role::Guardian | Role::Pupil) {
         return Err(PageError::forbidden(&viewer, "Siden er for forældre og elever."));
     }
+    // Each child through the policy, like any other read of a child's data.
     let mut cards = Vec::new();
     for id in &viewer.actor.own_children {
-        cards.extend(state.store.child_card(*id).await?);
+        let context = state.store.child_context(*id, today()).await?;
+        if let Some(child) = context.and_then(|c| grant(&viewer.actor, Action::Read, &c, ChildData::Identity)) {
+            cards.extend(state.store.child_card(child).await?);
+        }
     }
     for card in &cards {
         state

@@ -10,10 +10,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
-use trivsel_domain::access::{Action, ChildContext, ChildData, Resource, can};
+use trivsel_domain::access::{Action, ChildContext, ChildData, ChildGrant, grant};
 use trivsel_domain::meetings::{ConsentMethod, ConsentScope};
 use trivsel_domain::model::Role;
-use trivsel_store::{ChildCard, NewConsent, StoreError};
+use trivsel_store::{NewConsent, StoreError};
 
 use crate::kit::access::{Allowed, Ask, Subject, add_criterion, decide};
 use crate::kit::clock::{now, today};
@@ -27,25 +27,17 @@ const DENIED: &str = "Du har ikke adgang til dette barns samtykker. Forsøget er
 
 /// Whether the viewer may see the child's consents: staff with access to the plans, and a
 /// guardian with custody.
-fn may_read(viewer: &Viewer, context: &ChildContext) -> bool {
-    can(&viewer.actor, Action::Read, &Resource::Child(context, ChildData::Plans))
+fn may_read(viewer: &Viewer, context: &ChildContext) -> Option<ChildGrant> {
+    grant(&viewer.actor, Action::Read, context, ChildData::Plans)
 }
 
 /// Whether the viewer may give, record or revoke consents: a guardian with custody (as
 /// himself or herself), or the school's leader or trivselsperson (on a guardian's behalf).
-fn may_write(viewer: &Viewer, context: &ChildContext) -> bool {
+fn may_write(viewer: &Viewer, context: &ChildContext) -> Option<ChildGrant> {
     match viewer.user.role {
-        Role::Guardian => can(
-            &viewer.actor,
-            Action::Write,
-            &Resource::Child(context, ChildData::ParentPerspective),
-        ),
-        Role::Leader | Role::WellbeingPerson => can(
-            &viewer.actor,
-            Action::Write,
-            &Resource::Child(context, ChildData::Plans),
-        ),
-        _ => false,
+        Role::Guardian => grant(&viewer.actor, Action::Write, context, ChildData::ParentPerspective),
+        Role::Leader | Role::WellbeingPerson => grant(&viewer.actor, Action::Write, context, ChildData::Plans),
+        _ => None,
     }
 }
 
@@ -60,17 +52,16 @@ async fn authorize(
     criterion: Option<String>,
 ) -> Result<Allowed, PageError> {
     let context = state.store.child_context(child_id, today()).await?;
-    let allowed = context.as_ref().is_some_and(|c| {
+    let yes = context.as_ref().and_then(|c| {
         if write {
             may_write(viewer, c)
         } else {
             may_read(viewer, c)
         }
     });
-    let card = if allowed {
-        state.store.child_card(child_id).await?
-    } else {
-        None
+    let card = match yes {
+        Some(yes) => state.store.child_card(yes).await?,
+        None => None,
     };
     let known = context.as_ref().map(|c| c.child_id);
     let criterion = if known.is_none() {
@@ -89,6 +80,7 @@ async fn authorize(
         subject: Subject::Child {
             context: context.expect("granted"),
             card: card.expect("granted"),
+            grant: yes.expect("granted"),
         },
         audit: granted.audit,
     })
@@ -117,37 +109,32 @@ impl ConsentForm {
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
     let allowed = authorize(&state, &viewer, id, false, "consent.read", None).await?;
-    Ok(page(
-        &state,
-        &viewer,
-        allowed.subject.child_card(),
-        &ConsentForm::default(),
-        &[],
-    )
-    .await?
-    .into_response())
+    Ok(page(&state, &viewer, &allowed.subject, &ConsentForm::default(), &[])
+        .await?
+        .into_response())
 }
 
 async fn page(
     state: &AppState,
     viewer: &Viewer,
-    card: &ChildCard,
+    subject: &Subject,
     form: &ConsentForm,
     errors: &[FieldError],
 ) -> Result<Markup, PageError> {
-    let consents = state.store.consents_of_child(card.id).await?;
+    let card = subject.child_card();
+    let consents = state.store.consents_of_child(subject.grant()).await?;
     let context = state.store.child_context(card.id, today()).await?;
-    let writable = context.as_ref().is_some_and(|c| may_write(viewer, c));
+    let write_grant = context.as_ref().and_then(|c| may_write(viewer, c));
+    let writable = write_grant.is_some();
     let guardian_view = viewer.user.role == Role::Guardian;
     let own_guardian = if guardian_view {
         state.store.guardian_of_user(viewer.user.id).await?
     } else {
         None
     };
-    let guardians = if writable && !guardian_view {
-        state.store.guardians_of_child(card.id).await?
-    } else {
-        Vec::new()
+    let guardians = match write_grant {
+        Some(child) if !guardian_view => state.store.guardians_of_child(child).await?,
+        _ => Vec::new(),
     };
     let today = today();
     let base = format!("/boern/{}/samtykker", card.id);
@@ -293,7 +280,7 @@ pub async fn give(
             Some(d) => Some(d),
         }
     };
-    let guardians = state.store.guardians_of_child(id).await?;
+    let guardians = state.store.guardians_of_child(allowed.subject.grant()).await?;
     let (guardian_id, method) = if guardian_view {
         let own = state
             .store
@@ -364,7 +351,7 @@ async fn refuse(
     let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
     let shown = async {
         allowed.audit_unchanged(state, &reason).await?;
-        page(state, viewer, allowed.subject.child_card(), form, errors).await
+        page(state, viewer, &allowed.subject, form, errors).await
     };
     shown.await.map_or_else(|e| e, PageError::unprocessable)
 }

@@ -4,7 +4,7 @@
 //! take part (a Trivselsforum's agenda names other children): they get the action plan in the
 //! parent view instead.
 
-use crate::access::{Action, Actor, Resource, can};
+use crate::access::{Action, Actor, ChildGrant, Resource, can};
 use crate::model::Role;
 
 use super::kind::MeetingKind;
@@ -17,6 +17,14 @@ pub enum MeetingAccess {
     Read,
     /// Also add participants, agenda items, minutes and actions, and close it.
     Manage,
+}
+
+/// The meeting's child, for the people who run the meeting (to invite the child's guardians):
+/// `Manage` access to a meeting about a child gives a [`ChildGrant`] for that child.
+pub fn meeting_child_grant(access: MeetingAccess, child_id: Option<i64>) -> Option<ChildGrant> {
+    child_id
+        .filter(|_| access == MeetingAccess::Manage)
+        .map(ChildGrant::new)
 }
 
 /// Whether `actor` runs meetings of the institution: its leader or trivselsperson.

@@ -26,7 +26,7 @@ mod minutes;
 mod rule;
 mod samraad;
 
-pub use access::{MeetingAccess, may_convene, meeting_access, runs_meetings};
+pub use access::{MeetingAccess, may_convene, meeting_access, meeting_child_grant, runs_meetings};
 pub use anonymous::{IdentityWarning, identity_warnings};
 pub use closing::{CloseRefusal, action_plan_recipients, check_close};
 pub use consent::{Consent, ConsentMethod, ConsentScope, Lapse, check_consent_dates, consent_in_force};

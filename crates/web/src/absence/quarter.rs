@@ -103,21 +103,26 @@ async fn report(
         .absence_data(m, None, quarter.first_day(), quarter.last_day())
         .await?;
     let institutions = state.store.institutions(m).await?;
+    let report = data.quarter_report(quarter);
+    // The own school's pupils are named; the municipality sees counts only.
+    let names = match institution_id {
+        Some(i) => {
+            let ids: Vec<i64> = report
+                .iter()
+                .filter(|l| l.institution_id == i)
+                .map(|l| l.child_id)
+                .collect();
+            state.store.child_names(&ids).await?
+        }
+        None => Default::default(),
+    };
     let mut lines = Vec::new();
-    for line in data.quarter_report(quarter) {
+    for line in report {
         if institution_id.is_some_and(|i| i != line.institution_id) {
             continue;
         }
         let school = institutions.iter().find(|i| i.id == line.institution_id);
-        let name = match institution_id {
-            Some(_) => state
-                .store
-                .child_card(line.child_id)
-                .await?
-                .map(|c| format!("{} {}", c.given_name, c.family_name))
-                .unwrap_or_default(),
-            None => String::new(),
-        };
+        let name = names.get(&line.child_id).cloned().unwrap_or_default();
         lines.push((
             data.source_ids.get(&line.child_id).cloned().unwrap_or_default(),
             name,

@@ -92,9 +92,9 @@ async fn concerns_page(
     form: &ConcernForm,
     errors: &[FieldError],
 ) -> Result<Markup, PageError> {
-    let list = match subject.target() {
-        CaseTarget::Child(id) => state.store.concerns_of_child(id).await,
-        CaseTarget::Class(id) => state.store.concerns_of_class(id).await,
+    let list = match subject {
+        Subject::Child { grant, .. } => state.store.concerns_of_child(*grant).await,
+        Subject::Class(card) => state.store.concerns_of_class(card.id).await,
     }?;
     let base = subject.base();
     let writable = may(viewer, subject, Action::Write, ChildData::Concerns);
@@ -287,7 +287,7 @@ pub async fn chronology(
         criterion,
     )
     .await?;
-    let items = state.store.chronology(id).await?;
+    let items = state.store.chronology(allowed.subject.grant()).await?;
     let total = items.len();
     let shown: Vec<_> = items
         .into_iter()
@@ -444,11 +444,11 @@ async fn tiers_page(
     let target = subject.target();
     let history = state.store.tier_history(target).await?;
     let current = history.first().map(|t| t.tier);
-    let (missing, ppvs, referrals) = match subject.child_id() {
-        Some(id) => {
-            let facts = state.store.escalation_facts(id, today()).await?;
-            let ppvs = state.store.ppv_registrations(id).await?;
-            let referrals = state.store.pku_referrals(id).await?;
+    let (missing, ppvs, referrals) = match subject.child_grant() {
+        Some(child) => {
+            let facts = state.store.escalation_facts(child.child_id(), today()).await?;
+            let ppvs = state.store.ppv_registrations(child).await?;
+            let referrals = state.store.pku_referrals(child).await?;
             (Some(escalation_missing(&facts)), ppvs, referrals)
         }
         None => (None, vec![], vec![]),
@@ -891,14 +891,15 @@ pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id,
         Some(format!("henvisning {rid}")),
     )
     .await?;
-    let referrals = state.store.pku_referrals(id).await?;
+    let child = allowed.subject.grant();
+    let referrals = state.store.pku_referrals(child).await?;
     let Some(referral) = referrals.into_iter().find(|r| r.id == rid) else {
         return Err(PageError::not_found());
     };
     let (ppvs, summaries, chronology) = tokio::try_join!(
-        state.store.ppv_registrations(id),
-        state.store.plans_of_child(id),
-        state.store.chronology(id)
+        state.store.ppv_registrations(child),
+        state.store.plans_of_child(child),
+        state.store.chronology(child)
     )?;
     let mut plans = Vec::new();
     for s in &summaries {

@@ -385,9 +385,9 @@ async fn plans_page(
     form: &PlanForm,
     errors: &[FieldError],
 ) -> Result<Markup, PageError> {
-    let list = match subject.target() {
-        CaseTarget::Child(id) => state.store.plans_of_child(id).await,
-        CaseTarget::Class(id) => state.store.plans_of_class(id).await,
+    let list = match subject {
+        Subject::Child { grant, .. } => state.store.plans_of_child(*grant).await,
+        Subject::Class(card) => state.store.plans_of_class(card.id).await,
     }?;
     let class_plans = class_plans_of_child(state, viewer, subject).await?;
     let writable = may(viewer, subject, Action::Write, ChildData::Plans);

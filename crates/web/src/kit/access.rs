@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use trivsel_domain::access::{Action, ChildContext, ChildData, Resource, can};
+use trivsel_domain::access::{Action, ChildContext, ChildData, ChildGrant, Resource, can, grant};
 use trivsel_store::{AuditEntry, CaseTarget, ChildCard, ClassCard};
 
 use crate::kit::clock::today;
@@ -161,7 +161,12 @@ pub fn class_resource(card: &ClassCard) -> Resource<'static> {
 
 /// What a case page is about, once access is granted.
 pub enum Subject {
-    Child { context: ChildContext, card: ChildCard },
+    Child {
+        context: ChildContext,
+        card: ChildCard,
+        /// What the store's reads of the child's data take.
+        grant: ChildGrant,
+    },
     Class(ClassCard),
 }
 
@@ -195,6 +200,19 @@ impl Subject {
             Subject::Child { card, .. } => links::child(card.id),
             Subject::Class(card) => links::class(card.id),
         }
+    }
+
+    /// The policy's yes for the child, for the store's reads of its data.
+    pub fn child_grant(&self) -> Option<ChildGrant> {
+        match self {
+            Subject::Child { grant, .. } => Some(*grant),
+            Subject::Class(_) => None,
+        }
+    }
+
+    /// The policy's yes for the child, for a page that authorized a `CaseTarget::Child`.
+    pub fn grant(&self) -> ChildGrant {
+        self.child_grant().expect("a child was authorized")
     }
 
     /// The child's card, for a page that authorized a `CaseTarget::Child`.
@@ -313,13 +331,10 @@ pub async fn authorize_with(
     let (subject, child_id, criterion, general) = match target {
         CaseTarget::Child(id) => {
             let context = state.store.child_context(id, today()).await?;
-            let allowed = context
-                .as_ref()
-                .is_some_and(|c| can(&viewer.actor, action, &Resource::Child(c, data)));
-            let card = if allowed {
-                state.store.child_card(id).await?
-            } else {
-                None
+            let yes = context.as_ref().and_then(|c| grant(&viewer.actor, action, c, data));
+            let card = match yes {
+                Some(yes) => state.store.child_card(yes).await?,
+                None => None,
             };
             let known = context.as_ref().map(|c| c.child_id);
             let criterion = if known.is_none() {
@@ -327,8 +342,8 @@ pub async fn authorize_with(
             } else {
                 criterion
             };
-            let subject = match (context, card) {
-                (Some(context), Some(card)) if allowed => Some(Subject::Child { context, card }),
+            let subject = match (context, card, yes) {
+                (Some(context), Some(card), Some(grant)) => Some(Subject::Child { context, card, grant }),
                 _ => None,
             };
             (subject, known, criterion, CHILD_DENIED)

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime, NaiveTime};
 use maud::{Markup, html};
-use trivsel_domain::meetings::{MeetingKind, MeetingStatus, Minutes, ParticipantRole, Statement};
+use trivsel_domain::meetings::{MeetingKind, MeetingStatus, Minutes, ParticipantRole, Statement, meeting_child_grant};
 use trivsel_domain::model::Role;
 use trivsel_store::{AgendaItem, User};
 
@@ -72,7 +72,7 @@ pub(super) async fn candidates(
         .iter()
         .map(|u| (u.id, format!("{} ({})", u.name, u.role.navn()), role_of_user(u.role)))
         .collect();
-    if let Some(child) = m.child_id() {
+    if let Some(child) = meeting_child_grant(loaded.access, m.child_id()) {
         let guardians = state.store.guardians_of_child(child).await?;
         out.extend(
             guardians

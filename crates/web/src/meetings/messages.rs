@@ -99,7 +99,7 @@ pub async fn child_meetings(State(state): State<AppState>, viewer: Viewer, Path(
     )
     .await?;
     let parent_view = matches!(viewer.user.role, Role::Guardian | Role::Pupil);
-    let meetings = state.store.meetings_of_child(id).await?;
+    let meetings = state.store.meetings_of_child(allowed.subject.grant()).await?;
     let mut shown = Vec::new();
     for m in meetings {
         let agenda: Vec<_> = state

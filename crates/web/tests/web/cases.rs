@@ -2,6 +2,7 @@
 //! plans over HTTP: what each role may do, what is stored, what is refused and audited.
 
 use std::collections::HashMap;
+use trivsel_domain::access::ChildGrant;
 
 use chrono::{Duration, NaiveDate, Utc};
 use reqwest::StatusCode;
@@ -175,7 +176,7 @@ async fn ppv_consent(app: &App, w: &World, child: i64) -> i64 {
     app.store().add_guardians(w.municipality, &[guardian]).await.unwrap();
     let (guardian, _, _) = app
         .store()
-        .guardians_of_child(child)
+        .guardians_of_child(ChildGrant::system(child))
         .await
         .unwrap()
         .into_iter()
@@ -209,7 +210,11 @@ async fn a_ppv_needs_the_parents_consent() {
     let page = res.text().await.unwrap();
     assert!(page.contains("Den pædagogisk-psykologiske vurdering (PPV) kan ikke sættes i gang"));
     assert!(
-        app.store().ppv_registrations(x1).await.unwrap().is_empty(),
+        app.store()
+            .ppv_registrations(ChildGrant::system(x1))
+            .await
+            .unwrap()
+            .is_empty(),
         "nothing stored"
     );
     let audit = app.store().child_audit(x1, 1).await.unwrap();
@@ -217,7 +222,14 @@ async fn a_ppv_needs_the_parents_consent() {
 
     let consent = ppv_consent(&app, &w, x1).await;
     register_ppv(&app, &trivsel, x1).await;
-    assert_eq!(app.store().ppv_registrations(x1).await.unwrap().len(), 1);
+    assert_eq!(
+        app.store()
+            .ppv_registrations(ChildGrant::system(x1))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     let revoke = system_audit(w.municipality, "consent.revoke");
     let by = w.users["skoleleder"];
@@ -233,7 +245,14 @@ async fn a_ppv_needs_the_parents_consent() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "refused again after revocation"
     );
-    assert_eq!(app.store().ppv_registrations(x1).await.unwrap().len(), 1);
+    assert_eq!(
+        app.store()
+            .ppv_registrations(ChildGrant::system(x1))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 /// Asks to move the child to indgribende; returns status and page.
@@ -290,7 +309,7 @@ async fn assert_refused(app: &App, session: &str, child: i64, missing: &[Missing
     assert!(pku.contains(missing[0].navn()), "{pku}");
     let store = app.store();
     assert_eq!(store.current_tier(CaseTarget::Child(child)).await.unwrap(), None);
-    assert!(store.pku_referrals(child).await.unwrap().is_empty());
+    assert!(store.pku_referrals(ChildGrant::system(child)).await.unwrap().is_empty());
 }
 
 /// A third child in class X2 (so the trivselsperson and leader of school X reach it).
@@ -484,7 +503,13 @@ async fn only_a_leader_overrides_with_a_written_justification_and_it_is_audited(
         StatusCode::UNPROCESSABLE_ENTITY,
         "PKU override by a non-leader"
     );
-    assert!(app.store().pku_referrals(child).await.unwrap().is_empty());
+    assert!(
+        app.store()
+            .pku_referrals(ChildGrant::system(child))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // The leader with a justification: allowed, stored, audited, in the chronology.
     let (status, _) = escalate(&app, &leader, child, justification).await;
@@ -545,7 +570,7 @@ async fn only_a_leader_overrides_with_a_written_justification_and_it_is_audited(
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let referrals = app.store().pku_referrals(child).await.unwrap();
+    let referrals = app.store().pku_referrals(ChildGrant::system(child)).await.unwrap();
     assert_eq!(referrals[0].override_justification.as_deref(), Some(justification));
     let rows = app.store().child_audit(child, 100).await.unwrap();
     assert!(rows.iter().any(|r| r.action == "pku.override" && r.allowed));
@@ -626,8 +651,22 @@ async fn other_class_teacher_other_guardian_and_unassigned_ppr_are_refused_and_n
     // Nothing changed.
     assert_eq!(app.store().plan(plan).await.unwrap().unwrap(), before_plan);
     assert_eq!(app.store().evaluations(plan).await.unwrap().len(), 1);
-    assert_eq!(app.store().concerns_of_child(other).await.unwrap().len(), 1);
-    assert_eq!(app.store().plans_of_child(other).await.unwrap().len(), 1);
+    assert_eq!(
+        app.store()
+            .concerns_of_child(ChildGrant::system(other))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        app.store()
+            .plans_of_child(ChildGrant::system(other))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Guardians and pupils never see concerns, chronology or tiers, not even of their own child.
     sessions.insert("elev", app.login("elev").await);
@@ -752,7 +791,11 @@ async fn a_guardian_reads_the_own_childs_plan_and_writes_only_the_parents_perspe
     );
 
     // A guardian of another child is refused.
-    let other = app.store().plans_of_child(w.children[1]).await.unwrap();
+    let other = app
+        .store()
+        .plans_of_child(ChildGrant::system(w.children[1]))
+        .await
+        .unwrap();
     assert!(other.is_empty());
     let plan2 = create_plan(
         &app,
@@ -910,7 +953,13 @@ async fn concerns_are_validated_and_the_chronology_filters_by_kind_and_category(
         assert!(page.contains(message), "{message}: {page}");
     }
     assert!(page.contains("href=\"#kategori-faglig\""));
-    assert!(app.store().concerns_of_child(child).await.unwrap().is_empty());
+    assert!(
+        app.store()
+            .concerns_of_child(ChildGrant::system(child))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let concern = |category: &'static str, text: &'static str| {
         form(&[
@@ -931,7 +980,7 @@ async fn concerns_are_validated_and_the_chronology_filters_by_kind_and_category(
         .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
     }
-    let stored = app.store().concerns_of_child(child).await.unwrap();
+    let stored = app.store().concerns_of_child(ChildGrant::system(child)).await.unwrap();
     assert_eq!(stored.len(), 2);
     assert_eq!(stored[0].categories.len(), 2);
     let plan = create_plan(

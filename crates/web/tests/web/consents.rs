@@ -5,6 +5,7 @@
 
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
+use trivsel_domain::access::ChildGrant;
 use trivsel_domain::meetings::{ConsentMethod, ConsentScope};
 use trivsel_domain::model::Role;
 use trivsel_store::{NewConsent, NewGuardian, Store};
@@ -80,7 +81,11 @@ async fn in_force(app: &App, child: i64) -> bool {
 }
 
 async fn count(app: &App, child: i64) -> usize {
-    app.store().consents_of_child(child).await.unwrap().len()
+    app.store()
+        .consents_of_child(ChildGrant::system(child))
+        .await
+        .unwrap()
+        .len()
 }
 
 #[tokio::test]
@@ -110,7 +115,7 @@ async fn guardian_gives_and_revokes_own_consent() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(in_force(&app, child).await);
-    let records = app.store().consents_of_child(child).await.unwrap();
+    let records = app.store().consents_of_child(ChildGrant::system(child)).await.unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].consent.method, ConsentMethod::ParentView);
     assert_eq!(records[0].recorded_by, w.users["foraelder"]);
@@ -304,7 +309,7 @@ async fn leader_records_a_paper_consent_for_a_guardian() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let records = app.store().consents_of_child(child).await.unwrap();
+    let records = app.store().consents_of_child(ChildGrant::system(child)).await.unwrap();
     assert_eq!(records.len(), 1);
     let r = &records[0];
     assert_eq!(r.guardian_id, guardian);

@@ -249,3 +249,15 @@ fn the_checker_sees_imports() {
     assert_eq!(area("kit/access.rs"), "kit");
     assert_eq!(area("tasks.rs"), "tasks");
 }
+
+#[test]
+fn the_web_reads_a_childs_data_only_with_the_policys_yes() {
+    // `ChildGrant::system` is for imports, the demo and tests; a page gets its grant from
+    // `kit::access`, which asked the policy.
+    let uses: Vec<String> = sources()
+        .iter()
+        .filter(|(_, source)| source.contains("ChildGrant::system"))
+        .map(|(file, _)| file.clone())
+        .collect();
+    assert!(uses.is_empty(), "ChildGrant::system in {uses:?}");
+}

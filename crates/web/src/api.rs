@@ -16,7 +16,7 @@ use trivsel_store::Registration;
 
 use crate::kit::access::entry;
 use crate::kit::clock::{now, today};
-use crate::kit::session::{MaybeSession, Viewer, client_address};
+use crate::kit::session::{MaybeSession, Viewer};
 use crate::kit::{AppState, Page, PageError};
 
 /// A JSON error that ends the request.
@@ -33,19 +33,10 @@ impl FromRequestParts<AppState> for ApiViewer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match MaybeSession::from_request_parts(parts, state).await?.0 {
-            Some(s) if !s.mfa_pending => {
-                let actor = state
-                    .store
-                    .actor(&s.user, today())
-                    .await
-                    .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl").into_response())?;
-                Ok(ApiViewer(Viewer {
-                    user: s.user,
-                    actor,
-                    address: client_address(parts),
-                    menu: state.menu.clone(),
-                }))
-            }
+            Some(s) if !s.mfa_pending => Viewer::of(s, parts, state)
+                .await
+                .map(ApiViewer)
+                .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl").into_response()),
             _ => Err(problem(StatusCode::UNAUTHORIZED, "log ind først").into_response()),
         }
     }

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
-use trivsel_store::{SessionInfo, User};
+use trivsel_store::{SessionInfo, StoreError, User};
 
 use crate::kit::clock;
 use crate::kit::error::PageError;
@@ -98,25 +98,28 @@ impl FromRequestParts<AppState> for MaybeSession {
     }
 }
 
+impl Viewer {
+    /// The viewer of a full session, with the relationships read fresh from the database.
+    pub async fn of(session: SessionInfo, parts: &Parts, state: &AppState) -> Result<Viewer, StoreError> {
+        // The local Danish date: a consent revoked today no longer gives access.
+        let actor = state.store.actor(&session.user, clock::today()).await?;
+        Ok(Viewer {
+            user: session.user,
+            actor,
+            address: client_address(parts),
+            menu: state.menu.clone(),
+        })
+    }
+}
+
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match MaybeSession::from_request_parts(parts, state).await?.0 {
-            Some(s) if !s.mfa_pending => {
-                // The local Danish date: a consent revoked today no longer gives access.
-                let actor = state
-                    .store
-                    .actor(&s.user, clock::today())
-                    .await
-                    .map_err(|e| PageError::from(e).into_response())?;
-                Ok(Viewer {
-                    user: s.user,
-                    actor,
-                    address: client_address(parts),
-                    menu: state.menu.clone(),
-                })
-            }
+            Some(s) if !s.mfa_pending => Viewer::of(s, parts, state)
+                .await
+                .map_err(|e| PageError::from(e).into_response()),
             Some(_) => Err(Redirect::to("/login/totp").into_response()),
             None => Err(Redirect::to("/login").into_response()),
         }

@@ -16,7 +16,7 @@ use trivsel_store::{AbsenceData, AlertFilter, CaseTarget};
 
 use crate::kit::access::{Ask, authorize, authorize_own_institution, authorize_resource};
 use crate::kit::clock::today;
-use crate::kit::format::percent;
+use crate::kit::format::{number, percent};
 use crate::kit::{AppState, Page, PageError, Viewer, chart, links, shell};
 
 /// Smallest group shown to the municipality.
@@ -178,9 +178,9 @@ pub async fn school(State(state): State<AppState>, viewer: Viewer) -> Page {
             thead { tr { th scope="col" { "Klasse" } th scope="col" { "Elever" } @for h in HEAD { th scope="col" { (h) } } } }
             tbody {
                 @for (c, g) in &rows {
-                    tr { td { a href={ "/klasser/" (c.id) "/fravaer" } { (c.name) } } td { (g.pupils) } (split_cells(g)) }
+                    tr { td { a href={ "/klasser/" (c.id) "/fravaer" } { (c.name) } } td { (number(g.pupils as i64)) } (split_cells(g)) }
                 }
-                tr.total { th scope="row" { "Skolen" } td { (school.pupils) } (split_cells(&school)) }
+                tr.total { th scope="row" { "Skolen" } td { (number(school.pupils as i64)) } (split_cells(&school)) }
             }
         }
         (trend_figure(&school, &format!("Fravær pr. uge på {name}")))
@@ -228,10 +228,10 @@ pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Page
                     tr {
                         td { (inst.name) }
                         @if g.pupils < MIN_GROUP { td colspan="5" { "for få elever til at vise" } }
-                        @else { td { (g.pupils) } (split_cells(g)) }
+                        @else { td { (number(g.pupils as i64)) } (split_cells(g)) }
                     }
                 }
-                tr.total { th scope="row" { "Kommunen" } td { (all.pupils) } (split_cells(&all)) }
+                tr.total { th scope="row" { "Kommunen" } td { (number(all.pupils as i64)) } (split_cells(&all)) }
             }
         }
         (trend_figure(&all, "Fravær pr. uge i kommunens skoler"))

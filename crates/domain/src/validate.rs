@@ -72,7 +72,9 @@ pub fn source_id(value: &str) -> Result<&str, String> {
     Ok(v)
 }
 
-/// A non-empty name of at most 200 characters.
+/// A non-empty name of at most 200 characters, without control characters or angle brackets
+/// (no real name has them; markup in a name is refused at the door, and every page escapes
+/// text anyway).
 pub fn name(value: &str) -> Result<&str, String> {
     let v = value.trim();
     if v.is_empty() {
@@ -84,12 +86,24 @@ pub fn name(value: &str) -> Result<&str, String> {
     if v.chars().any(char::is_control) {
         return Err("indeholder kontroltegn".into());
     }
+    if v.contains(['<', '>']) {
+        return Err(format!("«{v}» indeholder < eller >, som et navn ikke kan indeholde"));
+    }
     Ok(v)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(name(" Anne-Sofie O'Brien "), Ok("Anne-Sofie O'Brien"));
+        assert_eq!(name("Skole & SFO \"Nord\""), Ok("Skole & SFO \"Nord\""));
+        assert!(name(r#""><img src=x onerror=alert(1)><b>XSS</b>"#).is_err());
+        assert!(name("a\u{0}b").is_err());
+        assert!(name(" ").is_err());
+    }
 
     #[test]
     fn dates() {

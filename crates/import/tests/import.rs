@@ -203,6 +203,15 @@ async fn bad_rosters_change_nothing_and_name_line_and_field() {
             "mangler",
         ),
         (
+            "markup in a name",
+            format!(
+                "{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,P9,Bo,\"\"\"><img src=x onerror=alert(1)>\",2014-01-01,2024-08-01,\n"
+            ),
+            3,
+            "family_name",
+            "indeholder < eller >",
+        ),
+        (
             "CPR as id",
             format!("{HEADER}\n{new_pupil}\nS1,Nordskolen,5.A,020314-1234,Bo,Ek,2014-03-02,2024-08-01,\n"),
             3,

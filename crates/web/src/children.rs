@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use trivsel_domain::absence::{Code, DayTally};
 use trivsel_domain::access::{Action, ChildData, grant};
 use trivsel_domain::calendar::SchoolYear;
@@ -277,7 +277,7 @@ async fn absence_section(
             }
             p { (days.len()) " skoledage indtil i dag; " (missing) " mangler registrering." }
             figure.heatmap {
-                (PreEscaped(svg))
+                (svg)
                 figcaption {
                     ul.legend {
                         @for (color, text) in chart::LEGEND {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use chrono::{Datelike, NaiveDate};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use trivsel_domain::absence::{Code, DayTally};
 use trivsel_domain::access::{Action, ChildData, Resource};
 use trivsel_domain::calendar::SchoolYear;
@@ -63,7 +63,7 @@ fn trend_figure(g: &Group, label: &str) -> Markup {
     let points = g.trend();
     html! {
         figure.trend {
-            (PreEscaped(chart::trend(&points, label)))
+            (chart::trend(&points, label))
             figcaption { (label) }
             details {
                 summary { "Tallene bag grafen" }

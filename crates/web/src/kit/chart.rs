@@ -2,10 +2,13 @@
 //! in week columns, coloured by the day's registrations; each square has a text title, and the
 //! page gives the same figures as text beside it.
 
-use std::fmt::Write;
+use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
+use maud::{Markup, html};
 use trivsel_domain::absence::{Code, DayTally};
+
+use crate::kit::format::{format_date, percent};
 
 /// Colour and Danish label of a day, by the most serious code registered.
 fn day_style(codes: &[Code], school_day: bool) -> (&'static str, &'static str) {
@@ -38,24 +41,18 @@ pub const LEGEND: [(&str, &str); 6] = [
 ];
 
 /// A calendar heatmap from `first` to `last` (a school year). `days` gives, for each of the
-/// pupil's school days, the codes registered (in slot order).
-pub fn heatmap(first: NaiveDate, last: NaiveDate, days: &[(NaiveDate, Vec<Code>)], label: &str) -> String {
+/// pupil's school days, the codes registered (in slot order). Built with maud, so every text
+/// (the label carries the pupil's name) is escaped.
+pub fn heatmap(first: NaiveDate, last: NaiveDate, days: &[(NaiveDate, Vec<Code>)], label: &str) -> Markup {
     const CELL: i64 = 12;
     const GAP: i64 = 2;
     let start = first - Duration::days(i64::from(first.weekday().num_days_from_monday()));
     let weeks = (last - start).num_days() / 7 + 1;
     let (width, height) = (40 + weeks * (CELL + GAP), 20 + 5 * (CELL + GAP));
-    let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{label}"><title>{label}</title>"#
-    );
-    for (row, name) in ["man", "tir", "ons", "tor", "fre"].iter().enumerate() {
-        let y = 20 + row as i64 * (CELL + GAP) + CELL - 2;
-        let _ = write!(
-            svg,
-            r##"<text x="0" y="{y}" font-size="9" fill="#4a5360">{name}</text>"##
-        );
-    }
-    let lookup: std::collections::HashMap<NaiveDate, &Vec<Code>> = days.iter().map(|(d, c)| (*d, c)).collect();
+    let lookup: HashMap<NaiveDate, &Vec<Code>> = days.iter().map(|(d, c)| (*d, c)).collect();
+    // Month labels above the first week of each month, then a square per weekday.
+    let mut months = Vec::new();
+    let mut squares = Vec::new();
     let mut month_drawn = 0;
     let mut date = first;
     while date <= last {
@@ -65,27 +62,34 @@ pub fn heatmap(first: NaiveDate, last: NaiveDate, days: &[(NaiveDate, Vec<Code>)
             let (x, y) = (40 + week * (CELL + GAP), 20 + weekday * (CELL + GAP));
             if date.month() != month_drawn && date.day() <= 7 {
                 month_drawn = date.month();
-                let _ = write!(
-                    svg,
-                    r##"<text x="{x}" y="10" font-size="9" fill="#4a5360">{}</text>"##,
-                    date.format("%m/%y")
-                );
+                months.push((x, date.format("%m/%y").to_string()));
             }
             let codes = lookup.get(&date);
             let (fill, what) = day_style(codes.map_or(&[][..], |c| c.as_slice()), codes.is_some());
             let letters: String = codes
                 .map(|c| c.iter().map(|c| c.as_char()).collect())
                 .unwrap_or_default();
-            let _ = write!(
-                svg,
-                r##"<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{fill}" stroke="#c9d1da" stroke-width="0.5"><title>{} – {what} {letters}</title></rect>"##,
-                date.format("%d.%m.%Y")
-            );
+            squares.push((x, y, fill, format!("{} – {what} {letters}", format_date(date))));
         }
         date += Duration::days(1);
     }
-    svg.push_str("</svg>");
-    svg
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (height) } width=(width) height=(height)
+            role="img" aria-label=(label) {
+            title { (label) }
+            @for (row, name) in ["man", "tir", "ons", "tor", "fre"].iter().enumerate() {
+                text x="0" y=(20 + row as i64 * (CELL + GAP) + CELL - 2) font-size="9" fill="#4a5360" { (name) }
+            }
+            @for (x, month) in &months {
+                text x=(x) y="10" font-size="9" fill="#4a5360" { (month) }
+            }
+            @for (x, y, fill, title) in &squares {
+                rect x=(x) y=(y) width=(CELL) height=(CELL) fill=(fill) stroke="#c9d1da" stroke-width="0.5" {
+                    title { (title) }
+                }
+            }
+        }
+    }
 }
 
 /// Absence split by code: per cent of school days, each day's value divided between its
@@ -111,53 +115,41 @@ pub fn split(days: &[(DayTally, Vec<Code>)]) -> (f64, f64, f64, f64) {
 }
 
 /// A line chart of weekly absence in per cent, with a titled point per week. `points` are
-/// (label, per cent); the y axis runs from 0 to the next 5 % above the maximum.
-pub fn trend(points: &[(String, f64)], label: &str) -> String {
+/// (label, per cent); the y axis runs from 0 to the next 5 % above the maximum. Built with
+/// maud, so every text is escaped.
+pub fn trend(points: &[(String, f64)], label: &str) -> Markup {
     const STEP: f64 = 16.0;
     const HEIGHT: f64 = 140.0;
     let top = ((points.iter().map(|p| p.1).fold(0.0, f64::max) / 5.0).floor() + 1.0) * 5.0;
     let width = 50.0 + STEP * points.len().max(1) as f64;
+    let height = HEIGHT + 40.0;
     let y = |v: f64| 10.0 + HEIGHT * (1.0 - v / top);
-    let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {h}" width="{width}" height="{h}" role="img" aria-label="{label}"><title>{label}</title>"#,
-        h = HEIGHT + 40.0
-    );
-    for tick in 0..=5 {
-        let v = top * f64::from(tick) / 5.0;
-        let _ = write!(
-            svg,
-            r##"<line x1="40" x2="{width}" y1="{y0}" y2="{y0}" stroke="#e3e7ec"/><text x="0" y="{ty}" font-size="9" fill="#4a5360">{v:.0} %</text>"##,
-            y0 = y(v),
-            ty = y(v) + 3.0
-        );
-    }
+    let x = |i: usize| 45.0 + STEP * i as f64;
+    let ticks: Vec<f64> = (0..=5).map(|tick| top * f64::from(tick) / 5.0).collect();
     let path: Vec<String> = points
         .iter()
         .enumerate()
-        .map(|(i, (_, v))| format!("{:.1},{:.1}", 45.0 + STEP * i as f64, y(*v)))
+        .map(|(i, (_, v))| format!("{:.1},{:.1}", x(i), y(*v)))
         .collect();
-    let _ = write!(
-        svg,
-        r##"<polyline points="{}" fill="none" stroke="#0b63a5" stroke-width="2"/>"##,
-        path.join(" ")
-    );
-    for (i, (name, v)) in points.iter().enumerate() {
-        let x = 45.0 + STEP * i as f64;
-        let _ = write!(
-            svg,
-            r##"<circle cx="{x:.1}" cy="{:.1}" r="3" fill="#0b63a5"><title>{name}: {v:.1} %</title></circle>"##,
-            y(*v)
-        );
-        if i % 4 == 0 {
-            let _ = write!(
-                svg,
-                r##"<text x="{x:.1}" y="{}" font-size="9" fill="#4a5360" text-anchor="middle">{name}</text>"##,
-                HEIGHT + 30.0
-            );
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (height) } width=(width) height=(height)
+            role="img" aria-label=(label) {
+            title { (label) }
+            @for v in &ticks {
+                line x1="40" x2=(width) y1=(y(*v)) y2=(y(*v)) stroke="#e3e7ec" {}
+                text x="0" y=(y(*v) + 3.0) font-size="9" fill="#4a5360" { (format!("{v:.0}")) " %" }
+            }
+            polyline points=(path.join(" ")) fill="none" stroke="#0b63a5" stroke-width="2" {}
+            @for (i, (name, v)) in points.iter().enumerate() {
+                circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(*v))) r="3" fill="#0b63a5" {
+                    title { (name) ": " (percent(*v)) }
+                }
+                @if i % 4 == 0 {
+                    text x=(format!("{:.1}", x(i))) y=(HEIGHT + 30.0) font-size="9" fill="#4a5360" text-anchor="middle" { (name) }
+                }
+            }
         }
     }
-    svg.push_str("</svg>");
-    svg
 }
 
 #[cfg(test)]
@@ -183,9 +175,27 @@ mod tests {
         let first: NaiveDate = "2024-08-01".parse().unwrap();
         let last: NaiveDate = "2024-08-31".parse().unwrap();
         let days = vec![(first, vec![Code::Sickness, Code::Sickness])];
-        let svg = heatmap(first, last, &days, "Fravær");
+        let svg = heatmap(first, last, &days, "Fravær").into_string();
         assert_eq!(svg.matches("<rect").count(), 22, "weekdays of August 2024");
         assert!(svg.contains("01.08.2024 – syg SS"));
         assert!(svg.contains(r#"role="img" aria-label="Fravær""#));
+    }
+
+    /// A name is text in the SVG, never markup: the heatmap's and the trend's labels, titles and
+    /// point names are escaped.
+    #[test]
+    fn text_in_charts_is_escaped() {
+        let evil = r#""><img src=x onerror=alert(1)><b>XSS</b>"#;
+        let first: NaiveDate = "2024-08-01".parse().unwrap();
+        let heat = heatmap(first, first, &[], evil).into_string();
+        let line = trend(&[(evil.to_string(), 12.5)], evil).into_string();
+        for svg in [heat, line] {
+            assert!(!svg.contains("<img") && !svg.contains("<b>"), "{svg}");
+            assert!(svg.contains("&lt;img src=x onerror=alert(1)&gt;"), "{svg}");
+            assert!(
+                !svg.contains(r#"aria-label="""#),
+                "the attribute is not closed early: {svg}"
+            );
+        }
     }
 }

@@ -172,11 +172,9 @@ struct SessionArgs {
 impl SessionArgs {
     fn config(&self, demo: bool, addr: SocketAddr) -> trivsel_web::Config {
         trivsel_web::Config {
-            demo,
-            secure_cookies: !demo && !addr.ip().is_loopback(),
-            public_url: self.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
             idle_timeout: std::time::Duration::from_secs(self.idle_timeout_minutes * 60),
             absolute_timeout: std::time::Duration::from_secs(self.session_hours * 3600),
+            ..trivsel_web::Config::deployment(demo, addr, self.public_url.as_deref())
         }
     }
 }

@@ -215,7 +215,7 @@ pub fn app(store: Store, config: Config) -> Router {
         .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
         .fallback(front::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .with_state(state)
 }
 
@@ -296,6 +296,22 @@ mod tests {
                 assert!(s.starts_with('{') || p == s, "{link} vs {route}");
             }
         }
+    }
+
+    /// Cookies are `Secure` and `__Host-` behind a TLS proxy on loopback (public URL https), on
+    /// a public address, and never in plain-HTTP loopback use.
+    #[test]
+    fn secure_cookies_follow_how_users_reach_the_server() {
+        let loopback: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let public: std::net::SocketAddr = "10.0.0.5:8080".parse().unwrap();
+        use crate::Config;
+        let proxied = Config::deployment(false, loopback, Some("https://trivsel.kommune.dk"));
+        assert!(proxied.secure_cookies && proxied.https());
+        assert!(Config::deployment(false, public, None).secure_cookies);
+        let local = Config::deployment(false, loopback, None);
+        assert!(!local.secure_cookies && !local.https());
+        assert_eq!(local.public_url, "http://127.0.0.1:8080");
+        assert!(!Config::deployment(true, loopback, None).secure_cookies, "demo");
     }
 
     /// The registered menu gives each role the entries, in the order, it has always had.

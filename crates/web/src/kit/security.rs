@@ -1,20 +1,28 @@
 //! Security headers on every response, and refusal of cross-site writes.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::kit::error::forbidden_page;
+use crate::kit::state::AppState;
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// Adds CSP (no inline script), nosniff, referrer policy and framing refusal. Responses are
-/// `no-store` unless the handler chose a cache policy (static assets).
-pub async fn headers(request: Request, next: Next) -> Response {
+/// Adds CSP (no inline script), nosniff, referrer policy and framing refusal, and HSTS when
+/// users reach the server over HTTPS. Responses are `no-store` unless the handler chose a
+/// cache policy (static assets).
+pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if state.config.https() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // `same-origin`, not `no-referrer`: with no-referrer browsers send `Origin: null` on form

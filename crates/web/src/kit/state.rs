@@ -29,6 +29,27 @@ pub struct Config {
     pub public_url: String,
 }
 
+impl Config {
+    /// The settings of a server listening on `addr` and reached at `public_url` (default
+    /// `http://ADDR`). Cookies are `Secure` with the `__Host-` prefix whenever users reach it
+    /// over HTTPS (the usual deployment: loopback behind a TLS proxy) or on a public address;
+    /// only plain-HTTP loopback (the demo, a developer) goes without.
+    pub fn deployment(demo: bool, addr: std::net::SocketAddr, public_url: Option<&str>) -> Config {
+        let public_url = public_url.map_or_else(|| format!("http://{addr}"), str::to_string);
+        Config {
+            demo,
+            secure_cookies: !demo && (!addr.ip().is_loopback() || public_url.starts_with("https://")),
+            public_url,
+            ..Config::default()
+        }
+    }
+
+    /// Whether users reach the server over HTTPS (then browsers are told to keep to it: HSTS).
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {

@@ -2,6 +2,8 @@
 
 use reqwest::StatusCode;
 
+use trivsel_web::Config;
+
 use crate::helpers::*;
 
 #[tokio::test]
@@ -77,4 +79,25 @@ async fn cross_site_posts_are_refused() {
         StatusCode::UNAUTHORIZED,
         "same origin reaches the login check"
     );
+}
+
+/// Reached over HTTPS (a TLS proxy in front), the server tells browsers to keep to HTTPS; over
+/// plain HTTP it does not.
+#[tokio::test]
+async fn hsts_only_when_users_reach_the_server_over_https() {
+    let https = spawn_app(Config {
+        public_url: "https://trivsel.kommune.dk".into(),
+        ..local()
+    })
+    .await;
+    let res = https.get("/login", None).await;
+    assert_eq!(
+        res.headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    let http = spawn_app(local()).await;
+    let res = http.get("/login", None).await;
+    assert!(res.headers().get("strict-transport-security").is_none());
 }

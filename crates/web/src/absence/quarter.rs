@@ -14,6 +14,7 @@ use trivsel_domain::model::Role;
 
 use crate::kit::access::{Ask, authorize_own_institution, authorize_resource, refuse};
 use crate::kit::clock::today;
+use crate::kit::csv;
 use crate::kit::{AppState, Page, PageError, Viewer, shell};
 
 const DENIED: &str = "Kvartalsopgørelsen er for skolens ledelse og kommunen.";
@@ -198,10 +199,8 @@ pub async fn csv(State(state): State<AppState>, viewer: Viewer, Query(q): Query<
         suffix: " csv",
     };
     let r = report(&state, &viewer, &q, audited).await?;
-    let mut body = String::from("pupil_id,school,unlawful_share\n");
-    for (id, _, _, code, share) in &r.lines {
-        body.push_str(&format!("{id},{code},{share}\n"));
-    }
+    let rows = r.lines.iter().map(|(id, _, _, code, share)| [id, code, share]);
+    let body = csv::export(&["pupil_id", "school", "unlawful_share"], rows);
     let disposition = format!("attachment; filename=\"ulovligt-fravaer-{}.csv\"", r.quarter);
     Ok((
         [

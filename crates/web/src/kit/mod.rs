@@ -9,13 +9,14 @@
 //! * `shell` – the page shell; `menu` and `panels` – what features register for it and for
 //!   each other's pages; `links` – addresses of other features' pages;
 //! * `form` – fields and accessible validation errors; `format` – Danish formats; `clock`;
-//! * `chart` – server-side SVG; `security` – headers and cross-site refusal; `assets`;
+//! * `chart` – server-side SVG; `csv` – exports safe to open in a spreadsheet; `security` – headers and cross-site refusal; `assets`;
 //!   `password` – hashing and the password policy (login, administration and the CLI).
 
 pub mod access;
 pub mod assets;
 pub mod chart;
 pub mod clock;
+pub mod csv;
 pub mod error;
 pub mod form;
 pub mod format;

@@ -343,3 +343,52 @@ async fn overviews_show_splits_and_trends_and_suppress_small_groups() {
     );
     assert!(!page.contains("KX1"));
 }
+
+/// A pupil id that a spreadsheet would run as a formula is neutralised and quoted in the CSV.
+#[tokio::test]
+async fn the_quarter_csv_cannot_carry_a_formula() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let evil = r#"=HYPERLINK("http://x")"#;
+    let roster = trivsel_store::RosterChanges {
+        institutions: vec![],
+        classes: vec![],
+        children: vec![(evil.into(), "Barn".into(), "Formel".into(), d("2015-05-05"))],
+        enrolments: vec![(
+            evil.into(),
+            trivsel_store::EnrolmentRow {
+                institution_code: "X".into(),
+                class_name: "X1".into(),
+                from: d("2020-08-01"),
+                to: None,
+            },
+        )],
+    };
+    app.store().apply_roster(w.municipality, &roster).await.unwrap();
+    let child_id = app.store().child_id(w.municipality, evil).await.unwrap().unwrap();
+    let quarter = Quarter { year: 2025, q: 1 };
+    let calendar = SchoolCalendar::default();
+    let registrations: Vec<Registration> = dates(quarter.first_day(), quarter.last_day())
+        .filter(|d| calendar.is_school_day(*d))
+        .map(|date| Registration {
+            child_id,
+            date,
+            slot: 1,
+            code: Code::Unlawful,
+        })
+        .collect();
+    app.store()
+        .save_registrations(w.municipality, &registrations, None, chrono::Utc::now(), &[])
+        .await
+        .unwrap();
+    let leader = app.login("skoleleder").await;
+    let res = app
+        .get(&format!("/fravaer/kvartal.csv?kvartal={quarter}"), Some(&leader))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.text().await.unwrap(),
+        "pupil_id,school,unlawful_share\n\"'=HYPERLINK(\"\"http://x\"\")\",X,1.0000\n"
+    );
+}

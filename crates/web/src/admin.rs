@@ -9,7 +9,7 @@ use trivsel_domain::access::{Action, Resource, can};
 use trivsel_domain::model::Role;
 use trivsel_store::{Institution, NewUser, User, UserUpdate};
 
-use crate::kit::access::entry;
+use crate::kit::access::{entry, refuse};
 use crate::kit::clock::now;
 use crate::kit::form::{Fields, field};
 use crate::kit::menu::MenuItem;
@@ -34,15 +34,23 @@ fn may_admin(viewer: &Viewer, action: Action) -> bool {
     )
 }
 
-/// The 403 for anyone but an administrator (not audited: no child's data is involved).
-fn refused(viewer: &Viewer) -> PageError {
-    PageError::forbidden(viewer, "Kun administratorer kan administrere brugere.")
+/// The 403 for anyone but an administrator, audited like every refusal.
+async fn refused(state: &AppState, viewer: &Viewer, criterion: String) -> PageError {
+    refuse(
+        state,
+        viewer,
+        "user.admin",
+        None,
+        criterion,
+        "Kun administratorer kan administrere brugere.",
+    )
+    .await
 }
 
 /// The account `id` of the administrator's own municipality, if the viewer may change accounts.
 async fn writable_target(state: &AppState, viewer: &Viewer, id: i64) -> Result<User, PageError> {
     if !may_admin(viewer, Action::Write) {
-        return Err(refused(viewer));
+        return Err(refused(state, viewer, format!("bruger {id}")).await);
     }
     target(state, viewer, id).await
 }
@@ -131,7 +139,7 @@ fn users_page(viewer: &Viewer, users: &[User], institutions: &[Institution], err
 
 pub async fn users(State(state): State<AppState>, viewer: Viewer) -> Page {
     if !may_admin(&viewer, Action::Read) {
-        return Err(refused(&viewer));
+        return Err(refused(&state, &viewer, "brugere".into()).await);
     }
     let m = viewer.user.municipality_id;
     let (users, institutions) = tokio::try_join!(state.store.users(m), state.store.institutions(m))?;
@@ -152,7 +160,7 @@ fn parse_institution(value: &str, institutions: &[Institution]) -> Result<Option
 
 pub async fn create_user(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Page {
     if !may_admin(&viewer, Action::Write) {
-        return Err(refused(&viewer));
+        return Err(refused(&state, &viewer, "ny bruger".into()).await);
     }
     let m = viewer.user.municipality_id;
     let (users, institutions) = tokio::try_join!(state.store.users(m), state.store.institutions(m))?;
@@ -262,7 +270,7 @@ async fn user_page(state: &AppState, viewer: &Viewer, u: &User, message: Option<
 
 pub async fn user(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
     if !may_admin(&viewer, Action::Read) {
-        return Err(refused(&viewer));
+        return Err(refused(&state, &viewer, format!("bruger {id}")).await);
     }
     let u = target(&state, &viewer, id).await?;
     Ok(user_page(&state, &viewer, &u, None).await?.into_response())

@@ -11,7 +11,7 @@ use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::Role;
 use trivsel_store::{AlertFilter, CaseTarget};
 
-use crate::kit::access::{Subject, authorize, entry, may, purpose};
+use crate::kit::access::{Subject, authorize, entry, may, purpose, refuse};
 use crate::kit::clock::today;
 use crate::kit::format::{danish_date, format_date, percent};
 use crate::kit::menu::MenuItem;
@@ -65,7 +65,10 @@ pub async fn classes(State(state): State<AppState>, viewer: Viewer) -> Page {
     let institution = match viewer.user.role {
         Role::Leader | Role::WellbeingPerson => viewer.user.institution_id,
         Role::Teacher => None,
-        _ => return Err(PageError::forbidden(&viewer, "Din rolle har ingen klasser.")),
+        _ => {
+            let why = "Din rolle har ingen klasser.";
+            return Err(refuse(&state, &viewer, "class.list", None, "klasser".into(), why).await);
+        }
     };
     let cards = state.store.class_cards(&viewer.actor.class_ids, institution).await?;
     let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
@@ -140,7 +143,8 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
 /// A guardian's children, or a pupil's own record.
 pub async fn own_children(State(state): State<AppState>, viewer: Viewer) -> Page {
     if !matches!(viewer.user.role, Role::Guardian | Role::Pupil) {
-        return Err(PageError::forbidden(&viewer, "Siden er for forældre og elever."));
+        let why = "Siden er for forældre og elever.";
+        return Err(refuse(&state, &viewer, "child.list", None, "egne børn".into(), why).await);
     }
     // Each child through the policy, like any other read of a child's data.
     let mut cards = Vec::new();

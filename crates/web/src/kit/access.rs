@@ -393,6 +393,7 @@ pub fn purpose(action: &str) -> &'static str {
         "user.totp_reset" => "Totrinskode nulstillet",
         "user.totp_setup" => "Totrinskode oprettet",
         "user.password" => "Adgangskode sat",
+        "user.admin" => "Brugeradministration",
         "concern.read" => "Bekymringer vist",
         "concern.create" => "Bekymring registreret",
         "chronology.read" => "Kronologi vist",

@@ -1397,10 +1397,10 @@ async fn removing_a_relationship_takes_effect_on_the_next_request() {
     );
 }
 
-/// The absence pages for a school's leadership and the municipality leave a denied audit row
-/// when they refuse, like every other page (they go through `kit::access`).
+/// The pages for a school's leadership, the municipality and administrators, and the role-bound
+/// lists, leave a denied audit row when they refuse, like every other page (`kit::access`).
 #[tokio::test]
-async fn refusals_of_school_and_municipality_absence_pages_are_audited() {
+async fn refusals_of_pages_about_no_single_child_are_audited() {
     let app = spawn_app(local()).await;
     let w = world(app.store()).await;
     let teacher = app.login("laerer").await;
@@ -1421,6 +1421,19 @@ async fn refusals_of_school_and_municipality_absence_pages_are_audited() {
             app.get(path, Some(&teacher)).await
         };
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(rows().await, before + 1, "{path}: one denied row");
+    }
+    // Pages that name no child refuse the same way: accounts, a role's class list, own children.
+    let analyst = app.login("analytiker").await;
+    let admin_user = format!("/admin/brugere/{}", w.users["laerer"]);
+    for (path, who) in [
+        ("/admin/brugere", &teacher),
+        (admin_user.as_str(), &teacher),
+        ("/boern", &teacher),
+        ("/klasser", &analyst),
+    ] {
+        let before = rows().await;
+        assert_eq!(app.get(path, Some(who)).await.status(), StatusCode::FORBIDDEN, "{path}");
         assert_eq!(rows().await, before + 1, "{path}: one denied row");
     }
     let report = app.store().audit_verify(w.municipality).await.unwrap();

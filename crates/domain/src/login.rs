@@ -2,7 +2,9 @@
 //! attacker lock anyone out for good. After 5 failed attempts within 15 minutes an account
 //! accepts one attempt per 30 seconds; an address with 20 failures within 15 minutes is refused
 //! until its failures are older than that. A success or an administrator's unlock resets the
-//! account; time resets both.
+//! account; time resets both. The second factor (TOTP codes) is throttled the same way with its
+//! own count, which a correct password does not reset, and a login waiting for its code ends
+//! after [`SECOND_FACTOR_MAX_FAILURES`] wrong codes.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -10,6 +12,9 @@ pub const WINDOW: Duration = Duration::minutes(15);
 pub const ACCOUNT_FREE_FAILURES: usize = 5;
 pub const ACCOUNT_DELAY: Duration = Duration::seconds(30);
 pub const ADDRESS_MAX_FAILURES: i64 = 20;
+/// Wrong codes after which a login waiting for its second factor ends (the password is asked
+/// again).
+pub const SECOND_FACTOR_MAX_FAILURES: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Throttle {

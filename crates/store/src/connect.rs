@@ -57,6 +57,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "notification_kinds",
         include_str!("../migrations/sqlite/0009_notification_kinds.sql"),
     ),
+    (
+        10,
+        "second_factor_attempts",
+        include_str!("../migrations/sqlite/0010_second_factor_attempts.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -91,6 +96,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         9,
         "notification_kinds",
         include_str!("../migrations/postgres/0009_notification_kinds.sql"),
+    ),
+    (
+        10,
+        "second_factor_attempts",
+        include_str!("../migrations/postgres/0010_second_factor_attempts.sql"),
     ),
 ];
 

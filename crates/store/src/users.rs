@@ -58,6 +58,8 @@ pub struct User {
 pub struct SessionInfo {
     pub user: User,
     pub mfa_pending: bool,
+    /// When the password was accepted (the session began).
+    pub created_at: DateTime<Utc>,
 }
 
 /// Changes an administrator makes to an account.
@@ -632,7 +634,11 @@ impl Store {
                 tx.commit().await?;
             });
         }
-        Ok(found.map(|user| SessionInfo { user, mfa_pending }))
+        Ok(found.map(|user| SessionInfo {
+            user,
+            mfa_pending,
+            created_at: created,
+        }))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -655,15 +661,39 @@ impl Store {
         success: bool,
         at: DateTime<Utc>,
     ) -> Result<()> {
+        self.record_attempt(username, address, success, at, "password").await
+    }
+
+    /// Records an attempt at the second factor (a TOTP code) of `username`.
+    pub async fn record_second_factor_attempt(
+        &self,
+        username: &str,
+        address: &str,
+        success: bool,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.record_attempt(username, address, success, at, "totp").await
+    }
+
+    async fn record_attempt(
+        &self,
+        username: &str,
+        address: &str,
+        success: bool,
+        at: DateTime<Utc>,
+        factor: &str,
+    ) -> Result<()> {
         with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
             sqlx::query(
-                "INSERT INTO login_attempts (attempted_at, username, address, success) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO login_attempts (attempted_at, username, address, success, factor) \
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(at)
             .bind(username)
             .bind(address)
             .bind(success)
+            .bind(factor)
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
@@ -671,20 +701,31 @@ impl Store {
         Ok(())
     }
 
-    /// Times of failed logins for `username` since `since`, after its last success and any
-    /// administrator unlock, newest first.
+    /// Times of failed logins (passwords) for `username` since `since`, after its last
+    /// successful login and any administrator unlock, newest first.
     pub async fn account_failures(&self, username: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {
+        self.failures(username, since, "password").await
+    }
+
+    /// Times of wrong second-factor codes for `username` since `since`, after its last accepted
+    /// code and any administrator unlock, newest first. A correct password does not reset them.
+    pub async fn second_factor_failures(&self, username: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {
+        self.failures(username, since, "totp").await
+    }
+
+    async fn failures(&self, username: &str, since: DateTime<Utc>, factor: &str) -> Result<Vec<DateTime<Utc>>> {
         Ok(with_pool!(self, |pool| {
             sqlx::query_scalar(
                 "SELECT a.attempted_at FROM login_attempts a WHERE a.username = $1 AND NOT a.success \
-                 AND a.attempted_at >= $2 \
+                 AND a.factor = $3 AND a.attempted_at >= $2 \
                  AND a.attempted_at > COALESCE((SELECT MAX(s.attempted_at) FROM login_attempts s \
-                     WHERE s.username = $1 AND s.success), $2) \
+                     WHERE s.username = $1 AND s.success AND s.factor = $3), $2) \
                  AND a.attempted_at > COALESCE((SELECT u.throttle_reset_at FROM users u WHERE u.username = $1), $2) \
                  ORDER BY a.attempted_at DESC",
             )
             .bind(username)
             .bind(since)
+            .bind(factor)
             .fetch_all(pool)
             .await?
         }))

@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use trivsel_store::{SessionInfo, StoreError, User};
 
@@ -130,6 +130,8 @@ impl FromRequestParts<AppState> for Viewer {
 pub struct Pending {
     pub user: User,
     pub token_hash: String,
+    /// When the password was accepted.
+    pub started_at: DateTime<Utc>,
 }
 
 impl FromRequestParts<AppState> for Pending {
@@ -141,6 +143,7 @@ impl FromRequestParts<AppState> for Pending {
             (Some(s), Some(token)) if s.mfa_pending => Ok(Pending {
                 user: s.user,
                 token_hash: token_hash(&token),
+                started_at: s.created_at,
             }),
             (Some(_), _) => Err(Redirect::to("/").into_response()),
             _ => Err(Redirect::to("/login").into_response()),

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
-use trivsel_domain::login::{Throttle, throttle};
+use trivsel_domain::login::{SECOND_FACTOR_MAX_FAILURES, Throttle, throttle};
 use trivsel_store::AuditEntry;
 
 use crate::kit::clock;
@@ -189,31 +189,62 @@ pub async fn totp_verify(
     let Some(secret) = pending.user.totp_secret.clone() else {
         return Ok(Redirect::to("/login/totp/opsaet").into_response());
     };
+    let username = &pending.user.username;
     let address = peer.ip().to_string();
-    match accept_code(&state, &pending, &secret, &form.code).await? {
-        Some(token) => {
-            let _ = state
-                .store
-                .record_login_attempt(&pending.user.username, &address, true, clock::now())
-                .await;
-            Ok((
-                [(header::SET_COOKIE, set_cookie(&state.config, &token))],
-                Redirect::to("/"),
-            )
-                .into_response())
-        }
-        None => {
-            // A wrong code counts as a failed attempt for the throttle, like a wrong password.
-            let _ = state
-                .store
-                .record_login_attempt(&pending.user.username, &address, false, clock::now())
-                .await;
-            Err(PageError::status(
-                StatusCode::UNAUTHORIZED,
-                totp_form(Some("Koden er forkert eller brugt. Prøv den næste kode.")),
-            ))
-        }
+    let now = clock::now();
+    let since = now - trivsel_domain::login::WINDOW;
+    // Codes are throttled like passwords, with their own count: a correct password does not
+    // reset it, so logging in again gives no fresh guesses.
+    let (failures, from_address) = tokio::try_join!(
+        state.store.second_factor_failures(username, since),
+        state.store.address_failures(&address, since)
+    )?;
+    let wait = match throttle(&failures, from_address, now) {
+        Throttle::Allow => None,
+        Throttle::WaitAccount(seconds) => Some(format!(
+            "For mange forkerte koder. Vent {seconds} sekunder og prøv igen."
+        )),
+        Throttle::BlockedAddress => Some("For mange forkerte forsøg fra din adresse. Prøv igen om 15 minutter.".into()),
+    };
+    if let Some(message) = wait {
+        tracing::warn!(%address, "second factor throttled");
+        return Err(PageError::status(
+            StatusCode::TOO_MANY_REQUESTS,
+            totp_form(Some(&message)),
+        ));
     }
+    if let Some(token) = accept_code(&state, &pending, &secret, &form.code).await? {
+        state
+            .store
+            .record_second_factor_attempt(username, &address, true, now)
+            .await?;
+        return Ok((
+            [(header::SET_COOKIE, set_cookie(&state.config, &token))],
+            Redirect::to("/"),
+        )
+            .into_response());
+    }
+    state
+        .store
+        .record_second_factor_attempt(username, &address, false, now)
+        .await?;
+    // After a few wrong codes this login ends: the password is asked again.
+    let since_login = state.store.second_factor_failures(username, pending.started_at).await?;
+    if since_login.len() >= SECOND_FACTOR_MAX_FAILURES {
+        tracing::warn!(%address, "login ended after wrong second-factor codes");
+        state.store.delete_session(&pending.token_hash).await?;
+        let message = "For mange forkerte koder. Log ind igen med din adgangskode.";
+        let page = login_form(state.config.demo, Some(message), username, &sso_options(&state).await);
+        return Err(PageError::response((
+            StatusCode::UNAUTHORIZED,
+            [(header::SET_COOKIE, clear_cookie(&state.config))],
+            page,
+        )));
+    }
+    Err(PageError::status(
+        StatusCode::UNAUTHORIZED,
+        totp_form(Some("Koden er forkert eller brugt. Prøv den næste kode.")),
+    ))
 }
 
 fn setup_form(user: &str, secret: &str, error: Option<&str>) -> Markup {

@@ -371,3 +371,54 @@ async fn administration_of_accounts() {
     assert!(report.broken.is_none());
     assert!(report.rows >= 3, "create and status change audited: {report:?}");
 }
+
+/// Codes are throttled like passwords and the login ends after three wrong codes, so the second
+/// factor cannot be guessed: 1,000 tries on one login used to get 1,000 × 401 and the right
+/// code was still accepted afterwards.
+#[tokio::test]
+async fn the_second_factor_is_throttled_and_a_login_ends_after_three_wrong_codes() {
+    let app = spawn_app(local()).await;
+    one_user(&app, Role::Leader).await;
+    let secret = app
+        .store()
+        .user_by_username("lis")
+        .await
+        .unwrap()
+        .unwrap()
+        .totp_secret
+        .unwrap();
+    let right = totp::code(&secret, now()).unwrap();
+    let wrong = if right == "000000" { "111111" } else { "000000" };
+
+    let pending = session_of(&app.config, &app.login_password("lis", PASSWORD).await);
+    for _ in 0..2 {
+        let res = app.post("/login/totp", Some(&pending), &[("code", wrong)]).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(app.get("/login/totp", Some(&pending)).await.status(), StatusCode::OK);
+    let res = app.post("/login/totp", Some(&pending), &[("code", wrong)]).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.headers()[SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    assert!(res.text().await.unwrap().contains("Log ind igen med din adgangskode"));
+    assert_eq!(
+        app.get("/login/totp", Some(&pending)).await.headers()[LOCATION],
+        "/login",
+        "the login waiting for its code is gone"
+    );
+
+    // A new login with the right password gives no fresh guesses: after five wrong codes in
+    // 15 minutes even the right one waits.
+    let again = session_of(&app.config, &app.login_password("lis", PASSWORD).await);
+    for _ in 0..2 {
+        let res = app.post("/login/totp", Some(&again), &[("code", wrong)]).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = app.post("/login/totp", Some(&again), &[("code", &right)]).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.text().await.unwrap().contains("For mange forkerte koder"));
+    assert_eq!(
+        app.get("/", Some(&again)).await.headers()[LOCATION],
+        "/login/totp",
+        "still waiting for the second factor"
+    );
+}

@@ -167,6 +167,10 @@ struct SessionArgs {
     /// Standard: http://ADRESSE.
     #[arg(long, env = "TRIVSEL_PUBLIC_URL")]
     public_url: Option<String>,
+    /// IP-adressen på TLS-proxyen foran serveren: kun fra den læses klientens adresse i
+    /// X-Forwarded-For (til begrænsning af loginforsøg og revisionsloggen).
+    #[arg(long, env = "TRIVSEL_TRUSTED_PROXY")]
+    trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl SessionArgs {
@@ -174,6 +178,7 @@ impl SessionArgs {
         trivsel_web::Config {
             idle_timeout: std::time::Duration::from_secs(self.idle_timeout_minutes * 60),
             absolute_timeout: std::time::Duration::from_secs(self.session_hours * 3600),
+            trusted_proxy: self.trusted_proxy,
             ..trivsel_web::Config::deployment(demo, addr, self.public_url.as_deref())
         }
     }

@@ -2,7 +2,7 @@
 //! outside plain-HTTP loopback). The database keeps only the token's SHA-256, so a copy of the
 //! database cannot be used to take over a session.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -67,12 +67,40 @@ pub fn session_token(config: &Config, headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-pub fn client_address(parts: &Parts) -> String {
-    parts
+/// The client's address for throttling and the audit log: the connection's peer, or, when the
+/// peer is the configured trusted proxy, the address that proxy appended to `X-Forwarded-For`
+/// (its last entry; earlier ones are the client's own claims and are ignored).
+pub fn client_address(parts: &Parts, config: &Config) -> String {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "ukendt".into())
+        .map(|ConnectInfo(addr)| addr.ip());
+    let forwarded = || {
+        parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|ip| ip.trim().parse::<IpAddr>().ok())
+    };
+    match peer {
+        Some(peer) if config.trusted_proxy == Some(peer) => forwarded().unwrap_or(peer).to_string(),
+        Some(peer) => peer.to_string(),
+        None => "ukendt".into(),
+    }
+}
+
+/// The client's address as an extractor, for the login pages (see [`client_address`]).
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_address(parts, &state.config)))
+    }
 }
 
 /// The session behind the request's cookie, if live (full or waiting for the second factor).
@@ -106,7 +134,7 @@ impl Viewer {
         Ok(Viewer {
             user: session.user,
             actor,
-            address: client_address(parts),
+            address: client_address(parts, &state.config),
             menu: state.menu.clone(),
         })
     }

@@ -27,6 +27,8 @@ pub struct Config {
     pub absolute_timeout: Duration,
     /// The address users reach the server at, for single sign-on's redirect address.
     pub public_url: String,
+    /// The TLS proxy in front, if any: only from this peer is `X-Forwarded-For` believed.
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(8 * 60 * 60),
             public_url: "http://127.0.0.1:8080".into(),
+            trusted_proxy: None,
         }
     }
 }

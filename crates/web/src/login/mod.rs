@@ -2,7 +2,7 @@
 //! (TOTP), set up at the first login. Every attempt is recorded and throttled.
 
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, PreEscaped, html};
@@ -12,7 +12,9 @@ use trivsel_store::AuditEntry;
 
 use crate::kit::clock;
 use crate::kit::password;
-use crate::kit::session::{MaybeSession, Pending, clear_cookie, new_token, session_token, set_cookie, token_hash};
+use crate::kit::session::{
+    ClientAddress, MaybeSession, Pending, clear_cookie, new_token, session_token, set_cookie, token_hash,
+};
 use crate::kit::shell::page;
 use crate::kit::{AppState, Page, PageError};
 
@@ -49,11 +51,10 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(address): ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> Page {
     let username = form.username.trim().to_lowercase();
-    let address = peer.ip().to_string();
     let now = clock::now();
     let since = now - trivsel_domain::login::WINDOW;
     let sso = sso_options(&state).await;
@@ -182,7 +183,7 @@ async fn accept_code(
 
 pub async fn totp_verify(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(address): ClientAddress,
     pending: Pending,
     Form(form): Form<CodeForm>,
 ) -> Page {
@@ -190,7 +191,6 @@ pub async fn totp_verify(
         return Ok(Redirect::to("/login/totp/opsaet").into_response());
     };
     let username = &pending.user.username;
-    let address = peer.ip().to_string();
     let now = clock::now();
     let since = now - trivsel_domain::login::WINDOW;
     // Codes are throttled like passwords, with their own count: a correct password does not
@@ -287,7 +287,7 @@ pub async fn totp_setup_page(pending: Pending) -> Page {
 
 pub async fn totp_setup(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(address): ClientAddress,
     pending: Pending,
     Form(form): Form<CodeForm>,
 ) -> Page {
@@ -316,7 +316,7 @@ pub async fn totp_setup(
                 child_id: None,
                 criterion: Some(pending.user.username.clone()),
                 allowed: true,
-                address: Some(peer.ip().to_string()),
+                address: Some(address),
             };
             state
                 .store

@@ -2,7 +2,7 @@
 //! municipality. The provider's own multi-factor authentication applies, so no TOTP is asked.
 //! A provider's subject is linked to an existing Trivsel account; nobody is created here.
 
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use maud::html;
@@ -15,7 +15,7 @@ use serde::Deserialize;
 use trivsel_store::{OidcLogin, OidcProvider};
 
 use crate::kit::clock;
-use crate::kit::session::{new_token, set_cookie};
+use crate::kit::session::{ClientAddress, new_token, set_cookie};
 use crate::kit::shell::page;
 use crate::kit::{AppState, Page, PageError};
 
@@ -130,7 +130,7 @@ pub struct Callback {
 /// The provider's answer: exchange the code, verify the ID token, and log the linked user in.
 pub async fn callback(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(address): ClientAddress,
     Query(q): Query<Callback>,
 ) -> Page {
     let Some(csrf) = q.state else {
@@ -209,7 +209,6 @@ pub async fn callback(
         .oidc_user(login.municipality_id, &subject, username.as_deref())
         .await?
         .filter(|u| !u.disabled && (state.config.demo || !u.demo_only));
-    let address = peer.ip().to_string();
     let recorded = username.clone().unwrap_or_else(|| subject.clone());
     let Some(user) = user else {
         let _ = state

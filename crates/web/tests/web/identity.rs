@@ -422,3 +422,57 @@ async fn the_second_factor_is_throttled_and_a_login_ends_after_three_wrong_codes
         "still waiting for the second factor"
     );
 }
+
+/// Behind the configured TLS proxy each client is throttled by its own address (the one the
+/// proxy appended to X-Forwarded-For), so 20 failures from one client do not block another;
+/// from any other peer the header is ignored.
+#[tokio::test]
+async fn behind_a_trusted_proxy_clients_are_throttled_by_their_own_address() {
+    let app = spawn_app(Config {
+        trusted_proxy: Some("127.0.0.1".parse().unwrap()),
+        ..local()
+    })
+    .await;
+    one_user(&app, Role::Guardian).await;
+    let login_from = |forwarded: &'static str, username: String, password: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .post(format!("{}/login", app.base))
+                .header("x-forwarded-for", forwarded)
+                .form(&[("username", username.as_str()), ("password", password)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let since = chrono::Utc::now() - chrono::Duration::minutes(1);
+    for i in 0..20 {
+        // Guessing across accounts; the first entry is the client's own claim, the proxy's
+        // (last) entry counts.
+        login_from("6.6.6.6, 10.0.0.1", format!("ingen{i}"), "forkert kode her").await;
+    }
+    let store = app.store();
+    assert_eq!(store.address_failures("10.0.0.1", since).await.unwrap(), 20);
+    assert_eq!(store.address_failures("6.6.6.6", since).await.unwrap(), 0);
+    assert_eq!(store.address_failures("127.0.0.1", since).await.unwrap(), 0);
+    let blocked = login_from("10.0.0.1", "lis".into(), PASSWORD).await;
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another client behind the same proxy is not blocked.
+    let other = login_from("10.0.0.2", "lis".into(), PASSWORD).await;
+    assert_eq!(other.status(), StatusCode::SEE_OTHER, "{:?}", other.text().await);
+
+    // Without a trusted proxy the header is the client's claim and is ignored.
+    let direct = spawn_app(local()).await;
+    one_user(&direct, Role::Guardian).await;
+    direct
+        .client
+        .post(format!("{}/login", direct.base))
+        .header("x-forwarded-for", "10.9.9.9")
+        .form(&[("username", "lis"), ("password", "forkert kode her")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(direct.store().address_failures("10.9.9.9", since).await.unwrap(), 0);
+    assert_eq!(direct.store().address_failures("127.0.0.1", since).await.unwrap(), 1);
+}

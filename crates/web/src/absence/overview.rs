@@ -244,9 +244,14 @@ pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Page
                     @for (inst, share) in &shares {
                         tr {
                             td { (inst.name) }
-                            td { (share.in_time) }
-                            td { (share.counted) }
-                            td { @match share.percent() { Some(p) => { (p) " %" }, None => { "–" } } }
+                            // Each council is about one child: fewer than 5 are not shown.
+                            @if share.counted < MIN_GROUP {
+                                td colspan="3" { "færre end " (MIN_GROUP) " samråd" }
+                            } @else {
+                                td { (share.in_time) }
+                                td { (share.counted) }
+                                td { @match share.percent() { Some(p) => { (p) " %" }, None => { "–" } } }
+                            }
                         }
                     }
                 }

@@ -2,6 +2,8 @@
 //! Requests are authenticated by the same session as the pages (log in first); write requests
 //! must be JSON, which a cross-site form cannot send.
 
+use std::collections::BTreeSet;
+
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
@@ -76,11 +78,27 @@ pub async fn register(State(state): State<AppState>, ApiViewer(viewer): ApiViewe
     let today = today();
     let mut errors = Vec::new();
     let mut registrations = Vec::new();
-    let mut denied = Vec::new();
+    // Refusals, one audit row per child (or unknown id) however often it appears.
+    let mut denied = BTreeSet::new();
     for (index, item) in batch.registrations.iter().enumerate() {
         let mut fail = |field, message: String| errors.push(ItemError { index, field, message });
-        let Some(&child_id) = children.get(item.pupil_id.trim()) else {
-            fail("pupil_id", format!("eleven «{}» findes ikke", item.pupil_id));
+        // An unknown pupil and one of another school are answered alike, so ids cannot be
+        // probed, and both are audited.
+        let pupil = item.pupil_id.trim();
+        let child_id = children.get(pupil).copied();
+        let context = match child_id {
+            Some(id) => state.store.child_context(id, today).await.map_err(database)?,
+            None => None,
+        };
+        let Some(child_id) = child_id.filter(|_| {
+            context.is_some_and(|c| can(&viewer.actor, Action::Write, &Resource::Child(&c, ChildData::Absence)))
+        }) else {
+            let shown: String = pupil.chars().take(64).collect();
+            denied.insert((child_id, child_id.is_none().then(|| shown.clone())));
+            fail(
+                "pupil_id",
+                format!("du har ikke adgang til at registrere fravær for «{shown}»"),
+            );
             continue;
         };
         let date = match validate::parse_date(&item.date) {
@@ -108,15 +126,6 @@ pub async fn register(State(state): State<AppState>, ApiViewer(viewer): ApiViewe
                 continue;
             }
         };
-        let context = state.store.child_context(child_id, today).await.map_err(database)?;
-        if !context.is_some_and(|c| can(&viewer.actor, Action::Write, &Resource::Child(&c, ChildData::Absence))) {
-            denied.push(child_id);
-            fail(
-                "pupil_id",
-                format!("du har ikke adgang til at registrere fravær for «{}»", item.pupil_id),
-            );
-            continue;
-        }
         registrations.push(Registration {
             child_id,
             date,
@@ -124,18 +133,17 @@ pub async fn register(State(state): State<AppState>, ApiViewer(viewer): ApiViewe
             code,
         });
     }
-    for child in &denied {
-        let _ = state
-            .store
-            .audit(&entry(
-                &viewer,
-                "absence.write",
-                Some(*child),
-                Some("api".into()),
-                false,
-            ))
-            .await;
-    }
+    let refusals: Vec<_> = denied
+        .into_iter()
+        .map(|(child, unknown)| {
+            let criterion = match unknown {
+                Some(id) => format!("api, ukendt elev «{id}»"),
+                None => "api".into(),
+            };
+            entry(&viewer, "absence.write", child, Some(criterion), false)
+        })
+        .collect();
+    state.store.audit_all(&refusals).await.map_err(database)?;
     if !errors.is_empty() {
         let body = Json(json!({ "saved": 0, "errors": errors }));
         return Err(PageError::response((StatusCode::UNPROCESSABLE_ENTITY, body)));

@@ -392,3 +392,36 @@ async fn the_quarter_csv_cannot_carry_a_formula() {
         "pupil_id,school,unlawful_share\n\"'=HYPERLINK(\"\"http://x\"\")\",X,1.0000\n"
     );
 }
+
+/// The API answers an unknown pupil id and another school's pupil alike, and audits both, once
+/// per pupil however many items name it.
+#[tokio::test]
+async fn the_api_does_not_tell_which_pupil_ids_exist() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let item = |pupil: &str| serde_json::json!({ "pupil_id": pupil, "date": "2024-01-04", "slot": 1, "code": "S" });
+    let mut items = vec![item("kx2"), item("ingen")];
+    items.extend((0..50).map(|_| item("kx2")));
+    let rows_before = app.store().audit_verify(w.municipality).await.unwrap().rows;
+    let res = app
+        .client
+        .post(format!("{}/api/v1/absence/registrations", app.base))
+        .header("cookie", format!("trivsel_session={teacher}"))
+        .json(&serde_json::json!({ "registrations": items }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let message = |i: usize| body["errors"][i]["message"].as_str().unwrap().to_string();
+    assert_eq!(message(0).replace("kx2", "X"), message(1).replace("ingen", "X"));
+    assert_eq!(
+        app.store().audit_verify(w.municipality).await.unwrap().rows,
+        rows_before + 2,
+        "one denied row for the other school's pupil, one for the unknown id"
+    );
+    let other = app.store().child_audit(w.children[1], 10).await.unwrap();
+    assert_eq!(other.len(), 1);
+    assert!(!other[0].allowed);
+}

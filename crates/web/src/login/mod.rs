@@ -52,6 +52,7 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Page {
     let username = form.username.trim().to_lowercase();
@@ -113,6 +114,10 @@ pub async fn login(
     };
     // Staff need a second factor, except in demo mode.
     let mfa_pending = user.role.is_staff() && !demo;
+    // Logging in again ends the browser's earlier session.
+    if let Some(earlier) = session_token(&state.config, &headers) {
+        state.store.delete_session(&token_hash(&earlier)).await?;
+    }
     let (token, hash) = new_token();
     state.store.create_session(&hash, &user, now, mfa_pending).await?;
     tracing::info!(user_id = user.id, mfa_pending, "password accepted");

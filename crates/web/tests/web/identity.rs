@@ -476,3 +476,24 @@ async fn behind_a_trusted_proxy_clients_are_throttled_by_their_own_address() {
     assert_eq!(direct.store().address_failures("10.9.9.9", since).await.unwrap(), 0);
     assert_eq!(direct.store().address_failures("127.0.0.1", since).await.unwrap(), 1);
 }
+
+/// Logging in again from the same browser ends its earlier session.
+#[tokio::test]
+async fn logging_in_again_ends_the_earlier_session() {
+    let app = spawn_app(local()).await;
+    one_user(&app, Role::Guardian).await;
+    let first = session_of(&app.config, &app.login_password("lis", PASSWORD).await);
+    assert_eq!(app.get("/", Some(&first)).await.status(), StatusCode::OK);
+    let res = app
+        .client
+        .post(format!("{}/login", app.base))
+        .header("cookie", format!("{}={first}", cookie_name(&app.config)))
+        .form(&[("username", "lis"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let second = session_of(&app.config, &res);
+    assert_ne!(first, second);
+    assert_eq!(app.get("/", Some(&first)).await.headers()[LOCATION], "/login");
+    assert_eq!(app.get("/", Some(&second)).await.status(), StatusCode::OK);
+}

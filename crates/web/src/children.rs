@@ -11,7 +11,7 @@ use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::Role;
 use trivsel_store::{AlertFilter, CaseTarget};
 
-use crate::kit::access::{Subject, authorize, entry, may, purpose, refuse};
+use crate::kit::access::{Subject, audit_shown, authorize, entry, may, purpose, refuse};
 use crate::kit::clock::today;
 use crate::kit::format::{danish_date, format_date, percent};
 use crate::kit::menu::MenuItem;
@@ -111,8 +111,9 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
         None,
     )
     .await?;
-    let (card, _) = allowed.into_class();
+    let (card, row) = allowed.into_class();
     let pupils = state.store.class_pupils(class_id, today()).await?;
+    audit_shown(&state, &row, true, pupils.iter().map(|p| p.id)).await?;
     let sections = panels::class(&state, &viewer, &card).await?;
     let title = format!("{} – {}", card.name, card.institution_name);
     let body = html! {

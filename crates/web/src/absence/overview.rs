@@ -14,7 +14,7 @@ use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::InstitutionKind;
 use trivsel_store::{AbsenceData, AlertFilter, CaseTarget};
 
-use crate::kit::access::{Ask, authorize, authorize_own_institution, authorize_resource};
+use crate::kit::access::{Ask, audit_shown, authorize, authorize_own_institution, authorize_resource};
 use crate::kit::clock::today;
 use crate::kit::format::{number, percent};
 use crate::kit::{AppState, Page, PageError, Viewer, chart, links, shell};
@@ -104,9 +104,10 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
         None,
     )
     .await?;
-    let (card, _) = allowed.into_class();
+    let (card, row) = allowed.into_class();
     let pupils = state.store.class_pupils(class_id, today()).await?;
     let ids: Vec<i64> = pupils.iter().map(|p| p.id).collect();
+    audit_shown(&state, &row, true, ids.iter().copied()).await?;
     let (data, first, today) = load(&state, card.municipality_id, Some(&ids)).await?;
     let alerts = state
         .store

@@ -12,7 +12,7 @@ use trivsel_domain::absence::Quarter;
 use trivsel_domain::access::{Action, Resource, can};
 use trivsel_domain::model::Role;
 
-use crate::kit::access::{Ask, authorize_own_institution, authorize_resource, refuse};
+use crate::kit::access::{Ask, audit_shown, authorize_own_institution, authorize_resource, refuse};
 use crate::kit::clock::today;
 use crate::kit::csv;
 use crate::kit::{AppState, Page, PageError, Viewer, shell};
@@ -75,7 +75,7 @@ async fn report(
     let criterion = format!("kvartal {quarter}{}", audited.suffix);
     let aggregates = Resource::Aggregates { municipality_id: m };
     let analyst = viewer.user.role == Role::Analyst && can(&viewer.actor, Action::Read, &aggregates);
-    let institution_id = match audited.aggregate {
+    let (institution_id, school_row) = match audited.aggregate {
         Some(action) if analyst => {
             let ask = Ask {
                 audit_action: action,
@@ -84,7 +84,7 @@ async fn report(
                 denied: DENIED,
             };
             authorize_resource(state, viewer, Action::Read, Some(&aggregates), ask).await?;
-            None
+            (None, None)
         }
         _ if analyst => {
             return Err(refuse(state, viewer, audited.school, None, criterion, AGGREGATES_ONLY).await);
@@ -96,7 +96,8 @@ async fn report(
                 criterion: Some(criterion),
                 denied: DENIED,
             };
-            Some(authorize_own_institution(state, viewer, Action::Read, ask).await?.0)
+            let (institution, granted) = authorize_own_institution(state, viewer, Action::Read, ask).await?;
+            (Some(institution), Some(granted.audit))
         }
     };
     let data = state
@@ -113,6 +114,9 @@ async fn report(
                 .filter(|l| l.institution_id == i)
                 .map(|l| l.child_id)
                 .collect();
+            if let Some(row) = &school_row {
+                audit_shown(state, row, true, ids.iter().copied()).await?;
+            }
             state.store.child_names(&ids).await?
         }
         None => Default::default(),

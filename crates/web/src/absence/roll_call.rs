@@ -13,7 +13,7 @@ use trivsel_domain::access::{Action, ChildData, Resource};
 use trivsel_domain::meetings::{MeetingKind, may_convene};
 use trivsel_store::{AlertFilter, AuditEntry, CaseTarget, ClassCard, Registration};
 
-use crate::kit::access::{Ask, authorize_own_institution, authorize_resource, authorize_with, entry};
+use crate::kit::access::{Ask, audit_shown, authorize_own_institution, authorize_resource, authorize_with, entry};
 use crate::kit::clock::{now, today};
 use crate::kit::format::danish_date;
 use crate::kit::{AppState, Page, PageError, Viewer, links, shell};
@@ -96,7 +96,7 @@ pub async fn roll_call(
     };
     let existing = state.store.class_registrations(class_id, date, slot).await?;
     audit.criterion = Some(format!("klasse {class_id} {date} modul {slot}"));
-    state.store.audit(&audit).await?;
+    audit_shown(&state, &audit, false, pupils.iter().map(|p| p.id)).await?;
     let missing = missing_days(&state, &card, &pupils, today).await?;
     let title = format!("Fremmøde {} – {}", card.name, danish_date(date));
     let calendar = state.store.school_calendar(card.institution_id).await?;
@@ -307,7 +307,7 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
         criterion: Some(format!("advarsler status={shown:?} regel={rule:?} klasse={class:?}")),
         denied: "Advarsler er for skolens ledelse og trivselsperson.",
     };
-    let (institution_id, _) = authorize_own_institution(&state, &viewer, Action::Read, ask).await?;
+    let (institution_id, granted) = authorize_own_institution(&state, &viewer, Action::Read, ask).await?;
     let today = today();
     let filter = AlertFilter {
         institution_id: Some(institution_id),
@@ -321,6 +321,7 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
         state.store.class_cards(&[], Some(institution_id)),
         state.store.institution_staff(institution_id)
     )?;
+    audit_shown(&state, &granted.audit, true, alerts.iter().map(|a| a.child_id)).await?;
     let body = html! {
         h1 { "Fraværsadvarsler" }
         form.inline method="get" action="/fravaer/advarsler" {

@@ -159,6 +159,24 @@ pub fn class_resource(card: &ClassCard) -> Resource<'static> {
     }
 }
 
+/// The audit of a page that shows many children: its own row (unless `row_written`) and one
+/// row per child shown, with the same action and criterion, in one transaction, so the read
+/// appears in each child's access log.
+pub async fn audit_shown(
+    state: &AppState,
+    row: &AuditEntry,
+    row_written: bool,
+    children: impl IntoIterator<Item = i64>,
+) -> Result<(), PageError> {
+    let shown: BTreeSet<i64> = children.into_iter().collect();
+    let mut rows: Vec<AuditEntry> = if row_written { Vec::new() } else { vec![row.clone()] };
+    rows.extend(shown.into_iter().map(|child| AuditEntry {
+        child_id: Some(child),
+        ..row.clone()
+    }));
+    Ok(state.store.audit_all(&rows).await?)
+}
+
 /// What a case page is about, once access is granted.
 pub enum Subject {
     Child {
@@ -386,6 +404,12 @@ pub fn purpose(action: &str) -> &'static str {
         "child.lookups.read" => "Opslagsliste vist",
         "child.list" => "Børneliste vist",
         "class.read" => "Klasseliste vist",
+        "absence.read" => "Fremmøde vist",
+        "absence.write" => "Fravær registreret",
+        "class.absence.read" => "Klassens fravær vist",
+        "absence.alerts.read" => "Fraværsadvarsler vist",
+        "absence.quarter.read" => "Kvartalsopgørelse vist",
+        "absence.quarter.export" => "Kvartalsopgørelse hentet",
         "user.create" => "Bruger oprettet",
         "user.update" => "Bruger ændret",
         "user.status" => "Bruger (de)aktiveret",

@@ -1439,3 +1439,33 @@ async fn refusals_of_pages_about_no_single_child_are_audited() {
     let report = app.store().audit_verify(w.municipality).await.unwrap();
     assert!(report.broken.is_none(), "{report:?}");
 }
+
+/// Pages that show a whole class write a row for each child shown, so the read is in every
+/// child's access log, not only in one row about the class.
+#[tokio::test]
+async fn a_class_page_is_in_each_pupils_access_log() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let class = w.classes[0];
+    for path in [
+        format!("/klasser/{class}"),
+        format!("/klasser/{class}/fremmoede"),
+        format!("/klasser/{class}/fravaer"),
+    ] {
+        assert_eq!(app.get(&path, Some(&teacher)).await.status(), StatusCode::OK, "{path}");
+    }
+    let rows = app.store().child_audit(w.children[0], 20).await.unwrap();
+    let mut actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    actions.sort_unstable();
+    assert_eq!(
+        actions,
+        ["absence.read", "class.absence.read", "class.read"],
+        "{rows:?}"
+    );
+    assert!(rows.iter().all(|r| r.allowed && r.username == "laerer"));
+    assert!(
+        app.store().child_audit(w.children[1], 20).await.unwrap().is_empty(),
+        "a pupil of another class is not in it"
+    );
+}

@@ -214,7 +214,10 @@ pub fn app(store: Store, config: Config) -> Router {
         .into_iter()
         .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
         .fallback(front::not_found)
-        .layer(axum::middleware::from_fn(security::same_origin_writes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::same_origin_writes,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .with_state(state)
 }

@@ -1,12 +1,12 @@
 //! Security headers on every response, and refusal of cross-site writes.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::kit::error::forbidden_page;
-use crate::kit::state::AppState;
+use crate::kit::state::{AppState, Config};
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -38,12 +38,14 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     response
 }
 
-/// Refuses state-changing requests sent from another site (CSRF): the browser's `Origin`
-/// must match `Host`, and `Sec-Fetch-Site` must not say cross-site. Together with the
-/// SameSite=Strict session cookie this keeps other sites from acting as the user.
-pub async fn same_origin_writes(request: Request, next: Next) -> Response {
+/// Refuses state-changing requests not shown to come from this site (CSRF): the browser's
+/// `Origin` (or, without one, the `Referer`) must be this server's scheme, host and port, and
+/// `Sec-Fetch-Site` must not say cross-site. A JSON body is let through without them: no other
+/// site can send one without a CORS preflight, which this server never allows. Together with
+/// the SameSite=Strict session cookie this keeps other sites from acting as the user.
+pub async fn same_origin_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && !same_origin(&request) {
+    if !safe && !same_origin(&request, &state.config) {
         let page = forbidden_page(
             None,
             "Forespørgslen kom fra et andet websted og er afvist. Intet er ændret.",
@@ -53,14 +55,28 @@ pub async fn same_origin_writes(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-fn same_origin(request: &Request) -> bool {
+fn same_origin(request: &Request, config: &Config) -> bool {
     let h = request.headers();
-    if h.get("sec-fetch-site").is_some_and(|v| v == "cross-site") {
+    let text = |name| h.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    if text(HeaderName::from_static("sec-fetch-site")) == Some("cross-site") {
         return false;
     }
-    let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true; // Not a browser, or a browser that sends no Origin on same-origin forms.
+    if text(header::CONTENT_TYPE).is_some_and(|t| t.starts_with("application/json")) {
+        return true;
+    }
+    let Some(host) = text(header::HOST) else {
+        return false;
     };
-    let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+    let expected = format!("{}://{host}", if config.https() { "https" } else { "http" });
+    match (text(header::ORIGIN), text(header::REFERER)) {
+        (Some(origin), _) => origin == expected,
+        // The referrer policy is same-origin, so a same-origin form sends its page's address.
+        (None, Some(referer)) => {
+            referer == expected
+                || referer
+                    .strip_prefix(&expected)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        }
+        (None, None) => false,
+    }
 }

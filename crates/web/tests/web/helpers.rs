@@ -90,7 +90,12 @@ impl App {
     }
 
     pub async fn post(&self, path: &str, session: Option<&str>, form: &[(&str, &str)]) -> reqwest::Response {
-        let mut req = self.client.post(format!("{}{path}", self.base)).form(form);
+        // A browser's same-origin form post carries its Origin.
+        let mut req = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .form(form);
         if let Some(s) = session {
             req = req.header(COOKIE, format!("{}={s}", cookie_name(&self.config)));
         }

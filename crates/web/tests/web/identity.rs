@@ -439,6 +439,7 @@ async fn behind_a_trusted_proxy_clients_are_throttled_by_their_own_address() {
         async move {
             app.client
                 .post(format!("{}/login", app.base))
+                .header("origin", &app.base)
                 .header("x-forwarded-for", forwarded)
                 .form(&[("username", username.as_str()), ("password", password)])
                 .send()
@@ -468,6 +469,7 @@ async fn behind_a_trusted_proxy_clients_are_throttled_by_their_own_address() {
     direct
         .client
         .post(format!("{}/login", direct.base))
+        .header("origin", &direct.base)
         .header("x-forwarded-for", "10.9.9.9")
         .form(&[("username", "lis"), ("password", "forkert kode her")])
         .send()
@@ -487,6 +489,7 @@ async fn logging_in_again_ends_the_earlier_session() {
     let res = app
         .client
         .post(format!("{}/login", app.base))
+        .header("origin", &app.base)
         .header("cookie", format!("{}={first}", cookie_name(&app.config)))
         .form(&[("username", "lis"), ("password", PASSWORD)])
         .send()

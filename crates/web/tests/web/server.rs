@@ -81,6 +81,52 @@ async fn cross_site_posts_are_refused() {
     );
 }
 
+/// A form post must show where it comes from: without Origin and Referer, or from another
+/// scheme or port, it is refused; a same-origin Referer is enough.
+#[tokio::test]
+async fn a_post_must_come_from_this_origin() {
+    let app = spawn_app(local()).await;
+    let post = |origin: Option<&str>, referer: Option<String>| {
+        let mut req = app.client.post(format!("{}/login", app.base));
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        if let Some(r) = referer {
+            req = req.header("referer", r);
+        }
+        req.form(&[("username", "lis"), ("password", PASSWORD)]).send()
+    };
+    let https = app.base.replacen("http://", "https://", 1);
+    let other_port = format!("{}1", app.base);
+    assert_eq!(
+        post(None, None).await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "no origin"
+    );
+    assert_eq!(
+        post(Some(&https), None).await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "scheme"
+    );
+    assert_eq!(
+        post(Some(&other_port), None).await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "port"
+    );
+    let evil_referer = Some(format!("{other_port}/login"));
+    assert_eq!(
+        post(None, evil_referer).await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "referer"
+    );
+    let own_referer = Some(format!("{}/login", app.base));
+    assert_eq!(
+        post(None, own_referer).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "own page"
+    );
+}
+
 /// Reached over HTTPS (a TLS proxy in front), the server tells browsers to keep to HTTPS; over
 /// plain HTTP it does not.
 #[tokio::test]

@@ -56,7 +56,11 @@ pub fn clear_cookie(config: &Config) -> String {
 }
 
 pub fn session_token(config: &Config, headers: &HeaderMap) -> Option<String> {
-    let name = cookie_name(config);
+    cookie(headers, cookie_name(config))
+}
+
+/// A cookie's value from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

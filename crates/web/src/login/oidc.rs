@@ -3,8 +3,8 @@
 //! A provider's subject is linked to an existing Trivsel account; nobody is created here.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{AppendHeaders, IntoResponse, Redirect};
 use maud::html;
 use openidconnect::core::{CoreClient, CoreProviderMetadata, CoreResponseType, CoreUserInfoClaims};
 use openidconnect::{
@@ -15,12 +15,31 @@ use serde::Deserialize;
 use trivsel_store::{OidcLogin, OidcProvider};
 
 use crate::kit::clock;
-use crate::kit::session::{ClientAddress, new_token, set_cookie};
+use crate::kit::session::{ClientAddress, cookie, new_token, set_cookie};
 use crate::kit::shell::page;
-use crate::kit::{AppState, Page, PageError};
+use crate::kit::{AppState, Config, Page, PageError};
 
 /// How long a login may stay at the provider.
 const LOGIN_TIMEOUT: chrono::Duration = chrono::Duration::minutes(10);
+
+/// The browser that starts a login keeps its state in this cookie, and only that browser may
+/// finish it, so an attacker's callback cannot log a victim into the attacker's account (login
+/// CSRF). SameSite=Lax: the provider's redirect back is a cross-site navigation.
+fn state_cookie_name(config: &Config) -> &'static str {
+    if config.secure_cookies {
+        "__Host-trivsel-oidc"
+    } else {
+        "trivsel_oidc"
+    }
+}
+
+fn state_cookie(config: &Config, value: &str, max_age: i64) -> String {
+    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        state_cookie_name(config)
+    )
+}
 
 /// A Danish page saying why single sign-on failed (always an error).
 fn problem(status: StatusCode, message: &str) -> Page {
@@ -117,7 +136,8 @@ pub async fn start(State(state): State<AppState>, Path(code): Path<String>) -> P
         created_at: clock::now(),
     };
     state.store.start_oidc_login(csrf.secret(), &login).await?;
-    Ok(Redirect::to(url.as_str()).into_response())
+    let cookie = state_cookie(&state.config, csrf.secret(), LOGIN_TIMEOUT.num_seconds());
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(url.as_str())).into_response())
 }
 
 #[derive(Deserialize)]
@@ -131,6 +151,7 @@ pub struct Callback {
 pub async fn callback(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
     Query(q): Query<Callback>,
 ) -> Page {
     let Some(csrf) = q.state else {
@@ -139,6 +160,13 @@ pub async fn callback(
             "Svaret fra login-tjenesten mangler sin tilstand (state).",
         );
     };
+    if cookie(&headers, state_cookie_name(&state.config)).as_deref() != Some(csrf.as_str()) {
+        tracing::warn!(%address, "single sign-on answer for another browser refused");
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "Login-forsøget blev startet i en anden browser. Start forfra her.",
+        );
+    }
     let login = match state.store.take_oidc_login(&csrf).await? {
         Some(l) if clock::now() - l.created_at <= LOGIN_TIMEOUT => l,
         _ => {
@@ -229,7 +257,10 @@ pub async fn callback(
         .await;
     tracing::info!(user_id = user.id, "single sign-on login");
     Ok((
-        [(header::SET_COOKIE, set_cookie(&state.config, &token))],
+        AppendHeaders([
+            (header::SET_COOKIE, set_cookie(&state.config, &token)),
+            (header::SET_COOKIE, state_cookie(&state.config, "", 0)),
+        ]),
         Redirect::to("/"),
     )
         .into_response())

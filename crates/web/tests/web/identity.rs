@@ -500,3 +500,40 @@ async fn logging_in_again_ends_the_earlier_session() {
     assert_eq!(app.get("/", Some(&first)).await.headers()[LOCATION], "/login");
     assert_eq!(app.get("/", Some(&second)).await.status(), StatusCode::OK);
 }
+
+/// A single sign-on answer is taken only in the browser that started the login (its state
+/// cookie), so an attacker's callback link cannot log a victim into the attacker's account.
+#[tokio::test]
+async fn a_single_sign_on_answer_is_taken_only_by_the_browser_that_started_it() {
+    let app = spawn_app(local()).await;
+    let m = app
+        .store()
+        .upsert_municipality("147", "Frederiksberg Kommune")
+        .await
+        .unwrap()
+        .id;
+    let login = trivsel_store::OidcLogin {
+        municipality_id: m,
+        pkce_verifier: "v".repeat(43),
+        nonce: "n".into(),
+        created_at: chrono::Utc::now(),
+    };
+    app.store()
+        .start_oidc_login("angriberens-tilstand", &login)
+        .await
+        .unwrap();
+    let callback = "/oidc/callback?state=angriberens-tilstand&code=kode";
+    let res = app.get(callback, None).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("startet i en anden browser"));
+    // With the starting browser's cookie the answer goes on (here to the missing provider).
+    let res = app
+        .client
+        .get(format!("{}{callback}", app.base))
+        .header("cookie", "trivsel_oidc=angriberens-tilstand")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("har ikke længere single sign-on"));
+}

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use axum::Json;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -65,7 +66,26 @@ struct ItemError {
 }
 
 /// Stores a batch of registrations: all of them, or none with an error per bad item.
-pub async fn register(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, Json(batch): Json<Batch>) -> Page {
+pub async fn register(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    body: Result<Json<Batch>, JsonRejection>,
+) -> Page {
+    // Every failure is the documented JSON error, in Danish.
+    let Json(batch) = body.map_err(|rejection| {
+        match rejection.status() {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => problem(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "kroppen skal være JSON (Content-Type: application/json)",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => problem(StatusCode::PAYLOAD_TOO_LARGE, "kroppen er for stor"),
+            // Unreadable JSON and JSON of the wrong shape alike: 422 is kept for items.
+            _ => problem(
+                StatusCode::BAD_REQUEST,
+                &format!("kroppen kan ikke læses: {}", rejection.body_text()),
+            ),
+        }
+    })?;
     if batch.registrations.len() > 10_000 {
         return Err(problem(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -165,6 +185,11 @@ pub async fn register(State(state): State<AppState>, ApiViewer(viewer): ApiViewe
 
 /// The OpenAPI 3.1 description of the API.
 pub async fn openapi() -> Page {
+    let problem_schema = json!({
+        "type": "object",
+        "required": ["error"],
+        "properties": { "error": { "type": "string", "description": "What is wrong, in Danish." } }
+    });
     let item_error = json!({
         "type": "object",
         "required": ["index", "field", "message"],
@@ -218,8 +243,10 @@ pub async fn openapi() -> Page {
                                 "alerts_opened": { "type": "integer" }
                             }
                         } } } },
-                        "401": { "description": "Not logged in." },
-                        "413": { "description": "More than 10,000 items." },
+                        "400": { "description": "The body is not valid JSON.", "content": { "application/json": { "schema": problem_schema } } },
+                        "401": { "description": "Not logged in.", "content": { "application/json": { "schema": problem_schema } } },
+                        "413": { "description": "More than 10,000 items, or a body over 2 MB.", "content": { "application/json": { "schema": problem_schema } } },
+                        "415": { "description": "The body is not application/json.", "content": { "application/json": { "schema": problem_schema } } },
                         "422": { "description": "Invalid or forbidden items; nothing stored.", "content": { "application/json": { "schema": {
                             "type": "object",
                             "properties": { "saved": { "type": "integer", "const": 0 }, "errors": { "type": "array", "items": item_error } }

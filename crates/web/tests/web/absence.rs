@@ -425,3 +425,40 @@ async fn the_api_does_not_tell_which_pupil_ids_exist() {
     assert_eq!(other.len(), 1);
     assert!(!other[0].allowed);
 }
+
+/// Every failure of the API is the documented JSON error: a body that is not JSON, not valid
+/// JSON, or of the wrong shape.
+#[tokio::test]
+async fn api_errors_are_json() {
+    let app = spawn_app(local()).await;
+    world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let send = |content_type: &'static str, body: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/absence/registrations", app.base))
+            .header("cookie", format!("trivsel_session={teacher}"))
+            .header("origin", &app.base)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    for (content_type, body, status) in [
+        ("text/plain", "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        ("application/json", "{ikke json", StatusCode::BAD_REQUEST),
+        ("application/json", r#"{"registreringer": []}"#, StatusCode::BAD_REQUEST),
+    ] {
+        let res = send(content_type, body).await.unwrap();
+        assert_eq!(res.status(), status, "{body}");
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let error: serde_json::Value = res.json().await.unwrap();
+        assert!(
+            error["error"].as_str().is_some_and(|e| e.contains("kroppen")),
+            "{error}"
+        );
+    }
+}

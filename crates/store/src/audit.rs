@@ -5,7 +5,20 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use trivsel_domain::audit::{AuditRecord, Broken, GENESIS, verify_chain};
 
+use trivsel_domain::model::Role;
+
 use crate::{Result, Store, WriteTx, with_pool};
+
+/// A child's refused attempts by one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DenialSummary {
+    pub username: String,
+    pub role: String,
+    pub action: String,
+    pub count: i64,
+    pub first_at: String,
+    pub last_at: String,
+}
 
 /// What to record; time, position and hashes are added when it is appended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,6 +234,66 @@ impl Store {
                 .await?
         });
         Ok(rows.into_iter().map(record).collect())
+    }
+
+    /// One page of a child's allowed audit rows, newest first, over the whole history: those
+    /// before `before` (a `seq`), at most `limit`. With `staff_except` only rows of staff other
+    /// than that user (a guardian's «Opslag»). Filtering in the query means no burst of other
+    /// rows can push these out of view.
+    pub async fn child_audit_page(
+        &self,
+        child_id: i64,
+        staff_except: Option<i64>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>> {
+        let staff: Vec<String> = Role::ALL
+            .iter()
+            .filter(|r| r.is_staff())
+            .map(|r| format!("'{}'", r.id()))
+            .collect();
+        // $4 = 0: every allowed row; otherwise staff rows of others than user $4.
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM audit_log WHERE child_id = $1 AND allowed AND seq < $2 \
+             AND ($4 = 0 OR (role IN ({}) AND user_id IS NOT NULL AND user_id <> $4)) \
+             ORDER BY seq DESC LIMIT $3",
+            staff.join(", ")
+        );
+        let rows: Vec<RecordTuple> = with_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(child_id)
+                .bind(before.unwrap_or(i64::MAX))
+                .bind(limit)
+                .bind(staff_except.unwrap_or_default())
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(record).collect())
+    }
+
+    /// A child's refused attempts, one line per account and action: however many rows a burst left, the
+    /// leader sees who tried, how often and when.
+    pub async fn child_denials(&self, child_id: i64) -> Result<Vec<DenialSummary>> {
+        let rows: Vec<(String, String, String, i64, String, String)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT username, role, action, COUNT(*), MIN(at), MAX(at) FROM audit_log \
+                 WHERE child_id = $1 AND NOT allowed GROUP BY username, role, action ORDER BY MAX(seq) DESC",
+            )
+            .bind(child_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(username, role, action, count, first_at, last_at)| DenialSummary {
+                username,
+                role,
+                action,
+                count,
+                first_at,
+                last_at,
+            })
+            .collect())
     }
 
     /// Walks the municipality's chain from its anchor and names the first broken row; a head

@@ -27,7 +27,7 @@ mod writer;
 
 pub use absence::{AbsenceData, AbsenceEvent, PupilAbsence, QuarterLine, Registration};
 pub use alerts::{Alert, AlertFilter};
-pub use audit::{AuditEntry, AuditHead, AuditReport};
+pub use audit::{AuditEntry, AuditHead, AuditReport, DenialSummary};
 pub use calendar::HolidayChanges;
 pub use cases::{
     CaseTarget, ChronologyItem, Concern, NewConcern, NewPkuReferral, NewTierChange, PkuReferral, PpvRegistration,

@@ -2,9 +2,10 @@
 //! `kit::access`, which writes an audit row whether access was allowed or denied; a denial is a
 //! Danish 403 page. The class page shows the sections other features register as class panels.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use maud::{Markup, html};
+use serde::Deserialize;
 use trivsel_domain::absence::{Code, DayTally};
 use trivsel_domain::access::{Action, ChildData, grant};
 use trivsel_domain::calendar::SchoolYear;
@@ -13,7 +14,7 @@ use trivsel_store::{AlertFilter, CaseTarget};
 
 use crate::kit::access::{Subject, audit_shown, authorize, entry, may, purpose, refuse};
 use crate::kit::clock::today;
-use crate::kit::format::{danish_date, format_date, percent};
+use crate::kit::format::{danish_date, format_date, number, percent};
 use crate::kit::menu::MenuItem;
 use crate::kit::{AppState, Page, PageError, Viewer, chart, links, panels, shell};
 
@@ -311,44 +312,110 @@ async fn absence_section(
     })
 }
 
-/// Who has looked at or changed the child's data, and denied attempts: for leaders.
-pub async fn access_log(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Page {
+/// Rows per page of an access log.
+const LOG_PAGE: i64 = 200;
+
+#[derive(Deserialize, Default)]
+pub struct LogQuery {
+    /// Show rows older than this `seq` (the «Ældre» link).
+    foer: Option<i64>,
+}
+
+/// The «Ældre» link under a page of log rows, when the page is full.
+fn older_link(base: &str, rows: &[trivsel_domain::audit::AuditRecord]) -> Markup {
+    html! {
+        @if rows.len() as i64 == LOG_PAGE {
+            @if let Some(last) = rows.last() {
+                p { a href={ (base) "?foer=" (last.seq) } { "Ældre" } }
+            }
+        }
+    }
+}
+
+/// Who has looked at or changed the child's data, and who was refused: for leaders. Refusals
+/// are one line per account, so a burst of them is one flagged line, not rows that push the
+/// real reads out of view; the reads are paged over the whole history.
+pub async fn access_log(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(child_id): Path<i64>,
+    Query(q): Query<LogQuery>,
+) -> Page {
     check_child(&state, &viewer, child_id, ChildData::AccessLog, "child.access_log.read").await?;
-    let rows = state.store.child_audit(child_id, 500).await?;
+    let (denials, rows) = tokio::try_join!(
+        state.store.child_denials(child_id),
+        state.store.child_audit_page(child_id, None, q.foer, LOG_PAGE)
+    )?;
+    let role_name = |role: &str| Role::from_id(role).map_or(role.to_string(), |r| r.navn().to_string());
+    let time = |at: &str| at.get(..19).unwrap_or(at).replace('T', " ");
     let body = html! {
         h1 { "Adgangslog" }
-        p { "De seneste " (rows.len()) " opslag og ændringer, nyeste først. Tider er UTC." }
-        table {
-            thead { tr {
-                th scope="col" { "Tidspunkt" } th scope="col" { "Bruger" } th scope="col" { "Rolle" }
-                th scope="col" { "Handling" } th scope="col" { "Udfald" } th scope="col" { "Adresse" }
-            } }
-            tbody {
-                @for r in &rows {
-                    tr {
-                        td { (r.at.get(..19).unwrap_or(&r.at).replace('T', " ")) }
-                        td { (r.username) }
-                        td { (Role::from_id(&r.role).map_or(r.role.as_str(), |role| role.navn())) }
-                        td { (purpose(&r.action)) }
-                        td { @if r.allowed { "Tilladt" } @else { strong { "Afvist" } } }
-                        td { (r.address.as_deref().unwrap_or("")) }
+        section aria-labelledby="afviste-titel" {
+            h2 id="afviste-titel" { "Afviste forsøg" }
+            @if denials.is_empty() {
+                p { "Ingen er blevet afvist." }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { "Bruger" } th scope="col" { "Rolle" } th scope="col" { "Handling" }
+                        th scope="col" { "Udfald" } th scope="col" { "Forsøg" } th scope="col" { "Første" }
+                        th scope="col" { "Seneste" }
+                    } }
+                    tbody {
+                        @for d in &denials {
+                            tr {
+                                td { (d.username) }
+                                td { (role_name(&d.role)) }
+                                td { (purpose(&d.action)) }
+                                td { strong { "Afvist" } }
+                                td { @if d.count >= 10 { strong { (number(d.count)) " – mange forsøg" } } @else { (d.count) } }
+                                td { (time(&d.first_at)) }
+                                td { (time(&d.last_at)) }
+                            }
+                        }
                     }
                 }
             }
+        }
+        section aria-labelledby="opslag-titel" {
+            h2 id="opslag-titel" { "Opslag og ændringer" }
+            p { "Nyeste først, " (LOG_PAGE) " ad gangen. Tider er UTC." }
+            table {
+                thead { tr {
+                    th scope="col" { "Tidspunkt" } th scope="col" { "Bruger" } th scope="col" { "Rolle" }
+                    th scope="col" { "Handling" } th scope="col" { "Adresse" }
+                } }
+                tbody {
+                    @for r in &rows {
+                        tr {
+                            td { (time(&r.at)) }
+                            td { (r.username) }
+                            td { (role_name(&r.role)) }
+                            td { (purpose(&r.action)) }
+                            td { (r.address.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+            (older_link(&links::child_page(child_id, "adgangslog"), &rows))
         }
     };
     Ok(shell::page("Adgangslog", Some(&viewer), "", body).into_response())
 }
 
-/// Dates and purposes of lookups, without staff names: for guardians.
-pub async fn lookups(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Page {
+/// Dates and purposes of lookups, without staff names: for guardians. Filtered in the query and
+/// paged over the whole history.
+pub async fn lookups(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(child_id): Path<i64>,
+    Query(q): Query<LogQuery>,
+) -> Page {
     check_child(&state, &viewer, child_id, ChildData::Lookups, "child.lookups.read").await?;
-    let rows = state.store.child_audit(child_id, 500).await?;
-    let staff_rows: Vec<_> = rows
-        .iter()
-        .filter(|r| r.allowed && r.user_id != Some(viewer.user.id))
-        .filter(|r| Role::from_id(&r.role).is_some_and(Role::is_staff))
-        .collect();
+    let staff_rows = state
+        .store
+        .child_audit_page(child_id, Some(viewer.user.id), q.foer, LOG_PAGE)
+        .await?;
     let body = html! {
         h1 { "Opslag om dit barn" }
         p { "Her kan du se, hvornår medarbejdere har slået dit barns oplysninger op, og med hvilket formål." }
@@ -364,6 +431,7 @@ pub async fn lookups(State(state): State<AppState>, viewer: Viewer, Path(child_i
                 }
             }
         }
+        (older_link(&links::child_page(child_id, "opslag"), &staff_rows))
     };
     Ok(shell::page("Opslag", Some(&viewer), "/boern", body).into_response())
 }

@@ -1469,3 +1469,46 @@ async fn a_class_page_is_in_each_pupils_access_log() {
         "a pupil of another class is not in it"
     );
 }
+
+/// A burst of refusals cannot empty a child's access-log views: the guardian's «Opslag» and
+/// the leader's log are filtered in the query over the whole history, and the burst is one
+/// flagged line for the leader.
+#[tokio::test]
+async fn a_burst_of_refusals_does_not_hide_the_real_lookups() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let own = w.children[0];
+    let leader = app.login("skoleleder").await;
+    assert_eq!(
+        app.get(&format!("/boern/{own}"), Some(&leader)).await.status(),
+        StatusCode::OK
+    );
+    // 600 refused attempts by one account, as one API batch once left.
+    let mut denied = system_audit(w.municipality, "absence.write");
+    denied.username = "laerer".into();
+    denied.role = "laerer".into();
+    denied.child_id = Some(own);
+    denied.allowed = false;
+    app.store().audit_all(&vec![denied; 600]).await.unwrap();
+
+    let guardian = app.login("foraelder").await;
+    let lookups = app
+        .get(&format!("/boern/{own}/opslag"), Some(&guardian))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        lookups.contains("Stamdata vist") && lookups.contains("Skoleleder"),
+        "{lookups}"
+    );
+    let log = app
+        .get(&format!("/boern/{own}/adgangslog"), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(log.contains("600 – mange forsøg"), "{log}");
+    assert_eq!(log.matches("<td>laerer</td>").count(), 1, "one line for the burst");
+    assert!(log.contains("Stamdata vist"), "the real read is still shown");
+}

@@ -1,11 +1,14 @@
-//! Security headers on every response, and refusal of cross-site writes.
+//! Security headers on every response, refusal of cross-site writes, and Danish pages for
+//! requests the extractors could not read.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use maud::html;
 
 use crate::kit::error::forbidden_page;
+use crate::kit::shell::page;
 use crate::kit::state::{AppState, Config};
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -15,7 +18,7 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 /// users reach the server over HTTPS. Responses are `no-store` unless the handler chose a
 /// cache policy (static assets).
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
+    let mut response = danish_rejection(next.run(request).await);
     let h = response.headers_mut();
     if state.config.https() {
         h.insert(
@@ -79,4 +82,32 @@ fn same_origin(request: &Request, config: &Config) -> bool {
         }
         (None, None) => false,
     }
+}
+
+/// axum answers a request its extractors cannot read (a form over the size limit, a path id
+/// that is not a number, a form of the wrong shape) in plain English text; users get a Danish
+/// page with the same status instead. Pages and the API's JSON are left as they are.
+fn danish_rejection(response: Response) -> Response {
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/plain"));
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "Det indsendte er for stort. Intet er gemt.",
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "Forespørgslen kunne ikke læses. Intet er gemt; gå tilbage og prøv igen."
+        }
+        _ => return response,
+    };
+    if !plain {
+        return response;
+    }
+    let body = html! {
+        h1 { "Forespørgslen kunne ikke behandles" }
+        p { (message) }
+        p { a href="/" { "Gå til forsiden" } }
+    };
+    (status, page("Fejl i forespørgslen", None, "", body)).into_response()
 }

@@ -147,3 +147,26 @@ async fn hsts_only_when_users_reach_the_server_over_https() {
     let res = http.get("/login", None).await;
     assert!(res.headers().get("strict-transport-security").is_none());
 }
+
+/// A request the server cannot read gets a Danish page, not axum's English text: a form over
+/// the size limit, a child id that is not a number.
+#[tokio::test]
+async fn unreadable_requests_get_a_danish_page() {
+    let app = spawn_app(local()).await;
+    let big = "x".repeat(3 * 1024 * 1024);
+    let res = app
+        .post("/login", None, &[("username", big.as_str()), ("password", "y")])
+        .await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("for stort") && body.contains(r#"lang="da""#), "{body}");
+    world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let res = app.get("/boern/abc", Some(&teacher)).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("kunne ikke læses") && body.contains(r#"lang="da""#),
+        "{body}"
+    );
+}

@@ -2,11 +2,13 @@
 //! opening a meeting through the domain's rule `meeting_access`, with its audit row, and the
 //! staff who may be chosen for a meeting.
 
+use trivsel_domain::access::{Action, ChildData, Resource, can};
 use trivsel_domain::meetings::{MeetingAccess, meeting_access};
 use trivsel_domain::model::Role;
 use trivsel_store::{AuditEntry, Meeting, Participant, User};
 
 use crate::kit::access::{Ask, decide, refuse};
+use crate::kit::clock::today;
 use crate::kit::{AppState, PageError, Viewer};
 
 pub(super) const DENIED: &str = "Du har ikke adgang til dette møde. Forsøget er registreret.";
@@ -35,12 +37,21 @@ pub(super) async fn load(
     };
     let participants = state.store.participants(id).await?;
     let participant = participants.iter().any(|p| p.user_id == Some(viewer.user.id));
-    let access = meeting_access(
+    let mut access = meeting_access(
         &viewer.actor,
         meeting.municipality_id,
         meeting.institution_id,
         participant,
     );
+    // Taking part does not open a meeting about a child the participant may not see (a social
+    // worker whose consent was revoked, an adviser not assigned to the child): the child's
+    // access decides, as on every other page about the child.
+    if access == MeetingAccess::Read
+        && let Some(child) = meeting.child_id()
+        && !may_see_child(state, viewer, child).await?
+    {
+        access = MeetingAccess::None;
+    }
     let ask = Ask {
         audit_action: action,
         child_id: meeting.child_id(),
@@ -58,6 +69,12 @@ pub(super) async fn load(
         access,
         audit: granted.audit,
     })
+}
+
+/// Whether the viewer may read the child's case data (`access::can`, with today's consents).
+pub(super) async fn may_see_child(state: &AppState, viewer: &Viewer, child_id: i64) -> Result<bool, PageError> {
+    let context = state.store.child_context(child_id, today()).await?;
+    Ok(context.is_some_and(|c| can(&viewer.actor, Action::Read, &Resource::Child(&c, ChildData::Concerns))))
 }
 
 /// Users who may be chosen as members or participants: the institution's staff and the

@@ -8,7 +8,7 @@
 //! read them, guardians get the action plan in the parent view (`messages`). Every read
 //! names the children shown in the audit log; every refusal is audited.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -26,7 +26,7 @@ use trivsel_domain::meetings::{
 };
 use trivsel_store::{AuditEntry, CaseTarget, Meeting, MeetingAction, NewMeeting};
 
-use super::common::{Loaded, NOT_RUNNER, load, selectable_staff};
+use super::common::{Loaded, NOT_RUNNER, load, may_see_child, selectable_staff};
 use super::forms::{ROUND_LABELS, Rejected, check_when, forms};
 use crate::kit::access::{add_criterion, authorize, entry, refuse};
 use crate::kit::clock::{now, today};
@@ -499,10 +499,29 @@ pub(super) async fn meeting_page(
     let store = &state.store;
     let agenda = store.agenda_items(m.id).await?;
     let actions = store.meeting_actions(m.id).await?;
-    let targets = m.target.into_iter().chain(agenda.iter().map(|a| a.target));
+    // An agenda item about a child the viewer may not see is shown without the child and its
+    // content; the meeting's runners see every item.
+    let mut hidden = HashSet::new();
+    if loaded.access != MeetingAccess::Manage {
+        for item in &agenda {
+            if let Some(child) = item.target.child_id()
+                && !may_see_child(state, viewer, child).await?
+            {
+                hidden.insert(item.id);
+            }
+        }
+    }
+    let targets = m
+        .target
+        .into_iter()
+        .chain(agenda.iter().filter(|a| !hidden.contains(&a.id)).map(|a| a.target));
     let names = target_names(state, targets).await?;
-    // The agenda's children are shown too: one read row each.
-    let agenda_children: Vec<i64> = agenda.iter().filter_map(|a| a.target.child_id()).collect();
+    // The agenda's children shown are audited too: one read row each.
+    let agenda_children: Vec<i64> = agenda
+        .iter()
+        .filter(|a| !hidden.contains(&a.id))
+        .filter_map(|a| a.target.child_id())
+        .collect();
     if !agenda_children.is_empty() {
         let audits: Vec<AuditEntry> = agenda_children
             .iter()
@@ -588,6 +607,9 @@ pub(super) async fn meeting_page(
                 @if agenda.is_empty() { p { "Ingen punkter endnu." } }
                 ol {
                     @for item in &agenda {
+                        @if hidden.contains(&item.id) {
+                            li id={ "punkt-" (item.id) } { h3 { "Et barn (ikke tilgængeligt for dig)" } }
+                        } @else {
                         li id={ "punkt-" (item.id) } {
                             h3 { (names.get(&item.target).map_or("–", String::as_str)) ": " (item.topic) }
                             p { @if item.parents_attend { "Forældrene deltager." } @else { "Drøftes med forældrenes samtykke." } }
@@ -597,6 +619,7 @@ pub(super) async fn meeting_page(
                                     dt { "Sådan informeres forældrene" } dd { @if item.parents_informed.is_empty() { "Ikke aftalt endnu." } @else { (text(&item.parents_informed)) } }
                                 }
                             }
+                        }
                         }
                     }
                 }

@@ -788,3 +788,105 @@ async fn the_leader_sees_the_share_of_samraad_held_in_time() {
     let page = app.get("/moeder", Some(&teacher)).await.text().await.unwrap();
     assert!(!page.contains("holdt inden for 7 arbejdsdage") && !page.contains("Fraværssamråd (test)"));
 }
+
+/// A participant sees an agenda item only if they may see its child: the health visitor (a
+/// forum member, assigned to one child) sees that child's item, and the other item only as «et
+/// barn»; the leader who runs the forum sees both.
+#[tokio::test]
+async fn a_participant_sees_only_the_agenda_items_about_children_they_may_see() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let leader = app.login("skoleleder").await;
+    let members = [
+        ("medlem_0", w.users["sundhedsplejerske"].to_string()),
+        ("rolle_0", "sundhedsplejerske".to_string()),
+    ];
+    assert_eq!(
+        post(&app, "/moeder/trivselsforum", &leader, &members).await.status(),
+        StatusCode::OK
+    );
+    let forum = meeting(app.store(), &w, w.school_x, MeetingKind::Trivselsforum, None).await;
+    let url = format!("/moeder/{forum}/dagsorden");
+    for (child, topic) in [(w.children[0], "Tilknyttet barn"), (w.children[1], "Andet barn")] {
+        let item = [
+            ("elev", child.to_string()),
+            ("emne", topic.to_string()),
+            ("foraeldre", "ja".to_string()),
+        ];
+        assert_eq!(post(&app, &url, &leader, &item).await.status(), StatusCode::SEE_OTHER);
+    }
+    let visitor = app.login("sundhedsplejerske").await;
+    let page = app
+        .get(&format!("/moeder/{forum}"), Some(&visitor))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Tilknyttet barn") && page.contains("KX1"), "{page}");
+    assert!(!page.contains("Andet barn") && !page.contains("KX2"), "{page}");
+    assert!(page.contains("Et barn (ikke tilgængeligt for dig)"));
+    let unseen = app.store().child_audit(w.children[1], 20).await.unwrap();
+    assert!(
+        unseen.iter().all(|r| r.username != "sundhedsplejerske"),
+        "not audited as shown"
+    );
+    let page = app
+        .get(&format!("/moeder/{forum}"), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Andet barn") && page.contains("Tilknyttet barn"));
+}
+
+/// Taking part does not open a meeting about a child the participant may not see: a social
+/// worker without the parents' consent is refused the network meeting about the child (and
+/// the refusal is audited), while a psychologist assigned to the child reads it.
+#[tokio::test]
+async fn a_participant_without_access_to_the_child_is_refused_the_meeting() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let child = w.children[0];
+    let network = meeting(
+        app.store(),
+        &w,
+        w.school_x,
+        MeetingKind::NetworkMeeting,
+        Some(CaseTarget::Child(child)),
+    )
+    .await;
+    let audit = system_audit(w.municipality, "meeting.participant");
+    for (user, role) in [
+        (
+            "socialraadgiver",
+            trivsel_domain::meetings::ParticipantRole::SocialWorker,
+        ),
+        ("ppr", trivsel_domain::meetings::ParticipantRole::Psychologist),
+    ] {
+        let who = NewParticipant::User {
+            user_id: w.users[user],
+            role,
+        };
+        app.store().add_participant(network, &who, &audit).await.unwrap();
+    }
+    let social_worker = app.login("socialraadgiver").await;
+    assert_eq!(
+        app.get(&format!("/boern/{child}"), Some(&social_worker)).await.status(),
+        StatusCode::FORBIDDEN,
+        "no consent, so no access to the child"
+    );
+    let before = app.store().child_audit(child, 50).await.unwrap().len();
+    let res = app.get(&format!("/moeder/{network}"), Some(&social_worker)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(!res.text().await.unwrap().contains("KX1"));
+    let rows = app.store().child_audit(child, 50).await.unwrap();
+    assert_eq!(rows.len(), before + 1);
+    assert!(!rows[0].allowed && rows[0].action == "meeting.read");
+    let psychologist = app.login("ppr").await;
+    assert_eq!(
+        app.get(&format!("/moeder/{network}"), Some(&psychologist))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}

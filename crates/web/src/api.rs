@@ -2,7 +2,7 @@
 //! Requests are authenticated by the same session as the pages (log in first); write requests
 //! must be JSON, which a cross-site form cannot send.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -100,19 +100,28 @@ pub async fn register(
     let mut registrations = Vec::new();
     // Refusals, one audit row per child (or unknown id) however often it appears.
     let mut denied = BTreeSet::new();
+    // The policy's answer per pupil: a batch names the same pupils many times.
+    let mut allowed: HashMap<i64, bool> = HashMap::new();
     for (index, item) in batch.registrations.iter().enumerate() {
         let mut fail = |field, message: String| errors.push(ItemError { index, field, message });
         // An unknown pupil and one of another school are answered alike, so ids cannot be
         // probed, and both are audited.
         let pupil = item.pupil_id.trim();
         let child_id = children.get(pupil).copied();
-        let context = match child_id {
-            Some(id) => state.store.child_context(id, today).await.map_err(database)?,
-            None => None,
+        let writable = match child_id {
+            Some(id) => match allowed.get(&id) {
+                Some(yes) => *yes,
+                None => {
+                    let context = state.store.child_context(id, today).await.map_err(database)?;
+                    let yes = context
+                        .is_some_and(|c| can(&viewer.actor, Action::Write, &Resource::Child(&c, ChildData::Absence)));
+                    allowed.insert(id, yes);
+                    yes
+                }
+            },
+            None => false,
         };
-        let Some(child_id) = child_id.filter(|_| {
-            context.is_some_and(|c| can(&viewer.actor, Action::Write, &Resource::Child(&c, ChildData::Absence)))
-        }) else {
+        let Some(child_id) = child_id.filter(|_| writable) else {
             let shown: String = pupil.chars().take(64).collect();
             denied.insert((child_id, child_id.is_none().then(|| shown.clone())));
             fail(

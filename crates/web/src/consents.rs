@@ -123,8 +123,10 @@ async fn page(
 ) -> Result<Markup, PageError> {
     let card = subject.child_card();
     let consents = state.store.consents_of_child(subject.grant()).await?;
-    let context = state.store.child_context(card.id, today()).await?;
-    let write_grant = context.as_ref().and_then(|c| may_write(viewer, c));
+    let Subject::Child { context, .. } = subject else {
+        unreachable!("consents are a child's")
+    };
+    let write_grant = may_write(viewer, context);
     let writable = write_grant.is_some();
     let guardian_view = viewer.user.role == Role::Guardian;
     let own_guardian = if guardian_view {

@@ -112,15 +112,13 @@ pub async fn refuse(
     criterion: String,
     reason: &str,
 ) -> PageError {
-    let ask = Ask {
-        audit_action: action,
-        child_id,
-        criterion: Some(criterion),
-        denied: reason,
-    };
-    match decide(state, viewer, false, false, ask).await {
-        Err(e) => e,
-        Ok(_) => unreachable!("a refusal is never granted"),
+    match state
+        .store
+        .audit(&entry(viewer, action, child_id, Some(criterion), false))
+        .await
+    {
+        Ok(()) => PageError::forbidden(viewer, reason),
+        Err(e) => e.into(),
     }
 }
 

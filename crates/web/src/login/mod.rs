@@ -233,9 +233,10 @@ pub async fn totp_verify(
         .store
         .record_second_factor_attempt(username, &address, false, now)
         .await?;
-    // After a few wrong codes this login ends: the password is asked again.
-    let since_login = state.store.second_factor_failures(username, pending.started_at).await?;
-    if since_login.len() >= SECOND_FACTOR_MAX_FAILURES {
+    // After a few wrong codes this login ends: the password is asked again. This one and the
+    // earlier ones since the password was accepted (those read for the throttle above).
+    let since_login = 1 + failures.iter().filter(|at| **at >= pending.started_at).count();
+    if since_login >= SECOND_FACTOR_MAX_FAILURES {
         tracing::warn!(%address, "login ended after wrong second-factor codes");
         state.store.delete_session(&pending.token_hash).await?;
         let message = "For mange forkerte koder. Log ind igen med din adgangskode.";

@@ -19,6 +19,12 @@ async fn one_user(app: &App, role: Role) -> i64 {
     add_user(app.store(), m, "lis", role, None, vec![], None).await
 }
 
+/// The TOTP secret the user set up.
+async fn totp_secret(app: &App, username: &str) -> String {
+    let user = app.store().user_by_username(username).await.unwrap().unwrap();
+    user.totp_secret.unwrap()
+}
+
 fn now() -> u64 {
     chrono::Utc::now().timestamp() as u64
 }
@@ -58,14 +64,7 @@ async fn staff_log_in_with_password_and_totp() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.text().await.unwrap().contains("Koden er forkert"));
 
-    let secret = app
-        .store()
-        .user_by_username("lis")
-        .await
-        .unwrap()
-        .unwrap()
-        .totp_secret
-        .unwrap();
+    let secret = totp_secret(&app, "lis").await;
     let code = totp::code(&secret, now()).unwrap();
     let res = app.post("/login/totp", Some(&pending), &[("code", &code)]).await;
     assert_eq!(res.headers()[LOCATION], "/");
@@ -379,14 +378,7 @@ async fn administration_of_accounts() {
 async fn the_second_factor_is_throttled_and_a_login_ends_after_three_wrong_codes() {
     let app = spawn_app(local()).await;
     one_user(&app, Role::Leader).await;
-    let secret = app
-        .store()
-        .user_by_username("lis")
-        .await
-        .unwrap()
-        .unwrap()
-        .totp_secret
-        .unwrap();
+    let secret = totp_secret(&app, "lis").await;
     let right = totp::code(&secret, now()).unwrap();
     let wrong = if right == "000000" { "111111" } else { "000000" };
 

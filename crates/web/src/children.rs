@@ -4,6 +4,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 use trivsel_domain::absence::{Code, DayTally};
@@ -14,7 +15,7 @@ use trivsel_store::{AlertFilter, CaseTarget};
 
 use crate::kit::access::{Subject, audit_shown, authorize, entry, may, purpose, refuse};
 use crate::kit::clock::today;
-use crate::kit::format::{danish_date, format_date, number, percent};
+use crate::kit::format::{danish_date, format_date, format_time, number, percent};
 use crate::kit::menu::MenuItem;
 use crate::kit::{AppState, Page, PageError, Viewer, chart, links, panels, shell};
 
@@ -312,6 +313,11 @@ async fn absence_section(
     })
 }
 
+/// An audit row's stored UTC time (RFC 3339) in a Danish format, local time.
+fn stored_time(at: &str, show: impl Fn(DateTime<Utc>) -> String) -> String {
+    at.parse::<DateTime<Utc>>().map_or_else(|_| at.to_string(), show)
+}
+
 /// Rows per page of an access log.
 const LOG_PAGE: i64 = 200;
 
@@ -347,7 +353,7 @@ pub async fn access_log(
         state.store.child_audit_page(child_id, None, q.foer, LOG_PAGE)
     )?;
     let role_name = |role: &str| Role::from_id(role).map_or(role.to_string(), |r| r.navn().to_string());
-    let time = |at: &str| at.get(..19).unwrap_or(at).replace('T', " ");
+    let time = |at: &str| stored_time(at, format_time);
     let body = html! {
         h1 { "Adgangslog" }
         section aria-labelledby="afviste-titel" {
@@ -379,7 +385,7 @@ pub async fn access_log(
         }
         section aria-labelledby="opslag-titel" {
             h2 id="opslag-titel" { "Opslag og ændringer" }
-            p { "Nyeste først, " (LOG_PAGE) " ad gangen. Tider er UTC." }
+            p { "Nyeste først, " (LOG_PAGE) " ad gangen." }
             table {
                 thead { tr {
                     th scope="col" { "Tidspunkt" } th scope="col" { "Bruger" } th scope="col" { "Rolle" }
@@ -420,11 +426,11 @@ pub async fn lookups(
         h1 { "Opslag om dit barn" }
         p { "Her kan du se, hvornår medarbejdere har slået dit barns oplysninger op, og med hvilket formål." }
         table {
-            thead { tr { th scope="col" { "Dato" } th scope="col" { "Formål" } th scope="col" { "Medarbejderens rolle" } } }
+            thead { tr { th scope="col" { "Dato" } th scope="col" { "Formål" } th scope="col" { "Rolle" } } }
             tbody {
                 @for r in &staff_rows {
                     tr {
-                        td { (r.at.get(..10).unwrap_or(&r.at)) }
+                        td { (stored_time(&r.at, |t| format_date(t.with_timezone(&chrono::Local).date_naive()))) }
                         td { (purpose(&r.action)) }
                         td { (Role::from_id(&r.role).map_or("", |role| role.navn())) }
                     }

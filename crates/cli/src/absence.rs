@@ -23,12 +23,7 @@ pub enum Format {
 fn write_rows(format: Format, header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
-        Format::Csv => {
-            writeln!(out, "{}", header.join(","))?;
-            for row in rows {
-                writeln!(out, "{}", row.join(","))?;
-            }
-        }
+        Format::Csv => trivsel_import::export::write_csv(&mut out, header, rows)?,
         Format::Table => {
             let widths: Vec<usize> = (0..header.len())
                 .map(|i| {

@@ -4,6 +4,7 @@
 mod absence;
 mod calendar;
 mod csvfile;
+pub mod export;
 mod roster;
 mod users;
 

@@ -62,6 +62,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "second_factor_attempts",
         include_str!("../migrations/sqlite/0010_second_factor_attempts.sql"),
     ),
+    (
+        11,
+        "login_devices",
+        include_str!("../migrations/sqlite/0011_login_devices.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -101,6 +106,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         "second_factor_attempts",
         include_str!("../migrations/postgres/0010_second_factor_attempts.sql"),
+    ),
+    (
+        11,
+        "login_devices",
+        include_str!("../migrations/postgres/0011_login_devices.sql"),
     ),
 ];
 

@@ -653,15 +653,18 @@ impl Store {
         Ok(())
     }
 
-    /// Records a login attempt (every one, successful or not).
+    /// Records a login attempt (every one, successful or not). `device` is the hash of the
+    /// device cookie the attempt came with, when it named this account.
     pub async fn record_login_attempt(
         &self,
         username: &str,
         address: &str,
         success: bool,
         at: DateTime<Utc>,
+        device: Option<&str>,
     ) -> Result<()> {
-        self.record_attempt(username, address, success, at, "password").await
+        self.record_attempt(username, address, success, at, "password", device)
+            .await
     }
 
     /// Records an attempt at the second factor (a TOTP code) of `username`.
@@ -672,7 +675,7 @@ impl Store {
         success: bool,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        self.record_attempt(username, address, success, at, "totp").await
+        self.record_attempt(username, address, success, at, "totp", None).await
     }
 
     async fn record_attempt(
@@ -682,18 +685,20 @@ impl Store {
         success: bool,
         at: DateTime<Utc>,
         factor: &str,
+        device: Option<&str>,
     ) -> Result<()> {
         with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
             sqlx::query(
-                "INSERT INTO login_attempts (attempted_at, username, address, success, factor) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO login_attempts (attempted_at, username, address, success, factor, device) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(at)
             .bind(username)
             .bind(address)
             .bind(success)
             .bind(factor)
+            .bind(device)
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
@@ -701,23 +706,73 @@ impl Store {
         Ok(())
     }
 
+    /// Remembers a device cookie (its hash) for `username`, and forgets cookies older than
+    /// `expired_before`.
+    pub async fn add_login_device(
+        &self,
+        token_hash: &str,
+        username: &str,
+        now: DateTime<Utc>,
+        expired_before: DateTime<Utc>,
+    ) -> Result<()> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write(self).await?;
+            sqlx::query("DELETE FROM login_devices WHERE created_at < $1")
+                .bind(expired_before)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO login_devices (token_hash, username, created_at) VALUES ($1, $2, $3)")
+                .bind(token_hash)
+                .bind(username)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The account a device cookie (its hash) was given to, unless it is older than
+    /// `expired_before`.
+    pub async fn login_device(&self, token_hash: &str, expired_before: DateTime<Utc>) -> Result<Option<String>> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT username FROM login_devices WHERE token_hash = $1 AND created_at >= $2")
+                .bind(token_hash)
+                .bind(expired_before)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
     /// Times of failed logins (passwords) for `username` since `since`, after its last
-    /// successful login and any administrator unlock, newest first.
-    pub async fn account_failures(&self, username: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {
-        self.failures(username, since, "password").await
+    /// successful login and any administrator unlock, newest first: those made with the device
+    /// cookie `device` (its hash), or with none (untrusted attempts) when `device` is `None`.
+    pub async fn account_failures(
+        &self,
+        username: &str,
+        since: DateTime<Utc>,
+        device: Option<&str>,
+    ) -> Result<Vec<DateTime<Utc>>> {
+        self.failures(username, since, "password", device).await
     }
 
     /// Times of wrong second-factor codes for `username` since `since`, after its last accepted
     /// code and any administrator unlock, newest first. A correct password does not reset them.
     pub async fn second_factor_failures(&self, username: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {
-        self.failures(username, since, "totp").await
+        self.failures(username, since, "totp", None).await
     }
 
-    async fn failures(&self, username: &str, since: DateTime<Utc>, factor: &str) -> Result<Vec<DateTime<Utc>>> {
+    async fn failures(
+        &self,
+        username: &str,
+        since: DateTime<Utc>,
+        factor: &str,
+        device: Option<&str>,
+    ) -> Result<Vec<DateTime<Utc>>> {
         Ok(with_pool!(self, |pool| {
             sqlx::query_scalar(
                 "SELECT a.attempted_at FROM login_attempts a WHERE a.username = $1 AND NOT a.success \
-                 AND a.factor = $3 AND a.attempted_at >= $2 \
+                 AND a.factor = $3 AND a.attempted_at >= $2 AND COALESCE(a.device, '') = $4 \
                  AND a.attempted_at > COALESCE((SELECT MAX(s.attempted_at) FROM login_attempts s \
                      WHERE s.username = $1 AND s.success AND s.factor = $3), $2) \
                  AND a.attempted_at > COALESCE((SELECT u.throttle_reset_at FROM users u WHERE u.username = $1), $2) \
@@ -726,6 +781,7 @@ impl Store {
             .bind(username)
             .bind(since)
             .bind(factor)
+            .bind(device.unwrap_or(""))
             .fetch_all(pool)
             .await?
         }))

@@ -479,7 +479,7 @@ async fn concurrent_writes_share_flushes() {
             tokio::spawn(async move {
                 for j in 0..10 {
                     store
-                        .record_login_attempt(&format!("u{i}"), &format!("10.0.0.{j}"), false, Utc::now())
+                        .record_login_attempt(&format!("u{i}"), &format!("10.0.0.{j}"), false, Utc::now(), None)
                         .await
                         .unwrap();
                 }

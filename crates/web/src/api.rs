@@ -17,7 +17,7 @@ use trivsel_domain::access::{Action, ChildData, Resource, can};
 use trivsel_domain::validate;
 use trivsel_store::Registration;
 
-use crate::kit::access::entry;
+use crate::kit::access::{count_refusals, entry};
 use crate::kit::clock::{now, today};
 use crate::kit::session::{MaybeSession, Viewer};
 use crate::kit::{AppState, Page, PageError};
@@ -36,10 +36,16 @@ impl FromRequestParts<AppState> for ApiViewer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match MaybeSession::from_request_parts(parts, state).await?.0 {
-            Some(s) if !s.mfa_pending => Viewer::of(s, parts, state)
-                .await
-                .map(ApiViewer)
-                .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl").into_response()),
+            Some(s) if !s.mfa_pending => {
+                if let Some(wait) = state.refusals.wait(s.user.id, now()) {
+                    let message = format!("for mange afviste forsøg; prøv igen om {wait} sekunder");
+                    return Err(problem(StatusCode::TOO_MANY_REQUESTS, &message).into_response());
+                }
+                Viewer::of(s, parts, state)
+                    .await
+                    .map(ApiViewer)
+                    .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl").into_response())
+            }
             _ => Err(problem(StatusCode::UNAUTHORIZED, "log ind først").into_response()),
         }
     }
@@ -173,6 +179,9 @@ pub async fn register(
         })
         .collect();
     state.store.audit_all(&refusals).await.map_err(database)?;
+    count_refusals(&state, &viewer, refusals.len())
+        .await
+        .map_err(database)?;
     if !errors.is_empty() {
         let body = Json(json!({ "saved": 0, "errors": errors }));
         return Err(PageError::response((StatusCode::UNPROCESSABLE_ENTITY, body)));
@@ -259,7 +268,8 @@ pub async fn openapi() -> Page {
                         "422": { "description": "Invalid or forbidden items; nothing stored.", "content": { "application/json": { "schema": {
                             "type": "object",
                             "properties": { "saved": { "type": "integer", "const": 0 }, "errors": { "type": "array", "items": item_error } }
-                        } } } }
+                        } } } },
+                        "429": { "description": "The account is paused after a burst of refused items or pages.", "content": { "application/json": { "schema": problem_schema } } }
                     }
                 }
             }

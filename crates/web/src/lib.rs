@@ -196,11 +196,13 @@ pub fn routes() -> Vec<Route> {
 
 /// The application's routes with their security layers.
 pub fn app(store: Store, config: Config) -> Router {
+    let refusals = Arc::new(kit::refusals::Refusals::new(config.refusal_burst));
     let state = AppState {
         store,
         config: Arc::new(config),
         menu: menu().into(),
         panels: Arc::new(panels()),
+        refusals,
     };
     let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
     for r in routes() {

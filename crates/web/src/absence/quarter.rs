@@ -14,7 +14,6 @@ use trivsel_domain::model::Role;
 
 use crate::kit::access::{Ask, audit_shown, authorize_own_institution, authorize_resource, refuse};
 use crate::kit::clock::today;
-use crate::kit::csv;
 use crate::kit::{AppState, Page, PageError, Viewer, shell};
 
 const DENIED: &str = "Kvartalsopgørelsen er for skolens ledelse og kommunen.";
@@ -204,7 +203,7 @@ pub async fn csv(State(state): State<AppState>, viewer: Viewer, Query(q): Query<
     };
     let r = report(&state, &viewer, &q, audited).await?;
     let rows = r.lines.iter().map(|(id, _, _, code, share)| [id, code, share]);
-    let body = csv::export(&["pupil_id", "school", "unlawful_share"], rows);
+    let body = trivsel_import::export::csv(&["pupil_id", "school", "unlawful_share"], rows);
     let disposition = format!("attachment; filename=\"ulovligt-fravaer-{}.csv\"", r.quarter);
     Ok((
         [

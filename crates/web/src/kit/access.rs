@@ -7,9 +7,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use trivsel_domain::access::{Action, ChildContext, ChildData, ChildGrant, Resource, can, grant};
-use trivsel_store::{AuditEntry, CaseTarget, ChildCard, ClassCard};
+use trivsel_store::{AuditEntry, CaseTarget, ChildCard, ClassCard, StoreError};
 
-use crate::kit::clock::today;
+use crate::kit::clock::{self, today};
 use crate::kit::error::PageError;
 use crate::kit::links;
 use crate::kit::state::AppState;
@@ -68,8 +68,28 @@ pub async fn decide(
     if allowed {
         Ok(Granted { audit, _private: () })
     } else {
+        count_refusals(state, viewer, 1).await?;
         Err(PageError::forbidden(viewer, ask.denied))
     }
+}
+
+/// Counts `count` refusals (already audited) of the viewer toward the refusal throttle
+/// (`trivsel_domain::login::refusal_wait`); the moment a burst pauses the account is audited
+/// once, as «access.paused».
+pub async fn count_refusals(state: &AppState, viewer: &Viewer, count: usize) -> Result<(), StoreError> {
+    if count == 0 || !state.refusals.record(viewer.user.id, count, clock::now()) {
+        return Ok(());
+    }
+    tracing::warn!(user_id = viewer.user.id, "account paused after a burst of refusals");
+    let criterion = format!(
+        "{} afviste forsøg inden for {} minutter",
+        trivsel_domain::login::REFUSAL_BURST,
+        trivsel_domain::login::REFUSAL_WINDOW.num_minutes()
+    );
+    state
+        .store
+        .audit(&entry(viewer, "access.paused", None, Some(criterion), false))
+        .await
 }
 
 /// Asks `access::can` about a resource that is not one child or class (an institution's
@@ -112,11 +132,11 @@ pub async fn refuse(
     criterion: String,
     reason: &str,
 ) -> PageError {
-    match state
+    let audited = state
         .store
         .audit(&entry(viewer, action, child_id, Some(criterion), false))
-        .await
-    {
+        .await;
+    match audited.and(count_refusals(state, viewer, 1).await) {
         Ok(()) => PageError::forbidden(viewer, reason),
         Err(e) => e.into(),
     }
@@ -398,6 +418,7 @@ pub async fn authorize_with(
 pub fn purpose(action: &str) -> &'static str {
     match action {
         "child.read" => "Stamdata vist",
+        "access.paused" => "Konto sat på pause efter mange afviste forsøg",
         "child.access_log.read" => "Adgangslog vist",
         "child.lookups.read" => "Opslagsliste vist",
         "child.list" => "Børneliste vist",

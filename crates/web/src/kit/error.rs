@@ -43,6 +43,22 @@ impl PageError {
         PageError::Status(status, markup)
     }
 
+    /// The Danish 429 page of an account paused after a burst of refusals
+    /// (`trivsel_domain::login::refusal_wait`).
+    pub fn paused(seconds: i64) -> Self {
+        let minutes = (seconds + 59) / 60;
+        let body = html! {
+            h1 { "Kontoen er sat på pause" }
+            p { "Du er blevet afvist mange gange på kort tid. Prøv igen om " (minutes) " minut"
+                @if minutes != 1 { "ter" } "." }
+            p { "Forsøgene er registreret i adgangsloggen." }
+        };
+        PageError::Status(
+            StatusCode::TOO_MANY_REQUESTS,
+            page("Kontoen er sat på pause", None, "", body),
+        )
+    }
+
     /// The Danish 404 page.
     pub fn not_found() -> Self {
         PageError::Status(StatusCode::NOT_FOUND, not_found_page())

@@ -6,10 +6,48 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use crate::kit::clock::today;
-use crate::kit::format::format_date;
+use crate::kit::format::{format_date, number};
 
-/// Submitted form fields, in order (checkbox groups repeat a name).
-pub type Fields = Vec<(String, String)>;
+/// Submitted form fields, in order (checkbox groups repeat a name). A form whose values are far
+/// beyond what any field accepts is refused whole as unreadable (the Danish 422 page), so a
+/// rejected form never echoes megabytes back into the page.
+#[derive(Debug, Default)]
+pub struct Fields(Vec<(String, String)>);
+
+/// Characters one value may have before the form is refused unread: twice the longest text any
+/// field accepts (`MAX_TEXT_CHARS`), so a text a little too long still gets its own message.
+pub const VALUE_MAX_CHARS: usize = 2 * trivsel_domain::cases::MAX_TEXT_CHARS;
+/// Characters all values together may have.
+pub const FORM_MAX_CHARS: usize = 10 * trivsel_domain::cases::MAX_TEXT_CHARS;
+
+impl std::ops::Deref for Fields {
+    type Target = Vec<(String, String)>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl From<Vec<(String, String)>> for Fields {
+    fn from(fields: Vec<(String, String)>) -> Self {
+        Fields(fields)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let fields = Vec::<(String, String)>::deserialize(deserializer)?;
+        let mut total = 0;
+        for (name, value) in &fields {
+            let chars = value.chars().count();
+            total += chars;
+            if chars > VALUE_MAX_CHARS || total > FORM_MAX_CHARS {
+                return Err(serde::de::Error::custom(format!("feltet «{name}» er for langt")));
+            }
+        }
+        Ok(Fields(fields))
+    }
+}
 
 /// A field's value, trimmed; empty when missing.
 pub fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
@@ -98,7 +136,7 @@ pub fn check_text(
     } else if value.chars().count() > max {
         errors.push(error(
             id,
-            format!("{label}: teksten er for lang; skriv højst {max} tegn."),
+            format!("{label}: teksten er for lang; skriv højst {} tegn.", number(max as i64)),
         ));
     }
     value.to_string()

@@ -55,6 +55,25 @@ pub fn clear_cookie(config: &Config) -> String {
     )
 }
 
+/// The device cookie (see `trivsel_domain::login`): long-lived, naming an account this
+/// browser has logged in to, so that its failed attempts count apart from strangers'.
+pub fn device_cookie_name(config: &Config) -> &'static str {
+    if config.secure_cookies {
+        "__Host-trivsel_device"
+    } else {
+        "trivsel_device"
+    }
+}
+
+pub fn set_device_cookie(config: &Config, token: &str) -> String {
+    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    let max_age = trivsel_domain::login::DEVICE_LIFETIME.num_seconds();
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+        device_cookie_name(config)
+    )
+}
+
 pub fn session_token(config: &Config, headers: &HeaderMap) -> Option<String> {
     cookie(headers, cookie_name(config))
 }
@@ -149,9 +168,14 @@ impl FromRequestParts<AppState> for Viewer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match MaybeSession::from_request_parts(parts, state).await?.0 {
-            Some(s) if !s.mfa_pending => Viewer::of(s, parts, state)
-                .await
-                .map_err(|e| PageError::from(e).into_response()),
+            Some(s) if !s.mfa_pending => {
+                if let Some(wait) = state.refusals.wait(s.user.id, clock::now()) {
+                    return Err(PageError::paused(wait).into_response());
+                }
+                Viewer::of(s, parts, state)
+                    .await
+                    .map_err(|e| PageError::from(e).into_response())
+            }
             Some(_) => Err(Redirect::to("/login/totp").into_response()),
             None => Err(Redirect::to("/login").into_response()),
         }

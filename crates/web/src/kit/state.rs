@@ -29,6 +29,9 @@ pub struct Config {
     pub public_url: String,
     /// The TLS proxy in front, if any: only from this peer is `X-Forwarded-For` believed.
     pub trusted_proxy: Option<std::net::IpAddr>,
+    /// Refusals within ten minutes that pause an account (`trivsel_domain::login::REFUSAL_BURST`);
+    /// 0 never pauses (for tests that walk every refusal of the access policy).
+    pub refusal_burst: usize,
 }
 
 impl Config {
@@ -61,6 +64,7 @@ impl Default for Config {
             absolute_timeout: Duration::from_secs(8 * 60 * 60),
             public_url: "http://127.0.0.1:8080".into(),
             trusted_proxy: None,
+            refusal_burst: trivsel_domain::login::REFUSAL_BURST,
         }
     }
 }
@@ -73,6 +77,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub menu: Arc<[MenuItem]>,
     pub panels: Arc<Panels>,
+    /// Each account's latest refusals, to hold a burst back (`kit::refusals`).
+    pub refusals: Arc<crate::kit::refusals::Refusals>,
 }
 
 /// Sections one feature shows on another feature's page (the front page's «Mine opgaver», the

@@ -4,16 +4,17 @@
 use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{AppendHeaders, IntoResponse, Redirect};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
-use trivsel_domain::login::{SECOND_FACTOR_MAX_FAILURES, Throttle, throttle};
+use trivsel_domain::login::{DEVICE_LIFETIME, SECOND_FACTOR_MAX_FAILURES, Throttle, throttle};
 use trivsel_store::AuditEntry;
 
 use crate::kit::clock;
 use crate::kit::password;
 use crate::kit::session::{
-    ClientAddress, MaybeSession, Pending, clear_cookie, new_token, session_token, set_cookie, token_hash,
+    ClientAddress, MaybeSession, Pending, clear_cookie, cookie, device_cookie_name, new_token, session_token,
+    set_cookie, set_device_cookie, token_hash,
 };
 use crate::kit::shell::page;
 use crate::kit::{AppState, Page, PageError};
@@ -65,9 +66,24 @@ pub async fn login(
             login_form(state.config.demo, Some(message), &username, &sso),
         ))
     };
+    // A device cookie this browser got for this account: its failures are counted apart, and
+    // its address does not hold it back, so a stranger's failures never slow the owner.
+    let device = match cookie(&headers, device_cookie_name(&state.config)) {
+        Some(token) => {
+            let hash = token_hash(&token);
+            let owner = state.store.login_device(&hash, now - DEVICE_LIFETIME).await?;
+            (owner.as_deref() == Some(username.as_str())).then_some(hash)
+        }
+        None => None,
+    };
     let (failures, from_address) = tokio::try_join!(
-        state.store.account_failures(&username, since),
-        state.store.address_failures(&address, since)
+        state.store.account_failures(&username, since, device.as_deref()),
+        async {
+            match device {
+                Some(_) => Ok(0),
+                None => state.store.address_failures(&address, since).await,
+            }
+        }
     )?;
     match throttle(&failures, from_address, now) {
         Throttle::Allow => {}
@@ -106,7 +122,7 @@ pub async fn login(
     .unwrap_or(None);
     state
         .store
-        .record_login_attempt(&username, &address, user.is_some(), now)
+        .record_login_attempt(&username, &address, user.is_some(), now, device.as_deref())
         .await?;
     let Some(user) = user else {
         tracing::info!(%address, "login refused");
@@ -126,11 +142,16 @@ pub async fn login(
         (true, true) => "/login/totp",
         (true, false) => "/login/totp/opsaet",
     };
-    Ok((
-        [(header::SET_COOKIE, set_cookie(&state.config, &token))],
-        Redirect::to(next),
-    )
-        .into_response())
+    let mut cookies = vec![(header::SET_COOKIE, set_cookie(&state.config, &token))];
+    if device.is_none() {
+        let (device_token, device_hash) = new_token();
+        state
+            .store
+            .add_login_device(&device_hash, &username, now, now - DEVICE_LIFETIME)
+            .await?;
+        cookies.push((header::SET_COOKIE, set_device_cookie(&state.config, &device_token)));
+    }
+    Ok((AppendHeaders(cookies), Redirect::to(next)).into_response())
 }
 
 #[derive(Deserialize)]

@@ -241,7 +241,7 @@ pub async fn callback(
     let Some(user) = user else {
         let _ = state
             .store
-            .record_login_attempt(&recorded, &address, false, clock::now())
+            .record_login_attempt(&recorded, &address, false, clock::now(), None)
             .await;
         return problem(
             StatusCode::FORBIDDEN,
@@ -253,7 +253,7 @@ pub async fn callback(
     state.store.create_session(&hash, &user, now, false).await?;
     let _ = state
         .store
-        .record_login_attempt(&user.username, &address, true, now)
+        .record_login_attempt(&user.username, &address, true, now, None)
         .await;
     tracing::info!(user_id = user.id, "single sign-on login");
     Ok((

@@ -2,7 +2,7 @@
 //! opening a meeting through the domain's rule `meeting_access`, with its audit row, and the
 //! staff who may be chosen for a meeting.
 
-use trivsel_domain::access::{Action, ChildData, Resource, can};
+use trivsel_domain::access::{Action, Actor, ChildData, Resource, can};
 use trivsel_domain::meetings::{MeetingAccess, meeting_access};
 use trivsel_domain::model::Role;
 use trivsel_store::{AuditEntry, Meeting, Participant, User};
@@ -73,8 +73,24 @@ pub(super) async fn load(
 
 /// Whether the viewer may read the child's case data (`access::can`, with today's consents).
 pub(super) async fn may_see_child(state: &AppState, viewer: &Viewer, child_id: i64) -> Result<bool, PageError> {
+    sees_child(state, &viewer.actor, child_id, ChildData::Concerns).await
+}
+
+/// Whether `user` may take part in a meeting about the child: staff must be able to read the
+/// child's case data today (a social worker needs the parents' consent in force, an adviser
+/// must be assigned), a guardian or pupil must be the child's own.
+pub(super) async fn may_take_part(state: &AppState, user: &User, child_id: i64) -> Result<bool, PageError> {
+    let actor = state.store.actor(user, today()).await?;
+    let data = match user.role {
+        Role::Guardian | Role::Pupil => ChildData::Identity,
+        _ => ChildData::Concerns,
+    };
+    sees_child(state, &actor, child_id, data).await
+}
+
+async fn sees_child(state: &AppState, actor: &Actor, child_id: i64, data: ChildData) -> Result<bool, PageError> {
     let context = state.store.child_context(child_id, today()).await?;
-    Ok(context.is_some_and(|c| can(&viewer.actor, Action::Read, &Resource::Child(&c, ChildData::Concerns))))
+    Ok(context.is_some_and(|c| can(actor, Action::Read, &Resource::Child(&c, data))))
 }
 
 /// Users who may be chosen as members or participants: the institution's staff and the

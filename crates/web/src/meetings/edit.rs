@@ -18,7 +18,7 @@ use trivsel_domain::meetings::{
 };
 use trivsel_store::{AuditEntry, CaseTarget, NewAgendaItem, NewMeetingAction, NewParticipant, StoreError};
 
-use super::common::{Loaded, load, selectable_staff};
+use super::common::{Loaded, load, may_take_part, selectable_staff};
 use super::forms::{MAX_LINE, ROUND_FIELDS, Rejected, candidates, check_when};
 use super::pages::meeting_page;
 use crate::kit::access::{add_criterion, refuse};
@@ -105,6 +105,18 @@ fn saved(id: i64, what: &str, anchor: &str) -> Response {
     Redirect::to(&format!("/moeder/{id}?besked={what}#{anchor}")).into_response()
 }
 
+/// Whether the user may be added to the meeting: anyone to a meeting without a child, else
+/// only someone who may see that child today.
+async fn may_join(state: &AppState, loaded: &Loaded, user_id: i64) -> Result<bool, PageError> {
+    let Some(child) = loaded.meeting.child_id() else {
+        return Ok(true);
+    };
+    match state.store.user_by_id(user_id).await? {
+        Some(user) => may_take_part(state, &user, child).await,
+        None => Ok(false),
+    }
+}
+
 pub async fn add_participant(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -130,6 +142,17 @@ pub async fn add_participant(
             None
         }
         (false, true) => match people.iter().find(|(id, _, _)| id.to_string() == user) {
+            Some((user_id, name, _)) if !may_join(&state, &loaded, *user_id).await? => {
+                errors.push(error(
+                    "bruger",
+                    format!(
+                        "Deltager: {name} har ikke adgang til barnet og kan ikke deltage – fx fordi \
+                         forældrenes samtykke ikke er givet eller er trukket tilbage, eller fordi \
+                         barnet ikke er tildelt vedkommende."
+                    ),
+                ));
+                None
+            }
             Some((user_id, _, default)) => Some(NewParticipant::User {
                 user_id: *user_id,
                 role: role.unwrap_or(*default),

@@ -801,7 +801,7 @@ pub async fn save_forum_members(State(state): State<AppState>, viewer: Viewer, F
     let staff = selectable_staff(&state, &viewer, institution).await?;
     let mut members: Vec<(i64, ParticipantRole)> = Vec::new();
     let mut errors = Vec::new();
-    for (key, value) in &fields {
+    for (key, value) in fields.iter() {
         let Some(n) = key.strip_prefix("medlem_") else { continue };
         if value.trim().is_empty() {
             continue;

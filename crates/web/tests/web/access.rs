@@ -1094,7 +1094,7 @@ fn form_for(path: &str, column: usize) -> Vec<(&'static str, String)> {
 
 #[tokio::test]
 async fn authorization_matrix_covers_every_route() {
-    let app = spawn_app(local()).await;
+    let app = spawn_app(never_paused()).await;
     let w = world(app.store()).await;
     let target = add_user(app.store(), w.municipality, "maal", Role::Teacher, None, vec![], None).await;
     let (task, conference) = crate::tasks::matrix_fixtures(app.store(), &w).await;
@@ -1210,7 +1210,7 @@ async fn authorization_matrix_covers_every_route() {
 /// policy's verdict for the actor as stored at that moment.
 #[tokio::test]
 async fn random_requests_agree_with_the_policy() {
-    let app = spawn_app(local()).await;
+    let app = spawn_app(never_paused()).await;
     let w = world(app.store()).await;
     let mut sessions = HashMap::new();
     for role in ROLE_USERS {
@@ -1511,4 +1511,62 @@ async fn a_burst_of_refusals_does_not_hide_the_real_lookups() {
     assert!(log.contains("600 – mange forsøg"), "{log}");
     assert_eq!(log.matches("<td>laerer</td>").count(), 1, "one line for the burst");
     assert!(log.contains("Stamdata vist"), "the real read is still shown");
+}
+
+/// The matrix walks every refusal of the policy as one account, so the refusal pause is off.
+fn never_paused() -> trivsel_web::Config {
+    trivsel_web::Config {
+        refusal_burst: 0,
+        ..local()
+    }
+}
+
+/// A burst of refusals pauses the account: after 30 refused child pages in ten minutes a
+/// teacher gets the Danish 429 page on every page (also the JSON API), the pause is audited
+/// once, and other accounts go on.
+#[tokio::test]
+async fn a_burst_of_refusals_pauses_the_account() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let leader = app.login("skoleleder").await;
+    let foreign = w.children[1];
+    for i in 0..30 {
+        let res = app.get(&format!("/boern/{foreign}"), Some(&teacher)).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "refusal {i}");
+    }
+    let res = app.get("/", Some(&teacher)).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.text().await.unwrap().contains("Kontoen er sat på pause"));
+    let api = app
+        .client
+        .post(format!("{}/api/v1/absence/registrations", app.base))
+        .header(
+            reqwest::header::COOKIE,
+            format!("{}={teacher}", cookie_name(&app.config)),
+        )
+        .json(&serde_json::json!({ "registrations": [] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        app.get("/", Some(&leader)).await.status(),
+        StatusCode::OK,
+        "others go on"
+    );
+
+    let rows = app.store().child_audit(foreign, 100).await.unwrap();
+    let refused = rows.iter().filter(|r| r.username == "laerer" && !r.allowed).count();
+    assert_eq!(
+        refused, 30,
+        "each refusal is in the child's log, the paused requests are not"
+    );
+    let page = app
+        .get(&format!("/boern/{foreign}/adgangslog"), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("30 – mange forsøg"), "one flagged line for the leader");
 }

@@ -299,6 +299,89 @@ async fn failed_logins_are_throttled_and_an_admin_can_unlock() {
     assert!(res.text().await.unwrap().contains("fra din adresse"));
 }
 
+/// The device cookie of a browser that has logged in to the account, from a login response.
+fn device_of(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.split(';').next()?.strip_prefix("trivsel_device="))
+        .expect("a device cookie")
+        .to_string()
+}
+
+async fn login_on_device(app: &App, username: &str, password: &str, device: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/login", app.base))
+        .header("origin", &app.base)
+        .header(reqwest::header::COOKIE, format!("trivsel_device={device}"))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A stranger failing on purpose (one counted failure every 30 s used to keep the account
+/// closed for its owner) slows only attempts without the owner's device cookie; failures made
+/// on the owner's browser count against that browser alone.
+#[tokio::test]
+async fn a_strangers_failures_do_not_slow_the_owner_on_a_known_browser() {
+    let app = spawn_app(local()).await;
+    let m = app
+        .store()
+        .upsert_municipality("147", "Frederiksberg")
+        .await
+        .unwrap()
+        .id;
+    add_user(app.store(), m, "lis", Role::Guardian, None, vec![], None).await;
+    add_user(app.store(), m, "bo", Role::Guardian, None, vec![], None).await;
+    let first = app.login_password("lis", PASSWORD).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let device = device_of(&first);
+    let max_age = first
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .any(|c| c.to_str().unwrap().contains("Max-Age=31536000"));
+    assert!(max_age, "the device cookie lasts a year");
+
+    for _ in 0..5 {
+        assert_eq!(
+            app.login_password("lis", "forkert kode").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        app.login_password("lis", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "a browser without the cookie waits"
+    );
+    let owner = login_on_device(&app, "lis", PASSWORD, &device).await;
+    assert_eq!(owner.status(), StatusCode::SEE_OTHER, "the owner's browser does not");
+    assert!(
+        owner.headers().get_all(SET_COOKIE).iter().count() == 1,
+        "a known browser keeps its device cookie"
+    );
+
+    // Failures on the owner's browser count against it, not against strangers' attempts.
+    for _ in 0..5 {
+        let res = login_on_device(&app, "lis", "forkert kode", &device).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = login_on_device(&app, "lis", PASSWORD, &device).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the device itself is slowed"
+    );
+
+    // A device cookie names one account: for another it is an untrusted attempt.
+    let since = chrono::Utc::now() - chrono::Duration::minutes(15);
+    login_on_device(&app, "bo", "forkert kode", &device).await;
+    let untrusted = app.store().account_failures("bo", since, None).await.unwrap();
+    assert_eq!(untrusted.len(), 1);
+}
+
 #[tokio::test]
 async fn administration_of_accounts() {
     let app = spawn_app(local()).await;

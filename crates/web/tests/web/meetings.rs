@@ -245,6 +245,9 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
     let page = app.get(&url, Some(&leader)).await.text().await.unwrap();
     assert!(page.contains("mangler faste deltagere"), "missing participants warned");
 
+    // The social worker takes part with the parents' consent (without it, see
+    // `a_participant_without_access_to_the_child_cannot_be_added`).
+    crate::consents::x1_consent(app.store(), &w, ConsentScope::SocialWorker).await;
     for (user, role) in [("ppr", ""), ("socialraadgiver", ""), ("laerer", ""), ("skoleleder", "")] {
         let res = post(
             &app,
@@ -889,4 +892,46 @@ async fn a_participant_without_access_to_the_child_is_refused_the_meeting() {
             .status(),
         StatusCode::OK
     );
+}
+
+/// A participant whose taking part needs a consent that is not in force is refused when added:
+/// the social worker without the parents' consent is not added to the network meeting about
+/// the child (nothing stored), the psychologist assigned to the child is.
+#[tokio::test]
+async fn a_participant_without_access_to_the_child_cannot_be_added() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let child = w.children[0];
+    let network = meeting(
+        app.store(),
+        &w,
+        w.school_x,
+        MeetingKind::NetworkMeeting,
+        Some(CaseTarget::Child(child)),
+    )
+    .await;
+    let leader = app.login("skoleleder").await;
+    let url = format!("/moeder/{network}/deltagere");
+    let social_worker = [("bruger", w.users["socialraadgiver"].to_string())];
+    let res = post(&app, &url, &leader, &social_worker).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("har ikke adgang til barnet og kan ikke deltage"),
+        "{page}"
+    );
+    let participants = app.store().participants(network).await.unwrap();
+    assert!(
+        participants
+            .iter()
+            .all(|p| p.user_id != Some(w.users["socialraadgiver"]))
+    );
+
+    let psychologist = [("bruger", w.users["ppr"].to_string())];
+    assert_eq!(
+        post(&app, &url, &leader, &psychologist).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let participants = app.store().participants(network).await.unwrap();
+    assert!(participants.iter().any(|p| p.user_id == Some(w.users["ppr"])));
 }

@@ -170,3 +170,38 @@ async fn unreadable_requests_get_a_danish_page() {
         "{body}"
     );
 }
+
+/// A rejected form is shown again with what was typed, but a value far beyond any field's
+/// limit refuses the form unread: 1.9 MB used to come back inside the page.
+#[tokio::test]
+async fn a_huge_form_value_is_not_echoed_back() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let url = format!("/boern/{}/bekymringer", w.children[0]);
+    let huge = "a".repeat(900_000);
+    let res = app
+        .post(
+            &url,
+            Some(&teacher),
+            &[("beskrivelse", huge.as_str()), ("kategori", "x")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("kunne ikke læses"), "{body}");
+    assert!(body.len() < 20_000, "nothing echoed: {} bytes", body.len());
+
+    // A text a little over the limit still gets its own message, with the text kept.
+    let long = "a".repeat(20_001);
+    let res = app
+        .post(
+            &url,
+            Some(&teacher),
+            &[("beskrivelse", long.as_str()), ("kategori", "x")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("20.000") && body.contains(&long), "own message");
+}

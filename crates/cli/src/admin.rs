@@ -34,6 +34,16 @@ pub async fn import_users(store: &Store, municipality: Option<&str>, file: &Path
     Ok(())
 }
 
+pub async fn import_guardians(store: &Store, municipality: Option<&str>, file: &Path) -> anyhow::Result<()> {
+    let m = store.find_municipality(municipality).await?;
+    let bar = progress::Bar::for_file(file);
+    let audit = cli_actor(m.id, "guardian.import", None);
+    let summary = trivsel_import::import_guardians(store, m.id, file, &audit, &bar).await;
+    bar.finish();
+    println!("{}: {}", file.display(), summary?);
+    Ok(())
+}
+
 /// Sets a user's password, read without echo from the terminal (or as one line from stdin).
 pub async fn set_password(store: &Store, username: &str) -> anyhow::Result<()> {
     let user = store

@@ -287,6 +287,15 @@ enum ImportCommand {
         #[arg(long)]
         municipality: Option<String>,
     },
+    /// Forældre og forældremyndighed: pupil_id,name,email,phone,custody,login (custody = ja/nej;
+    /// login = borgerens identitet hos kommunens OpenID Connect-login). Forældrene til hver elev i
+    /// filen bliver præcis dem i filen.
+    Guardians {
+        file: PathBuf,
+        /// Kommunekode; kan udelades når databasen kun har én kommune.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
     /// Skoleferier: school,date,kind (kind = holiday). Filen er hele listen for de skoleår den nævner.
     Calendar {
         file: PathBuf,
@@ -490,6 +499,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             println!("{}: {}", file.display(), summary?);
             Ok(())
+        }
+        Command::Import(ImportCommand::Guardians { file, municipality }) => {
+            let store = Store::connect(&url).await?;
+            let result = admin::import_guardians(&store, municipality.as_deref(), &file).await;
+            store.close().await;
+            result
         }
         Command::Import(ImportCommand::Calendar { file, municipality }) => {
             let store = Store::connect(&url).await?;

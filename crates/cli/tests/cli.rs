@@ -41,6 +41,7 @@ fn every_command_has_help() {
         &["import"],
         &["import", "roster"],
         &["import", "calendar"],
+        &["import", "guardians"],
         &["bench"],
         &["bench", "roster"],
         &["absence"],

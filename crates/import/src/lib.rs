@@ -5,11 +5,13 @@ mod absence;
 mod calendar;
 mod csvfile;
 pub mod export;
+mod guardians;
 mod roster;
 mod users;
 
 pub use absence::{AbsenceSummary, import_absence};
 pub use calendar::{CalendarSummary, import_calendar};
 pub use csvfile::{ImportError, Progress};
+pub use guardians::{GuardiansSummary, import_guardians};
 pub use roster::{RosterSummary, import_roster};
 pub use users::{UsersSummary, import_users};

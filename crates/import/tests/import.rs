@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use trivsel_import::{ImportError, import_calendar, import_roster};
+use trivsel_import::{ImportError, import_calendar, import_guardians, import_roster};
 use trivsel_store::testing::TestDb;
 use trivsel_store::{RosterSnapshot, Store};
 
@@ -376,4 +376,187 @@ async fn bad_calendars_change_nothing() {
         assert!(got_message.contains(message), "{got_message}");
         assert_eq!(dump(&db.store, m).await, before);
     }
+}
+
+const GUARDIANS: &str = "\
+pupil_id,name,email,phone,custody,login
+P1,Mette Hansen,mette@example.dk,12 34 56 78,ja,mitid-mette
+P1,Lars Hansen,lars@example.dk,,ja,
+P2,Mette Hansen,mette@example.dk,12 34 56 78,ja,mitid-mette
+P3,Søren Møller,,+45 8765 4321,nej,
+";
+
+fn import_audit(m: i64) -> trivsel_store::AuditEntry {
+    trivsel_store::AuditEntry {
+        municipality_id: m,
+        user_id: None,
+        username: "import".into(),
+        role: "system".into(),
+        action: "guardian.import".into(),
+        child_id: None,
+        criterion: None,
+        allowed: true,
+        address: None,
+    }
+}
+
+async fn guardians_dump(store: &Store, m: i64) -> Vec<String> {
+    store
+        .guardian_links(m)
+        .await
+        .unwrap()
+        .iter()
+        .map(|g| {
+            format!(
+                "{} {} {:?} {:?} {} {:?}",
+                g.pupil_id, g.name, g.email, g.phone, g.custody, g.login
+            )
+        })
+        .collect()
+}
+
+/// The children a user's relationships give access to, as on the next request.
+async fn own_children(store: &Store, username: &str) -> Vec<i64> {
+    let user = store.user_by_username(username).await.unwrap().unwrap();
+    let today = chrono::Utc::now().date_naive();
+    store.actor(&user, today).await.unwrap().own_children
+}
+
+#[tokio::test]
+async fn guardians_import_stores_custody_and_logins_and_reimport_changes_nothing() {
+    let (db, m) = setup().await;
+    let files = Files::new();
+    import_roster(&db.store, m, &files.write("roster.csv", ROSTER), &())
+        .await
+        .unwrap();
+    let path = files.write("foraeldre.csv", GUARDIANS);
+    let s = import_guardians(&db.store, m, &path, &import_audit(m), &())
+        .await
+        .unwrap();
+    assert_eq!(
+        s.to_string(),
+        "4 rækker læst for 3 elever; oprettet: 3 forældre, 1 logins, 4 tilknytninger; \
+         opdateret: 0 forældre, 0 ændringer af forældremyndighed; fjernet: 0 tilknytninger"
+    );
+    assert_eq!(
+        guardians_dump(&db.store, m).await,
+        [
+            "P1 Lars Hansen Some(\"lars@example.dk\") None true None",
+            "P1 Mette Hansen Some(\"mette@example.dk\") Some(\"12345678\") true Some(\"mitid-mette\")",
+            "P2 Mette Hansen Some(\"mette@example.dk\") Some(\"12345678\") true Some(\"mitid-mette\")",
+            "P3 Søren Møller None Some(\"+4587654321\") false None",
+        ]
+    );
+    let mette = db.store.user_by_username("mitid-mette").await.unwrap().unwrap();
+    assert_eq!(mette.role, trivsel_domain::model::Role::Guardian);
+    assert!(
+        mette.password_hash.is_none(),
+        "citizens log in through the municipality's provider"
+    );
+    let ids = db.store.child_ids(m).await.unwrap();
+    let mut both = vec![ids["P1"], ids["P2"]];
+    both.sort();
+    let mut own = own_children(&db.store, "mitid-mette").await;
+    own.sort();
+    assert_eq!(own, both, "one guardian, two children");
+
+    let before = guardians_dump(&db.store, m).await;
+    let again = import_guardians(&db.store, m, &path, &import_audit(m), &())
+        .await
+        .unwrap();
+    assert_eq!(
+        again.changes,
+        trivsel_store::GuardianChanges::default(),
+        "re-import changes nothing"
+    );
+    assert_eq!(guardians_dump(&db.store, m).await, before);
+
+    // Custody lost for P2 and Lars left out of P1: gone on the next request, audited on the child.
+    let later = "\u{feff}login;custody;pupil_id;name;phone;email\n\
+                 mitid-mette;ja;P1;Mette Hansen;12 34 56 78;mette@example.dk\n\
+                 mitid-mette;nej;P2;Mette Hansen;12 34 56 78;mette@example.dk\n";
+    let s = import_guardians(&db.store, m, &files.write("senere.csv", later), &import_audit(m), &())
+        .await
+        .unwrap();
+    assert_eq!((s.changes.custody_changed, s.changes.links_removed), (1, 1));
+    assert_eq!(own_children(&db.store, "mitid-mette").await, vec![ids["P1"]]);
+    let rows = db.store.child_audit(ids["P2"], 10).await.unwrap();
+    assert!(
+        rows.iter().any(|r| r.action == "guardian.import"
+            && r.criterion
+                .as_deref()
+                .is_some_and(|c| c.contains("forældremyndighed nej"))),
+        "{rows:?}"
+    );
+    let p3 = guardians_dump(&db.store, m).await;
+    assert!(
+        p3.iter().any(|l| l.starts_with("P3 Søren")),
+        "a pupil the file does not name keeps his guardians"
+    );
+}
+
+#[tokio::test]
+async fn bad_guardian_files_change_nothing_and_name_line_and_field() {
+    let (db, m) = setup().await;
+    let files = Files::new();
+    import_roster(&db.store, m, &files.write("roster.csv", ROSTER), &())
+        .await
+        .unwrap();
+    import_guardians(&db.store, m, &files.write("good.csv", GUARDIANS), &import_audit(m), &())
+        .await
+        .unwrap();
+    db.store
+        .import_users(
+            &[(
+                None,
+                trivsel_store::NewUser {
+                    municipality_id: m,
+                    username: "laerer1".into(),
+                    name: "Lærer Et".into(),
+                    email: None,
+                    role: trivsel_domain::model::Role::Teacher,
+                    institution_id: None,
+                    child_id: None,
+                    password_hash: None,
+                    demo_only: false,
+                    class_ids: vec![],
+                },
+            )],
+            &import_audit(m),
+        )
+        .await
+        .unwrap();
+    let before = guardians_dump(&db.store, m).await;
+    let header = "pupil_id,name,email,phone,custody,login";
+    // A valid change first, so that a partial write would show.
+    let first = "P1,Lars Hansen,lars@example.dk,,nej,";
+    let cases = [
+        ("P9,Ny Forælder,ny@example.dk,,ja,", "pupil_id", "findes ikke"),
+        ("P2,Ny Forælder,ny@example.dk,,måske,", "custody", "«ja» eller «nej»"),
+        ("P2,Ny Forælder,ikke-en-adresse,,ja,", "email", "ikke en e-mailadresse"),
+        ("P2,Ny Forælder,,123,ja,", "phone", "ikke et telefonnummer"),
+        ("P2,Ny Forælder,,,ja,", "email", "mindst én af"),
+        ("P2,Lars Hansen,lars@example.dk,11223344,ja,", "name", "i linje 2"),
+        ("P2,<b>Ny</b>,ny@example.dk,,ja,", "name", ""),
+        ("P2,Ny Forælder,,,ja,laerer1", "login", "en anden slags bruger"),
+        ("P1,Lars Hansen,lars@example.dk,,ja,", "pupil_id", "står allerede"),
+    ];
+    for (row, field, message) in cases {
+        let path = files.write("bad.csv", &format!("{header}\n{first}\n{row}\n"));
+        let e = import_guardians(&db.store, m, &path, &import_audit(m), &())
+            .await
+            .unwrap_err();
+        let (file, line, f, msg) = field_error(e);
+        assert!(file.ends_with("bad.csv"), "{file}");
+        assert_eq!((line, f.as_str()), (3, field), "{row}: {msg}");
+        assert!(msg.contains(message), "{row}: {msg}");
+        assert_eq!(guardians_dump(&db.store, m).await, before, "{row} changed nothing");
+    }
+    let path = files.write("missing.csv", "pupil_id,name,email,custody,login\nP1,A B,a@b.dk,ja,\n");
+    assert!(
+        import_guardians(&db.store, m, &path, &import_audit(m), &())
+            .await
+            .is_err()
+    );
+    assert_eq!(guardians_dump(&db.store, m).await, before);
 }

@@ -67,6 +67,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "login_devices",
         include_str!("../migrations/sqlite/0011_login_devices.sql"),
     ),
+    (
+        12,
+        "guardians_and_assignments",
+        include_str!("../migrations/sqlite/0012_guardians_and_assignments.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -111,6 +116,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "login_devices",
         include_str!("../migrations/postgres/0011_login_devices.sql"),
+    ),
+    (
+        12,
+        "guardians_and_assignments",
+        include_str!("../migrations/postgres/0012_guardians_and_assignments.sql"),
     ),
 ];
 

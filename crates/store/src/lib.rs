@@ -14,6 +14,7 @@ mod children;
 mod conferences;
 mod connect;
 mod consents;
+mod guardians;
 mod meetings;
 mod oidc;
 mod org;
@@ -37,6 +38,7 @@ pub use children::{ChildCard, ClassCard, Placement, PupilRow};
 pub use conferences::{CaseCounts, Conference, ConferencePupil, ConferenceTask, NewConference};
 pub use connect::{Backend, DEFAULT_DATABASE_URL, MIGRATION_COUNT};
 pub use consents::{ConsentRecord, NewConsent};
+pub use guardians::{ChildGuardians, GuardianChanges, GuardianLink, GuardianRecord};
 pub use meetings::{
     AgendaItem, AnonymousConsultation, AnonymousSave, ForumMember, Meeting, MeetingAction, NewAgendaItem,
     NewAnonymousConsultation, NewMeeting, NewMeetingAction, NewParticipant, Notification, Participant,

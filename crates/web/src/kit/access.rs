@@ -418,6 +418,7 @@ pub async fn authorize_with(
 pub fn purpose(action: &str) -> &'static str {
     match action {
         "child.read" => "Stamdata vist",
+        "guardian.import" => "Forældre og forældremyndighed importeret",
         "access.paused" => "Konto sat på pause efter mange afviste forsøg",
         "child.access_log.read" => "Adgangslog vist",
         "child.lookups.read" => "Opslagsliste vist",

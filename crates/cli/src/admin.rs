@@ -44,6 +44,17 @@ pub async fn import_guardians(store: &Store, municipality: Option<&str>, file: &
     Ok(())
 }
 
+pub async fn import_assignments(store: &Store, municipality: Option<&str>, file: &Path) -> anyhow::Result<()> {
+    let m = store.find_municipality(municipality).await?;
+    let bar = progress::Bar::for_file(file);
+    let audit = cli_actor(m.id, "assignment.import", None);
+    let today = chrono::Local::now().date_naive();
+    let summary = trivsel_import::import_assignments(store, m.id, file, &audit, today, &bar).await;
+    bar.finish();
+    println!("{}: {}", file.display(), summary?);
+    Ok(())
+}
+
 /// Sets a user's password, read without echo from the terminal (or as one line from stdin).
 pub async fn set_password(store: &Store, username: &str) -> anyhow::Result<()> {
     let user = store

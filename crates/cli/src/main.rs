@@ -296,6 +296,14 @@ enum ImportCommand {
         #[arg(long)]
         municipality: Option<String>,
     },
+    /// Rådgiveres tilknytning til børn: pupil_id,username,reason,ends_on (ends_on = sidste dag,
+    /// ÅÅÅÅ-MM-DD, kan være tom). Tilknytninger, filen ikke nævner, bevares.
+    Assignments {
+        file: PathBuf,
+        /// Kommunekode; kan udelades når databasen kun har én kommune.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
     /// Skoleferier: school,date,kind (kind = holiday). Filen er hele listen for de skoleår den nævner.
     Calendar {
         file: PathBuf,
@@ -503,6 +511,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Guardians { file, municipality }) => {
             let store = Store::connect(&url).await?;
             let result = admin::import_guardians(&store, municipality.as_deref(), &file).await;
+            store.close().await;
+            result
+        }
+        Command::Import(ImportCommand::Assignments { file, municipality }) => {
+            let store = Store::connect(&url).await?;
+            let result = admin::import_assignments(&store, municipality.as_deref(), &file).await;
             store.close().await;
             result
         }

@@ -42,6 +42,7 @@ fn every_command_has_help() {
         &["import", "roster"],
         &["import", "calendar"],
         &["import", "guardians"],
+        &["import", "assignments"],
         &["bench"],
         &["bench", "roster"],
         &["absence"],

@@ -51,6 +51,9 @@ pub enum ChildData {
     AccessLog,
     /// Dates and purposes of lookups without staff names (opslag): guardians.
     Lookups,
+    /// The advisers assigned to the child (rådgivere): read by the staff who see the child,
+    /// made and ended by the institution's leader or trivselsperson (tilknytning af rådgivere).
+    Assignments,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -130,11 +133,14 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
             Leader | WellbeingPerson => at_own_institution(&[institution_id]),
             _ => false,
         },
+        Resource::Child(child, Assignments) if action == Action::Write => {
+            matches!(role, Leader | WellbeingPerson) && at_own_institution(&child.institution_ids)
+        }
         Resource::Child(child, data) => {
             let id = child.child_id;
             let staff_data = matches!(
                 data,
-                Identity | Absence | Plans | StaffNotes | Concerns | ParentPerspective
+                Identity | Absence | Plans | StaffNotes | Concerns | ParentPerspective | Assignments
             );
             match role {
                 Teacher => staff_data && child.class_ids.iter().any(|c| actor.class_ids.contains(c)),

@@ -132,6 +132,15 @@ impl Role {
     }
 
     /// Staff roles; these will need a second factor outside demo mode.
+    /// Advisers (rådgivere) see the children assigned to them: PPR, social workers, health
+    /// visitors and SSP/UU.
+    pub fn is_adviser(self) -> bool {
+        matches!(
+            self,
+            Self::Psychologist | Self::SocialWorker | Self::HealthVisitor | Self::SspCounsellor
+        )
+    }
+
     pub fn is_staff(self) -> bool {
         !matches!(self, Self::Guardian | Self::Pupil)
     }

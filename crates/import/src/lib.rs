@@ -2,6 +2,7 @@
 //! writes every change in one transaction, so a bad file changes nothing.
 
 mod absence;
+mod assignments;
 mod calendar;
 mod csvfile;
 pub mod export;
@@ -10,6 +11,7 @@ mod roster;
 mod users;
 
 pub use absence::{AbsenceSummary, import_absence};
+pub use assignments::{AssignmentsSummary, import_assignments};
 pub use calendar::{CalendarSummary, import_calendar};
 pub use csvfile::{ImportError, Progress};
 pub use guardians::{GuardiansSummary, import_guardians};

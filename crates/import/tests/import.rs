@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use trivsel_import::{ImportError, import_calendar, import_guardians, import_roster};
+use trivsel_import::{ImportError, import_assignments, import_calendar, import_guardians, import_roster};
 use trivsel_store::testing::TestDb;
 use trivsel_store::{RosterSnapshot, Store};
 
@@ -559,4 +559,89 @@ async fn bad_guardian_files_change_nothing_and_name_line_and_field() {
             .is_err()
     );
     assert_eq!(guardians_dump(&db.store, m).await, before);
+}
+
+async fn adviser(store: &Store, m: i64, username: &str, role: trivsel_domain::model::Role) {
+    let user = trivsel_store::NewUser {
+        municipality_id: m,
+        username: username.into(),
+        name: format!("Rådgiver {username}"),
+        email: None,
+        role,
+        institution_id: None,
+        child_id: None,
+        password_hash: None,
+        demo_only: false,
+        class_ids: vec![],
+    };
+    store.import_users(&[(None, user)], &import_audit(m)).await.unwrap();
+}
+
+async fn caseload(store: &Store, m: i64) -> Vec<String> {
+    let ids = store.child_ids(m).await.unwrap();
+    let mut out = Vec::new();
+    for (pupil, id) in ids {
+        let grant = trivsel_domain::access::ChildGrant::system(id);
+        for a in store.child_assignments(grant).await.unwrap() {
+            out.push(format!(
+                "{pupil} {} {} {:?} {:?}",
+                a.adviser_name, a.reason, a.ends_on, a.ended_at
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn assignments_import_gives_advisers_their_caseloads_all_or_nothing() {
+    use trivsel_domain::model::Role;
+    let (db, m) = setup().await;
+    let files = Files::new();
+    import_roster(&db.store, m, &files.write("roster.csv", ROSTER), &())
+        .await
+        .unwrap();
+    adviser(&db.store, m, "ppr1", Role::Psychologist).await;
+    adviser(&db.store, m, "sp1", Role::HealthVisitor).await;
+    adviser(&db.store, m, "leder1", Role::Leader).await;
+    let today = chrono::Utc::now().date_naive();
+    let text = "pupil_id;username;reason;ends_on\nP1;PPR1;Henvist af skolen;\nP2;sp1;Hjemmebesøg;2099-06-30\n";
+    let path = files.write("tilknytning.csv", text);
+    let s = import_assignments(&db.store, m, &path, &import_audit(m), today, &())
+        .await
+        .unwrap();
+    assert_eq!(s.to_string(), "2 rækker læst; gemt: 2 tilknytninger af rådgivere");
+    let ids = db.store.child_ids(m).await.unwrap();
+    let ppr = db.store.user_by_username("ppr1").await.unwrap().unwrap();
+    assert_eq!(
+        db.store.actor(&ppr, today).await.unwrap().assigned_children,
+        vec![ids["P1"]]
+    );
+    let before = caseload(&db.store, m).await;
+    assert_eq!(before.len(), 2);
+    import_assignments(&db.store, m, &path, &import_audit(m), today, &())
+        .await
+        .unwrap();
+    assert_eq!(caseload(&db.store, m).await, before, "re-import changes nothing");
+
+    let header = "pupil_id,username,reason,ends_on";
+    let first = "P3,ppr1,Nyt forløb,";
+    let cases = [
+        ("P9,ppr1,Forløb,", "pupil_id", "findes ikke"),
+        ("P3,leder1,Forløb,", "username", "ikke en rådgiver"),
+        ("P3,sp1,,", "reason", "skal udfyldes"),
+        ("P3,sp1,Forløb,30-06-2099", "ends_on", "ugyldig dato"),
+        ("P3,sp1,Forløb,2001-01-01", "ends_on", "passeret"),
+        ("P3,ppr1,Igen,", "username", "i linje 2"),
+    ];
+    for (row, field, message) in cases {
+        let path = files.write("bad.csv", &format!("{header}\n{first}\n{row}\n"));
+        let e = import_assignments(&db.store, m, &path, &import_audit(m), today, &())
+            .await
+            .unwrap_err();
+        let (_, line, f, msg) = field_error(e);
+        assert_eq!((line, f.as_str()), (3, field), "{row}: {msg}");
+        assert!(msg.contains(message), "{row}: {msg}");
+        assert_eq!(caseload(&db.store, m).await, before, "{row} changed nothing");
+    }
 }

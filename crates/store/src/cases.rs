@@ -781,6 +781,33 @@ impl Store {
             }
         }
 
+        for a in self.child_assignments(child).await? {
+            let mut summary = a.reason.clone();
+            if let Some(last) = a.ends_on {
+                summary.push_str(&format!(" Til og med {}.", format_date(last)));
+            }
+            items.push(item(
+                a.assigned_at.date_naive(),
+                Some(a.assigned_at),
+                ChronologyKind::Assignment,
+                format!("Rådgiver tilknyttet: {} ({})", a.adviser_name, a.role.navn()),
+                summary,
+                None,
+                a.user_id,
+            ));
+            if let Some(ended) = a.ended_at {
+                items.push(item(
+                    ended.date_naive(),
+                    Some(ended),
+                    ChronologyKind::Assignment,
+                    format!("Rådgiver afsluttet: {} ({})", a.adviser_name, a.role.navn()),
+                    String::new(),
+                    None,
+                    a.user_id,
+                ));
+            }
+        }
+
         for m in self.meetings_of_child(child).await? {
             let mut summary = format!("Indkaldt {}.", format_date(m.convened_on));
             if let Some(held) = m.held_on {

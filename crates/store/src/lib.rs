@@ -7,6 +7,7 @@
 mod absence;
 mod absence_batch;
 mod alerts;
+mod assignments;
 mod audit;
 mod calendar;
 mod cases;
@@ -28,6 +29,7 @@ mod writer;
 
 pub use absence::{AbsenceData, AbsenceEvent, PupilAbsence, QuarterLine, Registration};
 pub use alerts::{Alert, AlertFilter};
+pub use assignments::{Assignment, NewAssignment};
 pub use audit::{AuditEntry, AuditHead, AuditReport, DenialSummary};
 pub use calendar::HolidayChanges;
 pub use cases::{

@@ -427,6 +427,7 @@ impl Store {
     /// removed relationship takes effect at once. A social worker (socialrådgiver) counts an
     /// assigned child only while a consent `socialraadgiver` from a guardian with custody is in
     /// force on `today` (the local Danish date); other advisers count their assignments as is.
+    /// An assignment counts until it is ended or its last day has passed.
     pub async fn actor(&self, user: &User, today: NaiveDate) -> Result<Actor> {
         // One query for the three relationships: this runs on every request, so a revoked
         // consent ends a social worker's access on the next one.
@@ -435,6 +436,7 @@ impl Store {
              UNION ALL SELECT 2, gs.child_id FROM guardians g JOIN guardianships gs ON gs.guardian_id = g.id \
              WHERE g.user_id = $1 AND gs.custody \
              UNION ALL SELECT 3, a.child_id FROM case_assignments a WHERE a.user_id = $1 \
+             AND a.ended_at IS NULL AND (a.ends_on IS NULL OR a.ends_on >= $4) \
              AND (NOT $2 OR EXISTS (SELECT 1 FROM consents c WHERE c.child_id = a.child_id AND {}))",
             in_force_sql("c", "$3", "$4")
         );

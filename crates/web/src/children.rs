@@ -227,6 +227,7 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
                     @if reads(ChildData::Plans) {
                         li { a href=(links::child_page(card.id, "planer")) { "Mål- og indsatsplaner" } }
                         li { a href=(links::child_page(card.id, "samtykker")) { "Samtykker" } }
+                        li { a href=(links::child_page(card.id, "raadgivere")) { "Rådgivere" } }
                         li { a href=(links::child_page(card.id, "moeder")) { "Møder og handleplaner" } }
                     }
                 }

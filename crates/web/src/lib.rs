@@ -10,6 +10,7 @@ mod kit;
 
 mod absence;
 mod admin;
+mod advisers;
 mod api;
 mod cases;
 mod children;
@@ -115,6 +116,10 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/boern/{id}/ppv", post(cases::concerns::register_ppv)),
         route(M::POST, "/boern/{id}/pku", post(cases::concerns::refer_pku)),
         route(M::GET, "/boern/{id}/pku/{rid}", get(cases::concerns::pku_bundle)),
+        route(M::GET, "/boern/{id}/raadgivere", get(advisers::list)),
+        route(M::POST, "/boern/{id}/raadgivere", post(advisers::assign)),
+        route(M::POST, "/boern/{id}/raadgivere/{user}/afslut", post(advisers::end)),
+        route(M::GET, "/mine-boern", get(advisers::mine)),
         route(M::GET, "/boern/{id}/samtykker", get(consents::list)),
         route(M::POST, "/boern/{id}/samtykker", post(consents::give)),
         route(
@@ -229,6 +234,7 @@ fn menu() -> Vec<MenuItem> {
     [
         front::MENU,
         children::MENU,
+        advisers::MENU,
         absence::MENU,
         meetings::MENU,
         sparring::MENU,

@@ -28,5 +28,7 @@ stored_enum! {
         Consent = ("samtykke", "Samtykke"),
         /// Møde om barnet (fraværssamråd, netværksmøde, arbejdsmøde, Trivselsforum-punkt).
         Meeting = ("moede", "Møde"),
+        /// Rådgiver tilknyttet eller afsluttet (adviser assigned or ended).
+        Assignment = ("raadgiver", "Rådgiver"),
     }
 }

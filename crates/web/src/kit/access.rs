@@ -418,6 +418,11 @@ pub async fn authorize_with(
 pub fn purpose(action: &str) -> &'static str {
     match action {
         "child.read" => "Stamdata vist",
+        "assignment.read" => "Rådgivere vist",
+        "assignment.create" => "Rådgiver tilknyttet",
+        "assignment.end" => "Rådgivers tilknytning afsluttet",
+        "assignment.import" => "Rådgivere importeret",
+        "assignment.mine" => "Mine børn vist",
         "guardian.import" => "Forældre og forældremyndighed importeret",
         "access.paused" => "Konto sat på pause efter mange afviste forsøg",
         "child.access_log.read" => "Adgangslog vist",

@@ -600,6 +600,47 @@ const MATRIX: &[(&str, [&str; 12])] = &[
         ],
     ),
     (
+        "GET /boern/{id}/raadgivere",
+        [
+            "303 303 303 303",
+            "200 403 403 403",
+            "200 200 403 403",
+            "200 200 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    // The social worker is (re)assigned: to X2 without consent, so nobody's access changes.
+    (
+        "POST /boern/{id}/raadgivere",
+        [
+            "303 303 303 303",
+            "403 403 403 403",
+            "303 303 403 403",
+            "303 303 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /mine-boern",
+        [
+            "303", "403", "403", "403", "200", "200", "200", "200", "403", "403", "403", "403",
+        ],
+    ),
+    (
         "GET /boern/{id}/samtykker",
         [
             "303 303 303 303",
@@ -1036,6 +1077,24 @@ const MATRIX: &[(&str, [&str; 12])] = &[
         ],
     ),
     // Last: it ends the session used for everything above.
+    // Last, as it ends the social worker's assignments: the trivselsperson ends them, the leader then finds none.
+    (
+        "POST /boern/{id}/raadgivere/{user}/afslut",
+        [
+            "303 303 303 303",
+            "403 403 403 403",
+            "303 303 403 403",
+            "404 404 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
     (
         "POST /logout",
         [
@@ -1073,6 +1132,7 @@ fn form_for(path: &str, column: usize) -> Vec<(&'static str, String)> {
             ];
         }
         "/fravaer/advarsler/{id}" => vec![("handling", "gem")],
+        "/boern/{id}/raadgivere" => vec![("aarsag", "Henvist af skolen")],
         "/sparring" => {
             return vec![
                 ("dato", chrono::Local::now().date_naive().to_string()),
@@ -1171,6 +1231,7 @@ async fn authorization_matrix_covers_every_route() {
                         .to_string(),
                     )
                     .replace("{item}", &meetings.item.to_string())
+                    .replace("{user}", &w.users["socialraadgiver"].to_string())
                     .replace("{pid}", &meetings.participant.to_string())
                     .replace("{rid}", referrals.get(t.as_str()).map_or("0", String::as_str));
                 let session = sessions[column].as_deref();
@@ -1180,6 +1241,9 @@ async fn authorization_matrix_covers_every_route() {
                     let mut form = form_for(path, column);
                     if path == "/boern/{id}/samtykker" {
                         form.push(("foraelder", guardian.to_string()));
+                    }
+                    if path == "/boern/{id}/raadgivere" {
+                        form.push(("raadgiver", w.users["socialraadgiver"].to_string()));
                     }
                     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     app.post(&url, session, &form).await

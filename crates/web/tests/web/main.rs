@@ -3,6 +3,7 @@
 
 mod absence;
 mod access;
+mod advisers;
 mod cases;
 mod consents;
 mod helpers;

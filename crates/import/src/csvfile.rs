@@ -39,6 +39,8 @@ pub(crate) struct CsvFile {
     pub name: String,
     reader: csv::Reader<BufReader<File>>,
     columns: Vec<usize>,
+    /// Every column name of the header, lower case.
+    names: Vec<String>,
     record: csv::StringRecord,
 }
 
@@ -84,6 +86,7 @@ impl CsvFile {
             name,
             reader,
             columns,
+            names,
             record: csv::StringRecord::new(),
         })
     }
@@ -109,6 +112,16 @@ impl CsvFile {
     /// The value of the `i`th required column in the current row ("" if the row is short).
     pub fn get(&self, i: usize) -> &str {
         self.record.get(self.columns[i]).unwrap_or("")
+    }
+
+    /// The position of an optional column, if the header has it.
+    pub fn optional(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// The value of an optional column in the current row ("" if the header or row lacks it).
+    pub fn get_optional(&self, column: Option<usize>) -> &str {
+        column.and_then(|i| self.record.get(i)).unwrap_or("")
     }
 
     pub fn bytes_read(&self) -> u64 {

@@ -3,6 +3,11 @@
 //! Columns: school, school_name, class, pupil_id, given_name, family_name, birth_date,
 //! enrolled_from, enrolled_to (may be empty). One pupil may have several rows with disjoint
 //! enrolment periods (moving class or school). Enrolments are keyed by (pupil, enrolled_from).
+//!
+//! Optional columns: `kind` — `skole` (the default) or `dagtilbud`, the institution's kind (a
+//! daycare's «class» is a group, stue); `login` — the pupil's login identity at the
+//! municipality's OpenID Connect provider (e.g. the UNI-Login user name): a pupil without an
+//! account gets one (role elev) that logs in through the provider, never with a password.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -10,7 +15,7 @@ use std::path::Path;
 
 use trivsel_domain::NaiveDate;
 use trivsel_domain::calendar::EnrolmentPeriod;
-use trivsel_domain::model::InstitutionKind;
+use trivsel_domain::model::{InstitutionKind, Role};
 use trivsel_domain::validate;
 use trivsel_store::{EnrolmentRow, RosterChanges, Store};
 
@@ -39,6 +44,7 @@ pub struct RosterSummary {
     pub pupils_updated: usize,
     pub enrolments_created: usize,
     pub enrolments_updated: usize,
+    pub logins_created: usize,
 }
 
 impl fmt::Display for RosterSummary {
@@ -55,7 +61,11 @@ impl fmt::Display for RosterSummary {
             self.schools_updated,
             self.pupils_updated,
             self.enrolments_updated
-        )
+        )?;
+        if self.logins_created > 0 {
+            write!(f, "; elevlogins oprettet: {}", self.logins_created)?;
+        }
+        Ok(())
     }
 }
 
@@ -79,8 +89,11 @@ pub async fn import_roster(
     progress: &dyn Progress,
 ) -> Result<RosterSummary, ImportError> {
     let mut file = CsvFile::open(path, &COLUMNS)?;
+    let (kind_column, login_column) = (file.optional("kind"), file.optional("login"));
     let mut summary = RosterSummary::default();
-    let mut schools: HashMap<String, (u64, String)> = HashMap::new();
+    let mut schools: HashMap<String, (u64, String, InstitutionKind)> = HashMap::new();
+    // Pupil id → (line, login).
+    let mut logins: HashMap<String, (u64, String)> = HashMap::new();
     let mut pupils: HashMap<String, Pupil> = HashMap::new();
     let mut enrolments: HashMap<String, Vec<Enrolment>> = HashMap::new();
 
@@ -116,16 +129,47 @@ pub async fn import_roster(
                 format!("fødselsdatoen {birth} ligger efter indskrivningen {from}"),
             ));
         }
+        let kind = match file.get_optional(kind_column).to_lowercase().as_str() {
+            "" | "skole" | "school" => InstitutionKind::School,
+            "dagtilbud" | "daycare" | "børnehave" | "vuggestue" => InstitutionKind::Daycare,
+            other => {
+                return Err(at.err(
+                    "kind",
+                    format!("ukendt institutionstype «{other}» (skriv «skole» eller «dagtilbud»)"),
+                ));
+            }
+        };
         match schools.get(&school) {
-            Some((first, name)) if *name != school_name => {
+            Some((first, name, _)) if *name != school_name => {
                 return Err(at.err(
                     "school_name",
                     format!("skole {school} hedder «{name}» i linje {first}, men «{school_name}» her"),
                 ));
             }
+            Some((first, _, earlier)) if *earlier != kind => {
+                return Err(at.err(
+                    "kind",
+                    format!("institution {school} har en anden type i linje {first}"),
+                ));
+            }
             Some(_) => {}
             None => {
-                schools.insert(school.clone(), (line, school_name));
+                schools.insert(school.clone(), (line, school_name, kind));
+            }
+        }
+        let login = file.get_optional(login_column).to_lowercase();
+        if !login.is_empty() {
+            if login.len() > 64 || login.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(at.err("login", "skal være højst 64 tegn og uden mellemrum"));
+            }
+            match logins.get(&pupil_id) {
+                Some((first, earlier)) if *earlier != login => {
+                    return Err(at.err("login", format!("elev {pupil_id} har et andet login i linje {first}")));
+                }
+                Some(_) => {}
+                None => {
+                    logins.insert(pupil_id.clone(), (line, login));
+                }
             }
         }
         match pupils.get(&pupil_id) {
@@ -191,19 +235,42 @@ pub async fn import_roster(
 
     let snapshot = store.roster_snapshot(municipality_id).await?;
     let mut changes = RosterChanges::default();
-    for (code, (_, name)) in &schools {
-        match snapshot.institutions.get(code) {
+    for (code, (_, name, kind)) in &schools {
+        // Without a `kind` column an institution keeps the kind it has.
+        let stored = snapshot.institutions.get(code);
+        let kind = match (kind_column, stored) {
+            (None, Some((_, old))) => *old,
+            _ => *kind,
+        };
+        match stored {
             None => {
                 summary.schools_created += 1;
-                changes
-                    .institutions
-                    .push((code.clone(), name.clone(), InstitutionKind::School));
+                changes.institutions.push((code.clone(), name.clone(), kind));
             }
-            Some((old, kind)) if old != name => {
+            Some((old, old_kind)) if old != name || *old_kind != kind => {
                 summary.schools_updated += 1;
-                changes.institutions.push((code.clone(), name.clone(), *kind));
+                changes.institutions.push((code.clone(), name.clone(), kind));
             }
             Some(_) => {}
+        }
+    }
+    let child_ids = store.child_ids(municipality_id).await?;
+    for (pupil_id, (line, login)) in &logins {
+        match store.user_by_username(login).await? {
+            Some(u)
+                if u.role == Role::Pupil && u.child_id.is_some() && u.child_id == child_ids.get(pupil_id).copied() => {}
+            Some(_) => {
+                return Err(ImportError::Field {
+                    file: file.name,
+                    line: *line,
+                    field: "login".into(),
+                    message: format!("«{login}» er allerede brugernavn for en anden bruger"),
+                });
+            }
+            None => {
+                summary.logins_created += 1;
+                changes.pupil_logins.push((pupil_id.clone(), login.clone()));
+            }
         }
     }
     for (pupil_id, p) in &pupils {

@@ -3,8 +3,9 @@
 //! Columns: username, name, email, role, institution, classes. `role` is a role id (laerer,
 //! trivselsperson, skoleleder, ppr, socialraadgiver, sundhedsplejerske, ssp, foraelder, elev,
 //! analytiker, admin); `institution` an institution code (may be empty); `classes` class names
-//! at that institution separated by `|`. Existing accounts (by user name) are updated;
-//! passwords are never set here.
+//! at that institution separated by `|`. Optional column `pupil_id`: the pupil a pupil account
+//! (`elev`) belongs to (required for `elev`, empty for every other role). Existing accounts (by
+//! user name) are updated; passwords are never set here.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -45,6 +46,8 @@ pub async fn import_users(
     progress: &dyn Progress,
 ) -> Result<UsersSummary, ImportError> {
     let mut file = CsvFile::open(path, &COLUMNS)?;
+    let pupil_column = file.optional("pupil_id");
+    let pupils = store.child_ids(municipality_id).await?;
     let institutions: HashMap<String, i64> = store
         .institutions(municipality_id)
         .await?
@@ -125,6 +128,18 @@ pub async fn import_users(
         }
         class_ids.sort();
         class_ids.dedup();
+        let pupil = file.get_optional(pupil_column);
+        let child_id = match (role, pupil) {
+            (Role::Pupil, "") => return Err(at.err("pupil_id", "en elevkonto skal have elevens pupil_id")),
+            (Role::Pupil, id) => Some(*pupils.get(id).ok_or_else(|| {
+                at.err(
+                    "pupil_id",
+                    format!("eleven «{id}» findes ikke; importér elevlisten først"),
+                )
+            })?),
+            (_, "") => None,
+            (_, _) => return Err(at.err("pupil_id", "kun elevkonti (rolle elev) har et pupil_id")),
+        };
         let new = NewUser {
             municipality_id,
             username: username.clone(),
@@ -132,7 +147,7 @@ pub async fn import_users(
             email: Some(email.to_string()).filter(|e| !e.is_empty()),
             role,
             institution_id,
-            child_id: None,
+            child_id,
             password_hash: None,
             demo_only: false,
             class_ids,
@@ -149,12 +164,14 @@ pub async fn import_users(
                     old.email.as_deref(),
                     old.role,
                     old.institution_id,
+                    old.child_id,
                     old_classes.as_slice(),
                 ) == (
                     new.name.as_str(),
                     new.email.as_deref(),
                     new.role,
                     new.institution_id,
+                    new.child_id,
                     new.class_ids.as_slice(),
                 );
                 if !same {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use trivsel_import::{ImportError, import_assignments, import_calendar, import_guardians, import_roster};
+use trivsel_import::{ImportError, import_assignments, import_calendar, import_guardians, import_roster, import_users};
 use trivsel_store::testing::TestDb;
 use trivsel_store::{RosterSnapshot, Store};
 
@@ -643,5 +643,95 @@ async fn assignments_import_gives_advisers_their_caseloads_all_or_nothing() {
         assert_eq!((line, f.as_str()), (3, field), "{row}: {msg}");
         assert!(msg.contains(message), "{row}: {msg}");
         assert_eq!(caseload(&db.store, m).await, before, "{row} changed nothing");
+    }
+}
+
+/// Daycares and pupil logins from the roster: `kind` makes a daycare, `login` a pupil account
+/// without a password; re-importing changes nothing; a login taken by someone else is refused.
+#[tokio::test]
+async fn roster_creates_daycares_and_pupil_logins() {
+    use trivsel_domain::model::{InstitutionKind, Role};
+    let (db, m) = setup().await;
+    let files = Files::new();
+    let text = format!(
+        "{HEADER},kind,login\n\
+         S1,Nordskolen,5.A,P1,Ida,Hansen,2014-03-02,2024-08-01,,skole,ida.uni\n\
+         D1,Solsikken,Stue 1,B1,Ole,Berg,2021-02-02,2024-08-01,,dagtilbud,\n"
+    );
+    let path = files.write("roster.csv", &text);
+    let s = import_roster(&db.store, m, &path, &()).await.unwrap();
+    assert!(s.to_string().ends_with("; elevlogins oprettet: 1"), "{s}");
+    let snap = db.store.roster_snapshot(m).await.unwrap();
+    assert_eq!(snap.institutions["D1"].1, InstitutionKind::Daycare);
+    assert_eq!(snap.institutions["S1"].1, InstitutionKind::School);
+    let ida = db.store.user_by_username("ida.uni").await.unwrap().unwrap();
+    let ids = db.store.child_ids(m).await.unwrap();
+    assert_eq!((ida.role, ida.child_id), (Role::Pupil, Some(ids["P1"])));
+    assert!(ida.password_hash.is_none());
+    let again = import_roster(&db.store, m, &path, &()).await.unwrap();
+    assert_eq!((again.logins_created, again.schools_updated), (0, 0));
+    // Without the column a daycare stays a daycare.
+    let plain = files.write(
+        "plain.csv",
+        &format!("{HEADER}\nD1,Solsikken,Stue 1,B1,Ole,Berg,2021-02-02,2024-08-01,\n"),
+    );
+    import_roster(&db.store, m, &plain, &()).await.unwrap();
+    assert_eq!(
+        db.store.roster_snapshot(m).await.unwrap().institutions["D1"].1,
+        InstitutionKind::Daycare
+    );
+
+    let before = dump(&db.store, m).await;
+    let taken = files.write(
+        "taken.csv",
+        &format!("{HEADER},login\nS1,Nordskolen,5.A,P2,Noah,Jensen,2014-05-20,2024-08-01,,ida.uni\n"),
+    );
+    let (_, line, field, _) = field_error(import_roster(&db.store, m, &taken, &()).await.unwrap_err());
+    assert_eq!((line, field.as_str()), (2, "login"));
+    let bad_kind = files.write(
+        "kind.csv",
+        &format!("{HEADER},kind\nS1,Nordskolen,5.A,P2,Noah,Jensen,2014-05-20,2024-08-01,,gymnasium\n"),
+    );
+    let (_, line, field, msg) = field_error(import_roster(&db.store, m, &bad_kind, &()).await.unwrap_err());
+    assert_eq!((line, field.as_str()), (2, "kind"), "{msg}");
+    assert_eq!(dump(&db.store, m).await, before, "refused files changed nothing");
+}
+
+/// `users import` ties a pupil account to its pupil; other roles have none.
+#[tokio::test]
+async fn users_import_ties_pupil_accounts_to_their_pupil() {
+    use trivsel_domain::model::Role;
+    let (db, m) = setup().await;
+    let files = Files::new();
+    import_roster(&db.store, m, &files.write("roster.csv", ROSTER), &())
+        .await
+        .unwrap();
+    let header = "username,name,email,role,institution,classes,pupil_id";
+    let good = files.write("users.csv", &format!("{header}\nalma,Alma Møller,,elev,,,P3\n"));
+    import_users(&db.store, m, &good, &import_audit(m), &()).await.unwrap();
+    let alma = db.store.user_by_username("alma").await.unwrap().unwrap();
+    let ids = db.store.child_ids(m).await.unwrap();
+    assert_eq!((alma.role, alma.child_id), (Role::Pupil, Some(ids["P3"])));
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(
+        db.store.actor(&alma, today).await.unwrap().own_children,
+        vec![ids["P3"]]
+    );
+    let again = import_users(&db.store, m, &good, &import_audit(m), &()).await.unwrap();
+    assert_eq!((again.created, again.updated), (0, 0));
+    for (row, message) in [
+        ("bo,Bo Ek,,elev,,,", "skal have elevens pupil_id"),
+        ("bo,Bo Ek,,elev,,,P9", "findes ikke"),
+        ("bo,Bo Ek,,laerer,,,P1", "kun elevkonti"),
+    ] {
+        let path = files.write("bad.csv", &format!("{header}\n{row}\n"));
+        let (_, line, field, msg) = field_error(
+            import_users(&db.store, m, &path, &import_audit(m), &())
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!((line, field.as_str()), (2, "pupil_id"), "{row}");
+        assert!(msg.contains(message), "{row}: {msg}");
+        assert!(db.store.user_by_username("bo").await.unwrap().is_none());
     }
 }

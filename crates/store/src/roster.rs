@@ -50,6 +50,9 @@ pub struct RosterChanges {
     pub children: Vec<(String, String, String, NaiveDate)>,
     /// (child source id, enrolment)
     pub enrolments: Vec<(String, EnrolmentRow)>,
+    /// (child source id, login identity): a pupil account (role elev) to create, for a pupil
+    /// who has none, logging in through the municipality's OpenID Connect provider.
+    pub pupil_logins: Vec<(String, String)>,
 }
 
 impl RosterChanges {
@@ -58,6 +61,7 @@ impl RosterChanges {
             && self.classes.is_empty()
             && self.children.is_empty()
             && self.enrolments.is_empty()
+            && self.pupil_logins.is_empty()
     }
 }
 
@@ -130,7 +134,7 @@ impl Store {
             for (code, name, kind) in &changes.institutions {
                 sqlx::query(
                     "INSERT INTO institutions (municipality_id, code, name, kind) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (municipality_id, code) DO UPDATE SET name = excluded.name",
+                     ON CONFLICT (municipality_id, code) DO UPDATE SET name = excluded.name, kind = excluded.kind",
                 )
                 .bind(municipality_id)
                 .bind(code)
@@ -208,6 +212,30 @@ impl Store {
                     );
                     q.build().execute(&mut *tx).await?;
                 }
+            }
+            for (source_id, login) in &changes.pupil_logins {
+                let child_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (municipality_id, username, name, role, child_id) \
+                     SELECT municipality_id, $1, given_name || ' ' || family_name, 'elev', id FROM children \
+                     WHERE municipality_id = $2 AND source_id = $3 RETURNING child_id",
+                )
+                .bind(login)
+                .bind(municipality_id)
+                .bind(source_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let entry = crate::AuditEntry {
+                    municipality_id,
+                    user_id: None,
+                    username: "import".into(),
+                    role: "system".into(),
+                    action: "user.create".into(),
+                    child_id: Some(child_id),
+                    criterion: Some(format!("elevlogin {login} fra elevlisten")),
+                    allowed: true,
+                    address: None,
+                };
+                crate::audit::append_audit!(tx, &entry);
             }
             crate::alerts::forget_evaluations!(tx, municipality_id);
             tx.commit().await?;

@@ -160,5 +160,6 @@ pub fn school_roster(
                 )
             })
             .collect(),
+        pupil_logins: Vec::new(),
     }
 }

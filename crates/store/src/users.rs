@@ -186,12 +186,14 @@ impl Store {
                 let id: i64 = match existing {
                     Some(id) => {
                         sqlx::query(
-                            "UPDATE users SET name = $1, email = $2, role = $3, institution_id = $4 WHERE id = $5",
+                            "UPDATE users SET name = $1, email = $2, role = $3, institution_id = $4, child_id = $5 \
+                             WHERE id = $6",
                         )
                         .bind(&new.name)
                         .bind(&new.email)
                         .bind(new.role.id())
                         .bind(new.institution_id)
+                        .bind(new.child_id)
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
@@ -201,20 +203,19 @@ impl Store {
                             .await?;
                         *id
                     }
-                    None => {
-                        sqlx::query_scalar(
-                            "INSERT INTO users (municipality_id, username, name, email, role, institution_id) \
-                             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                        )
-                        .bind(new.municipality_id)
-                        .bind(&new.username)
-                        .bind(&new.name)
-                        .bind(&new.email)
-                        .bind(new.role.id())
-                        .bind(new.institution_id)
-                        .fetch_one(&mut *tx)
-                        .await?
-                    }
+                    None => sqlx::query_scalar(
+                        "INSERT INTO users (municipality_id, username, name, email, role, institution_id, child_id) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    )
+                    .bind(new.municipality_id)
+                    .bind(&new.username)
+                    .bind(&new.name)
+                    .bind(&new.email)
+                    .bind(new.role.id())
+                    .bind(new.institution_id)
+                    .bind(new.child_id)
+                    .fetch_one(&mut *tx)
+                    .await?,
                 };
                 for class_id in &new.class_ids {
                     sqlx::query("INSERT INTO user_classes (municipality_id, user_id, class_id) VALUES ($1, $2, $3)")

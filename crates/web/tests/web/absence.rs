@@ -364,6 +364,7 @@ async fn the_quarter_csv_cannot_carry_a_formula() {
                 to: None,
             },
         )],
+        ..Default::default()
     };
     app.store().apply_roster(w.municipality, &roster).await.unwrap();
     let child_id = app.store().child_id(w.municipality, evil).await.unwrap().unwrap();

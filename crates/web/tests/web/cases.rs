@@ -328,6 +328,7 @@ async fn add_child(store: &Store, m: i64, source: &str) -> i64 {
                 to: None,
             },
         )],
+        ..Default::default()
     };
     store.apply_roster(m, &roster).await.unwrap();
     store.child_id(m, source).await.unwrap().unwrap()

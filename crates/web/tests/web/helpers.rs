@@ -216,6 +216,7 @@ pub async fn world(store: &Store) -> World {
                     to: None,
                 },
             )],
+            ..Default::default()
         };
         store.apply_roster(m, &roster).await.unwrap();
         let child_id = store.child_id(m, child).await.unwrap().unwrap();

@@ -272,6 +272,7 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>) -> Result<usize, Stor
                 evaluation_dates: vec![s.day(-20), s.day(40)],
                 child_voice: "Eleverne har selv lavet klassens regler for chatgruppen.".into(),
                 parents_perspective: "Forældrene er orienteret på forældremødet og bakker op om reglerne.".into(),
+                pupil_voice: String::new(),
                 end_date: Some(s.day(120)),
             },
         )
@@ -364,6 +365,7 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>) -> Result<usize, Stor
                 evaluation_dates: vec![s.day(-45), s.day(-5), s.day(30)],
                 child_voice: "Vil gerne have en fast voksen at gå ind med om morgenen.".into(),
                 parents_perspective: "Forældrene ringer til skolen, hvis morgenen går skævt.".into(),
+                pupil_voice: String::new(),
                 end_date: Some(s.day(90)),
             },
         )
@@ -415,6 +417,7 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>) -> Result<usize, Stor
                 evaluation_dates: vec![s.day(-150)],
                 child_voice: "Vil gerne være med i fodbold.".into(),
                 parents_perspective: String::new(),
+                pupil_voice: String::new(),
                 end_date: Some(s.day(-100)),
             },
         )
@@ -457,6 +460,7 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>) -> Result<usize, Stor
                 evaluation_dates: vec![s.day(-60)],
                 child_voice: "Samtalerne hjælper lidt, men det er svært derhjemme.".into(),
                 parents_perspective: "Forældrene ønsker hjælp udefra.".into(),
+                pupil_voice: String::new(),
                 end_date: Some(s.day(-10)),
             },
         )
@@ -499,6 +503,7 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>) -> Result<usize, Stor
             evaluation_dates: vec![s.day(25), s.day(60)],
             child_voice: "Vil gerne blive i klassen.".into(),
             parents_perspective: "Forældrene deltager i forløbet hos PPR.".into(),
+            pupil_voice: String::new(),
             end_date: Some(s.day(120)),
         },
     )

@@ -54,6 +54,9 @@ pub enum ChildData {
     /// The advisers assigned to the child (rådgivere): read by the staff who see the child,
     /// made and ended by the institution's leader or trivselsperson (tilknytning af rådgivere).
     Assignments,
+    /// «Min stemme»: the pupil's own words in his or her plans, next to the child's voice staff
+    /// wrote. The pupil reads and writes them; staff who see the plans read them.
+    PupilVoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -133,6 +136,9 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
             Leader | WellbeingPerson => at_own_institution(&[institution_id]),
             _ => false,
         },
+        Resource::Child(child, PupilVoice) if action == Action::Write => {
+            role == Pupil && actor.own_children.contains(&child.child_id)
+        }
         Resource::Child(child, Assignments) if action == Action::Write => {
             matches!(role, Leader | WellbeingPerson) && at_own_institution(&child.institution_ids)
         }
@@ -140,7 +146,7 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
             let id = child.child_id;
             let staff_data = matches!(
                 data,
-                Identity | Absence | Plans | StaffNotes | Concerns | ParentPerspective | Assignments
+                Identity | Absence | Plans | StaffNotes | Concerns | ParentPerspective | Assignments | PupilVoice
             );
             match role {
                 Teacher => staff_data && child.class_ids.iter().any(|c| actor.class_ids.contains(c)),
@@ -156,7 +162,11 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
                             Action::Write => data == ParentPerspective,
                         }
                 }
-                Pupil => action == Action::Read && data == Identity && actor.own_children.contains(&id),
+                Pupil => {
+                    action == Action::Read
+                        && matches!(data, Identity | Absence | PupilVoice)
+                        && actor.own_children.contains(&id)
+                }
                 Analyst | Admin => false,
             }
         }

@@ -259,8 +259,14 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<Result<i32, VersionConflict>> {
         let content = content.clone().normalised();
-        self.save_version(plan_id, expected_version, by, at, audit, move |_| Ok(content))
-            .await
+        // The pupil's own words are the pupil's: a staff save keeps them.
+        self.save_version(plan_id, expected_version, by, at, audit, move |before: PlanContent| {
+            Ok(PlanContent {
+                pupil_voice: before.pupil_voice,
+                ..content
+            })
+        })
+        .await
     }
 
     /// Saves a new version that changes only the parents' perspective (forældrenes perspektiv),
@@ -279,6 +285,26 @@ impl Store {
         self.save_version(plan_id, expected_version, by, at, audit, move |before: PlanContent| {
             Ok(PlanContent {
                 parents_perspective: text,
+                ..before
+            })
+        })
+        .await
+    }
+
+    /// Saves the pupil's own words («Min stemme») as a new version, nothing else changed.
+    pub async fn save_pupil_voice(
+        &self,
+        plan_id: i64,
+        expected_version: i32,
+        text: &str,
+        by: i64,
+        at: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<Result<i32, VersionConflict>> {
+        let text = text.to_string();
+        self.save_version(plan_id, expected_version, by, at, audit, move |before: PlanContent| {
+            Ok(PlanContent {
+                pupil_voice: text,
                 ..before
             })
         })

@@ -123,6 +123,7 @@ impl Fixture {
             evaluation_dates: evaluation_dates.iter().map(|x| d(x)).collect(),
             child_voice: "Jeg vil gerne være med.".into(),
             parents_perspective: String::new(),
+            pupil_voice: String::new(),
             end_date: None,
         }
     }

@@ -152,6 +152,8 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/planer/{id}/versioner", get(cases::plans::versions)),
         route(M::POST, "/planer/{id}/evaluering", post(cases::plans::evaluate)),
         route(M::POST, "/planer/{id}/foraeldre", post(cases::plans::save_parents)),
+        route(M::GET, "/min-stemme", get(cases::voice::page)),
+        route(M::POST, "/planer/{id}/min-stemme", post(cases::voice::save)),
         route(M::POST, "/planer/{id}/luk", post(cases::plans::close)),
         route(M::GET, "/opgaver", get(tasks::mine)),
         route(M::POST, "/opgaver/{id}", post(tasks::complete)),
@@ -235,6 +237,7 @@ fn menu() -> Vec<MenuItem> {
         front::MENU,
         children::MENU,
         advisers::MENU,
+        cases::voice::MENU,
         absence::MENU,
         meetings::MENU,
         sparring::MENU,
@@ -331,7 +334,7 @@ mod tests {
         use trivsel_domain::model::Role;
         let menu = super::menu();
         let shown = |role| -> Vec<&str> { crate::kit::menu::entries(&menu, role).iter().map(|m| m.label).collect() };
-        let staff = ["Forside", "Møder", "Opgaver", "Beskeder"];
+        let staff = ["Forside", "Mine børn", "Møder", "Opgaver", "Beskeder"];
         let cases = [
             (
                 Role::Teacher,
@@ -368,14 +371,14 @@ mod tests {
             (Role::Psychologist, staff.to_vec()),
             (
                 Role::SocialWorker,
-                vec!["Forside", "Møder", "Sparring", "Opgaver", "Beskeder"],
+                vec!["Forside", "Mine børn", "Møder", "Sparring", "Opgaver", "Beskeder"],
             ),
             (Role::HealthVisitor, staff.to_vec()),
             (Role::SspCounsellor, staff.to_vec()),
             (Role::Analyst, vec!["Forside", "Fravær", "Kvartal"]),
             (Role::Admin, vec!["Forside", "Brugere"]),
             (Role::Guardian, vec!["Forside", "Mine børn", "Beskeder"]),
-            (Role::Pupil, vec!["Forside", "Mig", "Beskeder"]),
+            (Role::Pupil, vec!["Forside", "Mig", "Min stemme", "Beskeder"]),
         ];
         assert_eq!(cases.len(), Role::ALL.len(), "every role is listed");
         for (role, expected) in cases {

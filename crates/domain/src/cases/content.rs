@@ -43,6 +43,9 @@ pub struct PlanContent {
     pub child_voice: String,
     /// Forældrenes perspektiv (the parents' perspective); guardians may write it.
     pub parents_perspective: String,
+    /// Elevens egne ord («Min stemme»): written by the pupil, next to the child's voice staff
+    /// wrote (seed 003: the child has direct influence on his or her own everyday life).
+    pub pupil_voice: String,
     /// Gælder til (end date): after it the plan is no longer current.
     pub end_date: Option<NaiveDate>,
 }
@@ -56,6 +59,7 @@ pub mod label {
     pub const EVALUATION_DATES: &str = "Evalueringsdatoer";
     pub const CHILD_VOICE: &str = "Barnets stemme";
     pub const PARENTS_PERSPECTIVE: &str = "Forældrenes perspektiv";
+    pub const PUPIL_VOICE: &str = "Elevens egne ord";
     pub const END_DATE: &str = "Gælder til";
 }
 
@@ -111,6 +115,7 @@ impl PlanContent {
             (label::SIGNS, &self.signs),
             (label::CHILD_VOICE, &self.child_voice),
             (label::PARENTS_PERSPECTIVE, &self.parents_perspective),
+            (label::PUPIL_VOICE, &self.pupil_voice),
         ];
         for (field, text) in texts {
             if text.chars().count() > MAX_TEXT_CHARS {
@@ -228,6 +233,7 @@ pub fn diff(a: &PlanContent, b: &PlanContent) -> Vec<FieldChange> {
         a.parents_perspective.clone(),
         b.parents_perspective.clone(),
     );
+    push(label::PUPIL_VOICE.into(), a.pupil_voice.clone(), b.pupil_voice.clone());
     let end = |c: &PlanContent| c.end_date.map(format_date).unwrap_or_default();
     push(label::END_DATE.into(), end(a), end(b));
     changes
@@ -269,6 +275,7 @@ mod tests {
             evaluation_dates: vec![d("2026-04-27")],
             child_voice: "Jeg vil gerne lege, men ved ikke hvordan.".into(),
             parents_perspective: String::new(),
+            pupil_voice: String::new(),
             end_date: Some(d("2026-06-30")),
         }
     }

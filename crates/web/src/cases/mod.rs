@@ -6,3 +6,4 @@ pub mod concerns;
 pub mod nav;
 pub mod plan_view;
 pub mod plans;
+pub mod voice;

@@ -43,6 +43,9 @@ pub fn content_view(c: &PlanContent, level: u8) -> Markup {
             ul { @for d in &c.evaluation_dates { li { (format_date(*d)) } } }
         }
         (heading(level, label::CHILD_VOICE)) (text(&c.child_voice))
+        @if !c.pupil_voice.is_empty() {
+            (heading(level, label::PUPIL_VOICE)) (text(&c.pupil_voice))
+        }
         (heading(level, label::PARENTS_PERSPECTIVE)) (text(&c.parents_perspective))
         (heading(level, label::END_DATE))
         p { @if let Some(d) = c.end_date { (format_date(d)) } @else { "Ingen slutdato." } }

@@ -208,6 +208,8 @@ impl PlanForm {
             evaluation_dates,
             child_voice: self.child_voice.clone(),
             parents_perspective: self.parents.clone(),
+            // Only the pupil writes it; the store keeps the stored words on a staff save.
+            pupil_voice: String::new(),
             end_date,
         };
         for e in content.validate() {
@@ -315,7 +317,7 @@ fn content_fields(form: &PlanForm, staff: &[User], errors: &[FieldError]) -> Mar
 
 /// Access to a plan: the plan and its child or class. An unknown id is refused like a
 /// forbidden one.
-async fn authorize_plan(
+pub(super) async fn authorize_plan(
     state: &AppState,
     viewer: &Viewer,
     plan_id: i64,

@@ -423,6 +423,8 @@ pub fn purpose(action: &str) -> &'static str {
         "assignment.end" => "Rådgivers tilknytning afsluttet",
         "assignment.import" => "Rådgivere importeret",
         "assignment.mine" => "Mine børn vist",
+        "plan.pupil_voice.read" => "Min stemme vist",
+        "plan.pupil_voice" => "Min stemme skrevet",
         "guardian.import" => "Forældre og forældremyndighed importeret",
         "access.paused" => "Konto sat på pause efter mange afviste forsøg",
         "child.access_log.read" => "Adgangslog vist",

@@ -919,6 +919,30 @@ const MATRIX: &[(&str, [&str; 12])] = &[
             "403 403 403 403",
         ],
     ),
+    (
+        "GET /min-stemme",
+        [
+            "303", "403", "403", "403", "403", "403", "403", "403", "403", "200", "403", "403",
+        ],
+    ),
+    // Only the pupil writes «Min stemme», in his or her own plan; without the version: 422.
+    (
+        "POST /planer/{id}/min-stemme",
+        [
+            "303 303 303 303",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "422 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
     // After the other plan rows: it closes the plans.
     (
         "POST /planer/{id}/luk",

@@ -89,7 +89,11 @@ pub fn matrix_form(path: &str) -> Option<Vec<(&'static str, String)>> {
             ("tekst", "Leger nogle dage.".into()),
         ],
         "/boern/{id}/samtykker" => vec![("omfang", "trivselsforum".into()), ("form", "personale_papir".into())],
-        "/planer/{id}" | "/planer/{id}/foraeldre" | "/planer/{id}/luk" | "/boern/{id}/samtykker/{cid}/tilbagekald" => {
+        "/planer/{id}"
+        | "/planer/{id}/foraeldre"
+        | "/planer/{id}/min-stemme"
+        | "/planer/{id}/luk"
+        | "/boern/{id}/samtykker/{cid}/tilbagekald" => {
             vec![]
         }
         _ => return None,
@@ -1133,4 +1137,135 @@ async fn the_class_plan_is_shown_with_the_childs_plans() {
         .await
         .unwrap();
     assert!(!page.contains("Fællesskab i X1"));
+}
+
+/// «Min stemme»: the pupil (elev, the X1 pupil) sees only the title and the child's voice of
+/// the own open plans, writes his or her own words, and staff read them in the plan; a staff
+/// save keeps them. The pupil sees the own absence, never the plan itself, concerns or another
+/// child's plans.
+#[tokio::test]
+async fn a_pupil_writes_min_stemme_and_staff_read_it() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let trivsel = app.login("trivselsperson").await;
+    let pupil = app.login("elev").await;
+    let child = w.children[0];
+    let plan = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{child}"),
+        "Leg og venskaber",
+        Tier::Preventive,
+    )
+    .await;
+    let other = create_plan(
+        &app,
+        &trivsel,
+        &format!("/boern/{}", w.children[1]),
+        "Andet barns plan",
+        Tier::Preventive,
+    )
+    .await;
+
+    let page = app.get("/min-stemme", Some(&pupil)).await.text().await.unwrap();
+    assert!(
+        page.contains("Leg og venskaber") && page.contains("Jeg vil gerne være med."),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Mål for Leg og venskaber") && !page.contains("Andet barns plan"),
+        "{page}"
+    );
+    for refused in [
+        format!("/planer/{plan}"),
+        format!("/boern/{child}/bekymringer"),
+        format!("/boern/{child}/kronologi"),
+        format!("/planer/{other}"),
+    ] {
+        assert_eq!(
+            app.get(&refused, Some(&pupil)).await.status(),
+            StatusCode::FORBIDDEN,
+            "{refused}"
+        );
+    }
+    let own = app
+        .get(&format!("/boern/{child}"), Some(&pupil))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(own.contains("fravaer-titel"), "the pupil sees the own absence");
+
+    let words = "Jeg kan godt lide at spille bold i frikvarteret.";
+    let url = format!("/planer/{plan}/min-stemme");
+    let res = app
+        .post(&url, Some(&pupil), &[("version", "1"), ("min_stemme", words)])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let again = app.get("/min-stemme?gemt=1", Some(&pupil)).await.text().await.unwrap();
+    assert!(again.contains("Gemt.") && again.contains(words));
+    let stale = app
+        .post(&url, Some(&pupil), &[("version", "1"), ("min_stemme", "Noget andet")])
+        .await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT, "a stale save is refused");
+    assert!(
+        stale.text().await.unwrap().contains("Noget andet"),
+        "the text is kept in the form"
+    );
+    let elsewhere = app
+        .post(
+            &format!("/planer/{other}/min-stemme"),
+            Some(&pupil),
+            &[("version", "1"), ("min_stemme", "Hej")],
+        )
+        .await;
+    assert_eq!(elsewhere.status(), StatusCode::FORBIDDEN);
+    let teacher = app.login("laerer").await;
+    assert_eq!(
+        app.post(
+            &url,
+            Some(&teacher),
+            &[("version", "2"), ("min_stemme", "Lærerens ord")]
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN,
+        "staff never write the pupil's words"
+    );
+
+    let staff_view = app
+        .get(&format!("/planer/{plan}"), Some(&teacher))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        staff_view.contains("Elevens egne ord") && staff_view.contains(words),
+        "{staff_view}"
+    );
+    let due = (today() + Duration::days(30)).to_string();
+    let res = post(
+        &app,
+        &format!("/planer/{plan}"),
+        &trivsel,
+        &form(&[
+            ("version", "2"),
+            ("sammenhaeng", "Situationen i klassen."),
+            ("maal", "Et nyt mål"),
+            ("tegn", "Ses i frikvarteret."),
+            ("tiltag_hvad_1", "Legegrupper"),
+            ("tiltag_ansvarlig_1", "Klasseteamet"),
+            ("tiltag_fra_1", &today().to_string()),
+            ("tiltag_til_1", &due),
+            ("evaluering_1", &due),
+            ("barnets_stemme", "Jeg vil gerne være med."),
+        ]),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app.store().plan(plan).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.content.goals.as_str(), stored.content.pupil_voice.as_str()),
+        ("Et nyt mål", words)
+    );
 }

@@ -11,6 +11,21 @@ pub enum InstitutionKind {
     YouthCentre,
 }
 
+/// An institution's words (ord): klasse/elev in a school, stue/barn in a daycare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Words {
+    /// «klasse» / «stue».
+    pub group: &'static str,
+    /// «Klasser» / «Stuer».
+    pub groups: &'static str,
+    /// «elev» / «barn».
+    pub child: &'static str,
+    /// «elever» / «børn».
+    pub children: &'static str,
+    /// «Klassefællesskabet» / «Børnefællesskabet».
+    pub community: &'static str,
+}
+
 impl InstitutionKind {
     pub const ALL: [Self; 3] = [Self::School, Self::Daycare, Self::YouthCentre];
 
@@ -25,6 +40,33 @@ impl InstitutionKind {
 
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    /// Whether the institution keeps school days: roll call, the absence rules, the monthly
+    /// absence review, class conferences and PKU. Daycare attendance is not compulsory, so a
+    /// daycare has none of them.
+    pub fn has_school_days(self) -> bool {
+        self == Self::School
+    }
+
+    /// The words pages use for the institution's groups and children.
+    pub fn words(self) -> Words {
+        match self {
+            Self::Daycare => Words {
+                group: "stue",
+                groups: "Stuer",
+                child: "barn",
+                children: "børn",
+                community: "Børnefællesskabet",
+            },
+            Self::School | Self::YouthCentre => Words {
+                group: "klasse",
+                groups: "Klasser",
+                child: "elev",
+                children: "elever",
+                community: "Klassefællesskabet",
+            },
+        }
     }
 
     pub fn navn(self) -> &'static str {
@@ -97,6 +139,17 @@ impl Role {
 
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    /// The Danish name at an institution of `kind`: at a daycare the leader is «Daglig leder»
+    /// and the teacher role «Pædagog»; at a school «Skoleleder» and «Lærer».
+    pub fn navn_at(self, kind: Option<InstitutionKind>) -> &'static str {
+        match (self, kind) {
+            (Self::Leader, Some(InstitutionKind::Daycare)) => "Daglig leder",
+            (Self::Teacher, Some(InstitutionKind::Daycare)) => "Pædagog",
+            (Self::Teacher, Some(InstitutionKind::School)) => "Lærer",
+            _ => self.navn(),
+        }
     }
 
     /// Danish display name.

@@ -2,7 +2,8 @@
 //!
 //! Columns: username, name, email, role, institution, classes. `role` is a role id (laerer,
 //! trivselsperson, skoleleder, ppr, socialraadgiver, sundhedsplejerske, ssp, foraelder, elev,
-//! analytiker, admin); `institution` an institution code (may be empty); `classes` class names
+//! analytiker, admin; at a daycare also dagleder and paedagog, the leader's and teacher's
+//! access under the daycare's names); `institution` an institution code (may be empty); `classes` class names
 //! at that institution separated by `|`. Optional column `pupil_id`: the pupil a pupil account
 //! (`elev`) belongs to (required for `elev`, empty for every other role). Existing accounts (by
 //! user name) are updated; passwords are never set here.
@@ -98,11 +99,21 @@ pub async fn import_users(
         if !email.is_empty() && !email.contains('@') {
             return Err(at.err("email", format!("«{email}» er ikke en e-mailadresse")));
         }
-        let role = Role::from_id(file.get(3)).ok_or_else(|| {
+        // A daycare's leader and pedagogues have the leader's and teacher's access.
+        let role = match file.get(3) {
+            "dagleder" => Some(Role::Leader),
+            "paedagog" => Some(Role::Teacher),
+            id => Role::from_id(id),
+        };
+        let role = role.ok_or_else(|| {
             let ids: Vec<&str> = Role::ALL.iter().map(|r| r.id()).collect();
             at.err(
                 "role",
-                format!("ukendt rolle «{}» (gyldige: {})", file.get(3), ids.join(", ")),
+                format!(
+                    "ukendt rolle «{}» (gyldige: {}, dagleder, paedagog)",
+                    file.get(3),
+                    ids.join(", ")
+                ),
             )
         })?;
         let institution_id = match file.get(4) {

@@ -707,7 +707,10 @@ async fn users_import_ties_pupil_accounts_to_their_pupil() {
         .await
         .unwrap();
     let header = "username,name,email,role,institution,classes,pupil_id";
-    let good = files.write("users.csv", &format!("{header}\nalma,Alma Møller,,elev,,,P3\n"));
+    let good = files.write(
+        "users.csv",
+        &format!("{header}\nalma,Alma Møller,,elev,,,P3\ndorte,Dorte Dal,,dagleder,S2,,\n"),
+    );
     import_users(&db.store, m, &good, &import_audit(m), &()).await.unwrap();
     let alma = db.store.user_by_username("alma").await.unwrap().unwrap();
     let ids = db.store.child_ids(m).await.unwrap();
@@ -717,6 +720,8 @@ async fn users_import_ties_pupil_accounts_to_their_pupil() {
         db.store.actor(&alma, today).await.unwrap().own_children,
         vec![ids["P3"]]
     );
+    let dorte = db.store.user_by_username("dorte").await.unwrap().unwrap();
+    assert_eq!(dorte.role, Role::Leader, "a daycare leader has the leader's access");
     let again = import_users(&db.store, m, &good, &import_audit(m), &()).await.unwrap();
     assert_eq!((again.created, again.updated), (0, 0));
     for (row, message) in [

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use trivsel_domain::access::ChildContext;
 use trivsel_domain::access::ChildGrant;
+use trivsel_domain::model::InstitutionKind;
 
 use crate::{Result, Store, with_pool};
 
@@ -11,6 +12,7 @@ use crate::{Result, Store, with_pool};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
     pub institution_name: String,
+    pub kind: InstitutionKind,
     pub class_id: i64,
     pub class_name: String,
     pub from: NaiveDate,
@@ -31,12 +33,22 @@ pub struct ChildCard {
     pub guardians: Vec<(String, bool)>,
 }
 
+impl ChildCard {
+    /// Whether the child has ever been at a school (then the school-day pages apply: absence,
+    /// PKU); a child only ever in daycare has none of them.
+    pub fn at_school(&self) -> bool {
+        self.placements.iter().any(|p| p.kind.has_school_days())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassCard {
     pub id: i64,
     pub municipality_id: i64,
     pub institution_id: i64,
     pub institution_name: String,
+    /// The institution's kind: a daycare's «class» is a group (stue).
+    pub kind: InstitutionKind,
     pub name: String,
 }
 
@@ -49,7 +61,7 @@ pub struct PupilRow {
     pub birth_date: NaiveDate,
 }
 
-const CLASS_COLUMNS: &str = "c.id, c.municipality_id, c.institution_id, i.name, c.name";
+const CLASS_COLUMNS: &str = "c.id, c.municipality_id, c.institution_id, i.name, i.kind, c.name";
 
 impl Store {
     /// Where the child is enrolled on `date`, for the access policy. `None` if no such child.
@@ -95,8 +107,9 @@ impl Store {
             return Ok(None);
         };
         let (placements, guardians) = with_pool!(self, |pool| {
-            let placements: Vec<(String, i64, String, NaiveDate, Option<NaiveDate>)> = sqlx::query_as(
-                "SELECT i.name, c.id, c.name, e.enrolled_from, e.enrolled_to FROM enrolments e \
+            type PlacementRow = (String, String, i64, String, NaiveDate, Option<NaiveDate>);
+            let placements: Vec<PlacementRow> = sqlx::query_as(
+                "SELECT i.name, i.kind, c.id, c.name, e.enrolled_from, e.enrolled_to FROM enrolments e \
                  JOIN classes c ON c.id = e.class_id JOIN institutions i ON i.id = c.institution_id \
                  WHERE e.child_id = $1 ORDER BY e.enrolled_from DESC",
             )
@@ -121,8 +134,9 @@ impl Store {
             birth_date,
             placements: placements
                 .into_iter()
-                .map(|(institution_name, class_id, class_name, from, to)| Placement {
+                .map(|(institution_name, kind, class_id, class_name, from, to)| Placement {
                     institution_name,
+                    kind: kind_of(&kind),
                     class_id,
                     class_name,
                     from,
@@ -137,7 +151,7 @@ impl Store {
         let sql = format!(
             "SELECT {CLASS_COLUMNS} FROM classes c JOIN institutions i ON i.id = c.institution_id WHERE c.id = $1"
         );
-        let row: Option<(i64, i64, i64, String, String)> = with_pool!(self, |pool| {
+        let row: Option<ClassRow> = with_pool!(self, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(class_id)
                 .fetch_optional(pool)
@@ -154,7 +168,7 @@ impl Store {
         );
         let mut cards = Vec::new();
         if let Some(institution_id) = institution_id {
-            let rows: Vec<(i64, i64, i64, String, String)> = with_pool!(self, |pool| {
+            let rows: Vec<ClassRow> = with_pool!(self, |pool| {
                 sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(institution_id)
                     .fetch_all(pool)
@@ -198,14 +212,21 @@ impl Store {
     }
 }
 
-fn class_card(
-    (id, municipality_id, institution_id, institution_name, name): (i64, i64, i64, String, String),
-) -> ClassCard {
+/// id, municipality, institution, institution name, kind, name.
+type ClassRow = (i64, i64, i64, String, String, String);
+
+fn class_card((id, municipality_id, institution_id, institution_name, kind, name): ClassRow) -> ClassCard {
     ClassCard {
         id,
         municipality_id,
         institution_id,
         institution_name,
+        kind: kind_of(&kind),
         name,
     }
+}
+
+/// A stored institution kind; anything unknown is read as a school.
+fn kind_of(id: &str) -> InstitutionKind {
+    InstitutionKind::from_id(id).unwrap_or(InstitutionKind::School)
 }

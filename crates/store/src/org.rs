@@ -88,6 +88,17 @@ impl Store {
         }
     }
 
+    /// The kind of an institution (school, daycare, …), if it exists.
+    pub async fn institution_kind(&self, institution_id: i64) -> Result<Option<InstitutionKind>> {
+        let kind: Option<String> = with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT kind FROM institutions WHERE id = $1")
+                .bind(institution_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(kind.as_deref().and_then(InstitutionKind::from_id))
+    }
+
     pub async fn institutions(&self, municipality_id: i64) -> Result<Vec<Institution>> {
         let rows: Vec<(i64, String, String, String)> = with_pool!(self, |pool| {
             sqlx::query_as("SELECT id, code, name, kind FROM institutions WHERE municipality_id = $1 ORDER BY code")

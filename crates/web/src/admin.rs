@@ -21,6 +21,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     order: 70,
     href: "/admin/brugere",
     label: "Brugere",
+    daycare_label: None,
     shown: |r| r == Role::Admin,
 }];
 

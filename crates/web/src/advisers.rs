@@ -29,6 +29,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     order: 15,
     href: "/mine-boern",
     label: "Mine børn",
+    daycare_label: None,
     shown: Role::is_adviser,
 }];
 

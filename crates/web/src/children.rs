@@ -10,7 +10,7 @@ use serde::Deserialize;
 use trivsel_domain::absence::{Code, DayTally};
 use trivsel_domain::access::{Action, ChildData, grant};
 use trivsel_domain::calendar::SchoolYear;
-use trivsel_domain::model::Role;
+use trivsel_domain::model::{InstitutionKind, Role};
 use trivsel_store::{AlertFilter, CaseTarget};
 
 use crate::kit::access::{Subject, audit_shown, authorize, entry, may, purpose, refuse};
@@ -24,18 +24,21 @@ pub const MENU: &[MenuItem] = &[
         order: 10,
         href: "/klasser",
         label: "Klasser",
+        daycare_label: Some("Stuer"),
         shown: |r| matches!(r, Role::Teacher | Role::Leader | Role::WellbeingPerson),
     },
     MenuItem {
         order: 15,
         href: "/boern",
         label: "Mine børn",
+        daycare_label: None,
         shown: |r| r == Role::Guardian,
     },
     MenuItem {
         order: 15,
         href: "/boern",
         label: "Mig",
+        daycare_label: None,
         shown: |r| r == Role::Pupil,
     },
 ];
@@ -80,26 +83,35 @@ pub async fn classes(State(state): State<AppState>, viewer: Viewer) -> Page {
         .class_registration_counts(&ids, today())
         .await
         .unwrap_or_default();
+    // A daycare's staff see «Stuer»; a list with both kinds says both.
+    let daycares = cards.iter().filter(|c| !c.kind.has_school_days()).count();
+    let title = match (daycares, cards.len() - daycares) {
+        (0, _) if viewer.institution_kind != Some(InstitutionKind::Daycare) => "Klasser",
+        (_, 0) => "Stuer",
+        _ => "Klasser og stuer",
+    };
     let body = html! {
-        h1 { "Klasser" }
+        h1 { (title) }
         @if cards.is_empty() {
-            p { "Du er ikke knyttet til nogen klasser." }
+            p { "Du er ikke knyttet til nogen " (title.to_lowercase()) "." }
         } @else {
             ul.links {
                 @for c in &cards {
                     @let (pupils, registered) = status.get(&c.id).copied().unwrap_or((0, 0));
                     li {
-                        a href={ "/klasser/" (c.id) } { (c.name) } " – " (c.institution_name) " · "
-                        a href=(links::class_page(c.id, "fremmoede")) { "Fremmøde" }
-                        @if registered < pupils {
-                            " · " strong.missing { "Mangler i dag: " (pupils - registered) " elever" }
+                        a href={ "/klasser/" (c.id) } { (c.name) } " – " (c.institution_name)
+                        @if c.kind.has_school_days() {
+                            " · " a href=(links::class_page(c.id, "fremmoede")) { "Fremmøde" }
+                            @if registered < pupils {
+                                " · " strong.missing { "Mangler i dag: " (pupils - registered) " elever" }
+                            }
                         }
                     }
                 }
             }
         }
     };
-    Ok(shell::page("Klasser", Some(&viewer), "/klasser", body).into_response())
+    Ok(shell::page(title, Some(&viewer), "/klasser", body).into_response())
 }
 
 pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id): Path<i64>) -> Page {
@@ -118,16 +130,21 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
     audit_shown(&state, &row, true, pupils.iter().map(|p| p.id)).await?;
     let sections = panels::class(&state, &viewer, &card).await?;
     let title = format!("{} – {}", card.name, card.institution_name);
+    let words = card.kind.words();
     let body = html! {
         h1 { (title) }
-        p { (pupils.len()) " elever · " a href=(links::class_page(card.id, "fremmoede")) { "Fremmøde" } " · "
-            a href=(links::class_page(card.id, "fravaer")) { "Fraværsoverblik" } " · "
-            a href=(links::class_page(card.id, "konferencer")) { "Klassekonferencer" } }
-        p { "Klassefællesskabet: " a href=(links::class_page(card.id, "bekymringer")) { "Bekymringer" } " · "
+        p { (pupils.len()) " " (words.children)
+            @if card.kind.has_school_days() {
+                " · " a href=(links::class_page(card.id, "fremmoede")) { "Fremmøde" } " · "
+                a href=(links::class_page(card.id, "fravaer")) { "Fraværsoverblik" } " · "
+                a href=(links::class_page(card.id, "konferencer")) { "Klassekonferencer" }
+            }
+        }
+        p { (words.community) ": " a href=(links::class_page(card.id, "bekymringer")) { "Bekymringer" } " · "
             a href=(links::class_page(card.id, "indsatstrin")) { "Indsatstrin" } " · "
             a href=(links::class_page(card.id, "planer")) { "Mål- og indsatsplaner" } }
         table {
-            caption.visually-hidden { "Elever i " (card.name) }
+            caption.visually-hidden { "Børn i " (card.name) }
             thead { tr { th scope="col" { "Navn" } th scope="col" { "Fødselsdato" } } }
             tbody {
                 @for p in &pupils {
@@ -184,7 +201,8 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
     let card = subject.child_card();
     let reads = |data| may(&viewer, &subject, Action::Read, data);
     let name = subject.name();
-    let absence = if reads(ChildData::Absence) {
+    // Absence is a school's: a child only ever in daycare has none.
+    let absence = if card.at_school() && reads(ChildData::Absence) {
         Some(absence_section(&state, card.municipality_id, child_id, &name).await?)
     } else {
         None

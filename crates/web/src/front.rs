@@ -16,6 +16,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     order: 0,
     href: "/",
     label: "Forside",
+    daycare_label: None,
     shown: |_| true,
 }];
 
@@ -47,7 +48,7 @@ pub async fn front(State(state): State<AppState>, viewer: Viewer) -> Page {
     let sections = panels::front(&state, &viewer).await?;
     let body = html! {
         h1 { "Forside" }
-        p { "Velkommen, " (user.name) ". Du er logget ind som " (user.role.navn().to_lowercase())
+        p { "Velkommen, " (user.name) ". Du er logget ind som " (user.role.navn_at(viewer.institution_kind).to_lowercase())
             @if let Some(m) = &municipality { " i " (m.name) } "." }
         @for section in &sections { (section) }
         @if let Some(o) = overview {

@@ -33,6 +33,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     order: 60,
     href: "/sparring",
     label: "Sparring",
+    daycare_label: None,
     shown: |r| matches!(r, Role::Leader | Role::WellbeingPerson | Role::SocialWorker),
 }];
 

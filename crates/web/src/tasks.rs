@@ -30,6 +30,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     order: 80,
     href: "/opgaver",
     label: "Opgaver",
+    daycare_label: None,
     shown: owns_tasks,
 }];
 

@@ -20,24 +20,28 @@ pub const MENU: &[MenuItem] = &[
         order: 20,
         href: "/fravaer/skole",
         label: "Fravær",
+        daycare_label: None,
         shown: school_leadership,
     },
     MenuItem {
         order: 20,
         href: "/fravaer/kommune",
         label: "Fravær",
+        daycare_label: None,
         shown: |r| r == Role::Analyst,
     },
     MenuItem {
         order: 30,
         href: "/fravaer/advarsler",
         label: "Advarsler",
+        daycare_label: None,
         shown: school_leadership,
     },
     MenuItem {
         order: 40,
         href: "/fravaer/kvartal",
         label: "Kvartal",
+        daycare_label: None,
         shown: |r| school_leadership(r) || r == Role::Analyst,
     },
 ];

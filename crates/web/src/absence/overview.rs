@@ -105,6 +105,9 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
     )
     .await?;
     let (card, row) = allowed.into_class();
+    if !card.kind.has_school_days() {
+        return Err(PageError::no_school_days());
+    }
     let pupils = state.store.class_pupils(class_id, today()).await?;
     let ids: Vec<i64> = pupils.iter().map(|p| p.id).collect();
     audit_shown(&state, &row, true, ids.iter().copied()).await?;

@@ -13,7 +13,7 @@ use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::deadlines::{Month, overdue_reviews};
 use trivsel_store::ClassCard;
 
-use crate::kit::access::{Ask, Granted, authorize_resource};
+use crate::kit::access::{Ask, Granted, add_criterion, authorize_resource};
 use crate::kit::clock::{now, today};
 use crate::kit::format::format_date;
 use crate::kit::state::PanelFuture;
@@ -55,7 +55,7 @@ fn months_so_far() -> Vec<Month> {
 
 /// The class page's review section, for those who may review.
 async fn class_section(state: &AppState, viewer: &Viewer, card: &ClassCard) -> Result<Option<Markup>, PageError> {
-    if !may_review(viewer, card.institution_id) {
+    if !card.kind.has_school_days() || !may_review(viewer, card.institution_id) {
         return Ok(None);
     }
     let reviews = state.store.reviews(card.institution_id).await?;
@@ -107,6 +107,11 @@ pub async fn record(
     };
     let Granted { mut audit, .. } = authorize_resource(&state, &viewer, Action::Write, school.as_ref(), ask).await?;
     let card = card.expect("granted for a class");
+    if !card.kind.has_school_days() {
+        add_criterion(&mut audit, "dagtilbud: ingen fraværsgennemgang");
+        state.store.audit(&audit).await?;
+        return Err(PageError::no_school_days());
+    }
     let Some(month) = Month::parse(&form.maaned).filter(|m| months_so_far().contains(m)) else {
         return Err(PageError::forbidden(
             &viewer,
@@ -136,8 +141,12 @@ async fn overdue_section(state: &AppState, viewer: &Viewer) -> Result<Option<Mar
         state.store.reviews(institution_id)
     )?;
     let today = today();
+    if viewer.institution_kind.is_some_and(|k| !k.has_school_days()) {
+        return Ok(None);
+    }
     let overdue: Vec<(&ClassCard, Vec<Month>)> = classes
         .iter()
+        .filter(|c| c.kind.has_school_days())
         .map(|c| {
             let done: Vec<Month> = reviews.iter().filter(|r| r.class_id == c.id).map(|r| r.month).collect();
             (c, overdue_reviews(today, &done))

@@ -13,7 +13,9 @@ use trivsel_domain::access::{Action, ChildData, Resource};
 use trivsel_domain::meetings::{MeetingKind, may_convene};
 use trivsel_store::{AlertFilter, AuditEntry, CaseTarget, ClassCard, Registration};
 
-use crate::kit::access::{Ask, audit_shown, authorize_own_institution, authorize_resource, authorize_with, entry};
+use crate::kit::access::{
+    Ask, add_criterion, audit_shown, authorize_own_institution, authorize_resource, authorize_with, entry,
+};
 use crate::kit::clock::{now, today};
 use crate::kit::format::danish_date;
 use crate::kit::{AppState, Page, PageError, Viewer, links, shell};
@@ -45,7 +47,13 @@ async fn writable_class(
         Some("Du kan ikke registrere fravær for denne klasse."),
     )
     .await?;
-    Ok(allowed.into_class())
+    let (card, mut audit) = allowed.into_class();
+    if !card.kind.has_school_days() {
+        add_criterion(&mut audit, "dagtilbud: ingen fremmøderegistrering");
+        state.store.audit(&audit).await?;
+        return Err(PageError::no_school_days());
+    }
+    Ok((card, audit))
 }
 
 fn code_label(code: Code) -> &'static str {

@@ -459,152 +459,154 @@ async fn tiers_page(
     let leader = is_leader(viewer);
     let title = format!("Indsatstrin – {}", subject.name());
     let body = html! {
-        (case_nav(viewer, subject, &format!("{base}/indsatstrin")))
-        h1 { (title) }
-        (error_summary(errors))
-        p.current-tier {
-            "Nuværende indsatstrin: "
-            strong { (current.unwrap_or(Tier::Preventive).navn()) }
-            @if current.is_none() { " (intet skift registreret; forebyggende indsats gælder alle)" }
-        }
-        @if let Some(missing) = &missing {
-            section id="krav" aria-labelledby="krav-titel" {
-                h2 id="krav-titel" { "Krav før indgribende indsats og PKU-henvisning" }
-                @if missing.is_empty() {
-                    p { "Alle krav er opfyldt." }
-                } @else {
-                    p { "Der mangler " (missing.len()) " af 4 krav. Skolelederen kan tilsidesætte kravene med en skriftlig begrundelse." }
-                }
-                ul.checklist {
-                    @for m in ALL_MISSING {
-                        @if missing.contains(&m) {
-                            li.missing { span.mark aria-hidden="true" { "✗" } " " strong { "Mangler: " } (m.navn()) }
-                        } @else {
-                            li.ok { span.mark aria-hidden="true" { "✓" } " " strong { "Opfyldt: " } (met(m)) }
+            (case_nav(viewer, subject, &format!("{base}/indsatstrin")))
+            h1 { (title) }
+            (error_summary(errors))
+            p.current-tier {
+                "Nuværende indsatstrin: "
+                strong { (current.unwrap_or(Tier::Preventive).navn()) }
+                @if current.is_none() { " (intet skift registreret; forebyggende indsats gælder alle)" }
+            }
+            @if let Some(missing) = &missing {
+                section id="krav" aria-labelledby="krav-titel" {
+                    h2 id="krav-titel" { "Krav før indgribende indsats og PKU-henvisning" }
+                    @if missing.is_empty() {
+                        p { "Alle krav er opfyldt." }
+                    } @else {
+                        p { "Der mangler " (missing.len()) " af 4 krav. Skolelederen kan tilsidesætte kravene med en skriftlig begrundelse." }
+                    }
+                    ul.checklist {
+                        @for m in ALL_MISSING {
+                            @if missing.contains(&m) {
+                                li.missing { span.mark aria-hidden="true" { "✗" } " " strong { "Mangler: " } (m.navn()) }
+                            } @else {
+                                li.ok { span.mark aria-hidden="true" { "✓" } " " strong { "Opfyldt: " } (met(m)) }
+                            }
                         }
                     }
                 }
             }
-        }
-        @if writable {
-            section.no-print aria-labelledby="skift-titel" {
-                h2 id="skift-titel" { "Skift indsatstrin" }
-                form.stack method="post" action={ (base) "/indsatstrin" } novalidate {
-                    fieldset aria-describedby=[described(errors, "trin-forebyggende")] {
-                        legend { "Nyt indsatstrin" }
-                        @for t in Tier::ALL {
-                            label.check {
-                                input type="radio" name="trin" value=(t.id()) id={ "trin-" (t.id()) }
-                                    checked[form.tier == t.id()];
-                                (t.navn())
-                            }
-                        }
-                        (inline_error(errors, "trin-forebyggende"))
-                    }
-                    label for="begrundelse" { "Begrundelse for skiftet" }
-                    textarea id="begrundelse" name="begrundelse" rows="3" required
-                        aria-invalid=[invalid(errors, "begrundelse")] aria-describedby=[described(errors, "begrundelse")] {
-                        (form.reason)
-                    }
-                    (inline_error(errors, "begrundelse"))
-                    @if missing.is_some() {
-                        @if leader {
-                            label for="tilsidesaet" { "Skolelederens begrundelse for at tilsidesætte manglende krav (kun ved indgribende)" }
-                            textarea id="tilsidesaet" name="tilsidesaet" rows="3"
-                                aria-invalid=[invalid(errors, "tilsidesaet")] aria-describedby=[described(errors, "tilsidesaet")] {
-                                (form.justification)
-                            }
-                            (inline_error(errors, "tilsidesaet"))
-                        } @else {
-                            p.hint { "Mangler der krav, kan kun skolelederen tilsidesætte dem." }
-                        }
-                    }
-                    button type="submit" { "Skift indsatstrin" }
-                }
-            }
-        }
-        section aria-labelledby="historik-titel" {
-            h2 id="historik-titel" { "Historik" }
-            @if history.is_empty() {
-                p { "Intet skift registreret." }
-            } @else {
-                table {
-                    thead { tr {
-                        th scope="col" { "Tidspunkt" } th scope="col" { "Indsatstrin" } th scope="col" { "Begrundelse" }
-                        th scope="col" { "Ændret af" }
-                    } }
-                    tbody {
-                        @for t in &history {
-                            tr {
-                                td { (format_time(t.changed_at)) }
-                                td { (t.tier.navn()) }
-                                td {
-                                    (t.reason)
-                                    @if let Some(j) = &t.override_justification {
-                                        br; strong { "Skolelederen tilsidesatte kravene: " } (j)
-                                    }
+            @if writable {
+                section.no-print aria-labelledby="skift-titel" {
+                    h2 id="skift-titel" { "Skift indsatstrin" }
+                    form.stack method="post" action={ (base) "/indsatstrin" } novalidate {
+                        fieldset aria-describedby=[described(errors, "trin-forebyggende")] {
+                            legend { "Nyt indsatstrin" }
+                            @for t in Tier::ALL {
+                                label.check {
+                                    input type="radio" name="trin" value=(t.id()) id={ "trin-" (t.id()) }
+                                        checked[form.tier == t.id()];
+                                    (t.navn())
                                 }
-                                td { (t.changed_by_name) }
+                            }
+                            (inline_error(errors, "trin-forebyggende"))
+                        }
+                        label for="begrundelse" { "Begrundelse for skiftet" }
+                        textarea id="begrundelse" name="begrundelse" rows="3" required
+                            aria-invalid=[invalid(errors, "begrundelse")] aria-describedby=[described(errors, "begrundelse")] {
+                            (form.reason)
+                        }
+                        (inline_error(errors, "begrundelse"))
+                        @if missing.is_some() {
+                            @if leader {
+                                label for="tilsidesaet" { "Skolelederens begrundelse for at tilsidesætte manglende krav (kun ved indgribende)" }
+                                textarea id="tilsidesaet" name="tilsidesaet" rows="3"
+                                    aria-invalid=[invalid(errors, "tilsidesaet")] aria-describedby=[described(errors, "tilsidesaet")] {
+                                    (form.justification)
+                                }
+                                (inline_error(errors, "tilsidesaet"))
+                            } @else {
+                                p.hint { "Mangler der krav, kan kun skolelederen tilsidesætte dem." }
+                            }
+                        }
+                        button type="submit" { "Skift indsatstrin" }
+                    }
+                }
+            }
+            section aria-labelledby="historik-titel" {
+                h2 id="historik-titel" { "Historik" }
+                @if history.is_empty() {
+                    p { "Intet skift registreret." }
+                } @else {
+                    table {
+                        thead { tr {
+                            th scope="col" { "Tidspunkt" } th scope="col" { "Indsatstrin" } th scope="col" { "Begrundelse" }
+                            th scope="col" { "Ændret af" }
+                        } }
+                        tbody {
+                            @for t in &history {
+                                tr {
+                                    td { (format_time(t.changed_at)) }
+                                    td { (t.tier.navn()) }
+                                    td {
+                                        (t.reason)
+                                        @if let Some(j) = &t.override_justification {
+                                            br; strong { "Skolelederen tilsidesatte kravene: " } (j)
+                                        }
+                                    }
+                                    td { (t.changed_by_name) }
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        @if subject.child_id().is_some() {
-            section aria-labelledby="ppv-titel" {
-                h2 id="ppv-titel" { "Pædagogisk-psykologisk vurdering (PPV)" }
-                @if ppvs.is_empty() { p { "Ingen PPV registreret." } } @else {
-                    ul { @for p in &ppvs { li { (format_date(p.date)) ": " (p.reference) } } }
-                }
-                @if writable {
-                    form.stack.no-print method="post" action={ (base) "/ppv" } novalidate {
-                        label for="ppv-dato" { "Dato for PPV" }
-                        input id="ppv-dato" name="dato" type="date" required value=(form.ppv_date)
-                            aria-invalid=[invalid(errors, "ppv-dato")] aria-describedby=[described(errors, "ppv-dato")];
-                        (inline_error(errors, "ppv-dato"))
-                        label for="ppv-reference" { "Reference (journalnummer eller dokument)" }
-                        input id="ppv-reference" name="reference" type="text" required value=(form.ppv_reference)
-                            aria-invalid=[invalid(errors, "ppv-reference")] aria-describedby=[described(errors, "ppv-reference")];
-                        (inline_error(errors, "ppv-reference"))
-                        button type="submit" { "Registrér PPV" }
+            @if subject.child_id().is_some() {
+                section aria-labelledby="ppv-titel" {
+                    h2 id="ppv-titel" { "Pædagogisk-psykologisk vurdering (PPV)" }
+                    @if ppvs.is_empty() { p { "Ingen PPV registreret." } } @else {
+                        ul { @for p in &ppvs { li { (format_date(p.date)) ": " (p.reference) } } }
+                    }
+                    @if writable {
+                        form.stack.no-print method="post" action={ (base) "/ppv" } novalidate {
+                            label for="ppv-dato" { "Dato for PPV" }
+                            input id="ppv-dato" name="dato" type="date" required value=(form.ppv_date)
+                                aria-invalid=[invalid(errors, "ppv-dato")] aria-describedby=[described(errors, "ppv-dato")];
+                            (inline_error(errors, "ppv-dato"))
+                            label for="ppv-reference" { "Reference (journalnummer eller dokument)" }
+                            input id="ppv-reference" name="reference" type="text" required value=(form.ppv_reference)
+                                aria-invalid=[invalid(errors, "ppv-reference")] aria-describedby=[described(errors, "ppv-reference")];
+                            (inline_error(errors, "ppv-reference"))
+                            button type="submit" { "Registrér PPV" }
+                        }
                     }
                 }
-            }
-            section aria-labelledby="pku-titel" {
-                h2 id="pku-titel" { "Henvisning til PKU" }
-                @if referrals.is_empty() { p { "Barnet er ikke henvist til PKU." } } @else {
-                    ul.links { @for r in &referrals {
-                        li { a href={ (base) "/pku/" (r.id) } { "Henvisning af " (format_date(r.date)) " (udskriftsvenlig samlet mappe)" } }
-                    } }
-                }
-                @if writable {
-                    form.stack.no-print method="post" action={ (base) "/pku" } novalidate {
-                        p.hint { "Henvisningen kræver det samme som indgribende indsats (se kravene ovenfor)." }
-                        label for="pku-dato" { "Dato for henvisningen" }
-                        input id="pku-dato" name="dato" type="date" required value=(form.pku_date)
-                            aria-invalid=[invalid(errors, "pku-dato")] aria-describedby=[described(errors, "pku-dato")];
-                        (inline_error(errors, "pku-dato"))
-                        label for="pku-note" { "Beskrivelse af henvisningen" }
-                        textarea id="pku-note" name="note" rows="3" required
-                            aria-invalid=[invalid(errors, "pku-note")] aria-describedby=[described(errors, "pku-note")] {
-                            (form.pku_note)
-                        }
-                        (inline_error(errors, "pku-note"))
-                        @if leader {
-                            label for="pku-tilsidesaet" { "Skolelederens begrundelse for at tilsidesætte manglende krav" }
-                            textarea id="pku-tilsidesaet" name="tilsidesaet" rows="3"
-                                aria-invalid=[invalid(errors, "pku-tilsidesaet")] aria-describedby=[described(errors, "pku-tilsidesaet")] {
-                                (form.pku_justification)
+    @if subject.has_school_days() {
+                section aria-labelledby="pku-titel" {
+                    h2 id="pku-titel" { "Henvisning til PKU" }
+                    @if referrals.is_empty() { p { "Barnet er ikke henvist til PKU." } } @else {
+                        ul.links { @for r in &referrals {
+                            li { a href={ (base) "/pku/" (r.id) } { "Henvisning af " (format_date(r.date)) " (udskriftsvenlig samlet mappe)" } }
+                        } }
+                    }
+                    @if writable {
+                        form.stack.no-print method="post" action={ (base) "/pku" } novalidate {
+                            p.hint { "Henvisningen kræver det samme som indgribende indsats (se kravene ovenfor)." }
+                            label for="pku-dato" { "Dato for henvisningen" }
+                            input id="pku-dato" name="dato" type="date" required value=(form.pku_date)
+                                aria-invalid=[invalid(errors, "pku-dato")] aria-describedby=[described(errors, "pku-dato")];
+                            (inline_error(errors, "pku-dato"))
+                            label for="pku-note" { "Beskrivelse af henvisningen" }
+                            textarea id="pku-note" name="note" rows="3" required
+                                aria-invalid=[invalid(errors, "pku-note")] aria-describedby=[described(errors, "pku-note")] {
+                                (form.pku_note)
                             }
-                            (inline_error(errors, "pku-tilsidesaet"))
+                            (inline_error(errors, "pku-note"))
+                            @if leader {
+                                label for="pku-tilsidesaet" { "Skolelederens begrundelse for at tilsidesætte manglende krav" }
+                                textarea id="pku-tilsidesaet" name="tilsidesaet" rows="3"
+                                    aria-invalid=[invalid(errors, "pku-tilsidesaet")] aria-describedby=[described(errors, "pku-tilsidesaet")] {
+                                    (form.pku_justification)
+                                }
+                                (inline_error(errors, "pku-tilsidesaet"))
+                            }
+                            button type="submit" { "Henvis til PKU" }
                         }
-                        button type="submit" { "Henvis til PKU" }
                     }
                 }
+                }
             }
-        }
-    };
+        };
     Ok(shell::page(&title, Some(viewer), "", body))
 }
 
@@ -821,6 +823,10 @@ pub async fn refer_pku(
         None,
     )
     .await?;
+    if !allowed.subject.has_school_days() {
+        allowed.audit_unchanged(&state, "dagtilbud: ingen PKU").await?;
+        return Err(PageError::no_school_days());
+    }
     let form = TierForms {
         pku_date: field(&fields, "dato").into(),
         pku_note: field(&fields, "note").into(),

@@ -26,6 +26,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     order: 16,
     href: "/min-stemme",
     label: "Min stemme",
+    daycare_label: None,
     shown: |r| r == Role::Pupil,
 }];
 

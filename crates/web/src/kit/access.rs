@@ -238,6 +238,15 @@ impl Subject {
         }
     }
 
+    /// Whether the school-day pages apply (absence, class conferences, PKU): a school class, or
+    /// a child who has been at a school; not a daycare group or a child only ever in daycare.
+    pub fn has_school_days(&self) -> bool {
+        match self {
+            Subject::Child { card, .. } => card.at_school(),
+            Subject::Class(card) => card.kind.has_school_days(),
+        }
+    }
+
     /// The policy's yes for the child, for the store's reads of its data.
     pub fn child_grant(&self) -> Option<ChildGrant> {
         match self {

@@ -59,6 +59,19 @@ impl PageError {
         )
     }
 
+    /// The Danish 404 page of a school-day page (roll call, absence, the monthly review, class
+    /// conferences) asked for a daycare group, which has none: daycare attendance is not
+    /// compulsory.
+    pub fn no_school_days() -> Self {
+        let body = html! {
+            h1 { "Findes ikke i dagtilbud" }
+            p { "Dagtilbud har ikke skoledage: der registreres ikke fremmøde og fravær, og der holdes ikke "
+                "klassekonferencer. Bekymringer, indsatstrin, planer, møder og samtykker findes på stuens side." }
+            p { a href="/klasser" { "Til stuerne" } }
+        };
+        PageError::Status(StatusCode::NOT_FOUND, page("Findes ikke i dagtilbud", None, "", body))
+    }
+
     /// The Danish 404 page.
     pub fn not_found() -> Self {
         PageError::Status(StatusCode::NOT_FOUND, not_found_page())

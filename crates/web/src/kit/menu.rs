@@ -9,8 +9,20 @@ pub struct MenuItem {
     pub order: u16,
     pub href: &'static str,
     pub label: &'static str,
+    /// The label for a daycare's staff, where a school word would be wrong («Stuer»).
+    pub daycare_label: Option<&'static str>,
     /// Which roles see the entry.
     pub shown: fn(Role) -> bool,
+}
+
+impl MenuItem {
+    /// The label for a viewer at an institution of `kind`.
+    pub fn label_for(&self, kind: Option<trivsel_domain::model::InstitutionKind>) -> &'static str {
+        match (kind, self.daycare_label) {
+            (Some(trivsel_domain::model::InstitutionKind::Daycare), Some(label)) => label,
+            _ => self.label,
+        }
+    }
 }
 
 /// The entries `role` sees, in menu order.

@@ -154,9 +154,14 @@ impl Viewer {
     pub async fn of(session: SessionInfo, parts: &Parts, state: &AppState) -> Result<Viewer, StoreError> {
         // The local Danish date: a consent revoked today no longer gives access.
         let actor = state.store.actor(&session.user, clock::today()).await?;
+        let institution_kind = match session.user.institution_id {
+            Some(id) => state.store.institution_kind(id).await?,
+            None => None,
+        };
         Ok(Viewer {
             user: session.user,
             actor,
+            institution_kind,
             address: client_address(parts, &state.config),
             menu: state.menu.clone(),
         })

@@ -27,7 +27,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, current: &str, body: Markup) -
                         nav aria-label="Hovedmenu" {
                             ul {
                                 @for item in menu::entries(&viewer.menu, user.role) {
-                                    @let (href, label) = (item.href, item.label);
+                                    @let (href, label) = (item.href, item.label_for(viewer.institution_kind));
                                     li {
                                         @if href == current {
                                             a href=(href) aria-current="page" { (label) }
@@ -39,7 +39,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, current: &str, body: Markup) -
                             }
                         }
                         div.who {
-                            span { (user.name) " · " (user.role.navn()) }
+                            span { (user.name) " · " (user.role.navn_at(viewer.institution_kind)) }
                             form method="post" action="/logout" {
                                 button type="submit" { "Log ud" }
                             }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use trivsel_domain::access::Actor;
+use trivsel_domain::model::InstitutionKind;
 use trivsel_store::User;
 
 use crate::kit::menu::MenuItem;
@@ -14,6 +15,8 @@ pub struct Viewer {
     pub user: User,
     pub actor: Actor,
     pub address: String,
+    /// The kind of the viewer's institution (a daycare's staff see «Stuer», not «Klasser»).
+    pub institution_kind: Option<InstitutionKind>,
     /// The menu the page shell shows (registered by the features).
     pub menu: Arc<[MenuItem]>,
 }

@@ -19,12 +19,14 @@ pub const MENU: &[MenuItem] = &[
         order: 50,
         href: "/moeder",
         label: "Møder",
+        daycare_label: None,
         shown: owns_tasks,
     },
     MenuItem {
         order: 90,
         href: "/beskeder",
         label: "Beskeder",
+        daycare_label: None,
         shown: |r| !matches!(r, Role::Analyst | Role::Admin),
     },
 ];

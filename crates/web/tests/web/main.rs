@@ -6,6 +6,7 @@ mod access;
 mod advisers;
 mod cases;
 mod consents;
+mod daycare;
 mod helpers;
 mod identity;
 mod meetings;

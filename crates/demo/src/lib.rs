@@ -1,11 +1,14 @@
 //! The demo municipality, Eksempel Kommune: four schools with classes 0.–9., two daycares,
 //! about 1,200 synthetic children with guardians, school holidays for two school years, and
 //! one demo account per role, with cases, consents and meetings at Nordskolen. Generated from a
-//! fixed seed, so every demo looks the same.
+//! fixed seed, so every demo looks the same. Guardians, the pupil's account and the advisers'
+//! caseloads go through the same CSV imports a real municipality uses (`trivsel import
+//! guardians`, `users import`, `import assignments`).
 
 mod absence;
 mod cases;
 mod holidays;
+mod imports;
 mod meetings;
 mod names;
 
@@ -17,14 +20,14 @@ use rand::{Rng, SeedableRng};
 use trivsel_domain::NaiveDate;
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::{InstitutionKind, Role};
-use trivsel_store::{EnrolmentRow, HolidayChanges, NewGuardian, NewUser, RosterChanges, Store, StoreError};
+use trivsel_store::{AuditEntry, EnrolmentRow, HolidayChanges, NewUser, RosterChanges, Store, StoreError};
 
 pub const MUNICIPALITY_CODE: &str = "999";
 pub const MUNICIPALITY_NAME: &str = "Eksempel Kommune";
 pub const PASSWORD: &str = "demo";
 
 /// The demo accounts: user name, role, what the account is for.
-pub const ACCOUNTS: [(&str, Role, &str); 10] = [
+pub const ACCOUNTS: [(&str, Role, &str); 13] = [
     ("admin", Role::Admin, "administrator (brugere, ingen børnedata)"),
     ("leder", Role::Leader, "skoleleder på Nordskolen"),
     ("laerer", Role::Teacher, "lærer i 5.A på Nordskolen"),
@@ -32,6 +35,13 @@ pub const ACCOUNTS: [(&str, Role, &str); 10] = [
     ("ppr", Role::Psychologist, "PPR-psykolog"),
     ("socialraadgiver", Role::SocialWorker, "socialrådgiver for Nordskolen"),
     ("sundhedsplejerske", Role::HealthVisitor, "sundhedsplejerske"),
+    ("ssp", Role::SspCounsellor, "SSP/UU-vejleder"),
+    ("dagleder", Role::Leader, "daglig leder i Børnehuset Mælkebøtten"),
+    (
+        "paedagog",
+        Role::Teacher,
+        "pædagog på stuen Sommerfuglene i Børnehuset Mælkebøtten",
+    ),
     ("foraelder", Role::Guardian, "forælder til en elev i 5.A på Nordskolen"),
     ("elev", Role::Pupil, "elev i 5.A på Nordskolen"),
     ("kommune", Role::Analyst, "kommunal analytiker (kun samlede tal)"),
@@ -183,22 +193,36 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
     let pupils_5a = store.class_pupils(class_5a.id, this_year.first_day()).await?;
     let demo_pupil = pupils_5a[0].id;
 
+    let daycare = institutions
+        .iter()
+        .find(|i| i.code == DAYCARES[0].0)
+        .expect("first daycare");
+    let group = store
+        .classes(daycare.id)
+        .await?
+        .into_iter()
+        .find(|c| c.name == DAYCARES[0].2[0])
+        .expect("first group");
     let mut user_ids = HashMap::new();
     for (username, role, _) in ACCOUNTS {
-        let name = match role {
-            Role::Pupil => child_name(&snapshot, demo_pupil),
-            _ => format!(
-                "{} {}",
-                names::GIVEN.choose(&mut rng).expect("names"),
-                names::FAMILY.choose(&mut rng).expect("names")
-            ),
+        let name = format!(
+            "{} {}",
+            names::GIVEN.choose(&mut rng).expect("names"),
+            names::FAMILY.choose(&mut rng).expect("names")
+        );
+        // The daycare's leader and pedagogue work at Mælkebøtten; the other staff at Nordskolen
+        // (the social worker too: it takes part in the school's anonymous consultations).
+        let at_daycare = matches!(username, "dagleder" | "paedagog");
+        let institution_id = match role {
+            _ if at_daycare => Some(daycare.id),
+            Role::Leader | Role::Teacher | Role::WellbeingPerson | Role::SocialWorker => Some(nordskolen.id),
+            _ => None,
         };
-        // The social worker is Nordskolen's: it takes part in the school's anonymous consultations.
-        let institution_id = matches!(
-            role,
-            Role::Leader | Role::Teacher | Role::WellbeingPerson | Role::SocialWorker
-        )
-        .then_some(nordskolen.id);
+        let class_ids = match (role, at_daycare) {
+            (Role::Teacher, true) => vec![group.id],
+            (Role::Teacher, false) => vec![class_5a.id],
+            _ => vec![],
+        };
         let user = NewUser {
             municipality_id: municipality.id,
             username: username.into(),
@@ -206,41 +230,93 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
             email: None,
             role,
             institution_id,
-            child_id: (role == Role::Pupil).then_some(demo_pupil),
+            child_id: None,
             password_hash: Some(password_hash.into()),
             demo_only: true,
-            class_ids: if role == Role::Teacher {
-                vec![class_5a.id]
-            } else {
-                vec![]
-            },
+            class_ids,
         };
         user_ids.insert(username, store.create_user(&user, None).await?);
     }
 
-    // Guardians: most children have two with custody, some one; the demo parent's child too.
-    let mut ids: Vec<(&str, i64)> = child_id.into_iter().collect();
+    // Guardians (most children two with custody, some one), the pupil's account and the
+    // advisers' caseloads, through the municipality's imports.
+    let mut ids: Vec<(&str, i64)> = child_id.iter().map(|(k, v)| (*k, *v)).collect();
     ids.sort();
-    let mut guardians = Vec::new();
-    for (_, child) in ids.iter() {
-        let family = snapshot
-            .children
-            .values()
-            .find(|c| c.id == *child)
-            .map(|c| c.family_name.clone())
-            .unwrap_or_default();
+    let demo_source = snapshot
+        .children
+        .iter()
+        .find(|(_, c)| c.id == demo_pupil)
+        .map(|(k, _)| k.clone())
+        .expect("demo pupil");
+    let mut guardian_file = String::from("pupil_id,name,email,phone,custody,login\n");
+    let mut guardians = 0;
+    for (source, child) in ids.iter() {
+        let family = &snapshot.children[*source].family_name;
         let count = if rng.random_bool(0.8) { 2 } else { 1 };
         for n in 0..count {
-            let user_id = (*child == demo_pupil && n == 0).then(|| user_ids["foraelder"]);
             let given = names::GIVEN.choose(&mut rng).expect("names");
-            guardians.push(NewGuardian {
-                name: format!("{given} {family}"),
-                user_id,
-                children: vec![*child],
-            });
+            let login = if *child == demo_pupil && n == 0 {
+                "foraelder"
+            } else {
+                ""
+            };
+            // Unique, so that each guardian is known by the phone from one import to the next.
+            let phone = 20_000_000 + guardians;
+            guardian_file.push_str(&format!("{source},{given} {family},,{phone},ja,{login}\n"));
+            guardians += 1;
         }
     }
-    store.add_guardians(municipality.id, &guardians).await?;
+    let pupil_name = child_name(&snapshot, demo_pupil);
+    let users_file =
+        format!("username,name,email,role,institution,classes,pupil_id\nelev,{pupil_name},,elev,,,{demo_source}\n");
+    // The demo pupil's case is held by the demo advisers, so their views have a child (the
+    // social worker's after the guardian's consent, which its access needs).
+    let mut assignments_file = String::from("pupil_id,username,reason,ends_on\n");
+    for adviser in ["ppr", "socialraadgiver", "sundhedsplejerske", "ssp"] {
+        assignments_file.push_str(&format!(
+            "{demo_source},{adviser},Tilknyttet ved skolens henvendelse,\n"
+        ));
+    }
+    let admin = AuditEntry {
+        municipality_id: municipality.id,
+        user_id: Some(user_ids["admin"]),
+        username: "admin".into(),
+        role: Role::Admin.id().into(),
+        action: String::new(),
+        child_id: None,
+        criterion: Some("demo".into()),
+        allowed: true,
+        address: None,
+    };
+    let audit = |action: &str| AuditEntry {
+        action: action.into(),
+        ..admin.clone()
+    };
+    let files = imports::Files::new()?;
+    let imported = async {
+        let m = municipality.id;
+        trivsel_import::import_guardians(
+            store,
+            m,
+            &files.write("foraeldre.csv", &guardian_file)?,
+            &audit("guardian.import"),
+            &(),
+        )
+        .await?;
+        trivsel_import::import_users(
+            store,
+            m,
+            &files.write("elev.csv", &users_file)?,
+            &audit("user.import"),
+            &(),
+        )
+        .await?;
+        let path = files.write("tilknytninger.csv", &assignments_file)?;
+        trivsel_import::import_assignments(store, m, &path, &audit("assignment.import"), today, &()).await?;
+        Ok::<_, trivsel_import::ImportError>(())
+    }
+    .await;
+    imported.map_err(|e| StoreError::Config(format!("demoens import mislykkedes: {e}")))?;
 
     // Roll calls for both school years up to yesterday; today's is left for the teachers.
     let yesterday = today.pred_opt().expect("date");
@@ -290,16 +366,9 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
     // Consents, Trivselsforum and fraværssamråd at Nordskolen.
     let meetings = meetings::seed(store, &place, &holidays_of(SCHOOLS[0].0)).await?;
 
-    // The demo pupil's case is held by the demo advisers, so their views have a child (after
-    // the guardian's consent to the social worker, which its access needs).
-    for adviser in ["ppr", "socialraadgiver", "sundhedsplejerske"] {
-        store
-            .assign_case(user_ids[adviser], demo_pupil, chrono::Utc::now())
-            .await?;
-    }
     Ok(Some(DemoSummary {
         children: ids.len(),
-        guardians: guardians.len(),
+        guardians,
         institutions: institutions.len(),
         registrations: registrations.len(),
         concerns,

@@ -97,7 +97,8 @@ impl Seeder<'_> {
             .guardians_of_child(ChildGrant::system(child))
             .await?
             .into_iter()
-            .next()
+            // A guardian who can log in first (the demo parent gives consents in the parent view).
+            .min_by_key(|(_, _, account)| account.is_none())
             .ok_or_else(|| {
                 StoreError::Config(format!(
                     "demodata: barn {child} har ingen forælder med forældremyndighed"

@@ -60,6 +60,23 @@ async fn demo_municipality_has_schools_children_holidays_and_accounts() {
         teacher.institution_id,
         Some(schools.iter().find(|s| s.name == "Nordskolen").unwrap().id)
     );
+    let dagleder = db.store.user_by_username("dagleder").await.unwrap().unwrap();
+    let kind = db
+        .store
+        .institution_kind(dagleder.institution_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(kind, Some(trivsel_domain::model::InstitutionKind::Daycare));
+    // Guardians and caseloads came through the imports: the demo parent by its login, every
+    // guardian with a phone, and the SSP counsellor with a child.
+    let links = db.store.guardian_links(m.id).await.unwrap();
+    assert_eq!(
+        links.iter().filter(|g| g.login.as_deref() == Some("foraelder")).count(),
+        1
+    );
+    assert!(links.iter().all(|g| g.phone.is_some()));
+    let ssp = db.store.user_by_username("ssp").await.unwrap().unwrap();
+    assert_eq!(db.store.adviser_assignments(ssp.id, today).await.unwrap().len(), 1);
     assert!(
         db.store
             .user_by_username("elev")

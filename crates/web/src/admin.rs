@@ -22,6 +22,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     href: "/admin/brugere",
     label: "Brugere",
     daycare_label: None,
+    school_only: false,
     shown: |r| r == Role::Admin,
 }];
 

@@ -30,6 +30,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     href: "/mine-boern",
     label: "Mine børn",
     daycare_label: None,
+    school_only: false,
     shown: Role::is_adviser,
 }];
 
@@ -94,7 +95,7 @@ async fn page(
         @if active.is_empty() {
             p { "Ingen rådgivere er tilknyttet." }
         } @else {
-            ul.cards {
+            ul.links {
                 @for a in &active {
                     li {
                         strong { (a.adviser_name) } " (" (a.role.navn()) ")"
@@ -130,7 +131,7 @@ async fn page(
         @if writable {
             h2 id="tilknyt" { "Tilknyt en rådgiver" }
             (error_summary(errors))
-            form method="post" action=(base) {
+            form.stack method="post" action=(base) {
                 label for="raadgiver" { "Rådgiver" }
                 select id="raadgiver" name="raadgiver" required
                     aria-invalid=[invalid(errors, "raadgiver")] aria-describedby=[described(errors, "raadgiver")] {
@@ -269,7 +270,7 @@ pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> Page {
         @if names.is_empty() {
             p { "Du er ikke tilknyttet nogen børn lige nu." }
         } @else {
-            ul.cards {
+            ul.links {
                 @for a in assignments.iter().filter(|a| names.contains_key(&a.child_id)) {
                     li {
                         a href=(links::child(a.child_id)) { (names[&a.child_id]) }

@@ -25,6 +25,7 @@ pub const MENU: &[MenuItem] = &[
         href: "/klasser",
         label: "Klasser",
         daycare_label: Some("Stuer"),
+        school_only: false,
         shown: |r| matches!(r, Role::Teacher | Role::Leader | Role::WellbeingPerson),
     },
     MenuItem {
@@ -32,6 +33,7 @@ pub const MENU: &[MenuItem] = &[
         href: "/boern",
         label: "Mine børn",
         daycare_label: None,
+        school_only: false,
         shown: |r| r == Role::Guardian,
     },
     MenuItem {
@@ -39,6 +41,7 @@ pub const MENU: &[MenuItem] = &[
         href: "/boern",
         label: "Mig",
         daycare_label: None,
+        school_only: false,
         shown: |r| r == Role::Pupil,
     },
 ];

@@ -17,6 +17,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     href: "/",
     label: "Forside",
     daycare_label: None,
+    school_only: false,
     shown: |_| true,
 }];
 

@@ -333,7 +333,12 @@ mod tests {
     fn menu_per_role() {
         use trivsel_domain::model::Role;
         let menu = super::menu();
-        let shown = |role| -> Vec<&str> { crate::kit::menu::entries(&menu, role).iter().map(|m| m.label).collect() };
+        let shown = |role| -> Vec<&str> {
+            crate::kit::menu::entries(&menu, role, None)
+                .iter()
+                .map(|m| m.label)
+                .collect()
+        };
         let staff = ["Forside", "Mine børn", "Møder", "Opgaver", "Beskeder"];
         let cases = [
             (
@@ -384,7 +389,13 @@ mod tests {
         for (role, expected) in cases {
             assert_eq!(shown(role), expected, "{role:?}");
         }
-        let fravaer = crate::kit::menu::entries(&menu, Role::Analyst)[1].href;
+        let fravaer = crate::kit::menu::entries(&menu, Role::Analyst, None)[1].href;
+        let daycare = Some(trivsel_domain::model::InstitutionKind::Daycare);
+        let labels: Vec<&str> = crate::kit::menu::entries(&menu, Role::Leader, daycare)
+            .iter()
+            .map(|m| m.label_for(daycare))
+            .collect();
+        assert_eq!(labels, ["Forside", "Stuer", "Møder", "Sparring", "Opgaver", "Beskeder"]);
         assert_eq!(fravaer, "/fravaer/kommune");
     }
 }

@@ -34,6 +34,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     href: "/sparring",
     label: "Sparring",
     daycare_label: None,
+    school_only: false,
     shown: |r| matches!(r, Role::Leader | Role::WellbeingPerson | Role::SocialWorker),
 }];
 

@@ -31,6 +31,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     href: "/opgaver",
     label: "Opgaver",
     daycare_label: None,
+    school_only: false,
     shown: owns_tasks,
 }];
 

@@ -21,6 +21,7 @@ pub const MENU: &[MenuItem] = &[
         href: "/fravaer/skole",
         label: "Fravær",
         daycare_label: None,
+        school_only: true,
         shown: school_leadership,
     },
     MenuItem {
@@ -28,6 +29,7 @@ pub const MENU: &[MenuItem] = &[
         href: "/fravaer/kommune",
         label: "Fravær",
         daycare_label: None,
+        school_only: true,
         shown: |r| r == Role::Analyst,
     },
     MenuItem {
@@ -35,6 +37,7 @@ pub const MENU: &[MenuItem] = &[
         href: "/fravaer/advarsler",
         label: "Advarsler",
         daycare_label: None,
+        school_only: true,
         shown: school_leadership,
     },
     MenuItem {
@@ -42,6 +45,7 @@ pub const MENU: &[MenuItem] = &[
         href: "/fravaer/kvartal",
         label: "Kvartal",
         daycare_label: None,
+        school_only: true,
         shown: |r| school_leadership(r) || r == Role::Analyst,
     },
 ];

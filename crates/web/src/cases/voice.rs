@@ -27,6 +27,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     href: "/min-stemme",
     label: "Min stemme",
     daycare_label: None,
+    school_only: false,
     shown: |r| r == Role::Pupil,
 }];
 

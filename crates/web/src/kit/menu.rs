@@ -1,7 +1,7 @@
 //! The main menu as data. Each feature lists its entries (`MENU`); `crate::app` collects them,
 //! and the page shell shows a role the entries meant for it, ordered by `order`.
 
-use trivsel_domain::model::Role;
+use trivsel_domain::model::{InstitutionKind, Role};
 
 #[derive(Debug, Clone, Copy)]
 pub struct MenuItem {
@@ -11,23 +11,29 @@ pub struct MenuItem {
     pub label: &'static str,
     /// The label for a daycare's staff, where a school word would be wrong («Stuer»).
     pub daycare_label: Option<&'static str>,
+    /// Not shown to a daycare's staff: the school-day pages (absence, alerts, the quarter).
+    pub school_only: bool,
     /// Which roles see the entry.
     pub shown: fn(Role) -> bool,
 }
 
 impl MenuItem {
     /// The label for a viewer at an institution of `kind`.
-    pub fn label_for(&self, kind: Option<trivsel_domain::model::InstitutionKind>) -> &'static str {
+    pub fn label_for(&self, kind: Option<InstitutionKind>) -> &'static str {
         match (kind, self.daycare_label) {
-            (Some(trivsel_domain::model::InstitutionKind::Daycare), Some(label)) => label,
+            (Some(InstitutionKind::Daycare), Some(label)) => label,
             _ => self.label,
         }
     }
 }
 
-/// The entries `role` sees, in menu order.
-pub fn entries(menu: &[MenuItem], role: Role) -> Vec<&MenuItem> {
-    let mut items: Vec<&MenuItem> = menu.iter().filter(|m| (m.shown)(role)).collect();
+/// The entries `role` at an institution of `kind` sees, in menu order.
+pub fn entries(menu: &[MenuItem], role: Role, kind: Option<InstitutionKind>) -> Vec<&MenuItem> {
+    let at_daycare = kind == Some(InstitutionKind::Daycare);
+    let mut items: Vec<&MenuItem> = menu
+        .iter()
+        .filter(|m| (m.shown)(role) && !(at_daycare && m.school_only))
+        .collect();
     items.sort_by_key(|m| m.order);
     items
 }

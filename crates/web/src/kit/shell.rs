@@ -26,7 +26,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, current: &str, body: Markup) -
                         @let user = &viewer.user;
                         nav aria-label="Hovedmenu" {
                             ul {
-                                @for item in menu::entries(&viewer.menu, user.role) {
+                                @for item in menu::entries(&viewer.menu, user.role, viewer.institution_kind) {
                                     @let (href, label) = (item.href, item.label_for(viewer.institution_kind));
                                     li {
                                         @if href == current {

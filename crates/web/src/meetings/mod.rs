@@ -20,6 +20,7 @@ pub const MENU: &[MenuItem] = &[
         href: "/moeder",
         label: "Møder",
         daycare_label: None,
+        school_only: false,
         shown: owns_tasks,
     },
     MenuItem {
@@ -27,6 +28,7 @@ pub const MENU: &[MenuItem] = &[
         href: "/beskeder",
         label: "Beskeder",
         daycare_label: None,
+        school_only: false,
         shown: |r| !matches!(r, Role::Analyst | Role::Admin),
     },
 ];

@@ -4,6 +4,9 @@
 //! enrolled_from, enrolled_to (may be empty). One pupil may have several rows with disjoint
 //! enrolment periods (moving class or school). Enrolments are keyed by (pupil, enrolled_from).
 //!
+//! A row with school, school_name, class, enrolled_from and enrolled_to all empty registers a
+//! child with the municipality before any institution (e.g. a baby the health visitor follows).
+//!
 //! Optional columns: `kind` — `skole` (the default) or `dagtilbud`, the institution's kind (a
 //! daycare's «class» is a group, stue); `login` — the pupil's login identity at the
 //! municipality's OpenID Connect provider (e.g. the UNI-Login user name): a pupil without an
@@ -109,6 +112,20 @@ pub async fn import_roster(
                 .map_err(|m| at.err(COLUMNS[i], m))
         };
         let date = |i: usize| validate::parse_date(file.get(i)).map_err(|m| at.err(COLUMNS[i], m));
+        // A child registered with the municipality before any institution (followed by the
+        // health visitor from birth): no school, class or enrolment on the row.
+        if [0, 1, 2, 7, 8].iter().all(|i| file.get(*i).is_empty()) {
+            let pupil_id = text(3, validate::source_id)?;
+            let (given, family, birth) = (text(4, validate::name)?, text(5, validate::name)?, date(6)?);
+            if !file.get_optional(login_column).is_empty() || !file.get_optional(kind_column).is_empty() {
+                return Err(at.err(
+                    "login",
+                    "et barn uden indskrivning har hverken login eller institutionstype",
+                ));
+            }
+            remember(&mut pupils, &at, &pupil_id, given, family, birth)?;
+            continue;
+        }
         let school = text(0, validate::source_id)?;
         let school_name = text(1, validate::name)?;
         let class = text(2, validate::source_id)?;
@@ -172,30 +189,7 @@ pub async fn import_roster(
                 }
             }
         }
-        match pupils.get(&pupil_id) {
-            Some(p) if (p.given.as_str(), p.family.as_str(), p.birth) != (given.as_str(), family.as_str(), birth) => {
-                let field = if p.birth != birth { "birth_date" } else { "given_name" };
-                return Err(at.err(
-                    field,
-                    format!(
-                        "elev {pupil_id} har andet navn eller anden fødselsdato end i linje {}",
-                        p.line
-                    ),
-                ));
-            }
-            Some(_) => {}
-            None => {
-                pupils.insert(
-                    pupil_id.clone(),
-                    Pupil {
-                        line,
-                        given,
-                        family,
-                        birth,
-                    },
-                );
-            }
-        }
+        remember(&mut pupils, &at, &pupil_id, given, family, birth)?;
         let rows = enrolments.entry(pupil_id.clone()).or_default();
         let period = EnrolmentPeriod { school: (), from, to };
         if let Some(other) = rows.iter().find(|e| {
@@ -342,6 +336,42 @@ pub async fn import_roster(
     summary.classes_created = changes.classes.len();
     store.apply_roster(municipality_id, &changes).await?;
     Ok(summary)
+}
+
+/// Adds a pupil read on a row, or checks that an earlier row of the same pupil agrees.
+fn remember(
+    pupils: &mut HashMap<String, Pupil>,
+    at: &At,
+    pupil_id: &str,
+    given: String,
+    family: String,
+    birth: NaiveDate,
+) -> Result<(), ImportError> {
+    match pupils.get(pupil_id) {
+        Some(p) if (p.given.as_str(), p.family.as_str(), p.birth) != (given.as_str(), family.as_str(), birth) => {
+            let field = if p.birth != birth { "birth_date" } else { "given_name" };
+            Err(at.err(
+                field,
+                format!(
+                    "elev {pupil_id} har andet navn eller anden fødselsdato end i linje {}",
+                    p.line
+                ),
+            ))
+        }
+        Some(_) => Ok(()),
+        None => {
+            pupils.insert(
+                pupil_id.to_string(),
+                Pupil {
+                    line: at.line,
+                    given,
+                    family,
+                    birth,
+                },
+            );
+            Ok(())
+        }
+    }
 }
 
 fn span(from: NaiveDate, to: Option<NaiveDate>) -> String {

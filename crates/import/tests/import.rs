@@ -740,3 +740,33 @@ async fn users_import_ties_pupil_accounts_to_their_pupil() {
         assert!(db.store.user_by_username("bo").await.unwrap().is_none());
     }
 }
+
+/// A child before daycare: registered from the roster without school, class or enrolment, and
+/// followed by the health visitor through an assignment.
+#[tokio::test]
+async fn a_child_before_daycare_is_registered_without_enrolment() {
+    use trivsel_domain::model::Role;
+    let (db, m) = setup().await;
+    let files = Files::new();
+    let path = files.write("spaed.csv", &format!("{HEADER}\n,,,N1,Baby,Berg,2026-01-05,,\n"));
+    let s = import_roster(&db.store, m, &path, &()).await.unwrap();
+    assert_eq!((s.pupils_created, s.enrolments_created, s.schools_created), (1, 0, 0));
+    let snap = db.store.roster_snapshot(m).await.unwrap();
+    assert!(snap.children.contains_key("N1") && !snap.enrolments.contains_key("N1"));
+    adviser(&db.store, m, "sp1", Role::HealthVisitor).await;
+    let today = chrono::Utc::now().date_naive();
+    let assignments = files.write("a.csv", "pupil_id,username,reason,ends_on\nN1,sp1,Barselsbesøg,\n");
+    import_assignments(&db.store, m, &assignments, &import_audit(m), today, &())
+        .await
+        .unwrap();
+    let visitor = db.store.user_by_username("sp1").await.unwrap().unwrap();
+    let ids = db.store.child_ids(m).await.unwrap();
+    assert_eq!(
+        db.store.actor(&visitor, today).await.unwrap().assigned_children,
+        vec![ids["N1"]]
+    );
+    // Half a placement is an error, not a child without one.
+    let half = files.write("half.csv", &format!("{HEADER}\nS1,,,N2,Bo,Berg,2026-01-05,,\n"));
+    let (_, line, field, _) = field_error(import_roster(&db.store, m, &half, &()).await.unwrap_err());
+    assert_eq!((line, field.as_str()), (2, "school_name"));
+}

@@ -6,13 +6,17 @@
 //! assignment gives access from the adviser's next request until it is ended or its last day
 //! has passed; a social worker still needs the parents' consent. Every outcome is audited.
 
+use std::collections::HashMap;
+
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
+use chrono::Local;
 use maud::{Markup, html};
-use trivsel_domain::access::{Action, ChildData};
+use trivsel_domain::access::{Action, ChildData, grant};
+use trivsel_domain::meetings::MeetingStatus;
 use trivsel_domain::model::Role;
-use trivsel_store::{CaseTarget, NewAssignment, StoreError, User};
+use trivsel_store::{CaseTarget, Meeting, NewAssignment, StoreError, User};
 
 use crate::kit::access::{Allowed, authorize, may, refuse, visible_children};
 use crate::kit::clock::{now, today};
@@ -251,7 +255,8 @@ pub async fn end(State(state): State<AppState>, viewer: Viewer, Path((id, user_i
 }
 
 /// «Mine børn»: the adviser's children, as the access rule counts them today (a social worker
-/// sees only the children whose parents' consent is in force; the others are counted).
+/// sees only the children whose parents' consent is in force; the others are counted), each
+/// with its open plans, next meeting and the adviser's own open tasks.
 pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> Page {
     if !viewer.user.role.is_adviser() {
         let reason = "«Mine børn» er for rådgivere. Forsøget er registreret.";
@@ -265,6 +270,28 @@ pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> Page {
         .map(|a| a.child_id);
     let names = visible_children(&state, &viewer, shown, ChildData::Identity, "child.list", Vec::new()).await?;
     let waiting = assignments.iter().filter(|a| !names.contains_key(&a.child_id)).count();
+    // Per child shown: open plans, the next meeting, the adviser's own open tasks.
+    let tasks = state.store.tasks_of_user(viewer.user.id, false).await?;
+    let mut status: HashMap<i64, (usize, Option<Meeting>, usize)> = HashMap::new();
+    for id in names.keys() {
+        let Some(child) = state
+            .store
+            .child_context(*id, today())
+            .await?
+            .and_then(|c| grant(&viewer.actor, Action::Read, &c, ChildData::Plans))
+        else {
+            continue;
+        };
+        let (plans, meetings) =
+            tokio::try_join!(state.store.plans_of_child(child), state.store.meetings_of_child(child))?;
+        let open = plans.iter().filter(|p| !p.closed).count();
+        let next = meetings
+            .into_iter()
+            .filter(|m| m.status == MeetingStatus::Planned && m.starts_at >= Local::now().naive_local())
+            .min_by_key(|m| m.starts_at);
+        let own = tasks.iter().filter(|t| t.child_id == Some(*id)).count();
+        status.insert(*id, (open, next, own));
+    }
     let body = html! {
         h1 { "Mine børn" }
         @if names.is_empty() {
@@ -278,6 +305,15 @@ pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> Page {
                         "Tilknyttet " (format_date(a.assigned_at.date_naive()))
                         @if let Some(last) = a.ends_on { ", til og med " (format_date(last)) }
                         @if !a.reason.is_empty() { br; "Årsag: " (a.reason) }
+                        @if let Some((open, next, own)) = status.get(&a.child_id) {
+                            br;
+                            (open) @if *open == 1 { " åben plan" } @else { " åbne planer" } " · "
+                            @match next {
+                                Some(m) => { "næste møde " (format_date(m.starts_at.date())) " (" (m.kind.navn()) ")" }
+                                None => { "intet møde planlagt" }
+                            }
+                            " · " (own) @if *own == 1 { " åben opgave" } @else { " åbne opgaver" } " til dig"
+                        }
                         br;
                         a href=(links::child_page(a.child_id, "planer")) { "Planer" } " · "
                         a href=(links::child_page(a.child_id, "moeder")) { "Møder" } " · "

@@ -85,6 +85,10 @@ async fn an_assignment_opens_the_child_until_it_is_ended() {
         mine.contains("KX2") && mine.contains("Henvist til PPR for skolevægring"),
         "{mine}"
     );
+    assert!(
+        mine.contains("0 åbne planer · intet møde planlagt · 0 åbne opgaver til dig"),
+        "{mine}"
+    );
     let list = app.get(&url, Some(&leader)).await.text().await.unwrap();
     assert!(list.contains("Afslut tilknytningen af"), "{list}");
     let chronology = app
@@ -183,4 +187,44 @@ async fn a_social_worker_sees_a_child_only_with_consent() {
     crate::consents::x1_consent(app.store(), &w, trivsel_domain::meetings::ConsentScope::SocialWorker).await;
     let mine = app.get("/mine-boern", Some(&social)).await.text().await.unwrap();
     assert!(mine.contains("KX1"), "{mine}");
+}
+
+/// A child before daycare (no enrolment) is seen by the health visitor assigned to it, and by
+/// no school staff.
+#[tokio::test]
+async fn the_health_visitor_follows_a_child_before_daycare() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let roster = trivsel_store::RosterChanges {
+        children: vec![(
+            "N1".into(),
+            "Alma".into(),
+            "Berg".into(),
+            today() - chrono::Duration::days(60),
+        )],
+        ..Default::default()
+    };
+    app.store().apply_roster(w.municipality, &roster).await.unwrap();
+    let child = app.store().child_id(w.municipality, "N1").await.unwrap().unwrap();
+    let assignment = trivsel_store::NewAssignment {
+        user_id: w.users["sundhedsplejerske"],
+        child_id: child,
+        reason: "Barselsbesøg".into(),
+        ends_on: None,
+        assigned_by: None,
+        at: chrono::Utc::now(),
+    };
+    let audit = system_audit(w.municipality, "assignment.import");
+    app.store().assign_advisers(&[assignment], &audit).await.unwrap();
+    let visitor = app.login("sundhedsplejerske").await;
+    let page = app.get(&format!("/boern/{child}"), Some(&visitor)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("Alma Berg"));
+    let mine = app.get("/mine-boern", Some(&visitor)).await.text().await.unwrap();
+    assert!(mine.contains("Alma Berg") && mine.contains("Barselsbesøg"), "{mine}");
+    let leader = app.login("skoleleder").await;
+    assert_eq!(
+        app.get(&format!("/boern/{child}"), Some(&leader)).await.status(),
+        StatusCode::FORBIDDEN
+    );
 }

@@ -49,6 +49,7 @@ pub async fn import_absence(
 ) -> Result<AbsenceSummary, ImportError> {
     let mut file = CsvFile::open(path, &COLUMNS)?;
     let children = store.child_ids(municipality_id).await?;
+    let no_school = store.children_without_school(municipality_id).await?;
     let mut rows: Vec<Registration> = Vec::new();
     let mut summary = AbsenceSummary::default();
     // Dates repeat: parse each distinct text once.
@@ -66,6 +67,12 @@ pub async fn import_absence(
                 format!("eleven «{pupil}» findes ikke; importér elevlisten først"),
             )
         })?;
+        if no_school.contains(&child_id) {
+            return Err(at.err(
+                "pupil_id",
+                format!("«{pupil}» går ikke i skole (dagtilbud eller ingen indskrivning); der registreres ikke fravær"),
+            ));
+        }
         let date_text = file.get(1);
         let date = match last_date {
             (ref text, Some(d)) if text == date_text => d,

@@ -765,6 +765,14 @@ async fn a_child_before_daycare_is_registered_without_enrolment() {
         db.store.actor(&visitor, today).await.unwrap().assigned_children,
         vec![ids["N1"]]
     );
+    // A child not at school has no absence to import.
+    let absence = files.write("fravaer.csv", "pupil_id,date,slot,code\nN1,2026-03-02,1,S\n");
+    let e = trivsel_import::import_absence(&db.store, m, &absence, &import_audit(m), today, &())
+        .await
+        .unwrap_err();
+    let (_, line, field, msg) = field_error(e);
+    assert_eq!((line, field.as_str()), (2, "pupil_id"), "{msg}");
+    assert!(msg.contains("går ikke i skole"), "{msg}");
     // Half a placement is an error, not a child without one.
     let half = files.write("half.csv", &format!("{HEADER}\nS1,,,N2,Bo,Berg,2026-01-05,,\n"));
     let (_, line, field, _) = field_error(import_roster(&db.store, m, &half, &()).await.unwrap_err());

@@ -243,6 +243,22 @@ impl Store {
         Ok(())
     }
 
+    /// The children of the municipality who have never been enrolled at a school (in daycare,
+    /// or not yet at any institution): they have no school days, so no absence.
+    pub async fn children_without_school(&self, municipality_id: i64) -> Result<std::collections::HashSet<i64>> {
+        let ids: Vec<i64> = with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT ch.id FROM children ch WHERE ch.municipality_id = $1 AND NOT EXISTS ( \
+                 SELECT 1 FROM enrolments e JOIN classes c ON c.id = e.class_id \
+                 JOIN institutions i ON i.id = c.institution_id WHERE e.child_id = ch.id AND i.kind = 'school')",
+            )
+            .bind(municipality_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(ids.into_iter().collect())
+    }
+
     /// Every child of the municipality: source-system id → id.
     pub async fn child_ids(&self, municipality_id: i64) -> Result<HashMap<String, i64>> {
         let rows: Vec<(String, i64)> = with_pool!(self, |pool| {

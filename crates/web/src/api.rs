@@ -101,6 +101,7 @@ pub async fn register(
     let database = |_| problem(StatusCode::INTERNAL_SERVER_ERROR, "databasefejl");
     let m = viewer.user.municipality_id;
     let children = state.store.child_ids(m).await.map_err(database)?;
+    let no_school = state.store.children_without_school(m).await.map_err(database)?;
     let today = today();
     let mut errors = Vec::new();
     let mut registrations = Vec::new();
@@ -136,6 +137,13 @@ pub async fn register(
             );
             continue;
         };
+        if no_school.contains(&child_id) {
+            fail(
+                "pupil_id",
+                format!("«{pupil}» går ikke i skole (dagtilbud); der registreres ikke fravær"),
+            );
+            continue;
+        }
         let date = match validate::parse_date(&item.date) {
             Ok(d) if d <= today => d,
             Ok(_) => {

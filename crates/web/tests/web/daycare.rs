@@ -122,6 +122,22 @@ async fn a_daycare_group_has_no_school_days_and_no_school_words() {
             "concerns exist in daycare"
         );
     }
+    // No absence for a daycare child, through the API either.
+    let api = app
+        .client
+        .post(format!("{}/api/v1/absence/registrations", app.base))
+        .header(
+            reqwest::header::COOKIE,
+            format!("{}={pedagogue}", cookie_name(&app.config)),
+        )
+        .json(&serde_json::json!({ "registrations": [
+            { "pupil_id": "B1", "date": today().to_string(), "slot": 1, "code": "S" }
+        ] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(api.text().await.unwrap().contains("går ikke i skole"));
     let pku = app
         .post(
             &format!("/boern/{child}/pku"),

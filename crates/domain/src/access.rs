@@ -152,7 +152,7 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
                 Teacher => staff_data && child.class_ids.iter().any(|c| actor.class_ids.contains(c)),
                 WellbeingPerson => staff_data && at_own_institution(&child.institution_ids),
                 Leader => (staff_data || data == AccessLog) && at_own_institution(&child.institution_ids),
-                Psychologist | SocialWorker | HealthVisitor | SspCounsellor => {
+                Psychologist | SocialWorker | HealthVisitor | SspCounsellor | FamilyCounsellor => {
                     staff_data && actor.assigned_children.contains(&id)
                 }
                 Guardian => {

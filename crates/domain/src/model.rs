@@ -95,6 +95,8 @@ pub enum Role {
     HealthVisitor,
     /// SSP- eller UU-vejleder.
     SspCounsellor,
+    /// Familierådgiver (family counsellor, e.g. in Trivselsforum).
+    FamilyCounsellor,
     /// Forælder (guardian).
     Guardian,
     /// Elev.
@@ -106,7 +108,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Teacher,
         Self::WellbeingPerson,
         Self::Leader,
@@ -114,6 +116,7 @@ impl Role {
         Self::SocialWorker,
         Self::HealthVisitor,
         Self::SspCounsellor,
+        Self::FamilyCounsellor,
         Self::Guardian,
         Self::Pupil,
         Self::Analyst,
@@ -130,6 +133,7 @@ impl Role {
             Self::SocialWorker => "socialraadgiver",
             Self::HealthVisitor => "sundhedsplejerske",
             Self::SspCounsellor => "ssp",
+            Self::FamilyCounsellor => "familieraadgiver",
             Self::Guardian => "foraelder",
             Self::Pupil => "elev",
             Self::Analyst => "analytiker",
@@ -162,6 +166,7 @@ impl Role {
             Self::SocialWorker => "Socialrådgiver",
             Self::HealthVisitor => "Sundhedsplejerske",
             Self::SspCounsellor => "SSP/UU-vejleder",
+            Self::FamilyCounsellor => "Familierådgiver",
             Self::Guardian => "Forælder",
             Self::Pupil => "Elev",
             Self::Analyst => "Kommunal analytiker",
@@ -181,16 +186,21 @@ impl Role {
                 | Self::SocialWorker
                 | Self::HealthVisitor
                 | Self::SspCounsellor
+                | Self::FamilyCounsellor
         )
     }
 
     /// Staff roles; these will need a second factor outside demo mode.
     /// Advisers (rådgivere) see the children assigned to them: PPR, social workers, health
-    /// visitors and SSP/UU.
+    /// visitors, SSP/UU and family counsellors.
     pub fn is_adviser(self) -> bool {
         matches!(
             self,
-            Self::Psychologist | Self::SocialWorker | Self::HealthVisitor | Self::SspCounsellor
+            Self::Psychologist
+                | Self::SocialWorker
+                | Self::HealthVisitor
+                | Self::SspCounsellor
+                | Self::FamilyCounsellor
         )
     }
 

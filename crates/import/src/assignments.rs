@@ -2,7 +2,7 @@
 //!
 //! Columns: pupil_id, username, reason, ends_on (may be empty; the last day the assignment
 //! gives access, `ÅÅÅÅ-MM-DD`). `username` must be an adviser (ppr, socialraadgiver,
-//! sundhedsplejerske, ssp) of the municipality. Importing an assignment again renews it with
+//! sundhedsplejerske, ssp, familieraadgiver) of the municipality. Importing an assignment again renews it with
 //! the file's reason and end; assignments the file does not name are left as they are.
 
 use std::collections::HashMap;
@@ -71,7 +71,7 @@ pub async fn import_assignments(
         let user_id = *advisers.get(&username).ok_or_else(|| {
             at.err(
                 "username",
-                format!("«{username}» er ikke en rådgiver i kommunen (ppr, socialraadgiver, sundhedsplejerske, ssp)"),
+                format!("«{username}» er ikke en rådgiver i kommunen (ppr, socialraadgiver, sundhedsplejerske, ssp, familieraadgiver)"),
             )
         })?;
         let reason = file.get(2).trim().to_string();

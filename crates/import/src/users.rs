@@ -1,7 +1,7 @@
 //! `trivsel users import`: staff and guardian accounts with their roles and relationships.
 //!
 //! Columns: username, name, email, role, institution, classes. `role` is a role id (laerer,
-//! trivselsperson, skoleleder, ppr, socialraadgiver, sundhedsplejerske, ssp, foraelder, elev,
+//! trivselsperson, skoleleder, ppr, socialraadgiver, sundhedsplejerske, ssp, familieraadgiver, foraelder, elev,
 //! analytiker, admin; at a daycare also dagleder and paedagog, the leader's and teacher's
 //! access under the daycare's names); `institution` an institution code (may be empty); `classes` class names
 //! at that institution separated by `|`. Optional column `pupil_id`: the pupil a pupil account

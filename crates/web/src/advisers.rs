@@ -93,7 +93,7 @@ async fn page(
     let body = html! {
         p { a href=(links::child(card.id)) { "← " (name) } }
         h1 { "Rådgivere – " (name) }
-        p { "Rådgivere (PPR, socialrådgiver, sundhedsplejerske, SSP/UU) ser barnet, mens de er tilknyttet. "
+        p { "Rådgivere (PPR, socialrådgiver, sundhedsplejerske, SSP/UU, familierådgiver) ser barnet, mens de er tilknyttet. "
             "En socialrådgiver skal desuden have forældrenes samtykke." }
         h2 { "Tilknyttet nu" }
         @if active.is_empty() {

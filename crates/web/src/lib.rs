@@ -380,6 +380,7 @@ mod tests {
             ),
             (Role::HealthVisitor, staff.to_vec()),
             (Role::SspCounsellor, staff.to_vec()),
+            (Role::FamilyCounsellor, staff.to_vec()),
             (Role::Analyst, vec!["Forside", "Fravær", "Kvartal"]),
             (Role::Admin, vec!["Forside", "Brugere"]),
             (Role::Guardian, vec!["Forside", "Mine børn", "Beskeder"]),

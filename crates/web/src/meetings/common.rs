@@ -106,7 +106,11 @@ pub(super) async fn selectable_staff(
         .filter(|u| !u.disabled)
         .filter(|u| match u.role {
             Role::Teacher | Role::WellbeingPerson | Role::Leader => u.institution_id == Some(institution_id),
-            Role::Psychologist | Role::SocialWorker | Role::HealthVisitor | Role::SspCounsellor => true,
+            Role::Psychologist
+            | Role::SocialWorker
+            | Role::HealthVisitor
+            | Role::SspCounsellor
+            | Role::FamilyCounsellor => true,
             _ => false,
         })
         .collect();

@@ -54,6 +54,7 @@ fn role_of_user(role: Role) -> ParticipantRole {
         Role::SocialWorker => ParticipantRole::SocialWorker,
         Role::HealthVisitor => ParticipantRole::HealthVisitor,
         Role::SspCounsellor => ParticipantRole::Ssp,
+        Role::FamilyCounsellor => ParticipantRole::FamilyCounsellor,
         Role::Guardian => ParticipantRole::Parent,
         Role::Pupil => ParticipantRole::Pupil,
         Role::Analyst | Role::Admin => ParticipantRole::Other,

@@ -186,7 +186,7 @@ pub struct World {
     pub users: HashMap<String, i64>,
 }
 
-pub const ROLE_USERS: [Role; 11] = Role::ALL;
+pub const ROLE_USERS: [Role; 12] = Role::ALL;
 
 pub async fn world(store: &Store) -> World {
     let a = store
@@ -257,6 +257,7 @@ pub async fn world(store: &Store) -> World {
         Role::SocialWorker,
         Role::HealthVisitor,
         Role::SspCounsellor,
+        Role::FamilyCounsellor,
     ] {
         store
             .assign_case(users[adviser.id()], children[0], chrono::Utc::now())

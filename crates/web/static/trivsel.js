@@ -43,3 +43,25 @@ document.addEventListener('DOMContentLoaded', () => {
     button.addEventListener('click', () => window.print());
   }
 });
+
+// Tables on a phone: each row becomes a block of «Header: value» lines (CSS below 40rem), so
+// no page scrolls sideways. The headers are copied to the cells here; the roles keep the
+// table's meaning for screen readers once CSS no longer lays it out as a table. Without the
+// script a wide table scrolls inside itself instead.
+document.addEventListener('DOMContentLoaded', () => {
+  for (const table of document.querySelectorAll('main table')) {
+    const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+    if (headers.length === 0) continue;
+    table.setAttribute('role', 'table');
+    for (const group of table.querySelectorAll('thead, tbody')) group.setAttribute('role', 'rowgroup');
+    for (const row of table.querySelectorAll('tr')) {
+      row.setAttribute('role', 'row');
+      [...row.children].forEach((cell, i) => {
+        const header = cell.closest('thead') !== null;
+        cell.setAttribute('role', header ? 'columnheader' : (cell.tagName === 'TH' ? 'rowheader' : 'cell'));
+        if (!header && headers[i]) cell.dataset.label = headers[i];
+      });
+    }
+    table.classList.add('stacked');
+  }
+});

@@ -49,7 +49,7 @@ pub async fn front(State(state): State<AppState>, viewer: Viewer) -> Page {
     let sections = panels::front(&state, &viewer).await?;
     let body = html! {
         h1 { "Forside" }
-        p { "Velkommen, " (user.name) ". Du er logget ind som " (user.role.navn_at(viewer.institution_kind).to_lowercase())
+        p { "Velkommen, " (user.name) ". Du er logget ind som " (in_sentence(user.role.navn_at(viewer.institution_kind)))
             @if let Some(m) = &municipality { " i " (m.name) } "." }
         @for section in &sections { (section) }
         @if let Some(o) = overview {
@@ -95,4 +95,26 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 
 pub async fn not_found() -> PageError {
     PageError::not_found()
+}
+
+/// A role's name inside a sentence: «skoleleder», but «PPR-psykolog» and «SSP/UU-vejleder»
+/// keep their capitals.
+fn in_sentence(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if second.is_lowercase() => {
+            first.to_lowercase().chain(name.chars().skip(1)).collect()
+        }
+        _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn role_names_inside_a_sentence() {
+        assert_eq!(super::in_sentence("Skoleleder"), "skoleleder");
+        assert_eq!(super::in_sentence("PPR-psykolog"), "PPR-psykolog");
+        assert_eq!(super::in_sentence("SSP/UU-vejleder"), "SSP/UU-vejleder");
+    }
 }

@@ -171,7 +171,7 @@ async fn mine_page(state: &AppState, viewer: &Viewer, error: Option<(i64, String
         h1 { "Mine opgaver" }
         p {
             (open.len()) " åbne opgaver"
-            @if overdue > 0 { ", heraf " strong.overdue { (overdue) " overskredne" } }
+            @if overdue > 0 { ", heraf " strong.overdue { (overdue) @if overdue == 1 { " overskredet" } @else { " overskredne" } } }
             ". " a href="/opgaver/kalender" { "Få opgaverne i din kalender" }
             @if viewer.user.role == Role::Leader { " · " a href="/opgaver/institution" { "Skolens overskredne opgaver" } }
         }
@@ -360,7 +360,7 @@ async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Marku
             h2 id="opgaver-titel" { "Opgaver" }
             p {
                 a href="/opgaver" { "Mine opgaver" } ": " (mine.len()) " åbne"
-                @if overdue > 0 { ", " strong.overdue { (overdue) " overskredne" } }
+                @if overdue > 0 { ", " strong.overdue { (overdue) @if overdue == 1 { " overskredet" } @else { " overskredne" } } }
                 "."
             }
             @if let Some(n) = institution {

@@ -50,6 +50,18 @@ impl Quarter {
         Self::new(year, q).ok_or_else(error)
     }
 
+    /// The quarter before this one.
+    pub fn previous(self) -> Self {
+        if self.q == 1 {
+            Quarter {
+                year: self.year - 1,
+                q: 4,
+            }
+        } else {
+            Quarter { q: self.q - 1, ..self }
+        }
+    }
+
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, u32::from(self.q) * 3 - 2, 1).expect("quarter start")
     }

@@ -14,7 +14,7 @@ use trivsel_domain::model::Role;
 
 use crate::kit::access::{Ask, audit_shown, authorize_own_institution, authorize_resource, refuse};
 use crate::kit::clock::today;
-use crate::kit::{AppState, Page, PageError, Viewer, shell};
+use crate::kit::{AppState, Page, PageError, Viewer, format, shell};
 
 const DENIED: &str = "Kvartalsopgørelsen er for skolens ledelse og kommunen.";
 const AGGREGATES_ONLY: &str = "Kommunen ser kun samlede tal.";
@@ -28,20 +28,7 @@ pub struct QuarterQuery {
 fn quarter(q: &QuarterQuery) -> Result<Quarter, String> {
     match q.kvartal.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => Quarter::parse(k),
-        None => {
-            let current = Quarter::of(today());
-            Ok(if current.q == 1 {
-                Quarter {
-                    year: current.year - 1,
-                    q: 4,
-                }
-            } else {
-                Quarter {
-                    q: current.q - 1,
-                    ..current
-                }
-            })
-        }
+        None => Ok(Quarter::of(today()).previous()),
     }
 }
 
@@ -143,6 +130,13 @@ async fn report(
     })
 }
 
+/// A stored share («0.1579») as a Danish percentage («15,8 %»).
+fn share_percent(share: &str) -> String {
+    share
+        .parse::<f64>()
+        .map_or_else(|_| share.to_string(), |v| format::percent(v * 100.0))
+}
+
 pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QuarterQuery>) -> Page {
     let audited = Audited {
         school: "absence.quarter.read",
@@ -150,7 +144,15 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
         suffix: "",
     };
     let r = report(&state, &viewer, &q, audited).await?;
-    let title = format!("Ulovligt fravær {}", r.quarter);
+    let title = format!("Ulovligt fravær {}", format::quarter(r.quarter));
+    // The running quarter and the eight before it, and the one shown if it is older.
+    let mut choices = vec![Quarter::of(today())];
+    for _ in 0..8 {
+        choices.push(choices[choices.len() - 1].previous());
+    }
+    if !choices.contains(&r.quarter) {
+        choices.push(r.quarter);
+    }
     let mut per_school: Vec<(String, usize)> = Vec::new();
     for (_, _, school, _, _) in &r.lines {
         match per_school.iter_mut().find(|(s, _)| s == school) {
@@ -164,7 +166,11 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
              (reglen bag børne- og ungeydelsen)." }
         form.inline method="get" action="/fravaer/kvartal" {
             label for="kvartal" { "Kvartal" }
-            input id="kvartal" name="kvartal" value=(r.quarter) pattern="[0-9]{4}Q[1-4]" size="7";
+            select id="kvartal" name="kvartal" {
+                @for q in &choices {
+                    option value=(q) selected[*q == r.quarter] { (format::quarter(*q)) }
+                }
+            }
             button type="submit" { "Vis" }
         }
         @if r.institution_id.is_some() {
@@ -173,7 +179,7 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
                 thead { tr { th scope="col" { "Elev-id" } th scope="col" { "Navn" } th scope="col" { "Skole" } th scope="col" { "Andel" } } }
                 tbody {
                     @for (id, name, school, _, share) in &r.lines {
-                        tr { td { (id) } td { (name) } td { (school) } td { (share) } }
+                        tr { td { (id) } td { (name) } td { (school) } td { (share_percent(share)) } }
                     }
                 }
             }

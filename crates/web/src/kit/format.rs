@@ -26,6 +26,11 @@ pub fn percent(value: f64) -> String {
     format!("{} %", decimal(value, 1))
 }
 
+/// A quarter in words: «1. kvartal 2026».
+pub fn quarter(q: trivsel_domain::absence::Quarter) -> String {
+    format!("{}. kvartal {}", q.q, q.year)
+}
+
 /// A number with `places` decimals and a decimal comma: «3,9».
 pub fn decimal(value: f64, places: usize) -> String {
     format!("{value:.places$}").replace('.', ",")
@@ -62,5 +67,8 @@ mod tests {
         assert_eq!(number(1_234_567), "1.234.567");
         assert_eq!(number(-999), "-999");
         assert_eq!(number(0), "0");
+        let q = trivsel_domain::absence::Quarter::new(2026, 1).unwrap();
+        assert_eq!(quarter(q), "1. kvartal 2026");
+        assert_eq!(quarter(q.previous()), "4. kvartal 2025");
     }
 }

@@ -883,7 +883,7 @@ async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Marku
         section aria-labelledby="moeder-titel" {
             h2 id="moeder-titel" { "Møder og beskeder" }
             ul {
-                @if unread > 0 { li { a href="/beskeder" { (unread) " nye beskeder" } } }
+                @if unread > 0 { li { a href="/beskeder" { (unread) @if unread == 1 { " ny besked" } @else { " nye beskeder" } } } }
                 @if upcoming > 0 { li { a href="/moeder" { (upcoming) " møder de næste 14 dage" } } }
                 @if overdue > 0 {
                     li { strong.warning { a href="/moeder" { (overdue) " fraværssamråd har overskredet fristen på 7 arbejdsdage" } } }

@@ -120,7 +120,16 @@ async fn quarterly_report_page_and_csv() {
 
     let leader = app.login("skoleleder").await;
     let page = app.get("/fravaer/kvartal", Some(&leader)).await.text().await.unwrap();
-    assert!(page.contains("kx1") && page.contains("1.0000"), "{page}");
+    assert!(page.contains("kx1") && page.contains("<td>100,0 %</td>"), "{page}");
+    let words = format!("{}. kvartal {}", last.q, last.year);
+    assert!(
+        page.contains(&format!("<h1>Ulovligt fravær {words}</h1>")),
+        "Danish quarter: {page}"
+    );
+    assert!(
+        page.contains(&format!("<option value=\"{last}\" selected>{words}</option>")),
+        "{page}"
+    );
     let res = app
         .get(&format!("/fravaer/kvartal.csv?kvartal={last}"), Some(&leader))
         .await;

@@ -407,7 +407,7 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
     // The guardian sees the action plan in the parent view, and cannot open the meeting.
     let guardian = app.login("foraelder").await;
     let front = app.get("/", Some(&guardian)).await.text().await.unwrap();
-    assert!(front.contains("1 nye beskeder"));
+    assert!(front.contains("1 ny besked"));
     let page = app.get("/beskeder", Some(&guardian)).await.text().await.unwrap();
     assert!(page.contains(&format!("/boern/{child}/moeder#moede-{id}")));
     let page = app

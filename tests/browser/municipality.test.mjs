@@ -1,7 +1,8 @@
 // Journeys of a real municipality's people: the school leader assigns the PPR psychologist to
 // a pupil, who then finds the pupil under «Mine børn»; the teacher makes a plan, the pupil
-// writes «Min stemme» in it and the teacher reads it; the daycare leader opens a group and sees
-// no school words, on a phone without sideways scrolling.
+// writes «Min stemme» in it and the teacher reads it; a parent gives a consent and revokes it
+// after a confirmation; the daycare leader opens a group and sees no school words, on a phone
+// without sideways scrolling.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, login, isoDate } from './harness.mjs';
@@ -72,6 +73,29 @@ test('the pupil writes «Min stemme» in a plan and the teacher reads it', async
   const plan = await teacher.textContent('main');
   assert.match(plan, /Elevens egne ord/);
   assert.ok(plan.includes(words));
+});
+
+test('a parent revokes a consent only after confirming it', async () => {
+  const parent = await login(browser, server.base, 'foraelder');
+  await parent.click('nav >> text=Mine børn');
+  await parent.click('main ul.links a');
+  await parent.getByRole('link', { name: 'Samtykker' }).click();
+  const scope = await parent.$$eval('#omfang option', (os) => os.find((o) => o.value !== '').value);
+  await parent.getByLabel('Hvad gælder samtykket?').selectOption(scope);
+  await Promise.all([parent.waitForURL(/givet=\d+/), parent.getByRole('button', { name: 'Giv samtykke' }).click()]);
+  assert.match(await parent.textContent('[role=status]'), /Samtykket er registreret/);
+  const id = new URL(parent.url()).searchParams.get('givet');
+  const row = parent.locator(`#samtykke-${id}`);
+  assert.match(await row.textContent(), /Gælder/);
+  await row.getByRole('button', { name: 'Træk samtykket tilbage' }).click();
+  assert.equal((await parent.textContent('h1')).trim(), 'Træk samtykket tilbage?');
+  await parent.getByRole('link', { name: 'Nej, behold samtykket' }).click();
+  assert.doesNotMatch(await parent.locator(`#samtykke-${id}`).textContent(), /Gælder ikke/, 'kept');
+  await parent.locator(`#samtykke-${id}`).getByRole('button', { name: 'Træk samtykket tilbage' }).click();
+  await parent.getByRole('button', { name: 'Ja, træk samtykket tilbage' }).click();
+  await parent.waitForURL(/tilbagekaldt=/);
+  assert.match(await parent.textContent('[role=status]'), /Samtykket er trukket tilbage/);
+  assert.match(await parent.locator(`#samtykke-${id}`).textContent(), /Gælder ikke/);
 });
 
 test('the daycare leader opens a group and sees no school words, also on a phone', async () => {

@@ -7,9 +7,10 @@
 //! Every outcome is audited, allowed or denied; a write's row is stored with the change.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
+use serde::Deserialize;
 use trivsel_domain::access::{Action, ChildContext, ChildData, ChildGrant, grant};
 use trivsel_domain::meetings::{ConsentMethod, ConsentScope};
 use trivsel_domain::model::Role;
@@ -107,11 +108,30 @@ impl ConsentForm {
     }
 }
 
-pub async fn list(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
+/// What was just done, shown once at the top of the list.
+#[derive(Deserialize)]
+pub struct Done {
+    givet: Option<i64>,
+    tilbagekaldt: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(done): Query<Done>,
+) -> Page {
     let allowed = authorize(&state, &viewer, id, false, "consent.read", None).await?;
-    Ok(page(&state, &viewer, &allowed.subject, &ConsentForm::default(), &[])
-        .await?
-        .into_response())
+    let notice = match (done.givet, done.tilbagekaldt) {
+        (_, Some(_)) => Some("Samtykket er trukket tilbage. Det gælder ikke længere fra i dag."),
+        (Some(_), None) => Some("Samtykket er registreret."),
+        (None, None) => None,
+    };
+    Ok(
+        page(&state, &viewer, &allowed.subject, &ConsentForm::default(), &[], notice)
+            .await?
+            .into_response(),
+    )
 }
 
 async fn page(
@@ -120,6 +140,7 @@ async fn page(
     subject: &Subject,
     form: &ConsentForm,
     errors: &[FieldError],
+    notice: Option<&str>,
 ) -> Result<Markup, PageError> {
     let card = subject.child_card();
     let consents = state.store.consents_of_child(subject.grant()).await?;
@@ -145,6 +166,7 @@ async fn page(
     let body = html! {
         p { a href=(links::child(card.id)) { "Tilbage til barnets side" } }
         h1 { (title) }
+        @if let Some(notice) = notice { p.notice role="status" { (notice) } }
         (error_summary(errors))
         section aria-labelledby="samtykker-titel" {
             h2 id="samtykker-titel" { "Registrerede samtykker (" (consents.len()) ")" }
@@ -333,7 +355,7 @@ pub async fn give(
     let mut audit = allowed.audit.clone();
     add_criterion(&mut audit, &format!("forælder {guardian_id}, {}", method.id()));
     match state.store.give_consent(&consent, &audit).await {
-        Ok(cid) => Ok(Redirect::to(&format!("/boern/{id}/samtykker#samtykke-{cid}")).into_response()),
+        Ok(cid) => Ok(Redirect::to(&format!("/boern/{id}/samtykker?givet={cid}#samtykke-{cid}")).into_response()),
         Err(StoreError::Config(message)) => {
             let errors = [error("omfang", message)];
             Err(refuse(&state, &viewer, &allowed, &form, &errors).await)
@@ -353,12 +375,20 @@ async fn refuse(
     let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
     let shown = async {
         allowed.audit_unchanged(state, &reason).await?;
-        page(state, viewer, &allowed.subject, form, errors).await
+        page(state, viewer, &allowed.subject, form, errors, None).await
     };
     shown.await.map_or_else(|e| e, PageError::unprocessable)
 }
 
-pub async fn revoke(State(state): State<AppState>, viewer: Viewer, Path((id, cid)): Path<(i64, i64)>) -> Page {
+/// Revokes a consent once confirmed: the list's button asks first («Er du sikker?», with what
+/// the consent allows and what revoking it means); only the confirmation's `bekraeft=ja`
+/// revokes.
+pub async fn revoke(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, cid)): Path<(i64, i64)>,
+    Form(fields): Form<Fields>,
+) -> Page {
     let criterion = Some(format!("samtykke {cid}"));
     let allowed = authorize(&state, &viewer, id, true, "consent.revoke", criterion).await?;
     let Some(record) = state.store.consent(cid).await?.filter(|r| r.child_id == id) else {
@@ -378,11 +408,29 @@ pub async fn revoke(State(state): State<AppState>, viewer: Viewer, Path((id, cid
             ));
         }
     }
-    let back = format!("/boern/{id}/samtykker#samtykke-{cid}");
+    let back = format!("/boern/{id}/samtykker?tilbagekaldt={cid}#samtykke-{cid}");
     const REVOKED: &str = "samtykket er allerede trukket tilbage";
     if record.consent.revoked_on.is_some() {
         allowed.audit_unchanged(&state, REVOKED).await?;
         return Ok(Redirect::to(&back).into_response());
+    }
+    if field(&fields, "bekraeft") != "ja" {
+        allowed.audit_unchanged(&state, "afventer bekræftelse").await?;
+        let scope = record.consent.scope.navn();
+        let list = format!("/boern/{id}/samtykker#samtykke-{cid}");
+        let body = html! {
+            h1 { "Træk samtykket tilbage?" }
+            p { "Samtykke: " strong { (scope) } ", givet " (format_date(record.consent.given_on)) "." }
+            p { "Når samtykket er trukket tilbage, gælder det ikke længere fra i dag. Det, der allerede er sket "
+                "med samtykket, bliver ikke slettet, men der kan ikke bygges videre på det. Du kan give et nyt "
+                "samtykke senere." }
+            form.stack method="post" action={ "/boern/" (id) "/samtykker/" (cid) "/tilbagekald" } {
+                input type="hidden" name="bekraeft" value="ja";
+                button type="submit" { "Ja, træk samtykket tilbage" }
+            }
+            p { a href=(list) { "Nej, behold samtykket" } }
+        };
+        return Ok(shell::page("Træk samtykket tilbage?", Some(&viewer), "", body).into_response());
     }
     match state
         .store

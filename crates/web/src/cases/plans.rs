@@ -602,10 +602,13 @@ pub async fn plan(
     Query(q): Query<PlanQuery>,
 ) -> Page {
     let (plan, allowed) = authorize_plan(&state, &viewer, id, Action::Read, ChildData::Plans, "plan.read").await?;
-    let notice = q
-        .gemt
-        .filter(|v| v.parse::<i32>().is_ok())
-        .map(|v| format!("Gemt som version {v}."));
+    let notice = q.gemt.filter(|v| v.parse::<i32>().is_ok()).map(|v| {
+        if viewer.user.role.is_staff() {
+            format!("Gemt som version {v}.")
+        } else {
+            "Gemt.".to_string()
+        }
+    });
     let forms = PlanForms {
         notice,
         ..PlanForms::default()
@@ -660,7 +663,7 @@ async fn plan_page(
         }
         p.no-print {
             a href={ "/planer/" (plan.id) "/versioner" } { "Sammenlign versioner" }
-            " · Planen kan udskrives og sendes til forældrene. "
+            @if viewer.user.role.is_staff() { " · Planen kan udskrives og sendes til forældrene. " } @else { " · " }
             button.print type="button" hidden { "Udskriv planen" }
         }
         (content_view(&plan.content, 2))

@@ -89,13 +89,8 @@ pub fn matrix_form(path: &str) -> Option<Vec<(&'static str, String)>> {
             ("tekst", "Leger nogle dage.".into()),
         ],
         "/boern/{id}/samtykker" => vec![("omfang", "trivselsforum".into()), ("form", "personale_papir".into())],
-        "/planer/{id}"
-        | "/planer/{id}/foraeldre"
-        | "/planer/{id}/min-stemme"
-        | "/planer/{id}/luk"
-        | "/boern/{id}/samtykker/{cid}/tilbagekald" => {
-            vec![]
-        }
+        "/boern/{id}/samtykker/{cid}/tilbagekald" => vec![("bekraeft", "ja".into())],
+        "/planer/{id}" | "/planer/{id}/foraeldre" | "/planer/{id}/min-stemme" | "/planer/{id}/luk" => vec![],
         _ => return None,
     };
     Some(fields)
@@ -729,6 +724,7 @@ async fn a_guardian_reads_the_own_childs_plan_and_writes_only_the_parents_perspe
     let page = page.text().await.unwrap();
     assert!(page.contains("Mål for Leg og venskaber"), "{page}");
     assert!(page.contains("Skriv forældrenes perspektiv"), "{page}");
+    assert!(!page.contains("sendes til forældrene"), "no staff hint for a parent");
     assert!(
         !page.contains("Ret planen") && !page.contains("Registrér en evaluering"),
         "{page}"

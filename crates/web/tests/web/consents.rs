@@ -146,15 +146,24 @@ async fn guardian_gives_and_revokes_own_consent() {
     );
     assert_eq!(count(&app, child).await, 1);
 
-    let res = app
-        .post(
-            &format!("/boern/{child}/samtykker/{}/tilbagekald", records[0].id),
-            Some(&guardian),
-            &[],
-        )
-        .await;
+    // The list's button asks first; only the confirmation revokes.
+    let url = format!("/boern/{child}/samtykker/{}/tilbagekald", records[0].id);
+    let ask = app.post(&url, Some(&guardian), &[]).await;
+    assert_eq!(ask.status(), StatusCode::OK);
+    let ask = ask.text().await.unwrap();
+    assert!(
+        ask.contains("Træk samtykket tilbage?") && ask.contains("Ja, træk samtykket tilbage"),
+        "{ask}"
+    );
+    assert!(in_force(&app, child).await, "not revoked before it is confirmed");
+    let res = app.post(&url, Some(&guardian), &[("bekraeft", "ja")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(!in_force(&app, child).await);
+    let list = app.get(&location(&res), Some(&guardian)).await.text().await.unwrap();
+    assert!(
+        list.contains("Samtykket er trukket tilbage."),
+        "a message after revoking"
+    );
     let record = app.store().consent(records[0].id).await.unwrap().unwrap();
     assert_eq!(record.consent.revoked_on, Some(today()));
     assert_eq!(record.revoked_by, Some(w.users["foraelder"]));
@@ -211,7 +220,7 @@ async fn guardian_of_another_child_and_teacher_of_another_class_are_refused() {
             .post(
                 &format!("/boern/{child}/samtykker/{consent}/tilbagekald"),
                 Some(&session),
-                &[],
+                &[("bekraeft", "ja")],
             )
             .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{user} revokes");
@@ -252,7 +261,7 @@ async fn teacher_of_the_class_reads_but_does_not_record() {
         .post(
             &format!("/boern/{child}/samtykker/{consent}/tilbagekald"),
             Some(&teacher),
-            &[],
+            &[("bekraeft", "ja")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -347,7 +356,7 @@ async fn revoking_another_childs_consent_is_refused() {
             .post(
                 &format!("/boern/{own}/samtykker/{foreign}/tilbagekald"),
                 Some(&session),
-                &[],
+                &[("bekraeft", "ja")],
             )
             .await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{user}");
@@ -376,7 +385,7 @@ async fn revoking_the_consent_ends_the_social_workers_access_on_the_next_request
         .post(
             &format!("/boern/{child}/samtykker/{consent}/tilbagekald"),
             Some(&guardian),
-            &[],
+            &[("bekraeft", "ja")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);

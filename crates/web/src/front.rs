@@ -93,8 +93,10 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn not_found() -> PageError {
-    PageError::not_found()
+/// An address that does not exist: the Danish 404 page, inside the menu and «Log ud» for a
+/// logged-in user, so nobody is left at a dead end.
+pub async fn not_found(viewer: Result<Viewer, Response>) -> PageError {
+    PageError::not_found_for(viewer.as_ref().ok())
 }
 
 /// A role's name inside a sentence: «skoleleder», but «PPR-psykolog» and «SSP/UU-vejleder»

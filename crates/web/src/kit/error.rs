@@ -74,7 +74,12 @@ impl PageError {
 
     /// The Danish 404 page.
     pub fn not_found() -> Self {
-        PageError::Status(StatusCode::NOT_FOUND, not_found_page())
+        PageError::not_found_for(None)
+    }
+
+    /// The Danish 404 page, in the viewer's layout when someone is logged in.
+    pub fn not_found_for(viewer: Option<&Viewer>) -> Self {
+        PageError::Status(StatusCode::NOT_FOUND, not_found_page(viewer))
     }
 
     /// A finished response (e.g. JSON) as the error.
@@ -120,10 +125,10 @@ pub fn forbidden_page(viewer: Option<&Viewer>, reason: &str) -> Markup {
     page("Adgang nægtet", viewer, "", body)
 }
 
-pub fn not_found_page() -> Markup {
+pub fn not_found_page(viewer: Option<&Viewer>) -> Markup {
     let body = html! {
         h1 { "Siden findes ikke" }
         p { "Adressen findes ikke i Trivsel. " a href="/" { "Gå til forsiden" } "." }
     };
-    page("Siden findes ikke", None, "", body)
+    page("Siden findes ikke", viewer, "", body)
 }

@@ -205,3 +205,22 @@ async fn a_huge_form_value_is_not_echoed_back() {
     let body = res.text().await.unwrap();
     assert!(body.contains("20.000") && body.contains(&long), "own message");
 }
+
+/// An unknown address is no dead end: a logged-in user gets the 404 page with the menu and
+/// «Log ud»; someone not logged in gets it plain.
+#[tokio::test]
+async fn the_404_page_keeps_the_menu_for_a_logged_in_user() {
+    let app = spawn_app(local()).await;
+    world(app.store()).await;
+    let teacher = app.login("laerer").await;
+    let res = app.get("/findes-ikke", Some(&teacher)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Siden findes ikke") && page.contains("Log ud") && page.contains("Hovedmenu"),
+        "{page}"
+    );
+    let res = app.get("/findes-ikke", None).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(!res.text().await.unwrap().contains("Log ud"));
+}

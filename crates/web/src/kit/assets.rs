@@ -15,6 +15,7 @@ const FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../../static/trivsel.js"),
     ),
+    ("favicon.svg", "image/svg+xml", include_str!("../../static/favicon.svg")),
 ];
 
 pub async fn serve(Path(file): Path<String>) -> Response {

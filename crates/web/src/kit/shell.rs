@@ -16,6 +16,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, current: &str, body: Markup) -
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – Trivsel" }
                 link rel="stylesheet" href="/static/trivsel.css";
+                link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
                 script src="/static/trivsel.js" defer {}
             }
             body {

@@ -39,6 +39,10 @@ async fn healthz_static_and_not_found() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "text/css; charset=utf-8");
     assert!(res.text().await.unwrap().contains(":focus-visible"));
+    let res = app.get("/static/favicon.svg", None).await;
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    let login = app.get("/login", None).await.text().await.unwrap();
+    assert!(login.contains(r#"rel="icon" href="/static/favicon.svg""#));
     let res = app.get("/findes-ikke", None).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(res.text().await.unwrap().contains("Siden findes ikke"));

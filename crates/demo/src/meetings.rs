@@ -27,8 +27,8 @@ use trivsel_domain::meetings::{
     check_consent, held_in_time, missing_participants, samraad_deadline,
 };
 use trivsel_store::{
-    AlertFilter, AuditEntry, CaseTarget, NewAgendaItem, NewConsent, NewMeeting, NewMeetingAction, NewParticipant,
-    Registration, Store, StoreError,
+    AlertFilter, AuditEntry, CaseTarget, NewAgendaItem, NewAssignment, NewConsent, NewMeeting, NewMeetingAction,
+    NewParticipant, Registration, Store, StoreError,
 };
 
 use crate::cases::Place;
@@ -316,7 +316,17 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>, holidays: &[NaiveDate
     }
     // The social worker holds the demo pupil's case (see `lib.rs`) and was assigned to the
     // absent pupil while the consent was in force; the revocation ends that access.
-    store.assign_case(s.user("socialraadgiver"), absent, s.at(-75)).await?;
+    let assignment = NewAssignment {
+        user_id: s.user("socialraadgiver"),
+        child_id: absent,
+        reason: "Fravær, med forældrenes samtykke".into(),
+        ends_on: None,
+        assigned_by: Some(s.user("leder")),
+        at: s.at(-75),
+    };
+    store
+        .assign_advisers(&[assignment], &s.audit("leder", "assignment.create", Some(absent)))
+        .await?;
 
     // Trivselsforum: the fixed members and the next meeting.
     let members = [

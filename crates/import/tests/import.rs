@@ -505,27 +505,7 @@ async fn bad_guardian_files_change_nothing_and_name_line_and_field() {
     import_guardians(&db.store, m, &files.write("good.csv", GUARDIANS), &import_audit(m), &())
         .await
         .unwrap();
-    db.store
-        .import_users(
-            &[(
-                None,
-                trivsel_store::NewUser {
-                    municipality_id: m,
-                    username: "laerer1".into(),
-                    name: "Lærer Et".into(),
-                    email: None,
-                    role: trivsel_domain::model::Role::Teacher,
-                    institution_id: None,
-                    child_id: None,
-                    password_hash: None,
-                    demo_only: false,
-                    class_ids: vec![],
-                },
-            )],
-            &import_audit(m),
-        )
-        .await
-        .unwrap();
+    adviser(&db.store, m, "laerer1", trivsel_domain::model::Role::Teacher).await;
     let before = guardians_dump(&db.store, m).await;
     let header = "pupil_id,name,email,phone,custody,login";
     // A valid change first, so that a partial write would show.
@@ -561,6 +541,7 @@ async fn bad_guardian_files_change_nothing_and_name_line_and_field() {
     assert_eq!(guardians_dump(&db.store, m).await, before);
 }
 
+/// An account of `role` (an adviser, or any other staff role).
 async fn adviser(store: &Store, m: i64, username: &str, role: trivsel_domain::model::Role) {
     let user = trivsel_store::NewUser {
         municipality_id: m,

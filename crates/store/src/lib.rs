@@ -47,7 +47,7 @@ pub use meetings::{
 };
 pub use oidc::{OidcLogin, OidcProvider};
 pub use org::{Class, Institution, Municipality, Overview};
-pub use plans::{Evaluation, NewEvaluation, NewPlan, Plan, PlanSummary, PlanVersion, VersionConflict};
+pub use plans::{Evaluation, NewEvaluation, NewPlan, Plan, PlanSummary, PlanText, PlanVersion, VersionConflict};
 pub use reviews::Review;
 pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};
 pub use tasks::{NewTask, Task};

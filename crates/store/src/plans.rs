@@ -56,6 +56,15 @@ pub struct PlanSummary {
     pub evaluations: i64,
 }
 
+/// A plan text written outside the staff's form, saved by [`Store::save_plan_text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanText {
+    /// Forældrenes perspektiv, by a guardian.
+    ParentsPerspective,
+    /// Elevens egne ord («Min stemme»), by the pupil.
+    PupilVoice,
+}
+
 /// One saved version of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanVersion {
@@ -269,45 +278,35 @@ impl Store {
         .await
     }
 
-    /// Saves a new version that changes only the parents' perspective (forældrenes perspektiv),
-    /// e.g. written by a guardian; the same version check as [`Store::save_plan`]. The plan's
-    /// tasks stay as they are.
-    pub async fn save_parents_perspective(
+    /// Saves a new version that changes only one text written outside the staff's form (`which`:
+    /// the parents' perspective by a guardian, the pupil's own words by the pupil), with the same
+    /// version check as [`Store::save_plan`]. The plan's tasks stay as they are.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_plan_text(
         &self,
         plan_id: i64,
         expected_version: i32,
+        which: PlanText,
         text: &str,
         by: i64,
         at: DateTime<Utc>,
         audit: &AuditEntry,
     ) -> Result<Result<i32, VersionConflict>> {
         let text = text.to_string();
-        self.save_version(plan_id, expected_version, by, at, audit, move |before: PlanContent| {
-            Ok(PlanContent {
-                parents_perspective: text,
-                ..before
-            })
-        })
-        .await
-    }
-
-    /// Saves the pupil's own words («Min stemme») as a new version, nothing else changed.
-    pub async fn save_pupil_voice(
-        &self,
-        plan_id: i64,
-        expected_version: i32,
-        text: &str,
-        by: i64,
-        at: DateTime<Utc>,
-        audit: &AuditEntry,
-    ) -> Result<Result<i32, VersionConflict>> {
-        let text = text.to_string();
-        self.save_version(plan_id, expected_version, by, at, audit, move |before: PlanContent| {
-            Ok(PlanContent {
-                pupil_voice: text,
-                ..before
-            })
-        })
+        self.save_version(
+            plan_id,
+            expected_version,
+            by,
+            at,
+            audit,
+            move |mut content: PlanContent| {
+                *match which {
+                    PlanText::ParentsPerspective => &mut content.parents_perspective,
+                    PlanText::PupilVoice => &mut content.pupil_voice,
+                } = text;
+                Ok(content)
+            },
+        )
         .await
     }
 

@@ -163,3 +163,23 @@ pub fn school_roster(
         pupil_logins: Vec::new(),
     }
 }
+
+/// Assigns an adviser to a child without an audit row, for fixtures whose tests count a
+/// child's audit rows; the product assigns through [`Store::assign_advisers`].
+pub async fn assign_adviser(store: &Store, user_id: i64, child_id: i64) -> crate::Result<()> {
+    use crate::WriteTx;
+    crate::with_pool!(store, |pool| {
+        let mut tx = pool.begin_write(store).await?;
+        sqlx::query(
+            "INSERT INTO case_assignments (municipality_id, user_id, child_id, assigned_at) \
+             SELECT municipality_id, $1, $2, $3 FROM users WHERE id = $1 ON CONFLICT DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(child_id)
+        .bind(chrono::Utc::now())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}

@@ -468,24 +468,6 @@ impl Store {
         })
     }
 
-    /// Assigns a child's case to an adviser (PPR, social worker, health visitor, SSP/UU).
-    pub async fn assign_case(&self, user_id: i64, child_id: i64, now: DateTime<Utc>) -> Result<()> {
-        with_pool!(self, |pool| {
-            let mut tx = pool.begin_write(self).await?;
-            sqlx::query(
-                "INSERT INTO case_assignments (municipality_id, user_id, child_id, assigned_at) \
-                 SELECT municipality_id, $1, $2, $3 FROM users WHERE id = $1 ON CONFLICT DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(child_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
     /// Creates guardians (forældre) with custody of their children, in one transaction.
     pub async fn add_guardians(&self, municipality_id: i64, guardians: &[NewGuardian]) -> Result<()> {
         with_pool!(self, |pool| {

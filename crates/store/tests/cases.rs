@@ -358,9 +358,10 @@ async fn a_save_from_an_old_version_is_refused_and_nothing_is_lost() {
 
     // The parents' perspective is a version of its own that changes only that field.
     let stale = s
-        .save_parents_perspective(
+        .save_plan_text(
             plan,
             1,
+            trivsel_store::PlanText::ParentsPerspective,
             "For gammel",
             f.leader,
             at("2026-03-04"),
@@ -370,9 +371,10 @@ async fn a_save_from_an_old_version_is_refused_and_nothing_is_lost() {
         .unwrap();
     assert_eq!(stale, Err(VersionConflict { current_version: 2 }));
     let v3 = s
-        .save_parents_perspective(
+        .save_plan_text(
             plan,
             2,
+            trivsel_store::PlanText::ParentsPerspective,
             "Vi oplever det samme derhjemme.",
             f.leader,
             at("2026-03-04"),
@@ -682,9 +684,17 @@ async fn a_plan_gives_tasks_and_a_new_version_replaces_the_open_ones() {
     // A version that leaves the tasks as they are keeps their ids (and calendar entries).
     let open = s.tasks_of_user(f.teacher, false).await.unwrap()[0].id;
     assert_eq!(
-        s.save_parents_perspective(plan, 2, "Godt", f.leader, at("2026-03-23"), &audit)
-            .await
-            .unwrap(),
+        s.save_plan_text(
+            plan,
+            2,
+            trivsel_store::PlanText::ParentsPerspective,
+            "Godt",
+            f.leader,
+            at("2026-03-23"),
+            &audit
+        )
+        .await
+        .unwrap(),
         Ok(3)
     );
     assert_eq!(

@@ -458,8 +458,18 @@ async fn a_social_workers_access_ends_when_consent_is_revoked() {
     let f = Fixture::new().await;
     let s = f.s();
     let today = d("2026-03-10");
-    s.assign_case(f.social, f.ida, at("2026-03-01")).await.unwrap();
-    s.assign_case(f.ppr1, f.ida, at("2026-03-01")).await.unwrap();
+    let assign = |user_id| trivsel_store::NewAssignment {
+        user_id,
+        child_id: f.ida,
+        reason: "Tilknyttet".into(),
+        ends_on: None,
+        assigned_by: None,
+        at: at("2026-03-01"),
+    };
+    let audit = f.audit("assignment.create", Some(f.ida));
+    s.assign_advisers(&[assign(f.social), assign(f.ppr1)], &audit)
+        .await
+        .unwrap();
     let social = s.user_by_id(f.social).await.unwrap().unwrap();
     let ppr = s.user_by_id(f.ppr1).await.unwrap().unwrap();
     let assigned = |user: &trivsel_store::User, on: NaiveDate| {

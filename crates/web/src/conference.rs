@@ -19,7 +19,7 @@ use trivsel_store::{
     AlertFilter, AuditEntry, ClassCard, ConferencePupil, ConferenceTask, NewConference, PupilRow, User,
 };
 
-use crate::kit::access::{Ask, add_criterion, class_resource, decide, entry, visible_children};
+use crate::kit::access::{Ask, class_resource, decide, entry, no_school_days, visible_children};
 use crate::kit::chart;
 use crate::kit::clock::{now, today};
 use crate::kit::format::{danish_date, format_date, percent};
@@ -65,13 +65,10 @@ async fn checked_class(
     };
     let granted = decide(state, viewer, allowed, true, ask).await?;
     let card = card.expect("granted");
-    let mut audit = granted.audit;
     if !card.kind.has_school_days() {
-        add_criterion(&mut audit, "dagtilbud: ingen klassekonferencer");
-        state.store.audit(&audit).await?;
-        return Err(PageError::no_school_days());
+        return Err(no_school_days(state, granted.audit, "ingen klassekonferencer").await);
     }
-    Ok((card, audit))
+    Ok((card, granted.audit))
 }
 
 /// What is shown beside a pupil on the form.

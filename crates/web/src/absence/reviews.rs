@@ -13,7 +13,7 @@ use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::deadlines::{Month, overdue_reviews};
 use trivsel_store::ClassCard;
 
-use crate::kit::access::{Ask, Granted, add_criterion, authorize_resource};
+use crate::kit::access::{Ask, Granted, authorize_resource, no_school_days};
 use crate::kit::clock::{now, today};
 use crate::kit::format::format_date;
 use crate::kit::state::PanelFuture;
@@ -108,9 +108,7 @@ pub async fn record(
     let Granted { mut audit, .. } = authorize_resource(&state, &viewer, Action::Write, school.as_ref(), ask).await?;
     let card = card.expect("granted for a class");
     if !card.kind.has_school_days() {
-        add_criterion(&mut audit, "dagtilbud: ingen fraværsgennemgang");
-        state.store.audit(&audit).await?;
-        return Err(PageError::no_school_days());
+        return Err(no_school_days(&state, audit, "ingen fraværsgennemgang").await);
     }
     let Some(month) = Month::parse(&form.maaned).filter(|m| months_so_far().contains(m)) else {
         return Err(PageError::forbidden(

@@ -14,7 +14,7 @@ use trivsel_domain::meetings::{MeetingKind, may_convene};
 use trivsel_store::{AlertFilter, AuditEntry, CaseTarget, ClassCard, Registration};
 
 use crate::kit::access::{
-    Ask, add_criterion, audit_shown, authorize_own_institution, authorize_resource, authorize_with, entry,
+    Ask, audit_shown, authorize_own_institution, authorize_resource, authorize_with, entry, no_school_days,
 };
 use crate::kit::clock::{now, today};
 use crate::kit::format::danish_date;
@@ -47,11 +47,9 @@ async fn writable_class(
         Some("Du kan ikke registrere fravær for denne klasse."),
     )
     .await?;
-    let (card, mut audit) = allowed.into_class();
+    let (card, audit) = allowed.into_class();
     if !card.kind.has_school_days() {
-        add_criterion(&mut audit, "dagtilbud: ingen fremmøderegistrering");
-        state.store.audit(&audit).await?;
-        return Err(PageError::no_school_days());
+        return Err(no_school_days(state, audit, "ingen fremmøderegistrering").await);
     }
     Ok((card, audit))
 }

@@ -15,7 +15,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use trivsel_domain::access::{Action, ChildData};
 use trivsel_domain::cases::{EvaluationResult, MAX_TEXT_CHARS, PlanAction, PlanContent, Tier, diff, label};
-use trivsel_store::{CaseTarget, NewEvaluation, NewPlan, Plan, User};
+use trivsel_store::{CaseTarget, NewEvaluation, NewPlan, Plan, PlanText, User};
 
 use crate::cases::nav::case_nav;
 use crate::cases::plan_view::{content_view, evaluations_view};
@@ -892,7 +892,15 @@ pub async fn save_parents(
     };
     match state
         .store
-        .save_parents_perspective(id, version, &text, viewer.user.id, now(), &allowed.audit)
+        .save_plan_text(
+            id,
+            version,
+            PlanText::ParentsPerspective,
+            &text,
+            viewer.user.id,
+            now(),
+            &allowed.audit,
+        )
         .await?
     {
         Ok(saved) => Ok(Redirect::to(&format!("/planer/{id}?gemt={saved}")).into_response()),

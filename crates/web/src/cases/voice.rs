@@ -12,7 +12,7 @@ use serde::Deserialize;
 use trivsel_domain::access::{Action, ChildData};
 use trivsel_domain::cases::MAX_TEXT_CHARS;
 use trivsel_domain::model::Role;
-use trivsel_store::{CaseTarget, Plan};
+use trivsel_store::{CaseTarget, Plan, PlanText};
 
 use super::plans::authorize_plan;
 use crate::kit::access::{authorize, refuse};
@@ -170,7 +170,15 @@ pub async fn save(
     };
     match state
         .store
-        .save_pupil_voice(id, version, &text, viewer.user.id, now(), &allowed.audit)
+        .save_plan_text(
+            id,
+            version,
+            PlanText::PupilVoice,
+            &text,
+            viewer.user.id,
+            now(),
+            &allowed.audit,
+        )
         .await?
     {
         Ok(_) => Ok(Redirect::to("/min-stemme?gemt=1").into_response()),

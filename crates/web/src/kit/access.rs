@@ -336,6 +336,17 @@ impl Allowed {
     }
 }
 
+/// Refuses a school-day page (roll call, review, class conference) for a daycare group: the
+/// request's not-yet-written audit row is written with `what` in its criterion, and the answer
+/// is the Danish «Findes ikke i dagtilbud» page.
+pub async fn no_school_days(state: &AppState, mut audit: AuditEntry, what: &str) -> PageError {
+    add_criterion(&mut audit, &format!("dagtilbud: {what}"));
+    match state.store.audit(&audit).await {
+        Ok(()) => PageError::no_school_days(),
+        Err(e) => e.into(),
+    }
+}
+
 /// Adds to an audit row's criterion.
 pub fn add_criterion(audit: &mut AuditEntry, extra: &str) {
     audit.criterion = Some(match audit.criterion.take() {

@@ -259,8 +259,7 @@ pub async fn world(store: &Store) -> World {
         Role::SspCounsellor,
         Role::FamilyCounsellor,
     ] {
-        store
-            .assign_case(users[adviser.id()], children[0], chrono::Utc::now())
+        trivsel_store::testing::assign_adviser(store, users[adviser.id()], children[0])
             .await
             .unwrap();
     }

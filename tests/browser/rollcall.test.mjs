@@ -24,11 +24,13 @@ async function registerFirstPupil(page, key) {
   await page.keyboard.press(key);
   // The letter moved focus on to the next pupil; arrow up comes back to check it.
   await page.keyboard.press('ArrowUp');
-  const value = await page.evaluate(() => document.activeElement.value);
+  const value = await page.evaluate(() => document.activeElement.dataset.key);
   assert.equal(value, key, 'the focused pupil has the code just typed');
   await page.focus('form.roll-call button[type=submit]');
   await page.keyboard.press('Enter');
   await page.waitForSelector('[role=status]');
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('role'));
+  assert.equal(focused, 'status', 'after saving, focus is on the notice');
   return page.textContent('[role=status]');
 }
 
@@ -53,7 +55,7 @@ test('roll call by keyboard raises a consecutive-absence alert', async () => {
   for (const [i, day] of days.entries()) {
     for (const slot of [1, 2]) {
       await teacher.goto(`${base}?dato=${day}&modul=${slot}`);
-      const notice = await registerFirstPupil(teacher, i === 0 ? 'P' : 'S');
+      const notice = await registerFirstPupil(teacher, i === 0 ? 'T' : 'S');
       assert.match(notice, /Gemt/);
     }
   }
@@ -75,4 +77,42 @@ test('roll call by keyboard raises a consecutive-absence alert', async () => {
     await teacher.screenshot({ path: `${process.env.TRIVSEL_SCREENSHOTS}/fremmoede.png`, fullPage: true });
     await leader.screenshot({ path: `${process.env.TRIVSEL_SCREENSHOTS}/advarsler.png`, fullPage: true });
   }
+});
+
+test('re-opening the roll call shows the saved codes, and Enter on a code does not save', async () => {
+  const teacher = await login(browser, server.base, 'laerer');
+  await teacher.click('nav >> text=Klasser');
+  await teacher.click('main >> text=Fremmøde');
+  await teacher.waitForSelector('form.roll-call');
+  while (await teacher.locator('#ikke-skoledag').count()) {
+    await teacher.click('text=← Forrige skoledag');
+  }
+  const url = teacher.url();
+  const second = teacher.locator('fieldset.pupil').nth(1);
+  const name = (await second.locator('legend').textContent()).trim();
+  // Enter on a code leaves the page as it was: nothing sent, nothing stored.
+  await second.locator('input[data-key=U]').check();
+  await second.locator('input[data-key=U]').press('Enter');
+  await teacher.waitForTimeout(300);
+  assert.equal(teacher.url(), url, 'Enter did not send the form');
+  assert.equal(await teacher.locator('[role=status]').count(), 0);
+  await teacher.click('form.roll-call button[type=submit]');
+  await teacher.waitForSelector('[role=status]');
+  // Klasser → Fremmøde again opens the same registration with the code just saved.
+  await teacher.click('nav >> text=Klasser');
+  await teacher.click('main >> text=Fremmøde');
+  await teacher.waitForSelector('form.roll-call');
+  while (await teacher.locator('#ikke-skoledag').count()) {
+    await teacher.click('text=← Forrige skoledag');
+  }
+  const again = teacher.locator('fieldset.pupil', { hasText: name });
+  assert.ok(await again.locator('input[data-key=U]').isChecked(), `${name} is shown as «Ulovligt fravær»`);
+  assert.match(await teacher.textContent('main'), /gemt for \d+ af \d+ elever/);
+
+  // On a phone a pupil is one compact row, and the save button stays on screen.
+  await teacher.setViewportSize({ width: 390, height: 844 });
+  const height = await again.evaluate((row) => row.getBoundingClientRect().height);
+  assert.ok(height < 100, `a pupil takes ${height} px on a phone`);
+  const button = await teacher.locator('form.roll-call button[type=submit]').boundingBox();
+  assert.ok(button.y + button.height <= 844, `the save button is on screen at y = ${button.y}`);
 });

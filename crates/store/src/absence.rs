@@ -292,24 +292,31 @@ impl Store {
         }))
     }
 
-    /// The registrations of a class's pupils on one date and slot.
-    pub async fn class_registrations(&self, class_id: i64, date: NaiveDate, slot: u8) -> Result<HashMap<i64, Code>> {
-        let rows: Vec<(i64, String)> = with_pool!(self, |pool| {
+    /// The registrations of a class's pupils on one date, by slot.
+    pub async fn class_registrations(
+        &self,
+        class_id: i64,
+        date: NaiveDate,
+    ) -> Result<BTreeMap<u8, HashMap<i64, Code>>> {
+        let rows: Vec<(i32, i64, String)> = with_pool!(self, |pool| {
             sqlx::query_as(
-                "SELECT r.child_id, r.code FROM absence_registrations r JOIN enrolments e ON e.child_id = r.child_id \
+                "SELECT r.slot, r.child_id, r.code FROM absence_registrations r JOIN enrolments e ON e.child_id = r.child_id \
                  WHERE e.class_id = $1 AND e.enrolled_from <= $2 AND (e.enrolled_to IS NULL OR e.enrolled_to >= $2) \
-                 AND r.reg_date = $2 AND r.slot = $3",
+                 AND r.reg_date = $2",
             )
             .bind(class_id)
             .bind(date)
-            .bind(i32::from(slot))
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, code)| Some((id, code.chars().next().and_then(Code::from_char)?)))
-            .collect())
+        let mut slots: BTreeMap<u8, HashMap<i64, Code>> = BTreeMap::new();
+        for (slot, id, code) in rows {
+            let (Ok(slot), Some(code)) = (u8::try_from(slot), code.chars().next().and_then(Code::from_char)) else {
+                continue;
+            };
+            slots.entry(slot).or_default().insert(id, code);
+        }
+        Ok(slots)
     }
 
     /// For each class: how many pupils are enrolled on `date` and how many have at least one

@@ -1,7 +1,14 @@
 // Trivsel – progressive enhancement only; every page works without it.
 
-// Roll call (fremmøde): P, S, L, U, F or T sets the focused pupil's code and moves to the next
-// pupil; arrow up and down move between pupils (left and right still change the code).
+// A notice that answers what was just done (e.g. «Gemt») takes the focus, so a screen reader
+// reads it and the keyboard continues from there.
+document.addEventListener('DOMContentLoaded', () => {
+  document.querySelector('[data-focus]')?.focus();
+});
+
+// Roll call (fremmøde): the letter shown at a code (T, S, L, U, F, G) sets the focused pupil's
+// code and moves to the next pupil; arrow up and down move between pupils (left and right still
+// change the code). Enter on a code does not send the form: only the button saves the class.
 document.addEventListener('DOMContentLoaded', () => {
   const form = document.querySelector('form.roll-call');
   if (!form) return;
@@ -19,12 +26,13 @@ document.addEventListener('DOMContentLoaded', () => {
     if (!row || event.ctrlKey || event.altKey || event.metaKey) return;
     const i = rows.indexOf(row);
     const key = event.key.length === 1 ? event.key.toUpperCase() : event.key;
-    if ('PSLUFT'.includes(key) && key.length === 1) {
-      const input = row.querySelector(`input[value="${key}"]`);
-      if (!input) return;
+    const input = key.length === 1 ? row.querySelector(`input[data-key="${key}"]`) : null;
+    if (input) {
       event.preventDefault();
       input.checked = true;
       focusRow(i + 1);
+    } else if (key === 'Enter') {
+      event.preventDefault();
     } else if (key === 'ArrowDown') {
       event.preventDefault();
       focusRow(i + 1);

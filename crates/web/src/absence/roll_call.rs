@@ -8,16 +8,18 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Deserialize;
+use std::collections::HashMap;
 use trivsel_domain::absence::{Code, Rule};
 use trivsel_domain::access::{Action, ChildData, Resource};
 use trivsel_domain::meetings::{MeetingKind, may_convene};
-use trivsel_store::{AlertFilter, AuditEntry, CaseTarget, ClassCard, Registration};
+
+use trivsel_store::{AlertFilter, AuditEntry, CaseTarget, ClassCard, Meeting, Registration};
 
 use crate::kit::access::{
     Ask, audit_shown, authorize_own_institution, authorize_resource, authorize_with, entry, no_school_days,
 };
 use crate::kit::clock::{now, today};
-use crate::kit::format::danish_date;
+use crate::kit::format::{danish_date, local_time};
 use crate::kit::{AppState, Page, PageError, Viewer, links, shell};
 
 #[derive(Deserialize, Default)]
@@ -54,6 +56,28 @@ async fn writable_class(
     Ok((card, audit))
 }
 
+/// Registrations per pupil and day: 1 is the morning roll call, 2 the afternoon's, and per-lesson
+/// registration uses 1..N (DOMAIN.md).
+const SLOTS: u8 = 12;
+
+fn slot_name(slot: u8) -> String {
+    match slot {
+        1 => "Formiddag (1. lektion)".into(),
+        2 => "Eftermiddag (2. lektion)".into(),
+        n => format!("{n}. lektion"),
+    }
+}
+
+/// The key a teacher types for a code, by its Danish name; the stored code stays as DOMAIN.md
+/// gives it (`P` is «Til stede», `T` «Gået tidligt»).
+fn key(code: Code) -> char {
+    match code {
+        Code::Present => 'T',
+        Code::LeftEarly => 'G',
+        other => other.as_char(),
+    }
+}
+
 fn code_label(code: Code) -> &'static str {
     match code {
         Code::Present => "Til stede",
@@ -84,23 +108,15 @@ pub async fn roll_call(
         Some(Err(m)) => return Err(bad_request(&viewer, &m)),
     };
     let pupils = state.store.class_pupils(class_id, date).await?;
-    // Default slot: the first not yet registered for the whole class.
+    let registered = state.store.class_registrations(class_id, date).await?;
+    // Default slot: the last one registered that day, so re-opening shows the saved codes.
     let slot = match q.modul.as_deref().filter(|m| !m.is_empty()).map(|m| m.parse::<u8>()) {
-        Some(Ok(s)) if (1..=12).contains(&s) => s,
-        Some(_) => return Err(bad_request(&viewer, "Registreringsnummeret skal være mellem 1 og 12.")),
-        None => {
-            let mut slot = 1;
-            while slot < 12 {
-                let regs = state.store.class_registrations(class_id, date, slot).await?;
-                if pupils.is_empty() || regs.len() < pupils.len() {
-                    break;
-                }
-                slot += 1;
-            }
-            slot
-        }
+        Some(Ok(s)) if (1..=SLOTS).contains(&s) => s,
+        Some(_) => return Err(bad_request(&viewer, "Vælg en registrering fra listen.")),
+        None => registered.keys().next_back().copied().unwrap_or(1),
     };
-    let existing = state.store.class_registrations(class_id, date, slot).await?;
+    let empty = std::collections::HashMap::new();
+    let existing = registered.get(&slot).unwrap_or(&empty);
     audit.criterion = Some(format!("klasse {class_id} {date} modul {slot}"));
     audit_shown(&state, &audit, false, pupils.iter().map(|p| p.id)).await?;
     let missing = missing_days(&state, &card, &pupils, today).await?;
@@ -118,11 +134,23 @@ pub async fn roll_call(
         None
     };
     let (previous, next) = (step(false), step(true).filter(|d| *d <= today));
+    let saved = pupils.iter().filter(|p| existing.contains_key(&p.id)).count();
     let body = html! {
         h1 { (title) }
-        p { (slot) ". registrering · " (pupils.len()) " elever · " a href=(links::class(class_id)) { "Klasseliste" } }
+        p {
+            (slot_name(slot)) ": "
+            @if saved == 0 { "ikke registreret endnu; alle står som til stede, til andet er valgt." }
+            @else { "gemt for " (saved) " af " (pupils.len()) " elever." }
+            " " a href=(links::class(class_id)) { "Klasseliste" }
+        }
         @if let Some(n) = q.gemt {
-            p.notice role="status" { "Gemt. " (n) " registreringer er nye eller ændrede; advarslerne er opdateret." }
+            p.notice #gemt role="status" tabindex="-1" data-focus {
+                "Gemt. " (n) @if n == 1 { " registrering er ny eller ændret" } @else { " registreringer er nye eller ændrede" }
+                "; advarslerne er opdateret."
+            }
+        }
+        @if slot == 1 && saved > 0 && !registered.contains_key(&2) {
+            p { a href={ "/klasser/" (class_id) "/fremmoede?dato=" (date) "&modul=2" } { "Registrér eftermiddag" } }
         }
         @if not_school_day {
             p.notice id="ikke-skoledag" { "Datoen er ikke en skoledag for skolen; registreringer gemmes, men tæller ikke med i reglerne." }
@@ -135,11 +163,24 @@ pub async fn roll_call(
             label for="dato" { "Dato" }
             input id="dato" name="dato" type="date" value=(date) max=(today);
             label for="modul" { "Registrering" }
-            input id="modul" name="modul" type="number" min="1" max="12" value=(slot);
+            select id="modul" name="modul" {
+                @for s in 1..=SLOTS {
+                    option value=(s) selected[s == slot] {
+                        (slot_name(s)) @if registered.contains_key(&s) { " (gemt)" }
+                    }
+                }
+            }
             button type="submit" { "Vis" }
         }
-        p.hint id="taster" { "Tastatur: P, S, L, U, F eller T vælger koden for eleven og går videre til den næste; \
-            pil op og ned flytter mellem elever. Alle står som til stede, til andet er valgt." }
+        p.hint id="taster" {
+            "Koder: "
+            @for (i, code) in Code::ALL.iter().enumerate() {
+                @if i > 0 { ", " }
+                strong { (key(*code)) } " " (code_label(*code).to_lowercase())
+            }
+            ". Med tastaturet vælger bogstavet koden og går videre til næste elev; pil op og ned flytter \
+            mellem elever. Enter gemmer ikke: brug knappen «Gem fremmøde»."
+        }
         form.roll-call method="post" action={ "/klasser/" (class_id) "/fremmoede" } aria-describedby="taster" {
             input type="hidden" name="dato" value=(date);
             input type="hidden" name="modul" value=(slot);
@@ -149,15 +190,14 @@ pub async fn roll_call(
                     legend { (p.given_name) " " (p.family_name) }
                     @for code in Code::ALL {
                         label.code {
-                            input type="radio" name={ "c" (p.id) } value=(code.as_char()) checked[code == current];
-                            span.key aria-hidden="true" { (code.as_char()) }
-                            span.visually-hidden { (code.as_char()) " " }
-                            (code_label(code))
+                            input type="radio" name={ "c" (p.id) } value=(code.as_char()) data-key=(key(code)) checked[code == current];
+                            span.key aria-hidden="true" { (key(code)) }
+                            span.name { (code_label(code)) }
                         }
                     }
                 }
             }
-            button type="submit" { "Gem fremmøde" }
+            div.save-bar { button type="submit" { "Gem fremmøde" } }
         }
         section aria-labelledby="mangler-titel" {
             h2 id="mangler-titel" { "Manglende registreringer" }
@@ -233,8 +273,8 @@ pub async fn save_roll_call(
         Ok(_) => return Err(bad_request(&viewer, "Fremtidige datoer kan ikke registreres.")),
         Err(m) => return Err(bad_request(&viewer, &m)),
     };
-    let Some(slot) = field("modul").parse::<u8>().ok().filter(|s| (1..=12).contains(s)) else {
-        return Err(bad_request(&viewer, "Registreringsnummeret skal være mellem 1 og 12."));
+    let Some(slot) = field("modul").parse::<u8>().ok().filter(|s| (1..=SLOTS).contains(s)) else {
+        return Err(bad_request(&viewer, "Vælg en registrering fra listen."));
     };
     let pupils = state.store.class_pupils(class_id, date).await?;
     let mut registrations = Vec::with_capacity(pupils.len());
@@ -277,7 +317,7 @@ pub async fn save_roll_call(
         )
         .await?;
     Ok(Redirect::to(&format!(
-        "/klasser/{class_id}/fremmoede?dato={date}&modul={slot}&gemt={changed}"
+        "/klasser/{class_id}/fremmoede?dato={date}&modul={slot}&gemt={changed}#gemt"
     ))
     .into_response())
 }
@@ -322,11 +362,15 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
         rule,
         ..AlertFilter::default()
     };
-    let (alerts, classes, staff) = tokio::try_join!(
+    let (alerts, classes, staff, councils) = tokio::try_join!(
         state.store.alerts(&filter),
         state.store.class_cards(&[], Some(institution_id)),
-        state.store.institution_staff(institution_id)
+        state.store.institution_staff(institution_id),
+        state
+            .store
+            .meetings_of_institution(institution_id, Some(MeetingKind::AbsenceCouncil))
     )?;
+    let council_of: HashMap<i64, &Meeting> = councils.iter().filter_map(|m| Some((m.alert_id?, m))).collect();
     audit_shown(&state, &granted.audit, true, alerts.iter().map(|a| a.child_id)).await?;
     let body = html! {
         h1 { "Fraværsadvarsler" }
@@ -352,14 +396,20 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
         p { (alerts.len()) " advarsler." }
         @let convenes = may_convene(&viewer.actor, MeetingKind::AbsenceCouncil, viewer.user.municipality_id, institution_id);
         @for a in &alerts {
-            (alert_card(a, &staff, convenes))
+            (alert_card(a, &staff, convenes, council_of.get(&a.id).copied()))
         }
     };
     Ok(shell::page("Fraværsadvarsler", Some(&viewer), "/fravaer/advarsler", body).into_response())
 }
 
-/// An alert with its handling form; `convenes`: the viewer may convene a fraværssamråd from it.
-fn alert_card(a: &trivsel_store::Alert, staff: &[trivsel_store::User], convenes: bool) -> Markup {
+/// An alert with its handling form and its fraværssamråd, if convened; `convenes`: the viewer
+/// may convene one from it.
+fn alert_card(
+    a: &trivsel_store::Alert,
+    staff: &[trivsel_store::User],
+    convenes: bool,
+    council: Option<&Meeting>,
+) -> Markup {
     html! {
         section.alert aria-labelledby={ "adv-" (a.id) } {
             h2 id={ "adv-" (a.id) } {
@@ -367,7 +417,10 @@ fn alert_card(a: &trivsel_store::Alert, staff: &[trivsel_store::User], convenes:
             }
             p { "Udløst " (danish_date(a.trigger_date)) " · " (status_label(&a.status))
                 @if let Some(name) = &a.assigned_name { " · Ansvarlig: " (name) } }
-            @if a.status == "open" && convenes {
+            @if let Some(m) = council {
+                p { "Fraværssamråd: " a href={ "/moeder/" (m.id) } { (local_time(m.starts_at)) }
+                    " · " (m.status.navn()) }
+            } @else if a.status == "open" && convenes {
                 p { a href={ "/moeder/ny?type=fravaerssamraad&barn=" (a.child_id) "&advarsel=" (a.id) } { "Indkald til fraværssamråd om " (a.child_name) } }
             }
             @if a.status == "open" {

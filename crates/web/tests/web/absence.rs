@@ -36,10 +36,10 @@ async fn roll_call_validates_and_saving_twice_changes_nothing() {
     };
     let res = post(own_class, form(child, "S")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(res.headers()["location"].to_str().unwrap().ends_with("gemt=1"));
+    assert!(res.headers()["location"].to_str().unwrap().ends_with("gemt=1#gemt"));
     let res = post(own_class, form(child, "S")).await;
     assert!(
-        res.headers()["location"].to_str().unwrap().ends_with("gemt=0"),
+        res.headers()["location"].to_str().unwrap().ends_with("gemt=0#gemt"),
         "idempotent"
     );
 
@@ -83,7 +83,30 @@ async fn roll_call_validates_and_saving_twice_changes_nothing() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains(r#"value="S" checked"#), "the saved code is shown");
+    assert!(
+        page.contains(r#"value="S" data-key="S" checked"#),
+        "the saved code is shown"
+    );
+
+    // Re-opened without a slot, the page shows the last one saved that day, with its codes.
+    let slot2 = vec![
+        ("dato".to_string(), day.to_string()),
+        ("modul".into(), "2".into()),
+        (format!("c{child}"), "L".to_string()),
+    ];
+    assert_eq!(post(own_class, slot2).await.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .get(&format!("/klasser/{own_class}/fremmoede?dato={day}"), Some(&teacher))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"<option value="2" selected>Eftermiddag (2. lektion) (gemt)</option>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="L" data-key="L" checked"#));
+    assert!(page.contains("Eftermiddag (2. lektion): gemt for 1 af 1 elever."));
 }
 
 #[tokio::test]

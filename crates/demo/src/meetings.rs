@@ -351,6 +351,7 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>, holidays: &[NaiveDate
         convened_by: s.user("trivsel"),
         alert_id: None,
         parents_attend: false,
+        invited: Vec::new(),
         at: s.at(-7),
     };
     let forum_id = store
@@ -423,6 +424,7 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>, holidays: &[NaiveDate
         convened_by: s.user("leder"),
         alert_id: alert,
         parents_attend: true,
+        invited: Vec::new(),
         at: Seeder::at_on(convened, 9),
     };
     let council_id = store
@@ -631,6 +633,7 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>, holidays: &[NaiveDate
             convened_by: s.user("leder"),
             alert_id: Some(alert_id),
             parents_attend: true,
+            invited: Vec::new(),
             at: Seeder::at_on(convened, 10),
         };
         let planned_id = store

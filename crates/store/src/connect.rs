@@ -72,6 +72,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "guardians_and_assignments",
         include_str!("../migrations/sqlite/0012_guardians_and_assignments.sql"),
     ),
+    (
+        13,
+        "one_samraad_per_alert",
+        include_str!("../migrations/sqlite/0013_one_samraad_per_alert.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -121,6 +126,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         12,
         "guardians_and_assignments",
         include_str!("../migrations/postgres/0012_guardians_and_assignments.sql"),
+    ),
+    (
+        13,
+        "one_samraad_per_alert",
+        include_str!("../migrations/postgres/0013_one_samraad_per_alert.sql"),
     ),
 ];
 

@@ -42,7 +42,7 @@ pub use connect::{Backend, DEFAULT_DATABASE_URL, MIGRATION_COUNT};
 pub use consents::{ConsentRecord, NewConsent};
 pub use guardians::{ChildGuardians, GuardianChanges, GuardianLink, GuardianRecord};
 pub use meetings::{
-    AgendaItem, AnonymousConsultation, AnonymousSave, ForumMember, Meeting, MeetingAction, NewAgendaItem,
+    ALERT_TAKEN, AgendaItem, AnonymousConsultation, AnonymousSave, ForumMember, Meeting, MeetingAction, NewAgendaItem,
     NewAnonymousConsultation, NewMeeting, NewMeetingAction, NewParticipant, Notification, Participant,
 };
 pub use oidc::{OidcLogin, OidcProvider};

@@ -17,6 +17,9 @@ use trivsel_domain::meetings::{
 use crate::audit::{append_audit, append_audits};
 use crate::{AuditEntry, CaseTarget, Result, Store, StoreError, WriteTx, with_pool};
 
+/// The refusal when a fraværssamråd is convened from an alert that already has one.
+pub const ALERT_TAKEN: &str = "Der er allerede indkaldt et fraværssamråd fra denne advarsel.";
+
 /// A meeting to create (indkaldelse).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMeeting {
@@ -38,6 +41,8 @@ pub struct NewMeeting {
     pub alert_id: Option<i64>,
     /// Whether the parents take part (netværksmøde, arbejdsmøde).
     pub parents_attend: bool,
+    /// Invited when the meeting is convened (a Trivselsforum's fixed members come on top).
+    pub invited: Vec<NewParticipant>,
     pub at: DateTime<Utc>,
 }
 
@@ -154,6 +159,8 @@ pub struct Notification {
     pub meeting_kind: Option<MeetingKind>,
     /// The child the meeting is about, if any (where a guardian reads the action plan).
     pub child_id: Option<i64>,
+    /// When the meeting begins (local time).
+    pub meeting_starts_at: Option<NaiveDateTime>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
 }
@@ -423,6 +430,9 @@ impl Store {
     /// Creates a meeting with its audit row. A Trivselsforum gets the school's fixed members as
     /// participants. Anonymous consultations are refused here (they store no child; see
     /// [`Store::save_anonymous_consultation`]).
+    /// Convenes a meeting with its invited participants, each of whom with an account gets an
+    /// invitation. Refused with [`ALERT_TAKEN`] when a fraværssamråd was already convened from
+    /// the alert (a unique index holds the same under concurrent requests).
     pub async fn create_meeting(&self, new: &NewMeeting, audit: &AuditEntry) -> Result<i64> {
         if new.kind == MeetingKind::AnonymousConsultation {
             return Err(StoreError::Config(
@@ -439,6 +449,16 @@ impl Store {
         );
         Ok(with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
+            if let Some(alert) = new.alert_id {
+                let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meetings WHERE alert_id = $1")
+                    .bind(alert)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if taken > 0 {
+                    tx.rollback().await?;
+                    return Err(StoreError::Config(ALERT_TAKEN.into()));
+                }
+            }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO meetings (municipality_id, institution_id, kind, child_id, class_id, title, starts_at, \
                  ends_at, location, convened_on, convened_by, alert_id, parents_attend, status, created_at) \
@@ -469,8 +489,25 @@ impl Store {
                 .bind(new.institution_id)
                 .execute(&mut *tx)
                 .await?;
-                notify_participants!(tx, id, NotificationKind::Invitation, new.at, None::<i64>);
             }
+            for p in &new.invited {
+                let (user_id, name, role) = match p {
+                    NewParticipant::User { user_id, role } => (Some(*user_id), None, *role),
+                    NewParticipant::External { name, role } => (None, Some(name.trim()), *role),
+                };
+                sqlx::query(
+                    "INSERT INTO meeting_participants (municipality_id, meeting_id, user_id, role, external_name) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(m)
+                .bind(id)
+                .bind(user_id)
+                .bind(role.id())
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            }
+            notify_participants!(tx, id, NotificationKind::Invitation, new.at, None::<i64>);
             append_audit!(tx, audit);
             tx.commit().await?;
             id
@@ -479,6 +516,15 @@ impl Store {
 
     pub async fn meeting(&self, id: i64) -> Result<Option<Meeting>> {
         Ok(self.fetch_meetings("WHERE id = $1", id).await?.into_iter().next())
+    }
+
+    /// The fraværssamråd convened from an absence alert, if any.
+    pub async fn meeting_of_alert(&self, alert_id: i64) -> Result<Option<Meeting>> {
+        Ok(self
+            .fetch_meetings("WHERE alert_id = $1", alert_id)
+            .await?
+            .into_iter()
+            .next())
     }
 
     /// An institution's meetings, newest first; of one kind if given.
@@ -950,12 +996,14 @@ impl Store {
             Option<i64>,
             Option<String>,
             Option<i64>,
+            Option<NaiveDateTime>,
             DateTime<Utc>,
             Option<DateTime<Utc>>,
         );
         let rows: Vec<Row> = with_pool!(self, |pool| {
             sqlx::query_as(
-                "SELECT n.id, n.user_id, n.kind, n.meeting_id, m.kind, m.child_id, n.created_at, n.read_at FROM notifications n \
+                "SELECT n.id, n.user_id, n.kind, n.meeting_id, m.kind, m.child_id, m.starts_at, n.created_at, n.read_at \
+                 FROM notifications n \
                  LEFT JOIN meetings m ON m.id = n.meeting_id WHERE n.user_id = $1 AND (NOT $2 OR n.read_at IS NULL) \
                  ORDER BY n.created_at DESC, n.id DESC",
             )
@@ -966,7 +1014,7 @@ impl Store {
         });
         rows.into_iter()
             .map(
-                |(id, user_id, kind, meeting_id, meeting_kind, child_id, created_at, read_at)| {
+                |(id, user_id, kind, meeting_id, meeting_kind, child_id, meeting_starts_at, created_at, read_at)| {
                     Ok(Notification {
                         id,
                         user_id,
@@ -976,6 +1024,7 @@ impl Store {
                             .map(|k| MeetingKind::from_id(&k).ok_or_else(|| decode_err("mødetype", &k)))
                             .transpose()?,
                         child_id,
+                        meeting_starts_at,
                         created_at,
                         read_at,
                     })

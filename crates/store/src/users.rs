@@ -2,7 +2,7 @@
 //! relationships that give access to children.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use trivsel_domain::access::Actor;
+use trivsel_domain::access::{Actor, ChildGrant};
 use trivsel_domain::meetings::ConsentScope;
 use trivsel_domain::model::Role;
 
@@ -408,6 +408,29 @@ impl Store {
         let rows: Vec<UserTuple> = with_pool!(self, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(institution_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().filter_map(user).collect())
+    }
+
+    /// The accounts that belong at a meeting about the child on `on`: the teachers of the
+    /// child's class, the pupil's own account and the advisers assigned to the child then.
+    pub async fn child_meeting_people(&self, child: ChildGrant, on: NaiveDate) -> Result<Vec<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE NOT u.disabled AND (\
+             (u.role = 'laerer' AND u.id IN (SELECT uc.user_id FROM user_classes uc JOIN enrolments e \
+               ON e.class_id = uc.class_id WHERE e.child_id = $1 AND e.enrolled_from <= $2 \
+               AND (e.enrolled_to IS NULL OR e.enrolled_to >= $2))) \
+             OR (u.role = 'elev' AND u.child_id = $1) \
+             OR u.id IN (SELECT a.user_id FROM case_assignments a WHERE a.child_id = $1 \
+               AND a.ended_at IS NULL AND (a.ends_on IS NULL OR a.ends_on >= $2))) \
+             ORDER BY u.name, u.id"
+        );
+        let rows: Vec<UserTuple> = with_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(child.child_id())
+                .bind(on)
                 .fetch_all(pool)
                 .await?
         });

@@ -183,6 +183,7 @@ impl Fixture {
             convened_by: self.leader,
             alert_id: None,
             parents_attend: true,
+            invited: Vec::new(),
             at: at(convened),
         }
     }

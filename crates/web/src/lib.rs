@@ -198,6 +198,7 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/boern/{id}/moeder", get(meetings::messages::child_meetings)),
         route(M::GET, "/beskeder", get(meetings::messages::list)),
         route(M::POST, "/beskeder/{id}", post(meetings::messages::mark_read)),
+        route(M::GET, "/beskeder/{id}/aabn", get(meetings::messages::open)),
     ]
 }
 

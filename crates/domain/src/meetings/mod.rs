@@ -36,5 +36,5 @@ pub use minutes::{Minutes, SamraadMinutes, Statement};
 pub use rule::{ConsentAction, ConsentRefusal, check_consent};
 pub use samraad::{
     DeadlineState, InTimeShare, MissingParticipant, SAMRAAD_REQUIRED, SAMRAAD_WORKING_DAYS, held_in_time,
-    missing_participants, missing_participants_warning, samraad_deadline, share_held_in_time,
+    missing_participants, missing_participants_warning, samraad_deadline, samraad_proposed_date, share_held_in_time,
 };

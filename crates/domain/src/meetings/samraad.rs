@@ -17,6 +17,12 @@ pub fn samraad_deadline(convened: NaiveDate) -> NaiveDate {
     add_working_days(convened, SAMRAAD_WORKING_DAYS)
 }
 
+/// The date a council convened on `convened` is proposed for: two working days before the
+/// deadline, so that a meeting that must be moved can still be held in time.
+pub fn samraad_proposed_date(convened: NaiveDate) -> NaiveDate {
+    add_working_days(convened, SAMRAAD_WORKING_DAYS - 2)
+}
+
 /// Whether a council convened on `convened` and held on `held` was held in time.
 pub fn held_in_time(convened: NaiveDate, held: NaiveDate) -> bool {
     held <= samraad_deadline(convened)
@@ -305,5 +311,17 @@ mod tests {
             Some(13),
             "12.5 rounds up"
         );
+    }
+
+    #[test]
+    fn the_proposed_date_leaves_two_working_days() {
+        // Convened Monday 30.11.2026: the deadline is Wednesday 09.12, proposed Monday 07.12.
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(samraad_deadline(monday), NaiveDate::from_ymd_opt(2026, 12, 9).unwrap());
+        assert_eq!(
+            samraad_proposed_date(monday),
+            NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()
+        );
+        assert!(held_in_time(monday, samraad_proposed_date(monday)));
     }
 }

@@ -21,6 +21,11 @@ pub fn format_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local).format("%d.%m.%Y kl. %H:%M").to_string()
 }
 
+/// A local time as stored for meetings (Danish time already): «04.12.2026 kl. 09:00».
+pub fn local_time(at: chrono::NaiveDateTime) -> String {
+    at.format("%d.%m.%Y kl. %H:%M").to_string()
+}
+
 /// A share with one decimal and a decimal comma: «15,8 %».
 pub fn percent(value: f64) -> String {
     format!("{} %", decimal(value, 1))

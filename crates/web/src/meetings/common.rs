@@ -88,7 +88,12 @@ pub(super) async fn may_take_part(state: &AppState, user: &User, child_id: i64) 
     sees_child(state, &actor, child_id, data).await
 }
 
-async fn sees_child(state: &AppState, actor: &Actor, child_id: i64, data: ChildData) -> Result<bool, PageError> {
+pub(super) async fn sees_child(
+    state: &AppState,
+    actor: &Actor,
+    child_id: i64,
+    data: ChildData,
+) -> Result<bool, PageError> {
     let context = state.store.child_context(child_id, today()).await?;
     Ok(context.is_some_and(|c| can(actor, Action::Read, &Resource::Child(&c, data))))
 }

@@ -45,7 +45,7 @@ pub(super) struct Forms {
 }
 
 /// The role a user takes part in by default.
-fn role_of_user(role: Role) -> ParticipantRole {
+pub(super) fn role_of_user(role: Role) -> ParticipantRole {
     match role {
         Role::Teacher => ParticipantRole::Teacher,
         Role::WellbeingPerson => ParticipantRole::WellbeingPerson,

@@ -19,11 +19,12 @@ use trivsel_domain::meetings::{
 use trivsel_domain::model::Role;
 use trivsel_store::{CaseTarget, Notification};
 
+use super::common::sees_child;
 use super::pages::{action_table, when};
-use crate::kit::access::{authorize, refuse};
+use crate::kit::access::{audit_shown, authorize, entry, refuse};
 use crate::kit::clock::{now, today};
 use crate::kit::form::text;
-use crate::kit::format::{format_date, format_time};
+use crate::kit::format::{format_date, format_time, local_time};
 use crate::kit::links;
 use crate::kit::shell;
 use crate::kit::{AppState, Page, Viewer};
@@ -41,19 +42,32 @@ fn notification_link(viewer: &Viewer, n: &Notification) -> Option<String> {
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Page {
     let notifications = state.store.notifications_of_user(viewer.user.id, false).await?;
+    // A message names the meeting's child only while the reader may still see the child.
+    let mut visible = Vec::new();
+    for child in notifications.iter().filter_map(|n| n.child_id) {
+        if !visible.contains(&child) && sees_child(&state, &viewer.actor, child, ChildData::Identity).await? {
+            visible.push(child);
+        }
+    }
+    let names = state.store.child_names(&visible).await?;
+    let audit = entry(&viewer, "notification.list", None, None, true);
+    audit_shown(&state, &audit, false, visible.iter().copied()).await?;
     let body = html! {
         h1 { "Beskeder" }
         @if notifications.is_empty() { p { "Du har ingen beskeder." } } @else {
             ul.stack id="beskeder" {
                 @for n in &notifications {
                     li id={ "besked-" (n.id) } {
-                        @if n.read_at.is_none() { strong { "Ny: " } }
-                        (n.kind.navn())
-                        @if let Some(k) = n.meeting_kind { " (" (k.navn()) ")" }
-                        " – " (format_time(n.created_at))
-                        @if let Some(l) = notification_link(&viewer, n) {
-                            " "
-                            a href=(l) {
+                        p {
+                            @if n.read_at.is_none() { strong { "Ny: " } }
+                            (n.kind.navn())
+                            @if let Some(k) = n.meeting_kind { " (" (k.navn().to_lowercase()) ")" }
+                            @if let Some(name) = n.child_id.and_then(|c| names.get(&c)) { " om " (name) }
+                            @if let Some(at) = n.meeting_starts_at { ", " (local_time(at)) }
+                        }
+                        p.meta { "Sendt " (format_time(n.created_at)) }
+                        @if n.meeting_id.is_some() {
+                            a href={ "/beskeder/" (n.id) "/aabn" } {
                                 @if n.kind == NotificationKind::ActionPlan { "Se handleplanen" } @else { "Se mødet" }
                             }
                         }
@@ -68,6 +82,28 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Page {
         }
     };
     Ok(shell::page("Beskeder", Some(&viewer), "/beskeder", body).into_response())
+}
+
+/// Opens a message: marks it read and goes on to what it is about.
+pub async fn open(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
+    let notifications = state.store.notifications_of_user(viewer.user.id, false).await?;
+    let Some(link) = notifications
+        .iter()
+        .find(|n| n.id == id)
+        .and_then(|n| notification_link(&viewer, n))
+    else {
+        return Err(refuse(
+            &state,
+            &viewer,
+            "notification.read",
+            None,
+            format!("besked {id}"),
+            "Beskeden er ikke din.",
+        )
+        .await);
+    };
+    state.store.mark_notification_read(id, viewer.user.id, now()).await?;
+    Ok(Redirect::to(&link).into_response())
 }
 
 pub async fn mark_read(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {

@@ -12,28 +12,32 @@ use std::collections::{HashMap, HashSet};
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use chrono::Duration;
 use maud::{Markup, html};
 use serde::Deserialize;
-use trivsel_domain::access::{Action, ChildData};
+use trivsel_domain::access::{Action, ChildData, ChildGrant};
 use trivsel_domain::calendar::add_working_days;
 use trivsel_domain::meetings::{
     DeadlineState, Invitation, MeetingAccess, MeetingKind, MeetingStatus, Minutes, ParticipantRole, check_consent,
     invitation_ics, may_convene, meeting_access, missing_participants, missing_participants_warning, runs_meetings,
-    samraad_deadline,
+    samraad_deadline, samraad_proposed_date,
 };
-use trivsel_store::{AuditEntry, CaseTarget, Meeting, MeetingAction, NewMeeting};
+use trivsel_domain::model::Role;
+use trivsel_store::{
+    ALERT_TAKEN, AlertFilter, AuditEntry, CaseTarget, Meeting, MeetingAction, NewMeeting, NewParticipant, StoreError,
+    User,
+};
 
-use super::common::{Loaded, NOT_RUNNER, load, may_see_child, selectable_staff};
-use super::forms::{ROUND_LABELS, Rejected, check_when, forms};
+use super::common::{Loaded, NOT_RUNNER, load, may_see_child, may_take_part, sees_child, selectable_staff};
+use super::forms::{ROUND_LABELS, Rejected, check_when, forms, role_of_user};
 use crate::kit::access::{add_criterion, authorize, entry, refuse};
 use crate::kit::clock::{now, today};
 use crate::kit::form::{
-    FieldError, Fields, check_text, described, error, error_summary, field, inline_error, invalid, text,
+    FieldError, Fields, check_text, described, error, error_summary, field, inline_error, invalid, text, values,
 };
-use crate::kit::format::format_date;
+use crate::kit::format::{format_date, local_time};
 use crate::kit::links;
 use crate::kit::panels::PanelFuture;
 use crate::kit::shell;
@@ -217,6 +221,8 @@ struct ConveneForm {
     to: String,
     location: String,
     parents: bool,
+    /// The invitees ticked (values of [`Invitee`]); `None` before the form is sent: all.
+    invited: Option<Vec<String>>,
 }
 
 impl ConveneForm {
@@ -231,8 +237,79 @@ impl ConveneForm {
             to: field(fields, "til").into(),
             location: field(fields, "sted").into(),
             parents: field(fields, "foraeldre") == "ja",
+            invited: Some(values(fields, "deltager").into_iter().map(String::from).collect()),
         }
     }
+
+    fn invites(&self, invitee: &Invitee) -> bool {
+        self.invited.as_ref().is_none_or(|v| v.contains(&invitee.value))
+    }
+}
+
+/// Someone who belongs at a meeting about the child, offered (ticked) on the convening form.
+struct Invitee {
+    /// The form value: `u<user id>`, `v<guardian id>` for a guardian without an account, or
+    /// `elev` for a pupil without one.
+    value: String,
+    label: String,
+    participant: NewParticipant,
+}
+
+/// The people known to belong at a meeting about the child: the convener, the class's
+/// teachers, the pupil, the guardians with custody and the advisers assigned to the child who
+/// may see it today (a social worker needs the parents' consent).
+async fn known_invitees(
+    state: &AppState,
+    viewer: &Viewer,
+    grant: ChildGrant,
+    child_name: &str,
+) -> Result<Vec<Invitee>, PageError> {
+    let user = |u: &User| Invitee {
+        value: format!("u{}", u.id),
+        label: format!("{} ({})", u.name, u.role.navn()),
+        participant: NewParticipant::User {
+            user_id: u.id,
+            role: role_of_user(u.role),
+        },
+    };
+    let mut out = vec![user(&viewer.user)];
+    let people = state.store.child_meeting_people(grant, today()).await?;
+    if !people.iter().any(|u| u.role == Role::Pupil) {
+        out.push(Invitee {
+            value: "elev".into(),
+            label: format!("{child_name} (elev)"),
+            participant: NewParticipant::External {
+                name: child_name.to_string(),
+                role: ParticipantRole::Pupil,
+            },
+        });
+    }
+    for u in &people {
+        if u.id != viewer.user.id && may_take_part(state, u, grant.child_id()).await? {
+            out.push(user(u));
+        }
+    }
+    for (guardian, name, account) in state.store.guardians_of_child(grant).await? {
+        out.push(match account {
+            Some(id) => Invitee {
+                value: format!("u{id}"),
+                label: format!("{name} (forælder)"),
+                participant: NewParticipant::User {
+                    user_id: id,
+                    role: ParticipantRole::Parent,
+                },
+            },
+            None => Invitee {
+                value: format!("v{guardian}"),
+                label: format!("{name} (forælder, uden login)"),
+                participant: NewParticipant::External {
+                    name,
+                    role: ParticipantRole::Parent,
+                },
+            },
+        });
+    }
+    Ok(out)
 }
 
 /// What the meeting will be about, once access to it is checked.
@@ -240,6 +317,8 @@ struct Convening {
     institution_id: i64,
     child: Option<(i64, String)>,
     kinds: Vec<MeetingKind>,
+    /// Known participants of a meeting about a child (empty for a Trivselsforum).
+    invitees: Vec<Invitee>,
 }
 
 /// Checks who may convene what about whom: a child's meeting needs write access to the child's
@@ -258,7 +337,7 @@ async fn convening(
     else {
         return Err(refuse(state, viewer, action, child, "møde".into(), NOT_RUNNER).await);
     };
-    let (child, audit) = match child {
+    let (child, invitees, audit) = match child {
         Some(id) => {
             let allowed = authorize(
                 state,
@@ -271,9 +350,10 @@ async fn convening(
             )
             .await?;
             let name = allowed.subject.name();
-            (Some((id, name)), allowed.audit)
+            let invitees = known_invitees(state, viewer, allowed.subject.grant(), &name).await?;
+            (Some((id, name)), invitees, allowed.audit)
         }
-        None => (None, entry(viewer, action, None, None, true)),
+        None => (None, Vec::new(), entry(viewer, action, None, None, true)),
     };
     let kinds = CONVENED
         .into_iter()
@@ -285,6 +365,7 @@ async fn convening(
             institution_id,
             child,
             kinds,
+            invitees,
         },
         audit,
     ))
@@ -294,6 +375,13 @@ async fn convening(
 pub async fn new(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NewQuery>) -> Page {
     let (convening, audit) = convening(&state, &viewer, q.barn, "meeting.prepare").await?;
     state.store.audit(&audit).await?;
+    if let Some(existing) = match q.advarsel {
+        Some(a) => state.store.meeting_of_alert(a).await?,
+        None => None,
+    } && existing.child_id() == q.barn
+    {
+        return Ok(already_convened(&viewer, &existing).into_response());
+    }
     let kind = q
         .kind
         .as_deref()
@@ -301,7 +389,7 @@ pub async fn new(State(state): State<AppState>, viewer: Viewer, Query(q): Query<
         .filter(|k| convening.kinds.contains(k))
         .or(convening.kinds.first().copied());
     let date = match kind {
-        Some(MeetingKind::AbsenceCouncil) => samraad_deadline(today()),
+        Some(MeetingKind::AbsenceCouncil) => samraad_proposed_date(today()),
         _ => add_working_days(today(), 5),
     };
     let form = ConveneForm {
@@ -318,6 +406,7 @@ pub async fn new(State(state): State<AppState>, viewer: Viewer, Query(q): Query<
         to: "10:30".into(),
         location: String::new(),
         parents: kind == Some(MeetingKind::AbsenceCouncil),
+        invited: None,
     };
     Ok(convene_page(&viewer, &convening, &form, &[]).into_response())
 }
@@ -369,6 +458,18 @@ fn convene_page(viewer: &Viewer, convening: &Convening, form: &ConveneForm, erro
                 (inline_error(errors, "til"))
                 label for="sted" { "Sted (uden personoplysninger)" }
                 input id="sted" name="sted" type="text" value=(form.location) maxlength="200";
+                @if !convening.invitees.is_empty() {
+                    fieldset {
+                        legend { "Deltagere der indkaldes" }
+                        p.hint { "Kendt fra klassen, barnets rådgivere og forældremyndigheden. Fjern fluebenet ved dem, der ikke skal med; flere kan tilføjes på mødet." }
+                        @for i in &convening.invitees {
+                            label.check {
+                                input type="checkbox" name="deltager" value=(i.value) checked[form.invites(i)];
+                                " " (i.label)
+                            }
+                        }
+                    }
+                }
                 @if convening.child.is_some() {
                     label {
                         input id="foraeldre" type="checkbox" name="foraeldre" value="ja" checked[form.parents]
@@ -398,9 +499,11 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields):
     };
     let title = check_text(&mut errors, "titel", "Titel", &form.title, true, MAX_TITLE_CHARS);
     let when = check_when(&mut errors, "", &form.date, &form.from, &form.to);
-    // The alert a fraværssamråd is convened from must be about the child, at this school.
-    let alert = match form.alert.filter(|_| kind == MeetingKind::AbsenceCouncil) {
-        Some(a) => state
+    // The alert a fraværssamråd is convened from must be about the child, at this school;
+    // convened without one, it takes the child's open alert there, so each alert has one.
+    let alert = match (form.alert, kind == MeetingKind::AbsenceCouncil) {
+        (_, false) => None,
+        (Some(a), true) => state
             .store
             .alert(a)
             .await?
@@ -408,8 +511,19 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields):
                 Some(found.child_id) == form.child && found.institution_id == Some(convening.institution_id)
             })
             .map(|found| found.id),
-        None => None,
+        (None, true) => open_alert(&state, &convening).await?,
     };
+    if let Some(existing) = match alert {
+        Some(a) => state.store.meeting_of_alert(a).await?,
+        None => None,
+    } {
+        add_criterion(&mut audit, &format!("ikke gemt: {ALERT_TAKEN}"));
+        state.store.audit(&audit).await?;
+        return Err(PageError::status(
+            StatusCode::CONFLICT,
+            already_convened(&viewer, &existing),
+        ));
+    }
     if form.alert.is_some() && kind == MeetingKind::AbsenceCouncil && alert.is_none() {
         errors.push(error(
             "type",
@@ -447,10 +561,52 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields):
         convened_by: viewer.user.id,
         alert_id: alert,
         parents_attend: form.parents,
+        invited: convening
+            .invitees
+            .iter()
+            .filter(|i| form.invites(i))
+            .map(|i| i.participant.clone())
+            .collect(),
         at: now(),
     };
-    let id = state.store.create_meeting(&new, &audit).await?;
-    Ok(Redirect::to(&format!("/moeder/{id}")).into_response())
+    match state.store.create_meeting(&new, &audit).await {
+        Ok(id) => Ok(Redirect::to(&format!("/moeder/{id}")).into_response()),
+        // The same form sent twice at once: the second finds the first's meeting.
+        Err(StoreError::Config(m)) if m == ALERT_TAKEN => {
+            let existing = state.store.meeting_of_alert(alert.unwrap_or_default()).await?;
+            let page = match existing {
+                Some(m) => already_convened(&viewer, &m),
+                None => shell::page(ALERT_TAKEN, Some(&viewer), "/moeder", html! { h1 { (ALERT_TAKEN) } }),
+            };
+            Err(PageError::status(StatusCode::CONFLICT, page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The child's newest open alert at the convening school.
+async fn open_alert(state: &AppState, convening: &Convening) -> Result<Option<i64>, PageError> {
+    let Some((child, _)) = convening.child else {
+        return Ok(None);
+    };
+    let filter = AlertFilter {
+        institution_id: Some(convening.institution_id),
+        child_id: Some(child),
+        status: Some("open".into()),
+        ..AlertFilter::default()
+    };
+    let alerts = state.store.alerts(&filter).await?;
+    Ok(alerts.iter().max_by_key(|a| (a.trigger_date, a.id)).map(|a| a.id))
+}
+
+/// The answer when the alert already has its fraværssamråd: a link to it.
+fn already_convened(viewer: &Viewer, m: &Meeting) -> Markup {
+    let body = html! {
+        h1 { "Fraværssamrådet er allerede indkaldt" }
+        p { (ALERT_TAKEN) " Der indkaldes ét samråd pr. advarsel." }
+        p { a href={ "/moeder/" (m.id) } { (m.title) " – " (local_time(m.starts_at)) } }
+    };
+    shell::page("Fraværssamrådet er allerede indkaldt", Some(viewer), "/moeder", body)
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -553,6 +709,12 @@ pub(super) async fn meeting_page(
     let planned_late =
         deadline.is_some_and(|d| matches!(d, DeadlineState::Pending { deadline } if m.starts_at.date() > deadline));
     let about = m.target.and_then(|t| names.get(&t).cloned());
+    // The child's meetings page follows the child's plans; a participant without them (PPR
+    // not assigned, say) sees the name without a link.
+    let child_meetings = match m.child_id() {
+        Some(c) if sees_child(state, &viewer.actor, c, ChildData::Plans).await? => Some(c),
+        _ => None,
+    };
     let body = html! {
         p.no-print { a href="/moeder" { "← Møder" } }
         h1 { (m.title) }
@@ -562,7 +724,7 @@ pub(super) async fn meeting_page(
             dt { "Type" } dd { (m.kind.navn()) }
             @if let Some(about) = &about {
                 dt { "Om" }
-                dd { @if let Some(c) = m.child_id() { a href={ "/boern/" (c) "/moeder" } { (about) } } @else { (about) } }
+                dd { @if let Some(c) = child_meetings { a href={ "/boern/" (c) "/moeder" } { (about) } } @else { (about) } }
             }
             dt { "Tidspunkt" } dd { (when(m)) }
             @if let Some(l) = &m.location { dt { "Sted" } dd { (l) } }

@@ -1141,6 +1141,12 @@ const MATRIX: &[(&str, [&str; 13])] = &[
             "303", "403", "403", "403", "403", "403", "403", "403", "403", "303", "403", "403", "403",
         ],
     ),
+    (
+        "GET /beskeder/{id}/aabn",
+        [
+            "303", "403", "403", "403", "403", "403", "403", "403", "403", "303", "403", "403", "403",
+        ],
+    ),
     // Last: it ends the session used for everything above.
     // Last, as it ends the social worker's assignments: the trivselsperson ends them, the leader then finds none.
     (

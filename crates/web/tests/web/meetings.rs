@@ -33,6 +33,7 @@ async fn meeting(store: &Store, w: &World, institution: i64, kind: MeetingKind, 
         convened_by: w.users["skoleleder"],
         alert_id: None,
         parents_attend: true,
+        invited: Vec::new(),
         at: Utc::now(),
     };
     store
@@ -409,7 +410,15 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
     let front = app.get("/", Some(&guardian)).await.text().await.unwrap();
     assert!(front.contains("1 ny besked"));
     let page = app.get("/beskeder", Some(&guardian)).await.text().await.unwrap();
-    assert!(page.contains(&format!("/boern/{child}/moeder#moede-{id}")));
+    let notice = app
+        .store()
+        .notifications_of_user(w.users["foraelder"], true)
+        .await
+        .unwrap()[0]
+        .id;
+    assert!(page.contains(&format!("/beskeder/{notice}/aabn")));
+    let res = app.get(&format!("/beskeder/{notice}/aabn"), Some(&guardian)).await;
+    assert_eq!(location(&res), format!("/boern/{child}/moeder#moede-{id}"));
     let page = app
         .get(&format!("/boern/{child}/moeder"), Some(&guardian))
         .await
@@ -761,6 +770,7 @@ async fn the_leader_sees_the_share_of_samraad_held_in_time() {
             convened_by: w.users["skoleleder"],
             alert_id: None,
             parents_attend: true,
+            invited: Vec::new(),
             at: Utc::now(),
         };
         let id = app.store().create_meeting(&new, &audit).await.unwrap();
@@ -934,4 +944,140 @@ async fn a_participant_without_access_to_the_child_cannot_be_added() {
     );
     let participants = app.store().participants(network).await.unwrap();
     assert!(participants.iter().any(|p| p.user_id == Some(w.users["ppr"])));
+}
+
+#[tokio::test]
+async fn a_samraad_from_an_alert_comes_with_its_people_is_convened_once_and_its_message_names_the_child() {
+    use trivsel_domain::absence::Code;
+    use trivsel_domain::meetings::{ParticipantRole, samraad_proposed_date};
+    use trivsel_store::{AlertFilter, Registration};
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let child = w.children[0];
+    // Sick five school days in a row: the consecutive rule raises an alert.
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let sick: Vec<Registration> = ["2024-10-07", "2024-10-08", "2024-10-09", "2024-10-10", "2024-10-11"]
+        .iter()
+        .map(|x| Registration {
+            child_id: child,
+            date: d(x),
+            slot: 1,
+            code: Code::Sickness,
+        })
+        .collect();
+    app.store()
+        .register_absence(w.municipality, &sick, None, Utc::now(), &[], d("2024-10-11"))
+        .await
+        .unwrap();
+    let filter = AlertFilter {
+        child_id: Some(child),
+        status: Some("open".into()),
+        ..AlertFilter::default()
+    };
+    let alert = app.store().alerts(&filter).await.unwrap()[0].id;
+
+    let leader = app.login("skoleleder").await;
+    let form_url = format!("/moeder/ny?type=fravaerssamraad&barn={child}&advarsel={alert}");
+    let page = app.get(&form_url, Some(&leader)).await.text().await.unwrap();
+    let proposed = samraad_proposed_date(today());
+    assert!(
+        page.contains(&format!(r#"name="dato" type="date" required value="{proposed}""#)),
+        "{page}"
+    );
+    let ticked: Vec<String> = page
+        .split(r#"name="deltager" value=""#)
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect();
+    for user in ["skoleleder", "laerer", "elev", "ppr", "foraelder"] {
+        let value = format!("u{}", w.users[user]);
+        assert!(ticked.contains(&value), "{user} is proposed: {ticked:?}");
+        assert!(page.contains(&format!(r#"value="{value}" checked"#)), "{user} ticked");
+    }
+    assert!(
+        !ticked.contains(&format!("u{}", w.users["socialraadgiver"])),
+        "the social worker without consent is not proposed"
+    );
+
+    let mut form: Vec<(&str, String)> = vec![
+        ("type", "fravaerssamraad".into()),
+        ("barn", child.to_string()),
+        ("advarsel", alert.to_string()),
+        ("titel", "Fraværssamråd".into()),
+        ("dato", proposed.to_string()),
+        ("fra", "09:00".into()),
+        ("til", "10:00".into()),
+        ("foraeldre", "ja".into()),
+    ];
+    form.extend(ticked.iter().map(|v| ("deltager", v.clone())));
+    let res = post(&app, "/moeder", &leader, &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let url = location(&res);
+    let id: i64 = url.trim_start_matches("/moeder/").parse().unwrap();
+    let participants = app.store().participants(id).await.unwrap();
+    assert_eq!(participants.len(), ticked.len());
+    let roles: Vec<ParticipantRole> = participants.iter().map(|p| p.role).collect();
+    for role in [
+        ParticipantRole::SchoolLeader,
+        ParticipantRole::Teacher,
+        ParticipantRole::Pupil,
+        ParticipantRole::Parent,
+        ParticipantRole::Psychologist,
+    ] {
+        assert!(roles.contains(&role), "{role:?} in {roles:?}");
+    }
+
+    // The same form again: refused with a link to the samråd, nothing stored.
+    let res = post(&app, "/moeder", &leader, &form).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains(&format!(r#"href="/moeder/{id}""#)));
+    let councils = app
+        .store()
+        .meetings_of_institution(w.school_x, Some(MeetingKind::AbsenceCouncil))
+        .await
+        .unwrap();
+    assert_eq!(councils.len(), 1);
+    let page = app.get(&form_url, Some(&leader)).await.text().await.unwrap();
+    assert!(page.contains("Fraværssamrådet er allerede indkaldt"), "{page}");
+    // The alert links to its samråd.
+    let alerts = app.get("/fravaer/advarsler", Some(&leader)).await.text().await.unwrap();
+    assert!(
+        alerts.contains(&format!(r#"Fraværssamråd: <a href="/moeder/{id}">"#)),
+        "{alerts}"
+    );
+
+    // The psychologist's message names the child and the meeting's time; opening it marks it
+    // read and leads to the meeting, whose links all answer.
+    let ppr = app.login("ppr").await;
+    let messages = app.get("/beskeder", Some(&ppr)).await.text().await.unwrap();
+    let time = format!("{} kl. 09:00", proposed.format("%d.%m.%Y"));
+    assert!(
+        messages.contains(&format!("(fraværssamråd) om Barn KX1, {time}")),
+        "{messages}"
+    );
+    let notice = app.store().notifications_of_user(w.users["ppr"], true).await.unwrap()[0].id;
+    let res = app.get(&format!("/beskeder/{notice}/aabn"), Some(&ppr)).await;
+    assert_eq!(location(&res), url);
+    assert!(
+        app.store()
+            .notifications_of_user(w.users["ppr"], true)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let res = app.get(&format!("/beskeder/{notice}/aabn"), Some(&leader)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "another's message");
+    for user in ["ppr", "sundhedsplejerske", "laerer"] {
+        let session = if user == "ppr" {
+            ppr.clone()
+        } else {
+            app.login(user).await
+        };
+        let page = app.get(&url, Some(&session)).await.text().await.unwrap();
+        for href in page.split(r#"href="/boern/"#).skip(1) {
+            let path = format!("/boern/{}", href.split('"').next().unwrap());
+            let status = app.get(&path, Some(&session)).await.status();
+            assert_eq!(status, StatusCode::OK, "{user}: {path} from the meeting page");
+        }
+    }
 }

@@ -26,6 +26,7 @@ use crate::kit::form::{
 use crate::kit::format::{format_date, format_time};
 use crate::kit::links;
 use crate::kit::menu::MenuItem;
+use crate::kit::panels::PanelFuture;
 use crate::kit::shell;
 use crate::kit::{AppState, Page, PageError, Viewer};
 
@@ -252,6 +253,32 @@ pub async fn end(State(state): State<AppState>, viewer: Viewer, Path((id, user_i
         return Err(PageError::not_found());
     }
     Ok(Redirect::to(&links::child_page(id, "raadgivere")).into_response())
+}
+
+/// The adviser's front page: how many children he or she follows, leading to «Mine børn».
+pub fn front_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<'a> {
+    Box::pin(front_section(state, viewer))
+}
+
+async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, PageError> {
+    if !viewer.user.role.is_adviser() {
+        return Ok(None);
+    }
+    let assignments = state.store.adviser_assignments(viewer.user.id, today()).await?;
+    let shown = assignments
+        .iter()
+        .filter(|a| viewer.actor.assigned_children.contains(&a.child_id))
+        .count();
+    let waiting = assignments.len() - shown;
+    Ok(Some(html! {
+        section aria-labelledby="mine-boern-titel" {
+            h2 id="mine-boern-titel" { "Mine børn" }
+            p {
+                a href="/mine-boern" { "Du følger " (shown) @if shown == 1 { " barn" } @else { " børn" } }
+                @if waiting > 0 { "; " (waiting) " venter på forældrenes samtykke" } "."
+            }
+        }
+    }))
 }
 
 /// «Mine børn»: the adviser's children, as the access rule counts them today (a social worker

@@ -10,13 +10,15 @@ use serde::Deserialize;
 use trivsel_domain::absence::{Code, DayTally};
 use trivsel_domain::access::{Action, ChildData, grant};
 use trivsel_domain::calendar::SchoolYear;
+use trivsel_domain::meetings::MeetingStatus;
 use trivsel_domain::model::{InstitutionKind, Role};
 use trivsel_store::{AlertFilter, CaseTarget};
 
 use crate::kit::access::{Subject, audit_shown, authorize, entry, may, purpose, refuse};
 use crate::kit::clock::today;
-use crate::kit::format::{danish_date, format_date, format_time, number, percent};
+use crate::kit::format::{danish_date, format_date, format_time, local_time, number, percent};
 use crate::kit::menu::MenuItem;
+use crate::kit::panels::PanelFuture;
 use crate::kit::{AppState, Page, PageError, Viewer, chart, links, panels, shell};
 
 pub const MENU: &[MenuItem] = &[
@@ -161,6 +163,70 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
         @for section in &sections { (section) }
     };
     Ok(shell::page(&title, Some(&viewer), "/klasser", body).into_response())
+}
+
+/// The front page of a guardian or pupil: each child with its news (unread messages about it,
+/// the next meeting) and the pages about it.
+pub fn front_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<'a> {
+    Box::pin(own_news(state, viewer))
+}
+
+async fn own_news(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, PageError> {
+    if !matches!(viewer.user.role, Role::Guardian | Role::Pupil) {
+        return Ok(None);
+    }
+    let pupil = viewer.user.role == Role::Pupil;
+    // A pupil reads the own record, not the meetings (those are the parents').
+    let data = if pupil { ChildData::Identity } else { ChildData::Plans };
+    let unread = state.store.notifications_of_user(viewer.user.id, true).await?;
+    let now = chrono::Local::now().naive_local();
+    let mut children = Vec::new();
+    for id in &viewer.actor.own_children {
+        let context = state.store.child_context(*id, today()).await?;
+        let Some(child) = context.and_then(|c| grant(&viewer.actor, Action::Read, &c, data)) else {
+            continue;
+        };
+        let Some(card) = state.store.child_card(child).await? else {
+            continue;
+        };
+        let next = if pupil {
+            None
+        } else {
+            let meetings = state.store.meetings_of_child(child).await?;
+            meetings
+                .into_iter()
+                .filter(|m| m.status == MeetingStatus::Planned && m.starts_at >= now)
+                .min_by_key(|m| m.starts_at)
+        };
+        let news = unread.iter().filter(|n| n.child_id == Some(card.id)).count();
+        state
+            .store
+            .audit(&entry(viewer, "child.list", Some(card.id), None, true))
+            .await?;
+        children.push((card, next, news));
+    }
+    Ok(Some(html! {
+        @for (card, next, news) in &children {
+            section.card aria-labelledby={ "barn-" (card.id) } {
+                h2 id={ "barn-" (card.id) } {
+                    @if pupil { "Dig" } @else { (card.given_name) " " (card.family_name) }
+                }
+                ul.links {
+                    @if *news > 0 {
+                        li { a href="/beskeder" { strong { (news) @if *news == 1 { " ny besked" } @else { " nye beskeder" } } } }
+                    }
+                    @if let Some(m) = next {
+                        li { a href={ "/boern/" (card.id) "/moeder#moede-" (m.id) } { "Næste møde: " (m.kind.navn().to_lowercase()) ", " (local_time(m.starts_at)) } }
+                    }
+                    li { a href=(links::child(card.id)) { @if pupil { "Mit fravær og mine oplysninger" } @else { "Fravær og oplysninger" } } }
+                    @if !pupil {
+                        li { a href={ "/boern/" (card.id) "/moeder" } { "Møder og handleplaner" } }
+                        li { a href={ "/boern/" (card.id) "/samtykker" } { "Samtykker" } }
+                    }
+                }
+            }
+        }
+    }))
 }
 
 /// A guardian's children, or a pupil's own record.

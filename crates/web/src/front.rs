@@ -36,7 +36,9 @@ pub async fn front(State(state): State<AppState>, viewer: Viewer) -> Page {
             municipality_id: user.municipality_id,
         },
     );
-    let (overview, institutions) = if aggregates {
+    // The municipality's figures are the front page of municipal staff; school staff land on
+    // their own school's work instead.
+    let (overview, institutions) = if aggregates && user.institution_id.is_none() {
         let (o, i) = tokio::try_join!(
             state.store.overview(user.municipality_id, today()),
             state.store.institutions(user.municipality_id)

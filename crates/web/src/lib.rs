@@ -252,9 +252,13 @@ fn menu() -> Vec<MenuItem> {
 fn panels() -> Panels {
     Panels {
         front: vec![
-            absence::reviews::front_panel,
-            tasks::front_panel,
+            children::front_panel,
+            absence::today::roll_call_panel,
+            absence::today::alerts_panel,
+            advisers::front_panel,
             meetings::pages::front_panel,
+            tasks::front_panel,
+            absence::reviews::front_panel,
         ],
         class: vec![absence::reviews::class_panel],
     }

@@ -1,11 +1,12 @@
 //! Fravær (absence): the roll call and the alert list (`roll_call`), the class, school and
 //! municipality overviews (`overview`), the quarter report (`quarter`) and the leadership's
-//! monthly review (`reviews`).
+//! monthly review (`reviews`); the day's absence work on the front page (`today`).
 
 pub mod overview;
 pub mod quarter;
 pub mod reviews;
 pub mod roll_call;
+pub mod today;
 
 use trivsel_domain::model::Role;
 

@@ -157,11 +157,17 @@ async fn overdue_section(state: &AppState, viewer: &Viewer) -> Result<Option<Mar
             @if overdue.is_empty() {
                 p { "Alle klasser er gennemgået til tiden." }
             } @else {
-                p.error { (overdue.len()) " klasser mangler gennemgang efter fristen (udgangen af den følgende måned):" }
-                ul.links { @for (c, months) in &overdue {
-                    li { a href=(links::class(c.id)) { (c.name) } ": "
-                        (months.iter().map(|m| m.navn()).collect::<Vec<_>>().join(", ")) }
-                } }
+                @let months: usize = overdue.iter().map(|(_, m)| m.len()).sum();
+                p.error { (overdue.len()) @if overdue.len() == 1 { " klasse mangler" } @else { " klasser mangler" }
+                    " gennemgang efter fristen (udgangen af den følgende måned), i alt " (months)
+                    @if months == 1 { " måned." } @else { " måneder." } }
+                details {
+                    summary { "Se klasserne og månederne" }
+                    ul.links { @for (c, months) in &overdue {
+                        li { a href=(links::class(c.id)) { (c.name) } ": "
+                            (months.iter().map(|m| m.navn()).collect::<Vec<_>>().join(", ")) }
+                    } }
+                }
             }
         }
     }))

@@ -50,6 +50,9 @@ pub fn front_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<'
 
 const MAX_TITLE_CHARS: usize = 200;
 
+/// Working days before a fraværssamråd's deadline from which the front page reminds of it.
+const DEADLINE_SOON: u32 = 2;
+
 /// The kinds convened on this page (a class conference and anonym sparring have their own).
 const CONVENED: [MeetingKind; 4] = [
     MeetingKind::AbsenceCouncil,
@@ -1017,12 +1020,16 @@ pub async fn save_forum_members(State(state): State<AppState>, viewer: Viewer, F
 /// the school's leadership the meetings of the next 14 days and the fraværssamråd past their
 /// deadline.
 async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, PageError> {
+    // Guardians and pupils read their news per child (`children::front_panel`).
+    if matches!(viewer.user.role, Role::Guardian | Role::Pupil) {
+        return Ok(None);
+    }
     let unread = state.store.notifications_of_user(viewer.user.id, true).await?.len();
     let institution = viewer
         .user
         .institution_id
         .filter(|i| runs_meetings(&viewer.actor, viewer.user.municipality_id, *i));
-    let (upcoming, overdue) = match institution {
+    let (upcoming, overdue, due) = match institution {
         Some(i) => {
             let meetings = state.store.meetings_of_institution(i, None).await?;
             let soon = today() + Duration::days(14);
@@ -1034,11 +1041,16 @@ async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Marku
                 .iter()
                 .filter(|m| matches!(deadline_state(m), Some(DeadlineState::Overdue { .. })))
                 .count();
-            (upcoming, overdue)
+            let soon = add_working_days(today(), DEADLINE_SOON);
+            let due = meetings
+                .iter()
+                .filter(|m| matches!(deadline_state(m), Some(DeadlineState::Pending { deadline }) if deadline <= soon))
+                .count();
+            (upcoming, overdue, due)
         }
-        None => (0, 0),
+        None => (0, 0, 0),
     };
-    if unread == 0 && upcoming == 0 && overdue == 0 {
+    if unread == 0 && upcoming == 0 && overdue == 0 && due == 0 {
         return Ok(None);
     }
     Ok(Some(html! {
@@ -1049,6 +1061,9 @@ async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Marku
                 @if upcoming > 0 { li { a href="/moeder" { (upcoming) " møder de næste 14 dage" } } }
                 @if overdue > 0 {
                     li { strong.warning { a href="/moeder" { (overdue) " fraværssamråd har overskredet fristen på 7 arbejdsdage" } } }
+                }
+                @if due > 0 {
+                    li { a href="/moeder" { (due) " fraværssamråd skal holdes inden for " (DEADLINE_SOON) " arbejdsdage" } }
                 }
             }
         }

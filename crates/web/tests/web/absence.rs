@@ -202,7 +202,7 @@ async fn monthly_review_clears_the_overdue_list() {
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
     }
     let front = app.get("/", Some(&leader)).await.text().await.unwrap();
-    assert!(front.contains("1 klasser mangler gennemgang"), "{front}");
+    assert!(front.contains("1 klasse mangler gennemgang"), "{front}");
     let class_page = app
         .get(&format!("/klasser/{}", w.classes[0]), Some(&leader))
         .await

@@ -7,6 +7,7 @@ mod advisers;
 mod cases;
 mod consents;
 mod daycare;
+mod front;
 mod helpers;
 mod identity;
 mod meetings;

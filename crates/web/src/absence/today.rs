@@ -1,0 +1,127 @@
+//! The day's absence work on the front page: a teacher's roll calls today with their status,
+//! and for the school's leadership the open alerts, with whether a fraværssamråd is convened.
+
+use std::collections::HashMap;
+
+use maud::{Markup, html};
+use trivsel_domain::access::{Action, Resource, can};
+use trivsel_domain::meetings::MeetingKind;
+use trivsel_store::{AlertFilter, Meeting};
+
+use crate::kit::access::{audit_shown, entry};
+use crate::kit::clock::today;
+use crate::kit::format::format_date;
+use crate::kit::state::PanelFuture;
+use crate::kit::{AppState, PageError, Viewer, links};
+
+/// Open alerts listed by name on the front page; the rest are counted.
+const ALERTS_SHOWN: usize = 5;
+
+/// «Dagens fremmøde» for the classes the viewer teaches.
+pub fn roll_call_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<'a> {
+    Box::pin(roll_calls(state, viewer))
+}
+
+/// «Fravær at handle på» for the school's leadership.
+pub fn alerts_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<'a> {
+    Box::pin(open_alerts(state, viewer))
+}
+
+async fn roll_calls(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, PageError> {
+    let ids = &viewer.actor.class_ids;
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let today = today();
+    let classes: Vec<_> = state
+        .store
+        .class_cards(ids, None)
+        .await?
+        .into_iter()
+        .filter(|c| c.kind.has_school_days())
+        .collect();
+    let Some(first) = classes.first() else {
+        return Ok(None);
+    };
+    let counts = state.store.class_registration_counts(ids, today).await?;
+    let school_day = state
+        .store
+        .school_calendar(first.institution_id)
+        .await?
+        .is_school_day(today);
+    Ok(Some(html! {
+        section aria-labelledby="fremmoede-titel" {
+            h2 id="fremmoede-titel" { "Dagens fremmøde" }
+            @if !school_day { p { "I dag, " (format_date(today)) ", er ikke en skoledag." } }
+            ul.links {
+                @for c in &classes {
+                    @let (enrolled, registered) = counts.get(&c.id).copied().unwrap_or((0, 0));
+                    li {
+                        a href={ "/klasser/" (c.id) "/fremmoede" } { "Fremmøde " (c.name) }
+                        " – "
+                        @if registered == 0 { "ikke taget i dag" }
+                        @else if registered >= enrolled { "taget for alle " (enrolled) " elever" }
+                        @else { (registered) " af " (enrolled) " elever registreret" }
+                    }
+                }
+            }
+        }
+    }))
+}
+
+async fn open_alerts(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, PageError> {
+    let municipality_id = viewer.user.municipality_id;
+    let Some(institution_id) = viewer.user.institution_id.filter(|i| {
+        can(
+            &viewer.actor,
+            Action::Read,
+            &Resource::Institution {
+                municipality_id,
+                institution_id: *i,
+            },
+        )
+    }) else {
+        return Ok(None);
+    };
+    if viewer.institution_kind.is_some_and(|k| !k.has_school_days()) {
+        return Ok(None);
+    }
+    let filter = AlertFilter {
+        institution_id: Some(institution_id),
+        status: Some("open".into()),
+        ..AlertFilter::default()
+    };
+    let (mut alerts, councils) = tokio::try_join!(
+        state.store.alerts(&filter),
+        state
+            .store
+            .meetings_of_institution(institution_id, Some(MeetingKind::AbsenceCouncil))
+    )?;
+    alerts.sort_by_key(|a| std::cmp::Reverse((a.trigger_date, a.id)));
+    let council_of: HashMap<i64, &Meeting> = councils.iter().filter_map(|m| Some((m.alert_id?, m))).collect();
+    let without = alerts.iter().filter(|a| !council_of.contains_key(&a.id)).count();
+    let shown = &alerts[..alerts.len().min(ALERTS_SHOWN)];
+    let audit = entry(viewer, "absence.alerts.read", None, None, true);
+    audit_shown(state, &audit, false, shown.iter().map(|a| a.child_id)).await?;
+    Ok(Some(html! {
+        section aria-labelledby="advarsler-titel" {
+            h2 id="advarsler-titel" { "Fravær at handle på" }
+            @if alerts.is_empty() {
+                p { "Ingen åbne fraværsadvarsler." }
+            } @else {
+                p {
+                    a href="/fravaer/advarsler" { (alerts.len()) @if alerts.len() == 1 { " åben advarsel" } @else { " åbne advarsler" } }
+                    @if without > 0 { ", heraf " (without) " uden fraværssamråd" } "."
+                }
+                ul.links {
+                    @for a in shown {
+                        li {
+                            a href=(links::child(a.child_id)) { (a.child_name) } ": " (a.rule.navn()) ", " (format_date(a.trigger_date))
+                            @if council_of.contains_key(&a.id) { " · samråd indkaldt" }
+                        }
+                    }
+                }
+            }
+        }
+    }))
+}

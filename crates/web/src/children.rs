@@ -386,10 +386,12 @@ async fn absence_section(
                     }
                 }
             }
-            h3 { "Regler der gælder nu" }
-            @if holding.is_empty() { p { "Ingen." } } @else {
+            (chart::day_table(&days))
+            h3 { "Fraværsregler der er opfyldt i dag" }
+            @if holding.is_empty() { p { "Ingen af fraværsreglerne er opfyldt i dag." } } @else {
                 ul { @for r in &holding { li { (r.navn()) } } }
             }
+            p.hint { "En advarsel bliver stående, til skolen har behandlet den – også når fraværet siden er faldet." }
             h3 { "Advarsler" }
             @if alerts.is_empty() { p { "Ingen." } } @else {
                 ul { @for a in &alerts {

@@ -168,6 +168,18 @@ async fn page(
         h1 { (title) }
         @if let Some(notice) = notice { p.notice role="status" { (notice) } }
         (error_summary(errors))
+        @if guardian_view {
+            details.terms {
+                summary { "Hvad betyder samtykkerne?" }
+                p { "Et samtykke gælder, til det udløber, eller til I trækker det tilbage her. I kan altid trække et samtykke tilbage." }
+                dl {
+                    @for scope in ConsentScope::ALL {
+                        dt { (scope.navn()) }
+                        dd { (scope.forklaring()) }
+                    }
+                }
+            }
+        }
         section aria-labelledby="samtykker-titel" {
             h2 id="samtykker-titel" { "Registrerede samtykker (" (consents.len()) ")" }
             @if consents.is_empty() {
@@ -186,7 +198,11 @@ async fn page(
                                 && (!guardian_view || own_guardian == Some(c.guardian_id));
                             tr id={ "samtykke-" (c.id) } {
                                 td { (c.consent.scope.navn()) }
-                                td { (c.guardian_name) @if !c.custody { " (uden forældremyndighed)" } }
+                                td {
+                                    (c.guardian_name)
+                                    @if guardian_view && own_guardian == Some(c.guardian_id) { " (dig)" }
+                                    @if !c.custody { " (uden forældremyndighed)" }
+                                }
                                 td { (format_date(c.consent.given_on)) }
                                 td { @if let Some(e) = c.consent.expires_on { (format_date(e)) } @else { "–" } }
                                 td { @if let Some(r) = c.consent.revoked_on { (format_date(r)) } @else { "–" } }

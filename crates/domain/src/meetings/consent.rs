@@ -23,6 +23,34 @@ stored_enum! {
     }
 }
 
+impl ConsentScope {
+    /// What the consent lets the school do, in plain Danish for parents (forklaring).
+    pub fn forklaring(self) -> &'static str {
+        match self {
+            Self::Trivselsforum => {
+                "Skolens Trivselsforum – ledelsen, trivselspersonen og faste rådgivere – må tale om \
+                 jeres barn, også når I ikke selv er med på mødet."
+            }
+            Self::SocialWorker => {
+                "Kommunens socialrådgiver på skolen må se barnets sag i Trivsel og deltage i møder \
+                 om barnet."
+            }
+            Self::NetworkMeeting => {
+                "Fagfolk fra flere steder (fx skole, PPR og sundhedsplejen) må holde møde om jeres \
+                 barn, uden at I deltager."
+            }
+            Self::Ppv => {
+                "En psykolog fra PPR (Pædagogisk Psykologisk Rådgivning) må undersøge, hvordan \
+                 barnet har det og lærer i skolen, og skrive en vurdering med råd til skolen."
+            }
+            Self::TransitionForm => {
+                "Skemaet om barnets trivsel og udvikling må sendes videre til den nye skole eller \
+                 det nye dagtilbud ved skiftet."
+            }
+        }
+    }
+}
+
 stored_enum! {
     /// How a consent was given (hvordan samtykket er givet).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

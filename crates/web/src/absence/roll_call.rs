@@ -78,17 +78,6 @@ fn key(code: Code) -> char {
     }
 }
 
-fn code_label(code: Code) -> &'static str {
-    match code {
-        Code::Present => "Til stede",
-        Code::Sickness => "Syg",
-        Code::Lawful => "Lovligt fravær",
-        Code::Unlawful => "Ulovligt fravær",
-        Code::Late => "For sent",
-        Code::LeftEarly => "Gået tidligt",
-    }
-}
-
 pub async fn roll_call(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -176,7 +165,7 @@ pub async fn roll_call(
             "Koder: "
             @for (i, code) in Code::ALL.iter().enumerate() {
                 @if i > 0 { ", " }
-                strong { (key(*code)) } " " (code_label(*code).to_lowercase())
+                strong { (key(*code)) } " " (code.navn().to_lowercase())
             }
             ". Med tastaturet vælger bogstavet koden og går videre til næste elev; pil op og ned flytter \
             mellem elever. Enter gemmer ikke: brug knappen «Gem fremmøde»."
@@ -192,7 +181,7 @@ pub async fn roll_call(
                         label.code {
                             input type="radio" name={ "c" (p.id) } value=(code.as_char()) data-key=(key(code)) checked[code == current];
                             span.key aria-hidden="true" { (key(code)) }
-                            span.name { (code_label(code)) }
+                            span.name { (code.navn()) }
                         }
                     }
                 }

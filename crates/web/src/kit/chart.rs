@@ -44,11 +44,16 @@ pub const LEGEND: [(&str, &str); 6] = [
 /// pupil's school days, the codes registered (in slot order). Built with maud, so every text
 /// (the label carries the pupil's name) is escaped.
 pub fn heatmap(first: NaiveDate, last: NaiveDate, days: &[(NaiveDate, Vec<Code>)], label: &str) -> Markup {
-    const CELL: i64 = 12;
+    // Cells and text large enough to read and tap on a phone; the figure scrolls inside itself.
+    const CELL: i64 = 16;
     const GAP: i64 = 2;
+    const MONTHS: [&str; 12] = [
+        "jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.",
+    ];
     let start = first - Duration::days(i64::from(first.weekday().num_days_from_monday()));
     let weeks = (last - start).num_days() / 7 + 1;
-    let (width, height) = (40 + weeks * (CELL + GAP), 20 + 5 * (CELL + GAP));
+    // Room on the right for the last month's label.
+    let (width, height) = (40 + weeks * (CELL + GAP) + 30, 22 + 5 * (CELL + GAP));
     let lookup: HashMap<NaiveDate, &Vec<Code>> = days.iter().map(|(d, c)| (*d, c)).collect();
     // Month labels above the first week of each month, then a square per weekday.
     let mut months = Vec::new();
@@ -59,10 +64,10 @@ pub fn heatmap(first: NaiveDate, last: NaiveDate, days: &[(NaiveDate, Vec<Code>)
         let weekday = i64::from(date.weekday().num_days_from_monday());
         if weekday < 5 {
             let week = (date - start).num_days() / 7;
-            let (x, y) = (40 + week * (CELL + GAP), 20 + weekday * (CELL + GAP));
+            let (x, y) = (40 + week * (CELL + GAP), 22 + weekday * (CELL + GAP));
             if date.month() != month_drawn && date.day() <= 7 {
                 month_drawn = date.month();
-                months.push((x, date.format("%m/%y").to_string()));
+                months.push((x, MONTHS[date.month0() as usize]));
             }
             let codes = lookup.get(&date);
             let (fill, what) = day_style(codes.map_or(&[][..], |c| c.as_slice()), codes.is_some());
@@ -78,14 +83,44 @@ pub fn heatmap(first: NaiveDate, last: NaiveDate, days: &[(NaiveDate, Vec<Code>)
             role="img" aria-label=(label) {
             title { (label) }
             @for (row, name) in ["man", "tir", "ons", "tor", "fre"].iter().enumerate() {
-                text x="0" y=(20 + row as i64 * (CELL + GAP) + CELL - 2) font-size="9" fill="#4a5360" { (name) }
+                text x="0" y=(22 + row as i64 * (CELL + GAP) + CELL - 3) font-size="12" fill="#4a5360" { (name) }
             }
             @for (x, month) in &months {
-                text x=(x) y="10" font-size="9" fill="#4a5360" { (month) }
+                text x=(x) y="13" font-size="12" fill="#4a5360" { (month) }
             }
             @for (x, y, fill, title) in &squares {
                 rect x=(x) y=(y) width=(CELL) height=(CELL) fill=(fill) stroke="#c9d1da" stroke-width="0.5" {
                     title { (title) }
+                }
+            }
+        }
+    }
+}
+
+/// The heatmap's text alternative: every school day that was not a plain «til stede», with its
+/// registrations in words, so touch screens and screen readers get what hovering shows.
+pub fn day_table(days: &[(NaiveDate, Vec<Code>)]) -> Markup {
+    let shown: Vec<_> = days
+        .iter()
+        .filter(|(_, codes)| codes.is_empty() || codes.iter().any(|c| *c != Code::Present))
+        .collect();
+    html! {
+        details {
+            summary { "Dagene i tal (" (shown.len()) @if shown.len() == 1 { " dag" } @else { " dage" } " med fravær eller uden registrering)" }
+            @if shown.is_empty() { p { "Ingen: alle skoledage er registreret som til stede." } } @else {
+                table {
+                    thead { tr { th scope="col" { "Dato" } th scope="col" { "Registreringer" } } }
+                    tbody {
+                        @for (date, codes) in &shown {
+                            tr {
+                                td { (format_date(*date)) }
+                                td {
+                                    @if codes.is_empty() { "Mangler registrering" }
+                                    @else { (codes.iter().map(|c| c.navn()).collect::<Vec<_>>().join(", ")) }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

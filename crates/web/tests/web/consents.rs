@@ -127,6 +127,12 @@ async fn guardian_gives_and_revokes_own_consent() {
         .await
         .unwrap();
     assert!(page.contains("Drøftelse i Trivselsforum") && page.contains("Træk samtykket tilbage"));
+    // The guardian is marked as «dig», and each scope is explained in plain Danish.
+    assert!(page.contains("<td>Forælder Test (dig)</td>"), "{page}");
+    assert!(page.contains("Hvad betyder samtykkerne?"));
+    for scope in trivsel_domain::meetings::ConsentScope::ALL {
+        assert!(page.contains(scope.forklaring()), "{scope:?} explained");
+    }
 
     // An expiry before today is refused, naming the field; nothing stored.
     let yesterday = (today() - Duration::days(1)).to_string();

@@ -1,0 +1,59 @@
+// Takes the screenshots in docs/screenshots/ (shown in the README) from the demo municipality
+// at phone size: `TRIVSEL_BROWSER_DB=sqlite:///tmp/shots.db node screenshots.mjs [dir]`.
+// Not a test: it only looks. Set SHOTS to a comma list of names to take only some.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchBrowser } from './harness.mjs';
+
+const dir = process.argv[2] ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
+const only = process.env.SHOTS?.split(',');
+
+// [file name, account, how to get there from the front page]
+const SHOTS = [
+  ['laerer-forside', 'laerer', async () => {}],
+  ['fremmoede', 'laerer', async (p) => { await p.click('main a:has-text("Fremmøde")'); }],
+  ['leder-forside', 'leder', async () => {}],
+  ['advarsler', 'leder', async (p) => { await p.click('nav >> text=Advarsler'); }],
+  ['samraad-indkald', 'leder', async (p) => {
+    await p.click('nav >> text=Advarsler');
+    await p.click('main a:has-text("Indkald til fraværssamråd")');
+  }],
+  ['barn-fravaer', 'leder', async (p) => {
+    await p.click('nav >> text=Advarsler');
+    await p.click('section.alert h2 a');
+  }],
+  ['foraelder-forside', 'foraelder', async () => {}],
+  ['foraelder-samtykker', 'foraelder', async (p) => { await p.click('main a:has-text("Samtykker")'); }],
+  ['beskeder', 'ppr', async (p) => { await p.click('nav >> text=Beskeder'); }],
+];
+
+mkdirSync(dir, { recursive: true });
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  for (const [name, user, go] of SHOTS) {
+    if (only && !only.includes(name)) continue;
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/login`);
+    await page.fill('#username', user);
+    await page.fill('#password', 'demo');
+    await page.press('#password', 'Enter');
+    await page.waitForURL(`${server.base}/`);
+    try {
+      await go(page);
+      await page.waitForLoadState('load');
+      // At most about two phone screens, so the images stay small.
+      const height = Math.min(await page.evaluate(() => document.documentElement.scrollHeight), 1700);
+      await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true, clip: { x: 0, y: 0, width: 390, height } });
+      console.log(`${name}: ${page.url().replace(server.base, '')}`);
+    } catch (e) {
+      console.log(`${name}: ${e.message.split('\n')[0]}`);
+    }
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.stop();
+}

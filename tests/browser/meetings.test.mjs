@@ -44,24 +44,46 @@ test('leder convenes a fraværssamråd from an alert, records and closes it; for
   const child = new URL(href, server.base).searchParams.get('barn');
   await page.click(`main a[href="${href}"]`);
 
-  // The convening form shows the 7-working-day deadline.
+  // The convening form shows the 7-working-day deadline and comes with the known participants.
   assert.match(await page.textContent('#frist'), /7 arbejdsdage/);
   assert.deepEqual(await duplicateIds(page), []);
+  const ticked = await page.locator('input[name=deltager]:checked').evaluateAll((is) => is.map((i) => i.parentElement.textContent.trim()));
+  for (const who of [/\(forælder/, /\(Skoleleder\)/, /\(elev\)|\(Elev\)/]) {
+    assert.ok(ticked.some((t) => who.test(t)), `${who} ticked on the form: ${ticked.join(', ')}`);
+  }
+  const convene = {
+    url: page.url(),
+    form: Object.fromEntries(await page.locator('form[action="/moeder"] :is(input, select)').evaluateAll((els) =>
+      els.filter((e) => e.name && e.name !== 'deltager' && (e.type !== 'checkbox' || e.checked)).map((e) => [e.name, e.value]))),
+  };
   await page.getByLabel('Sted (uden personoplysninger)', { exact: true }).fill('Mødelokalet ved kontoret');
   await Promise.all([page.waitForURL(/\/moeder\/\d+$/), page.getByRole('button', { name: 'Indkald' }).click()]);
   const meetingUrl = page.url();
   assert.match(await page.textContent('#frist'), /Senest/);
-  assert.match(await page.textContent('#mangler'), /mangler faste deltagere/);
+  assert.equal(await page.locator('#deltagerliste li').count(), ticked.length, 'the ticked participants are invited');
 
-  // Participants: the guardian, the leader, the teacher, PPR, the social worker, and the pupil.
-  for (const who of [/\(forælder\)/, /\(Skoleleder/, /\(Lærer/, /\(PPR-psykolog\)/, /\(Socialrådgiver\)/]) {
+  // The same alert cannot be convened twice: the form sent again is refused, the alert and the
+  // convening link lead to the samråd there is.
+  const again = await page.request.post(`${server.base}/moeder`, { form: convene.form, headers: { Origin: server.base }, maxRedirects: 0 });
+  assert.equal(again.status(), 409);
+  await page.goto(convene.url);
+  assert.match(await page.textContent('h1'), /allerede indkaldt/);
+  await page.click('nav >> text=Advarsler');
+  const meetingPath = new URL(meetingUrl).pathname;
+  assert.equal(await page.locator(`section.alert a[href="${meetingPath}"]`).count(), 1, 'the alert links to its samråd');
+  await page.goto(meetingUrl);
+
+  // The remaining fixed participants: the teacher, PPR and the social worker, when not there.
+  let count = ticked.length;
+  for (const who of [/\(Lærer/, /\(PPR-psykolog\)/, /\(Socialrådgiver\)/]) {
+    // Not offered when already invited.
+    const offered = await page.getByLabel('Person med adgang til Trivsel', { exact: true }).locator('option').allTextContents();
+    if (!offered.some((t) => who.test(t))) continue;
     await choose(page, 'Person med adgang til Trivsel', who);
     await Promise.all([page.waitForURL(/besked=deltager/), page.getByRole('button', { name: 'Tilføj deltager' }).click()]);
+    count++;
   }
-  await page.getByLabel('… eller navn på en deltager uden adgang (fx eleven)', { exact: true }).fill('Eleven');
-  await page.getByLabel('Rolle', { exact: true }).selectOption('elev');
-  await Promise.all([page.waitForURL(/besked=deltager/), page.getByRole('button', { name: 'Tilføj deltager' }).click()]);
-  assert.equal(await page.locator('#deltagerliste li').count(), 6);
+  assert.equal(await page.locator('#deltagerliste li').count(), count);
 
   // The three rounds.
   await page.getByLabel('Mødet blev holdt den', { exact: true }).fill(isoDate(0));
@@ -99,7 +121,11 @@ test('leder convenes a fraværssamråd from an alert, records and closes it; for
 
   // The guardian: a message leads to the action plan in the parent view.
   await parent.click('nav >> text=Beskeder');
-  await parent.click(`a[href^="/boern/${child}/moeder"]`);
+  // The newest message is this meeting's action plan; opening it marks it read.
+  await Promise.all([
+    parent.waitForURL(new RegExp(`/boern/${child}/moeder`)),
+    parent.locator('#beskeder a:has-text("Se handleplanen")').first().click(),
+  ]);
   const plan = await parent.textContent('main');
   assert.match(plan, new RegExp(`Ugentlige samtaler ${stamp}`));
   assert.match(plan, new RegExp(`Fast voksen ved ankomst ${stamp}`));

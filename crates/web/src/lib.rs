@@ -226,6 +226,10 @@ pub fn app(store: Store, config: Config) -> Router {
         .fallback(front::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            login::expired::expired_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             security::same_origin_writes,
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))

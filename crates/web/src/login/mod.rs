@@ -19,6 +19,7 @@ use crate::kit::session::{
 use crate::kit::shell::page;
 use crate::kit::{AppState, Page, PageError};
 
+pub mod expired;
 pub mod oidc;
 pub mod totp;
 
@@ -48,6 +49,8 @@ pub async fn login_page(State(state): State<AppState>, MaybeSession(session): Ma
 pub struct LoginForm {
     username: String,
     password: String,
+    /// Where to go once logged in (a local path), e.g. back to a form sent after the session ended.
+    naeste: Option<String>,
 }
 
 pub async fn login(
@@ -137,8 +140,9 @@ pub async fn login(
     let (token, hash) = new_token();
     state.store.create_session(&hash, &user, now, mfa_pending).await?;
     tracing::info!(user_id = user.id, mfa_pending, "password accepted");
+    let back = form.naeste.filter(|p| expired::local_path(p));
     let next = match (mfa_pending, user.totp_secret.is_some()) {
-        (false, _) => "/",
+        (false, _) => back.as_deref().unwrap_or("/"),
         (true, true) => "/login/totp",
         (true, false) => "/login/totp/opsaet",
     };
@@ -379,6 +383,19 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Page {
 
 /// The login page; `sso` lists single sign-on buttons as (address, label).
 fn login_form(demo: bool, error: Option<&str>, username: &str, sso: &[(String, String)]) -> Markup {
+    login_form_with(demo, error, username, sso, None, html! {})
+}
+
+/// The login page with where to go after logging in (`next`, a local path) and `extra` under
+/// the message (the texts of a form sent after the session ended).
+fn login_form_with(
+    demo: bool,
+    error: Option<&str>,
+    username: &str,
+    sso: &[(String, String)],
+    next: Option<&str>,
+    extra: Markup,
+) -> Markup {
     page(
         "Log ind",
         None,
@@ -388,7 +405,9 @@ fn login_form(demo: bool, error: Option<&str>, username: &str, sso: &[(String, S
             @if let Some(error) = error {
                 p.error role="alert" id="login-fejl" { (error) }
             }
+            (extra)
             form.login method="post" action="/login" {
+                @if let Some(next) = next { input type="hidden" name="naeste" value=(next); }
                 label for="username" { "Brugernavn" }
                 input id="username" name="username" type="text" autocomplete="username" required
                     value=(username) aria-describedby=[error.map(|_| "login-fejl")];

@@ -612,3 +612,66 @@ async fn a_single_sign_on_answer_is_taken_only_by_the_browser_that_started_it() 
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("har ikke længere single sign-on"));
 }
+
+#[tokio::test]
+async fn a_form_sent_after_the_session_ended_gives_the_text_back_and_returns_after_login() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let child = w.children[0];
+    let path = format!("/boern/{child}/samtykker");
+    // A session cookie the server no longer knows (expired, or logged out in another tab).
+    let res = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .header("origin", &app.base)
+        .header("referer", format!("{}{path}", app.base))
+        .header(
+            reqwest::header::COOKIE,
+            format!("{}=udloebet", cookie_name(&app.config)),
+        )
+        .form(&[("omfang", "trivselsforum"), ("note", "Ondt i maven om morgenen")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("sessionen var udløbet"), "{page}");
+    assert!(
+        page.contains("readonly rows=\"4\">Ondt i maven om morgenen</textarea>"),
+        "{page}"
+    );
+    assert!(
+        !page.contains(">trivselsforum</textarea>"),
+        "form tokens are not given back"
+    );
+    assert!(page.contains(&format!(r#"name="naeste" value="{path}""#)));
+    assert!(
+        app.store()
+            .consents_of_child(trivsel_domain::access::ChildGrant::system(child))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Logging in returns to the page; an address elsewhere is ignored.
+    let res = app
+        .post(
+            "/login",
+            None,
+            &[("username", "foraelder"), ("password", PASSWORD), ("naeste", &path)],
+        )
+        .await;
+    assert_eq!(res.headers()[LOCATION], path.as_str());
+    let res = app
+        .post(
+            "/login",
+            None,
+            &[
+                ("username", "foraelder"),
+                ("password", PASSWORD),
+                ("naeste", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(res.headers()[LOCATION], "/");
+}

@@ -109,6 +109,12 @@ test('the daycare leader opens a group and sees no school words, also on a phone
   const nav = await page.textContent('nav');
   assert.match(nav, /Stuer/);
   assert.doesNotMatch(nav, /Klasser|Fravær|Advarsler|Kvartal/);
+  // On a phone the menu is folded behind «Menu» until opened.
+  const toggle = page.locator('button.menu-toggle');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.locator('nav >> text=Stuer').isVisible(), false);
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
   await page.click('nav >> text=Stuer');
   assert.equal((await page.textContent('h1')).trim(), 'Stuer');
   await page.click('main ul.links li > a:first-child');

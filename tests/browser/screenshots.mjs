@@ -9,23 +9,30 @@ import { startServer, launchBrowser } from './harness.mjs';
 const dir = process.argv[2] ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 const only = process.env.SHOTS?.split(',');
 
+// A main-menu entry; on a phone the menu is folded behind «Menu».
+async function menu(p, label) {
+  const toggle = p.locator('button.menu-toggle');
+  if (await toggle.isVisible()) await toggle.click();
+  await p.click(`nav >> text=${label}`);
+}
+
 // [file name, account, how to get there from the front page]
 const SHOTS = [
   ['laerer-forside', 'laerer', async () => {}],
   ['fremmoede', 'laerer', async (p) => { await p.click('main a:has-text("Fremmøde")'); }],
   ['leder-forside', 'leder', async () => {}],
-  ['advarsler', 'leder', async (p) => { await p.click('nav >> text=Advarsler'); }],
+  ['advarsler', 'leder', async (p) => { await menu(p, 'Advarsler'); }],
   ['samraad-indkald', 'leder', async (p) => {
-    await p.click('nav >> text=Advarsler');
+    await menu(p, 'Advarsler');
     await p.click('main a:has-text("Indkald til fraværssamråd")');
   }],
   ['barn-fravaer', 'leder', async (p) => {
-    await p.click('nav >> text=Advarsler');
+    await menu(p, 'Advarsler');
     await p.click('section.alert h2 a');
   }],
   ['foraelder-forside', 'foraelder', async () => {}],
   ['foraelder-samtykker', 'foraelder', async (p) => { await p.click('main a:has-text("Samtykker")'); }],
-  ['beskeder', 'ppr', async (p) => { await p.click('nav >> text=Beskeder'); }],
+  ['beskeder', 'ppr', async (p) => { await menu(p, 'Beskeder'); }],
 ];
 
 mkdirSync(dir, { recursive: true });

@@ -73,3 +73,27 @@ document.addEventListener('DOMContentLoaded', () => {
     table.classList.add('stacked');
   }
 });
+
+// The main menu on a phone: folded behind a «Menu» button (aria-expanded), so the page starts
+// with its content. Without the script, or on a wider screen, the menu wraps instead.
+document.addEventListener('DOMContentLoaded', () => {
+  const nav = document.querySelector('header.top nav');
+  const list = nav?.querySelector('ul');
+  if (!list || list.children.length < 4) return;
+  list.id = 'hovedmenu';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'menu-toggle';
+  button.textContent = 'Menu';
+  button.setAttribute('aria-controls', list.id);
+  nav.insertBefore(button, list);
+  const phone = window.matchMedia('(max-width: 40rem)');
+  const show = (open) => {
+    button.setAttribute('aria-expanded', String(open));
+    nav.classList.toggle('open', open);
+    list.hidden = phone.matches && !open;
+  };
+  button.addEventListener('click', () => show(button.getAttribute('aria-expanded') !== 'true'));
+  phone.addEventListener('change', () => show(false));
+  show(false);
+});

@@ -17,6 +17,21 @@ stored_enum! {
 }
 
 impl Tier {
+    /// What the tier means, in plain Danish for parents (forklaring).
+    pub fn forklaring(self) -> &'static str {
+        match self {
+            Self::Preventive => "Det, skolen gør for alle børn, så de trives – i klassen og i fællesskabet.",
+            Self::Anticipatory => {
+                "Der er en bekymring, og skolen sætter ekstra ind sammen med jer, ofte med råd fra \
+                 PPR eller andre fagfolk."
+            }
+            Self::Intervening => {
+                "Barnet har brug for mere hjælp, end skolen selv kan give, fx fra PPR, \
+                 socialrådgiveren eller et andet tilbud. I bliver altid inddraget."
+            }
+        }
+    }
+
     /// Whether moving to this tier needs the escalation prerequisites (or a leader's override).
     pub fn needs_escalation_check(self) -> bool {
         self == Self::Intervening

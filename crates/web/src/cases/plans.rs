@@ -15,6 +15,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use trivsel_domain::access::{Action, ChildData};
 use trivsel_domain::cases::{EvaluationResult, MAX_TEXT_CHARS, PlanAction, PlanContent, Tier, diff, label};
+use trivsel_domain::model::Role;
 use trivsel_store::{CaseTarget, NewEvaluation, NewPlan, Plan, PlanText, User};
 
 use crate::cases::nav::case_nav;
@@ -648,6 +649,8 @@ async fn plan_page(
     let base = subject.base();
     let title = plan.title.clone();
     let result = EvaluationResult::from_id(&forms.evaluation_result);
+    // Parents get the staff terms explained where they appear.
+    let guardian = viewer.user.role == Role::Guardian;
     let body = html! {
         div.no-print { (case_nav(viewer, subject, "")) }
         h1 { (title) }
@@ -655,7 +658,10 @@ async fn plan_page(
         @if let Some(notice) = &forms.notice { p.notice role="status" { (notice) } }
         dl.facts {
             dt { "Mål- og indsatsplan for" } dd { a href=(base) { (subject.name()) } }
-            dt { "Indsatstrin" } dd { (plan.tier.navn()) }
+            dt { "Indsatstrin" } dd {
+                (plan.tier.navn())
+                @if guardian { br; span.hint { (plan.tier.forklaring()) } }
+            }
             dt { "Status" } dd { @if plan.closed {
                 "Afsluttet" @if let Some(at) = plan.closed_at { " " (format_time(at)) }
             } @else { "Åben" } }
@@ -665,6 +671,10 @@ async fn plan_page(
             a href={ "/planer/" (plan.id) "/versioner" } { "Sammenlign versioner" }
             @if viewer.user.role.is_staff() { " · Planen kan udskrives og sendes til forældrene. " } @else { " · " }
             button.print type="button" hidden { "Udskriv planen" }
+        }
+        @if guardian {
+            p.hint { "Planen er bygget op efter SMTTE-modellen: sammenhæng (hvorfor), mål (hvad vi vil nå), \
+                tegn (hvordan vi kan se det), tiltag (hvad vi gør) og evaluering (hvornår vi ser på det igen)." }
         }
         (content_view(&plan.content, 2))
         h2 id="evalueringer" { "Evalueringer" }
@@ -684,10 +694,15 @@ async fn plan_page(
             section.no-print id="ret-planen" aria-labelledby="ret-titel" {
                 h2 id="ret-titel" { "Ret planen" }
                 p.hint { "Hver gang planen gemmes, bliver det en ny version; de tidligere kan sammenlignes." }
-                form.stack.plan method="post" action={ "/planer/" (plan.id) } novalidate {
-                    input type="hidden" name="version" value=(version);
-                    (content_fields(&edit, &staff, errors))
-                    button type="submit" { "Gem ny version" }
+                // Folded until asked for, so the page reads as the plan; open again with the
+                // text kept when a save was refused.
+                details open[forms.edit.is_some()] {
+                    summary { "Åbn formularen" }
+                    form.stack.plan method="post" action={ "/planer/" (plan.id) } novalidate {
+                        input type="hidden" name="version" value=(version);
+                        (content_fields(&edit, &staff, errors))
+                        button type="submit" { "Gem ny version" }
+                    }
                 }
             }
             section.no-print aria-labelledby="evaluer-titel" {

@@ -153,10 +153,12 @@ pub fn split(days: &[(DayTally, Vec<Code>)]) -> (f64, f64, f64, f64) {
 /// (label, per cent); the y axis runs from 0 to the next 5 % above the maximum. Built with
 /// maud, so every text is escaped.
 pub fn trend(points: &[(String, f64)], label: &str) -> Markup {
-    const STEP: f64 = 16.0;
-    const HEIGHT: f64 = 140.0;
+    // 12 px text and 5 px points: readable on a phone; the figure scrolls inside itself and the
+    // page gives the numbers in a table beside it.
+    const STEP: f64 = 22.0;
+    const HEIGHT: f64 = 150.0;
     let top = ((points.iter().map(|p| p.1).fold(0.0, f64::max) / 5.0).floor() + 1.0) * 5.0;
-    let width = 50.0 + STEP * points.len().max(1) as f64;
+    let width = 60.0 + STEP * points.len().max(1) as f64;
     let height = HEIGHT + 40.0;
     let y = |v: f64| 10.0 + HEIGHT * (1.0 - v / top);
     let x = |i: usize| 45.0 + STEP * i as f64;
@@ -172,15 +174,15 @@ pub fn trend(points: &[(String, f64)], label: &str) -> Markup {
             title { (label) }
             @for v in &ticks {
                 line x1="40" x2=(width) y1=(y(*v)) y2=(y(*v)) stroke="#e3e7ec" {}
-                text x="0" y=(y(*v) + 3.0) font-size="9" fill="#4a5360" { (format!("{v:.0}")) " %" }
+                text x="0" y=(y(*v) + 4.0) font-size="12" fill="#4a5360" { (format!("{v:.0}")) " %" }
             }
             polyline points=(path.join(" ")) fill="none" stroke="#0b63a5" stroke-width="2" {}
             @for (i, (name, v)) in points.iter().enumerate() {
-                circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(*v))) r="3" fill="#0b63a5" {
+                circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(*v))) r="5" fill="#0b63a5" {
                     title { (name) ": " (percent(*v)) }
                 }
                 @if i % 4 == 0 {
-                    text x=(format!("{:.1}", x(i))) y=(HEIGHT + 30.0) font-size="9" fill="#4a5360" text-anchor="middle" { (name) }
+                    text x=(format!("{:.1}", x(i))) y=(HEIGHT + 32.0) font-size="12" fill="#4a5360" text-anchor="middle" { (name) }
                 }
             }
         }

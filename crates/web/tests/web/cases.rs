@@ -725,6 +725,14 @@ async fn a_guardian_reads_the_own_childs_plan_and_writes_only_the_parents_perspe
     assert!(page.contains("Mål for Leg og venskaber"), "{page}");
     assert!(page.contains("Skriv forældrenes perspektiv"), "{page}");
     assert!(!page.contains("sendes til forældrene"), "no staff hint for a parent");
+    // The staff terms are explained where they appear.
+    assert!(page.contains("SMTTE-modellen"), "{page}");
+    assert!(
+        trivsel_domain::cases::Tier::ALL
+            .iter()
+            .any(|t| page.contains(t.forklaring())),
+        "the tier explained: {page}"
+    );
     assert!(
         !page.contains("Ret planen") && !page.contains("Registrér en evaluering"),
         "{page}"

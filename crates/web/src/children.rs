@@ -371,7 +371,8 @@ async fn absence_section(
                 div { dt { "Ulovligt" } dd { (percent(unlawful)) } }
             }
             p { (days.len()) " skoledage indtil i dag; " (missing) " mangler registrering." }
-            figure.heatmap {
+            // Focusable, so the keyboard can scroll a calendar wider than a phone.
+            figure.heatmap tabindex="0" {
                 (svg)
                 figcaption {
                     ul.legend {

@@ -62,7 +62,7 @@ fn split_cells(g: &Group) -> Markup {
 fn trend_figure(g: &Group, label: &str) -> Markup {
     let points = g.trend();
     html! {
-        figure.trend {
+        figure.trend tabindex="0" {
             (chart::trend(&points, label))
             figcaption { (label) }
             details {

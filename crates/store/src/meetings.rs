@@ -923,7 +923,8 @@ impl Store {
     }
 
     /// Closes a meeting: checks `check_close` (a fraværssamråd needs a follow-up date after the
-    /// meeting date), stores the follow-up date, and sends the action plan as a notification
+    /// meeting date), stores the follow-up date with a task for the closer on it, and sends
+    /// the action plan as a notification
     /// to exactly the participants with an account and the child's guardians, all with the
     /// audit rows in one transaction. Returns the recipients, or the refusal (nothing written).
     pub async fn close_meeting(
@@ -965,6 +966,23 @@ impl Store {
             if closed == 0 {
                 tx.rollback().await?;
                 return Ok(Err(CloseRefusal::AlreadyClosed));
+            }
+            // The follow-up meeting is the closer's task on its date (the same row as
+            // `Store::add_task` writes), so it stays on «Mine opgaver» until done, overdue after.
+            if let Some(due) = follow_up_on {
+                sqlx::query(
+                    "INSERT INTO tasks (municipality_id, institution_id, owner_user_id, kind, due_date, title, child_id, \
+                     plan_id, created_at) SELECT municipality_id, institution_id, $2, $3, $4, $5, child_id, NULL, $6 \
+                     FROM meetings WHERE id = $1",
+                )
+                .bind(meeting_id)
+                .bind(by)
+                .bind(TaskKind::FollowUp.id())
+                .bind(due)
+                .bind(format!("Hold opfølgningsmødet efter {}", kind.navn().to_lowercase()))
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
             }
             let (participants, guardians) = recipients_query!(&mut *tx, meeting_id);
             let recipients = action_plan_recipients(participants, guardians);

@@ -375,6 +375,15 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let m = app.store().meeting(id).await.unwrap().unwrap();
     assert_eq!((m.status, m.follow_up_on), (MeetingStatus::Closed, Some(follow_up)));
+    // The follow-up meeting is the leader's task on its date.
+    let tasks = app.store().tasks_of_user(w.users["skoleleder"], false).await.unwrap();
+    let follow = tasks
+        .iter()
+        .filter(|t| t.kind == trivsel_domain::cases::TaskKind::FollowUp && t.child_id == Some(child))
+        .collect::<Vec<_>>();
+    assert_eq!(follow.len(), 1, "{tasks:?}");
+    assert_eq!(follow[0].due, follow_up);
+    assert_eq!(follow[0].title, "Hold opfølgningsmødet efter fraværssamråd");
 
     // The child's chronology shows the council.
     let page = app

@@ -73,7 +73,7 @@ async function phone(username) {
   return { context, page };
 }
 
-test('every page fits a phone, has 44 px targets, passes axe-core and speaks Danish formats', async () => {
+test('every page fits a phone, has 44 px targets, passes axe-core and speaks Danish formats', async (t) => {
   const failures = [];
   let visited = 0;
   for (const username of ACCOUNTS) {
@@ -111,6 +111,7 @@ test('every page fits a phone, has 44 px targets, passes axe-core and speaks Dan
     }
     await context.close();
   }
+  t.diagnostic(`${visited} pages visited by ${ACCOUNTS.length} accounts at 390 × 844`);
   assert.ok(visited > 100, `only ${visited} pages visited`);
   assert.deepEqual(failures, [], `${failures.length} problems at 390 px:\n${failures.join('\n')}`);
 });

@@ -79,7 +79,7 @@ test('roll call by keyboard raises a consecutive-absence alert', async () => {
   }
 });
 
-test('re-opening the roll call shows the saved codes, and Enter on a code does not save', async () => {
+test('re-opening the roll call shows the saved codes, and Enter on a code does not save', async (t) => {
   const teacher = await login(browser, server.base, 'laerer');
   await teacher.click('nav >> text=Klasser');
   await teacher.click('main >> text=Fremmøde');
@@ -112,6 +112,7 @@ test('re-opening the roll call shows the saved codes, and Enter on a code does n
   // On a phone a pupil is one compact row, and the save button stays on screen.
   await teacher.setViewportSize({ width: 390, height: 844 });
   const height = await again.evaluate((row) => row.getBoundingClientRect().height);
+  t.diagnostic(`a pupil takes ${height} px on a phone`);
   assert.ok(height < 100, `a pupil takes ${height} px on a phone`);
   // (Polled: the sticky bar settles after the resize.)
   await teacher.waitForFunction(() => {

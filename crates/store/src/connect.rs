@@ -77,6 +77,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "one_samraad_per_alert",
         include_str!("../migrations/sqlite/0013_one_samraad_per_alert.sql"),
     ),
+    (
+        14,
+        "parent_warnings",
+        include_str!("../migrations/sqlite/0014_parent_warnings.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -131,6 +136,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         13,
         "one_samraad_per_alert",
         include_str!("../migrations/postgres/0013_one_samraad_per_alert.sql"),
+    ),
+    (
+        14,
+        "parent_warnings",
+        include_str!("../migrations/postgres/0014_parent_warnings.sql"),
     ),
 ];
 

@@ -19,6 +19,7 @@ mod guardians;
 mod meetings;
 mod oidc;
 mod org;
+mod parent_warnings;
 mod plans;
 mod reviews;
 mod roster;
@@ -47,6 +48,7 @@ pub use meetings::{
 };
 pub use oidc::{OidcLogin, OidcProvider};
 pub use org::{Class, Institution, Municipality, Overview};
+pub use parent_warnings::{NewParentWarning, ParentWarning};
 pub use plans::{Evaluation, NewEvaluation, NewPlan, Plan, PlanSummary, PlanText, PlanVersion, VersionConflict};
 pub use reviews::Review;
 pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};

@@ -30,7 +30,10 @@ pub use code::Code;
 pub use day::DayTally;
 pub use evaluate::{evaluate, holding_at_end, triggers};
 pub use events::{events, rules_holding};
-pub use quarter::{Quarter, QuarterShare, quarter_report, quarter_share};
+pub use quarter::{
+    Quarter, QuarterShare, WARNING_UNLAWFUL_PERCENT, WarningMethod, quarter_report, quarter_share,
+    running_quarter_share,
+};
 pub use rule::Rule;
 pub use tally::{TalliedDays, tally_days};
 pub use thresholds::Thresholds;

@@ -1,6 +1,7 @@
 //! Kvartalsopgørelse af ulovligt fravær (quarterly unlawful-absence report): pupils with 15 % or
 //! more unlawful absence in a calendar quarter, whom the school reports to the municipality
-//! (the rule behind børne- og ungeydelse, the child benefit).
+//! (the rule behind børne- og ungeydelse, the child benefit); and the varsling before it: at
+//! 10 % unlawful absence in the running quarter the school warns the parents.
 
 use std::fmt;
 
@@ -8,10 +9,30 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{Code, tally_days};
 use crate::calendar::{EnrolmentPeriod, SchoolCalendar};
+use crate::stored::stored_enum;
+
+stored_enum! {
+    /// How the parents were warned (varslingsmåde).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum WarningMethod {
+        /// The letter, handed over or sent.
+        Letter = ("brev", "Brev udleveret eller sendt"),
+        /// By telephone.
+        Phone = ("telefon", "Telefonsamtale"),
+        /// At a meeting.
+        Meeting = ("moede", "Møde"),
+        /// The letter in the parent view.
+        ParentView = ("foraeldrevisning", "Brev i forældrevisningen"),
+    }
+}
 
 /// The reporting threshold in percent: a pupil is listed when unlawful absence is at least
 /// 15 % of its school days in the quarter (statutory, not configurable).
 pub const QUARTER_UNLAWFUL_PERCENT: u64 = 15;
+
+/// The warning threshold in percent (varsling): the school warns the parents when unlawful
+/// absence reaches 10 % of the pupil's school days so far in the quarter (statutory).
+pub const WARNING_UNLAWFUL_PERCENT: u64 = 10;
 
 /// A calendar quarter (kvartal), e.g. 2024Q1 = January–March 2024. `q` is 1–4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,6 +121,12 @@ impl<S> QuarterShare<S> {
         100 * u64::from(self.unlawful_halves) >= 2 * QUARTER_UNLAWFUL_PERCENT * u64::from(self.school_days)
     }
 
+    /// Whether the share reaches 10 %, when the parents are warned, compared exactly like
+    /// [`Self::is_reported`].
+    pub fn needs_warning(&self) -> bool {
+        100 * u64::from(self.unlawful_halves) >= 2 * WARNING_UNLAWFUL_PERCENT * u64::from(self.school_days)
+    }
+
     /// The share as a decimal rounded half-up to 4 decimals, e.g. `0.1667`.
     pub fn share_text(&self) -> String {
         share_text(u64::from(self.unlawful_halves), 2 * u64::from(self.school_days))
@@ -127,13 +154,41 @@ pub fn quarter_share<'a, S: Clone + 'a>(
     registrations: &[(NaiveDate, u8, Code)],
     quarter: Quarter,
 ) -> Option<QuarterShare<S>> {
-    let days = tally_days(
+    share_between(
         enrolments,
         calendar_of,
         registrations,
         quarter.first_day(),
         quarter.last_day(),
-    );
+    )
+}
+
+/// The pupil's unlawful share in the running quarter: its school days from the quarter's first
+/// day up to and including `today`. Whether the parents are to be warned is
+/// [`QuarterShare::needs_warning`] of it.
+pub fn running_quarter_share<'a, S: Clone + 'a>(
+    enrolments: &'a [EnrolmentPeriod<S>],
+    calendar_of: impl Fn(&S) -> &'a SchoolCalendar,
+    registrations: &[(NaiveDate, u8, Code)],
+    today: NaiveDate,
+) -> Option<QuarterShare<S>> {
+    share_between(
+        enrolments,
+        calendar_of,
+        registrations,
+        Quarter::of(today).first_day(),
+        today,
+    )
+}
+
+fn share_between<'a, S: Clone + 'a>(
+    enrolments: &'a [EnrolmentPeriod<S>],
+    calendar_of: impl Fn(&S) -> &'a SchoolCalendar,
+    registrations: &[(NaiveDate, u8, Code)],
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Option<QuarterShare<S>> {
+    let days = tally_days(enrolments, calendar_of, registrations, first, last);
     let last = *days.dates.last()?;
     let school = enrolments.iter().find(|e| e.contains(last))?.school.clone();
     Some(QuarterShare {
@@ -276,5 +331,34 @@ mod tests {
         // No school days in the quarter: not listed.
         let q1 = Quarter::parse("2024Q1").unwrap();
         assert_eq!(quarter_share(&enr, cal, &regs, q1), None);
+    }
+
+    #[test]
+    fn parents_are_warned_at_ten_percent_of_the_running_quarter_counting_only_unlawful() {
+        let cal = SchoolCalendar::default();
+        let enr = [EnrolmentPeriod {
+            school: (),
+            from: d("2024-08-01"),
+            to: None,
+        }];
+        // Thursday 10 October 2024: 8 school days of Q4 so far (1–4 and 7–10 October).
+        let today = d("2024-10-10");
+        let share = |regs: &[(NaiveDate, u8, Code)]| running_quarter_share(&enr, |_| &cal, regs, today).unwrap();
+        // One unlawful day of 8 = 12.5 %: warn.
+        let one = [(d("2024-10-02"), 1, Unlawful)];
+        assert_eq!((share(&one).unlawful_halves, share(&one).school_days), (2, 8));
+        assert!(share(&one).needs_warning() && !share(&one).is_reported());
+        // Sickness and lawful absence do not count, however much.
+        let excused: Vec<_> = dates(d("2024-10-01"), today).map(|day| (day, 1, Sickness)).collect();
+        assert!(!share(&excused).needs_warning());
+        // Absence in the previous quarter (30 September) does not count in this one.
+        let before = [(d("2024-09-30"), 1, Unlawful), (d("2024-09-27"), 1, Unlawful)];
+        assert_eq!(share(&before).unlawful_halves, 0);
+        // Exactly 10 %: one day of 10 (Monday 14 October); a half day of 8 (6,25 %) is not.
+        let at_ten = running_quarter_share(&enr, |_| &cal, &one, d("2024-10-14")).unwrap();
+        assert_eq!((at_ten.unlawful_halves, at_ten.school_days), (2, 10));
+        assert!(at_ten.needs_warning());
+        let half = [(d("2024-10-02"), 1, Unlawful), (d("2024-10-02"), 2, Present)];
+        assert!(!share(&half).needs_warning());
     }
 }

@@ -1,12 +1,14 @@
 //! Fravær (absence): the roll call and the alert list (`roll_call`), the class, school and
 //! municipality overviews (`overview`), the quarter report (`quarter`) and the leadership's
-//! monthly review (`reviews`); the day's absence work on the front page (`today`).
+//! monthly review (`reviews`); the day's absence work on the front page (`today`); warning the parents at 10 %
+//! (`warnings`).
 
 pub mod overview;
 pub mod quarter;
 pub mod reviews;
 pub mod roll_call;
 pub mod today;
+pub mod warnings;
 
 use trivsel_domain::model::Role;
 

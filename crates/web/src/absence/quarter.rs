@@ -164,6 +164,9 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
         h1 { (title) }
         p { "Elever med mindst 15 % ulovligt fravær af deres skoledage i kvartalet. Skolen indberetter dem til kommunen \
              (reglen bag børne- og ungeydelsen)." }
+        @if r.institution_id.is_some() {
+            p { a href="/fravaer/varsling" { "Varsling af forældrene ved 10 % i det løbende kvartal" } }
+        }
         form.inline method="get" action="/fravaer/kvartal" {
             label for="kvartal" { "Kvartal" }
             select id="kvartal" name="kvartal" {

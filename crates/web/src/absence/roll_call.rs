@@ -363,6 +363,7 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
     audit_shown(&state, &granted.audit, true, alerts.iter().map(|a| a.child_id)).await?;
     let body = html! {
         h1 { "Fraværsadvarsler" }
+        p { a href="/fravaer/varsling" { "Varsling af forældrene ved 10 % ulovligt fravær i kvartalet" } }
         form.inline method="get" action="/fravaer/advarsler" {
             label for="status" { "Status" }
             select id="status" name="status" {

@@ -1,5 +1,5 @@
 //! Absence pages over HTTP: roll call validation and idempotency, the quarterly report as page
-//! and CSV, and the monthly review's overdue list.
+//! and CSV, the monthly review's overdue list, and warning the parents at 10 % unlawful.
 
 use chrono::Local;
 use reqwest::StatusCode;
@@ -494,4 +494,105 @@ async fn api_errors_are_json() {
             "{error}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_leader_warns_the_parents_at_ten_percent_unlawful_in_the_running_quarter() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let [due, below, ..] = w.children;
+    let today = today();
+    let calendar = SchoolCalendar::default();
+    let days: Vec<_> = dates(Quarter::of(today).first_day(), today)
+        .filter(|d| calendar.is_school_day(*d))
+        .collect();
+    // X1 unlawfully absent on a tenth of the quarter's school days so far (rounded up); X2 one
+    // day fewer, and sick on the rest, which does not count.
+    let k = days.len().div_ceil(10);
+    let mut regs = Vec::new();
+    for (i, date) in days.iter().enumerate() {
+        let code = |unlawful: bool| if unlawful { Code::Unlawful } else { Code::Sickness };
+        regs.push(Registration {
+            child_id: due,
+            date: *date,
+            slot: 1,
+            code: code(i < k),
+        });
+        regs.push(Registration {
+            child_id: below,
+            date: *date,
+            slot: 1,
+            code: code(i + 1 < k),
+        });
+    }
+    app.store()
+        .save_registrations(w.municipality, &regs, None, chrono::Utc::now(), &[])
+        .await
+        .unwrap();
+    let leader = app.login("skoleleder").await;
+    let page = app.get("/fravaer/varsling", Some(&leader)).await.text().await.unwrap();
+    if days.is_empty() {
+        assert!(page.contains("Ingen elever har 10 %"), "{page}");
+        return;
+    }
+    assert!(page.contains("Barn KX1</a>: ") && !page.contains("Barn KX2"), "{page}");
+    let front = app.get("/", Some(&leader)).await.text().await.unwrap();
+    assert!(front.contains("Forældre der skal varsles"), "{front}");
+    let letter = app
+        .get(&format!("/boern/{due}/varsling/brev"), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        letter.contains("Kære forældre til Barn KX1") && letter.contains("børne- og ungeydelsen"),
+        "{letter}"
+    );
+
+    let warn = |child: i64, method: &'static str| {
+        let app = &app;
+        let leader = leader.clone();
+        async move {
+            let day = today.to_string();
+            app.post(
+                &format!("/boern/{child}/varsling"),
+                Some(&leader),
+                &[("maade", method), ("dato", &day)],
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        warn(due, "duer").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown method"
+    );
+    let res = warn(below, "brev").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "under 10 %");
+    assert!(res.text().await.unwrap().contains("har ikke 10 % ulovligt fravær"));
+    assert!(
+        app.store()
+            .parent_warnings(w.municipality, Quarter::of(today))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let res = warn(due, "telefon").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app
+        .store()
+        .parent_warnings(w.municipality, Quarter::of(today))
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[&due].warned_on, stored[&due].method.id()), (today, "telefon"));
+    // Once warned: shown as done, gone from the front page, and not recorded twice.
+    let page = app.get("/fravaer/varsling", Some(&leader)).await.text().await.unwrap();
+    assert!(page.contains("(telefonsamtale)"), "{page}");
+    let front = app.get("/", Some(&leader)).await.text().await.unwrap();
+    assert!(!front.contains("Forældre der skal varsles"));
+    let res = warn(due, "brev").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("allerede varslet"));
 }

@@ -334,6 +334,7 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>, holidays: &[NaiveDate
         (s.user("trivsel"), P::WellbeingPerson),
         (s.user("ppr"), P::Psychologist),
         (s.user("sundhedsplejerske"), P::HealthVisitor),
+        (s.user("ssp"), P::Ssp),
     ];
     store
         .set_forum_members(place.school_id, &members, &s.audit("leder", "forum.save", None))

@@ -108,7 +108,15 @@ impl MissingParticipant {
 /// The required roles not (fully) filled by `roles` (one entry per participant), in the
 /// order of [`SAMRAAD_REQUIRED`]. Empty when the council is complete.
 pub fn missing_participants(roles: &[ParticipantRole]) -> Vec<MissingParticipant> {
-    SAMRAAD_REQUIRED
+    missing_from(SAMRAAD_REQUIRED, roles)
+}
+
+/// The roles of `required` not (fully) filled by `roles`, in the order of `required`.
+pub(super) fn missing_from(
+    required: &[(ParticipantRole, usize)],
+    roles: &[ParticipantRole],
+) -> Vec<MissingParticipant> {
+    required
         .iter()
         .filter_map(|&(role, required)| {
             let present = roles.iter().filter(|r| **r == role).count();

@@ -21,8 +21,8 @@ use trivsel_domain::access::{Action, ChildData, ChildGrant};
 use trivsel_domain::calendar::add_working_days;
 use trivsel_domain::meetings::{
     DeadlineState, Invitation, MeetingAccess, MeetingKind, MeetingStatus, Minutes, ParticipantRole, check_consent,
-    invitation_ics, may_convene, meeting_access, missing_participants, missing_participants_warning, runs_meetings,
-    samraad_deadline, samraad_proposed_date,
+    forum_missing, forum_missing_warning, invitation_ics, may_convene, meeting_access, missing_participants,
+    missing_participants_warning, runs_meetings, samraad_deadline, samraad_proposed_date,
 };
 use trivsel_domain::model::Role;
 use trivsel_store::{
@@ -703,12 +703,13 @@ pub(super) async fn meeting_page(
         None
     };
     let deadline = deadline_state(m);
-    let missing = (m.kind == MeetingKind::AbsenceCouncil && m.status != MeetingStatus::Closed)
-        .then(|| {
-            let roles: Vec<ParticipantRole> = loaded.participants.iter().map(|p| p.role).collect();
-            missing_participants_warning(&missing_participants(&roles))
-        })
-        .flatten();
+    let roles: Vec<ParticipantRole> = loaded.participants.iter().map(|p| p.role).collect();
+    let missing = match m.kind {
+        _ if m.status == MeetingStatus::Closed => None,
+        MeetingKind::AbsenceCouncil => missing_participants_warning(&missing_participants(&roles)),
+        MeetingKind::Trivselsforum => forum_missing_warning(&forum_missing(&roles)),
+        _ => None,
+    };
     let planned_late =
         deadline.is_some_and(|d| matches!(d, DeadlineState::Pending { deadline } if m.starts_at.date() > deadline));
     let about = m.target.and_then(|t| names.get(&t).cloned());
@@ -925,6 +926,9 @@ async fn forum_page(
         h1 { "Trivselsforums faste medlemmer" }
         p { "De faste medlemmer indkaldes automatisk til hvert Trivselsforum. Ad hoc-deltagere tilføjes på det enkelte møde." }
         @if let Some(n) = notice { p.notice role="status" { (n) } }
+        @if let Some(w) = forum_missing_warning(&forum_missing(&members.iter().map(|m| m.role).collect::<Vec<_>>())) {
+            p.warning id="mangler" { (w) }
+        }
         (error_summary(errors))
         form.stack method="post" action="/moeder/trivselsforum" {
             table {

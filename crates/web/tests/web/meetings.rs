@@ -549,9 +549,20 @@ async fn a_child_goes_on_the_trivselsforum_agenda_only_with_parents_or_consent()
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
+    // The fixed representatives still missing are named, on the members page and the forum.
+    let missing = "Trivselsforum mangler faste repræsentanter: Skoleleder/ledelsesrepræsentant, PPR-psykolog, \
+                   Familierådgiver, SSP.";
+    assert!(res.text().await.unwrap().contains(missing));
     let forum = meeting(app.store(), &w, w.school_x, MeetingKind::Trivselsforum, None).await;
     let participants = app.store().participants(forum).await.unwrap();
     assert_eq!(participants.len(), 2, "fixed members invited");
+    let page = app
+        .get(&format!("/moeder/{forum}"), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(missing), "{page}");
     let url = format!("/moeder/{forum}/dagsorden");
     let item = |parents: bool| {
         let mut f = vec![("elev", child.to_string()), ("emne", "Fravær og trivsel".to_string())];

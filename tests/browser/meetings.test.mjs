@@ -31,7 +31,7 @@ async function choose(page, label, pattern) {
 test('leder convenes a fraværssamråd from an alert, records and closes it; foraelder sees the action plan', async () => {
   // The guardian's children, to find an alert about one of them.
   const parent = await login(browser, server.base, 'foraelder');
-  await parent.click('nav >> text=Mine børn');
+  await Promise.all([parent.waitForURL(/\/boern$/), parent.click('nav >> text=Mine børn')]);
   const own = await parent.locator('main ul.links a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   assert.ok(own.length > 0, 'the demo guardian has children');
 

@@ -35,7 +35,7 @@ test('the leader assigns ppr to a pupil and ppr finds the pupil under «Mine bø
   await leader.waitForSelector('text=Afslut tilknytningen');
 
   const ppr = await login(browser, server.base, 'ppr');
-  await ppr.click('nav >> text=Mine børn');
+  await Promise.all([ppr.waitForURL(/\/mine-boern$/), ppr.click('nav >> text=Mine børn')]);
   const main = await ppr.textContent('main');
   assert.match(main, new RegExp(name));
   assert.match(main, /Henvist til PPR for skolevægring/);
@@ -77,7 +77,7 @@ test('the pupil writes «Min stemme» in a plan and the teacher reads it', async
 
 test('a parent revokes a consent only after confirming it', async () => {
   const parent = await login(browser, server.base, 'foraelder');
-  await parent.click('nav >> text=Mine børn');
+  await Promise.all([parent.waitForURL(/\/boern$/), parent.click('nav >> text=Mine børn')]);
   await parent.click('main ul.links a');
   await parent.getByRole('link', { name: 'Samtykker' }).click();
   const scope = await parent.$$eval('#omfang option', (os) => os.find((o) => o.value !== '').value);

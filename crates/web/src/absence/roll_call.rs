@@ -11,7 +11,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use trivsel_domain::absence::{Code, Rule};
 use trivsel_domain::access::{Action, ChildData, Resource};
-use trivsel_domain::meetings::{MeetingKind, may_convene};
+use trivsel_domain::meetings::{MeetingKind, MeetingStatus, may_convene};
 
 use trivsel_store::{AlertFilter, AuditEntry, CaseTarget, ClassCard, Meeting, Registration};
 
@@ -19,7 +19,7 @@ use crate::kit::access::{
     Ask, audit_shown, authorize_own_institution, authorize_resource, authorize_with, entry, no_school_days,
 };
 use crate::kit::clock::{now, today};
-use crate::kit::format::{danish_date, local_time};
+use crate::kit::format::{danish_date, format_date, local_time};
 use crate::kit::{AppState, Page, PageError, Viewer, links, shell};
 
 #[derive(Deserialize, Default)]
@@ -383,52 +383,101 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
             }
             button type="submit" { "Filtrér" }
         }
-        p { (alerts.len()) " advarsler." }
+        @let pupils = by_pupil(&alerts);
+        p { (alerts.len()) @if alerts.len() == 1 { " advarsel" } @else { " advarsler" } " om "
+            (pupils.len()) @if pupils.len() == 1 { " elev" } @else { " elever" }
+            ", de fleste advarsler først." }
         @let convenes = may_convene(&viewer.actor, MeetingKind::AbsenceCouncil, viewer.user.municipality_id, institution_id);
-        @for a in &alerts {
-            (alert_card(a, &staff, convenes, council_of.get(&a.id).copied()))
+        @for pupil in &pupils {
+            (pupil_card(pupil, &staff, convenes, &council_of))
         }
     };
     Ok(shell::page("Fraværsadvarsler", Some(&viewer), "/fravaer/advarsler", body).into_response())
 }
 
-/// An alert with its handling form and its fraværssamråd, if convened; `convenes`: the viewer
-/// may convene one from it.
-fn alert_card(
-    a: &trivsel_store::Alert,
+/// The alerts grouped by pupil, newest first within each; the pupils with the most alerts
+/// first, then the most recent. A list a leader can work through: one row per pupil.
+fn by_pupil(alerts: &[trivsel_store::Alert]) -> Vec<Vec<&trivsel_store::Alert>> {
+    let mut pupils: Vec<Vec<&trivsel_store::Alert>> = Vec::new();
+    for a in alerts {
+        match pupils.iter_mut().find(|p| p[0].child_id == a.child_id) {
+            Some(p) => p.push(a),
+            None => pupils.push(vec![a]),
+        }
+    }
+    for p in &mut pupils {
+        p.sort_by_key(|a| std::cmp::Reverse((a.trigger_date, a.id)));
+    }
+    pupils.sort_by_key(|p| {
+        (
+            std::cmp::Reverse(p.len()),
+            std::cmp::Reverse(p[0].trigger_date),
+            p[0].child_name.clone(),
+        )
+    });
+    pupils
+}
+
+/// A pupil's alerts: each rule with its date and what has been done, the fraværssamråd (or the
+/// link to convene one from the newest open alert, if the viewer may), and the handling forms
+/// folded until asked for.
+fn pupil_card(
+    alerts: &[&trivsel_store::Alert],
     staff: &[trivsel_store::User],
     convenes: bool,
-    council: Option<&Meeting>,
+    council_of: &HashMap<i64, &Meeting>,
 ) -> Markup {
+    let first = alerts[0];
+    let councils: Vec<&Meeting> = alerts.iter().filter_map(|a| council_of.get(&a.id).copied()).collect();
+    let open: Vec<_> = alerts.iter().filter(|a| a.status == "open").collect();
+    // A new samråd only while none is under way, from the newest open alert without one.
+    let under_way = councils.iter().any(|m| m.status != MeetingStatus::Closed);
+    let convene_from = open
+        .iter()
+        .find(|a| !council_of.contains_key(&a.id))
+        .filter(|_| convenes && !under_way);
     html! {
-        section.alert aria-labelledby={ "adv-" (a.id) } {
-            h2 id={ "adv-" (a.id) } {
-                a href=(links::child(a.child_id)) { (a.child_name) } ": " (a.rule.navn())
+        section.alert aria-labelledby={ "elev-" (first.child_id) } {
+            h2 id={ "elev-" (first.child_id) } {
+                a href=(links::child(first.child_id)) { (first.child_name) }
+                ": " (alerts.len()) @if alerts.len() == 1 { " advarsel" } @else { " advarsler" }
             }
-            p { "Udløst " (danish_date(a.trigger_date)) " · " (status_label(&a.status))
-                @if let Some(name) = &a.assigned_name { " · Ansvarlig: " (name) } }
-            @if let Some(m) = council {
-                p { "Fraværssamråd: " a href={ "/moeder/" (m.id) } { (local_time(m.starts_at)) }
-                    " · " (m.status.navn()) }
-            } @else if a.status == "open" && convenes {
-                p { a href={ "/moeder/ny?type=fravaerssamraad&barn=" (a.child_id) "&advarsel=" (a.id) } { "Indkald til fraværssamråd om " (a.child_name) } }
-            }
-            @if a.status == "open" {
-                form.stack method="post" action={ "/fravaer/advarsler/" (a.id) } {
-                    label for={ "ansvarlig-" (a.id) } { "Ansvarlig" }
-                    select id={ "ansvarlig-" (a.id) } name="ansvarlig" {
-                        option value="" { "(ingen)" }
-                        @for u in staff { option value=(u.id) selected[a.assigned_to == Some(u.id)] { (u.name) } }
-                    }
-                    label for={ "note-" (a.id) } { "Hvad er gjort" }
-                    textarea id={ "note-" (a.id) } name="note" rows="2" { (a.note.as_deref().unwrap_or("")) }
-                    div.buttons {
-                        button type="submit" name="handling" value="gem" { "Gem" }
-                        button type="submit" name="handling" value="luk" { "Gem og luk" }
+            ul.plain {
+                @for a in alerts {
+                    li {
+                        strong { (a.rule.navn()) } ", udløst " (danish_date(a.trigger_date)) " · " (status_label(&a.status))
+                        @if let Some(name) = &a.assigned_name { " · Ansvarlig: " (name) }
+                        @if let Some(note) = &a.note { " · Gjort: " (note) }
                     }
                 }
-            } @else if let Some(note) = &a.note {
-                p { "Gjort: " (note) }
+            }
+            @for m in &councils {
+                p { "Fraværssamråd: " a href={ "/moeder/" (m.id) } { (local_time(m.starts_at)) }
+                    " · " (m.status.navn()) }
+            }
+            @if let Some(a) = convene_from {
+                p { a href={ "/moeder/ny?type=fravaerssamraad&barn=" (a.child_id) "&advarsel=" (a.id) } { "Indkald til fraværssamråd om " (a.child_name) } }
+            }
+            @if !open.is_empty() {
+                details {
+                    summary { "Behandl " @if open.len() == 1 { "advarslen" } @else { "advarslerne (" (open.len()) ")" } }
+                    @for a in &open {
+                        form.stack method="post" action={ "/fravaer/advarsler/" (a.id) } {
+                            h3 { (a.rule.navn()) ", " (format_date(a.trigger_date)) }
+                            label for={ "ansvarlig-" (a.id) } { "Ansvarlig" }
+                            select id={ "ansvarlig-" (a.id) } name="ansvarlig" {
+                                option value="" { "(ingen)" }
+                                @for u in staff { option value=(u.id) selected[a.assigned_to == Some(u.id)] { (u.name) } }
+                            }
+                            label for={ "note-" (a.id) } { "Hvad er gjort" }
+                            textarea id={ "note-" (a.id) } name="note" rows="2" { (a.note.as_deref().unwrap_or("")) }
+                            div.buttons {
+                                button type="submit" name="handling" value="gem" { "Gem" }
+                                button type="submit" name="handling" value="luk" { "Gem og luk" }
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -47,10 +47,28 @@ async fn due(state: &AppState, viewer: &Viewer, audit_action: &str) -> Result<(D
     };
     let (institution_id, granted) = authorize_own_institution(state, viewer, Action::Read, ask).await?;
     let m = viewer.user.municipality_id;
-    let (data, warned) = tokio::try_join!(
-        state.store.absence_data(m, None, quarter.first_day(), today),
-        state.store.parent_warnings(m, quarter)
-    )?;
+    // The school's pupils today, so a front page reads one school's quarter, not the
+    // municipality's.
+    let mut pupils_today = Vec::new();
+    for class in state.store.class_cards(&[], Some(institution_id)).await? {
+        pupils_today.extend(
+            state
+                .store
+                .class_pupils(class.id, today)
+                .await?
+                .into_iter()
+                .map(|p| p.id),
+        );
+    }
+    let warned = state.store.parent_warnings(m, quarter).await?;
+    let data = if pupils_today.is_empty() {
+        trivsel_store::AbsenceData::default()
+    } else {
+        state
+            .store
+            .absence_data(m, Some(&pupils_today), quarter.first_day(), today)
+            .await?
+    };
     let lines: Vec<_> = data
         .warnings_due(today)
         .into_iter()

@@ -14,7 +14,7 @@ use crate::kit::format::format_date;
 use crate::kit::state::PanelFuture;
 use crate::kit::{AppState, PageError, Viewer, links};
 
-/// Open alerts listed by name on the front page; the rest are counted.
+/// Pupils with open alerts listed by name on the front page; the rest are counted.
 const ALERTS_SHOWN: usize = 5;
 
 /// «Dagens fremmøde» for the classes the viewer teaches.
@@ -100,9 +100,22 @@ async fn open_alerts(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>
     alerts.sort_by_key(|a| std::cmp::Reverse((a.trigger_date, a.id)));
     let council_of: HashMap<i64, &Meeting> = councils.iter().filter_map(|m| Some((m.alert_id?, m))).collect();
     let without = alerts.iter().filter(|a| !council_of.contains_key(&a.id)).count();
-    let shown = &alerts[..alerts.len().min(ALERTS_SHOWN)];
+    // The pupils with the newest alerts, each once with all of its open rules.
+    let mut shown: Vec<Vec<&trivsel_store::Alert>> = Vec::new();
+    for a in &alerts {
+        if let Some(p) = shown.iter_mut().find(|p| p[0].child_id == a.child_id) {
+            p.push(a);
+        } else if shown.len() < ALERTS_SHOWN {
+            shown.push(vec![a]);
+        }
+    }
+    let pupils = alerts
+        .iter()
+        .map(|a| a.child_id)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     let audit = entry(viewer, "absence.alerts.read", None, None, true);
-    audit_shown(state, &audit, false, shown.iter().map(|a| a.child_id)).await?;
+    audit_shown(state, &audit, false, shown.iter().map(|p| p[0].child_id)).await?;
     Ok(Some(html! {
         section aria-labelledby="advarsler-titel" {
             h2 id="advarsler-titel" { "Fravær at handle på" }
@@ -111,13 +124,16 @@ async fn open_alerts(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>
             } @else {
                 p {
                     a href="/fravaer/advarsler" { (alerts.len()) @if alerts.len() == 1 { " åben advarsel" } @else { " åbne advarsler" } }
+                    " om " (pupils) @if pupils == 1 { " elev" } @else { " elever" }
                     @if without > 0 { ", heraf " (without) " uden fraværssamråd" } "."
                 }
                 ul.links {
-                    @for a in shown {
+                    @for p in &shown {
                         li {
-                            a href=(links::child(a.child_id)) { (a.child_name) } ": " (a.rule.navn()) ", " (format_date(a.trigger_date))
-                            @if council_of.contains_key(&a.id) { " · samråd indkaldt" }
+                            a href=(links::child(p[0].child_id)) { (p[0].child_name) } ": "
+                            (p.iter().map(|a| a.rule.navn()).collect::<Vec<_>>().join(", "))
+                            ", senest " (format_date(p[0].trigger_date))
+                            @if p.iter().any(|a| council_of.contains_key(&a.id)) { " · samråd indkaldt" }
                         }
                     }
                 }

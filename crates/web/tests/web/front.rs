@@ -41,6 +41,51 @@ async fn each_role_lands_on_the_days_work() {
     );
     assert!(!front.contains("Dagens fremmøde"), "the leader teaches no class");
 
+    // With alerts, each pupil is listed once with all of its open rules.
+    let d = |x: &str| x.parse::<chrono::NaiveDate>().unwrap();
+    let days = [
+        "2024-10-07",
+        "2024-10-08",
+        "2024-10-09",
+        "2024-10-10",
+        "2024-10-11",
+        "2024-10-14",
+    ];
+    let unlawful: Vec<Registration> = days
+        .iter()
+        .map(|x| Registration {
+            child_id: w.children[0],
+            date: d(x),
+            slot: 1,
+            code: Code::Unlawful,
+        })
+        .collect();
+    app.store()
+        .register_absence(w.municipality, &unlawful, None, Utc::now(), &[], d("2024-10-14"))
+        .await
+        .unwrap();
+    let open = app
+        .store()
+        .alerts(&trivsel_store::AlertFilter {
+            child_id: Some(w.children[0]),
+            status: Some("open".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(!open.is_empty());
+    let front = app.get("/", Some(&leader)).await.text().await.unwrap();
+    let plural = if open.len() == 1 {
+        "åben advarsel"
+    } else {
+        "åbne advarsler"
+    };
+    assert!(
+        front.contains(&format!("{} {plural}</a> om 1 elev", open.len())),
+        "{front}"
+    );
+    assert_eq!(front.matches(">Barn KX1</a>: ").count(), 1, "{front}");
+
     let ppr = app.login("ppr").await;
     let front = app.get("/", Some(&ppr)).await.text().await.unwrap();
     assert!(

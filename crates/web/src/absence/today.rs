@@ -27,6 +27,28 @@ pub fn alerts_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<
     Box::pin(open_alerts(state, viewer))
 }
 
+/// A pupil's open rules, each once: «Kommer og går (5 gange), 7 af 20 skoledage».
+fn rules_in_words(alerts: &[&trivsel_store::Alert]) -> String {
+    let mut counted: Vec<(&str, usize)> = Vec::new();
+    for a in alerts {
+        match counted.iter_mut().find(|(name, _)| *name == a.rule.navn()) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((a.rule.navn(), 1)),
+        }
+    }
+    let words: Vec<String> = counted
+        .into_iter()
+        .map(|(name, n)| {
+            if n == 1 {
+                name.to_string()
+            } else {
+                format!("{name} ({n} gange)")
+            }
+        })
+        .collect();
+    words.join(", ")
+}
+
 async fn roll_calls(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, PageError> {
     let ids = &viewer.actor.class_ids;
     if ids.is_empty() {
@@ -131,7 +153,7 @@ async fn open_alerts(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>
                     @for p in &shown {
                         li {
                             a href=(links::child(p[0].child_id)) { (p[0].child_name) } ": "
-                            (p.iter().map(|a| a.rule.navn()).collect::<Vec<_>>().join(", "))
+                            (rules_in_words(p))
                             ", senest " (format_date(p[0].trigger_date))
                             @if p.iter().any(|a| council_of.contains_key(&a.id)) { " · samråd indkaldt" }
                         }

@@ -130,13 +130,6 @@ async fn report(
     })
 }
 
-/// A stored share («0.1579») as a Danish percentage («15,8 %»).
-fn share_percent(share: &str) -> String {
-    share
-        .parse::<f64>()
-        .map_or_else(|_| share.to_string(), |v| format::percent(v * 100.0))
-}
-
 pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QuarterQuery>) -> Page {
     let audited = Audited {
         school: "absence.quarter.read",
@@ -182,7 +175,7 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
                 thead { tr { th scope="col" { "Elev-id" } th scope="col" { "Navn" } th scope="col" { "Skole" } th scope="col" { "Andel" } } }
                 tbody {
                     @for (id, name, school, _, share) in &r.lines {
-                        tr { td { (id) } td { (name) } td { (school) } td { (share_percent(share)) } }
+                        tr { td { (id) } td { (name) } td { (school) } td { (format::share_percent(share)) } }
                     }
                 }
             }

@@ -397,7 +397,7 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
 
 /// The alerts grouped by pupil, newest first within each; the pupils with the most alerts
 /// first, then the most recent. A list a leader can work through: one row per pupil.
-fn by_pupil(alerts: &[trivsel_store::Alert]) -> Vec<Vec<&trivsel_store::Alert>> {
+pub(super) fn by_pupil(alerts: &[trivsel_store::Alert]) -> Vec<Vec<&trivsel_store::Alert>> {
     let mut pupils: Vec<Vec<&trivsel_store::Alert>> = Vec::new();
     for a in alerts {
         match pupils.iter_mut().find(|p| p[0].child_id == a.child_id) {

@@ -113,29 +113,19 @@ async fn open_alerts(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>
         status: Some("open".into()),
         ..AlertFilter::default()
     };
-    let (mut alerts, councils) = tokio::try_join!(
+    let (alerts, councils) = tokio::try_join!(
         state.store.alerts(&filter),
         state
             .store
             .meetings_of_institution(institution_id, Some(MeetingKind::AbsenceCouncil))
     )?;
-    alerts.sort_by_key(|a| std::cmp::Reverse((a.trigger_date, a.id)));
     let council_of: HashMap<i64, &Meeting> = councils.iter().filter_map(|m| Some((m.alert_id?, m))).collect();
     let without = alerts.iter().filter(|a| !council_of.contains_key(&a.id)).count();
     // The pupils with the newest alerts, each once with all of its open rules.
-    let mut shown: Vec<Vec<&trivsel_store::Alert>> = Vec::new();
-    for a in &alerts {
-        if let Some(p) = shown.iter_mut().find(|p| p[0].child_id == a.child_id) {
-            p.push(a);
-        } else if shown.len() < ALERTS_SHOWN {
-            shown.push(vec![a]);
-        }
-    }
-    let pupils = alerts
-        .iter()
-        .map(|a| a.child_id)
-        .collect::<std::collections::HashSet<_>>()
-        .len();
+    let mut shown = super::roll_call::by_pupil(&alerts);
+    let pupils = shown.len();
+    shown.sort_by_key(|p| std::cmp::Reverse((p[0].trigger_date, p[0].id)));
+    shown.truncate(ALERTS_SHOWN);
     let audit = entry(viewer, "absence.alerts.read", None, None, true);
     audit_shown(state, &audit, false, shown.iter().map(|p| p[0].child_id)).await?;
     Ok(Some(html! {

@@ -15,18 +15,11 @@ use trivsel_store::{NewParentWarning, StoreError};
 use crate::kit::access::{Ask, Granted, add_criterion, audit_shown, authorize_own_institution, authorize_resource};
 use crate::kit::clock::{now, today};
 use crate::kit::form::{FieldError, error, error_summary, inline_error, invalid, parse_date};
-use crate::kit::format::{format_date, percent, quarter};
+use crate::kit::format::{format_date, quarter, share_percent};
 use crate::kit::state::PanelFuture;
 use crate::kit::{AppState, Page, PageError, Viewer, links, shell};
 
 const DENIED: &str = "Varsling af forældrene er for skolens ledelse og trivselsperson.";
-
-/// A stored share («0.1250») as a Danish percentage («12,5 %»).
-fn share_percent(share: &str) -> String {
-    share
-        .parse::<f64>()
-        .map_or_else(|_| share.to_string(), |v| percent(v * 100.0))
-}
 
 /// The pupils of the viewer's school due a warning this quarter: (child id, name, share),
 /// with the warnings given; the read is audited on each child shown.

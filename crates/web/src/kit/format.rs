@@ -36,6 +36,13 @@ pub fn quarter(q: trivsel_domain::absence::Quarter) -> String {
     format!("{}. kvartal {}", q.q, q.year)
 }
 
+/// A stored share («0.1579», as the store and the CSV files keep it) as a percentage: «15,8 %».
+pub fn share_percent(share: &str) -> String {
+    share
+        .parse::<f64>()
+        .map_or_else(|_| share.to_string(), |v| percent(v * 100.0))
+}
+
 /// A number with `places` decimals and a decimal comma: «3,9».
 pub fn decimal(value: f64, places: usize) -> String {
     format!("{value:.places$}").replace('.', ",")

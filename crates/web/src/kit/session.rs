@@ -127,12 +127,17 @@ impl FromRequestParts<AppState> for ClientAddress {
 }
 
 /// The session behind the request's cookie, if live (full or waiting for the second factor).
+#[derive(Clone)]
 pub struct MaybeSession(pub Option<SessionInfo>);
 
 impl FromRequestParts<AppState> for MaybeSession {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // Read once per request: a layer that needed the session (`login::expired`) left it here.
+        if let Some(read) = parts.extensions.get::<MaybeSession>() {
+            return Ok(read.clone());
+        }
         let Some(token) = session_token(&state.config, &parts.headers) else {
             return Ok(MaybeSession(None));
         };

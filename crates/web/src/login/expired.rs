@@ -23,7 +23,11 @@ pub async fn expired_writes(State(state): State<AppState>, request: Request, nex
     }
     let (mut parts, body) = request.into_parts();
     match MaybeSession::from_request_parts(&mut parts, &state).await {
-        Ok(MaybeSession(Some(_))) => return next.run(Request::from_parts(parts, body)).await,
+        Ok(session @ MaybeSession(Some(_))) => {
+            // The handler's extractor takes it from here instead of reading it again.
+            parts.extensions.insert(session);
+            return next.run(Request::from_parts(parts, body)).await;
+        }
         Ok(MaybeSession(None)) => {}
         Err(response) => return response,
     }

@@ -27,7 +27,7 @@ pub const MUNICIPALITY_NAME: &str = "Eksempel Kommune";
 pub const PASSWORD: &str = "demo";
 
 /// The demo accounts: user name, role, what the account is for.
-pub const ACCOUNTS: [(&str, Role, &str); 13] = [
+pub const ACCOUNTS: [(&str, Role, &str); 14] = [
     ("admin", Role::Admin, "administrator (brugere, ingen børnedata)"),
     ("leder", Role::Leader, "skoleleder på Nordskolen"),
     ("laerer", Role::Teacher, "lærer i 5.A på Nordskolen"),
@@ -45,6 +45,11 @@ pub const ACCOUNTS: [(&str, Role, &str); 13] = [
     ("foraelder", Role::Guardian, "forælder til en elev i 5.A på Nordskolen"),
     ("elev", Role::Pupil, "elev i 5.A på Nordskolen"),
     ("kommune", Role::Analyst, "kommunal analytiker (kun samlede tal)"),
+    (
+        "sagsbehandler",
+        Role::AbsenceCaseworker,
+        "kommunal fraværssagsbehandler (skolernes 15 %-lister)",
+    ),
 ];
 
 const SCHOOLS: [(&str, &str); 4] = [

@@ -18,7 +18,8 @@ pub struct Actor {
     pub own_children: Vec<i64>,
     /// Children whose cases a PPR psychologist, social worker, health visitor or SSP/UU
     /// counsellor is assigned to (only active assignments; a social worker's only while the
-    /// guardians' consent for the social worker is in force).
+    /// guardians' consent for the social worker is in force); for an absence caseworker, the
+    /// children on the schools' submitted 15 % lists.
     pub assigned_children: Vec<i64>,
 }
 
@@ -94,6 +95,11 @@ pub enum Resource<'a> {
     Accounts {
         municipality_id: i64,
     },
+    /// The schools' 15 % lists received by the municipality (indberetninger), with the
+    /// hearings and decisions: its absence caseworkers.
+    AbsenceReports {
+        municipality_id: i64,
+    },
 }
 
 impl Resource<'_> {
@@ -104,7 +110,8 @@ impl Resource<'_> {
             | Resource::Institution { municipality_id, .. }
             | Resource::AnonymousConsultations { municipality_id, .. }
             | Resource::Aggregates { municipality_id }
-            | Resource::Accounts { municipality_id } => *municipality_id,
+            | Resource::Accounts { municipality_id }
+            | Resource::AbsenceReports { municipality_id } => *municipality_id,
         }
     }
 }
@@ -120,6 +127,7 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
     let at_own_institution = |ids: &[i64]| actor.institution_id.is_some_and(|i| ids.contains(&i));
     match *resource {
         Resource::Accounts { .. } => role == Admin,
+        Resource::AbsenceReports { .. } => role == AbsenceCaseworker,
         Resource::Aggregates { .. } => matches!(role, Analyst | Leader | WellbeingPerson),
         Resource::Institution { institution_id, .. } => {
             matches!(role, Leader | WellbeingPerson) && at_own_institution(&[institution_id])
@@ -166,6 +174,10 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
                     action == Action::Read
                         && matches!(data, Identity | Absence | PupilVoice)
                         && actor.own_children.contains(&id)
+                }
+                // Named per child: only the children on a list the schools submitted.
+                AbsenceCaseworker => {
+                    action == Action::Read && matches!(data, Identity | Absence) && actor.assigned_children.contains(&id)
                 }
                 Analyst | Admin => false,
             }
@@ -316,6 +328,26 @@ mod tests {
             Action::Write,
             &Resource::Accounts { municipality_id: 1 }
         ));
+    }
+
+    #[test]
+    fn absence_caseworker_reads_identity_and_absence_of_listed_children_only() {
+        let c = child();
+        let mut a = actor(Role::AbsenceCaseworker);
+        let reports = Resource::AbsenceReports { municipality_id: 1 };
+        assert!(can(&a, Action::Write, &reports));
+        assert!(!can(&actor(Role::Analyst), Action::Read, &reports));
+        assert!(!can(&actor(Role::Leader), Action::Read, &reports));
+        assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::Absence)));
+        a.assigned_children = vec![7];
+        assert!(can(&a, Action::Read, &Resource::Child(&c, ChildData::Absence)));
+        assert!(can(&a, Action::Read, &Resource::Child(&c, ChildData::Identity)));
+        for data in [ChildData::Plans, ChildData::Concerns, ChildData::StaffNotes, ChildData::AccessLog] {
+            assert!(!can(&a, Action::Read, &Resource::Child(&c, data)), "{data:?}");
+        }
+        assert!(!can(&a, Action::Write, &Resource::Child(&c, ChildData::Absence)));
+        a.municipality_id = 2;
+        assert!(!can(&a, Action::Read, &reports));
     }
 
     #[test]

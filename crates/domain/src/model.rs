@@ -105,10 +105,13 @@ pub enum Role {
     Analyst,
     /// Administrator: manages accounts, sees no child data.
     Admin,
+    /// Kommunal fraværssagsbehandler: receives the schools' 15 % lists and decides on the child
+    /// benefit; sees the identity and absence of the children on a submitted list only.
+    AbsenceCaseworker,
 }
 
 impl Role {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::Teacher,
         Self::WellbeingPerson,
         Self::Leader,
@@ -121,6 +124,7 @@ impl Role {
         Self::Pupil,
         Self::Analyst,
         Self::Admin,
+        Self::AbsenceCaseworker,
     ];
 
     /// Stored value (ASCII Danish).
@@ -138,6 +142,7 @@ impl Role {
             Self::Pupil => "elev",
             Self::Analyst => "analytiker",
             Self::Admin => "admin",
+            Self::AbsenceCaseworker => "fravaerssagsbehandler",
         }
     }
 
@@ -171,6 +176,7 @@ impl Role {
             Self::Pupil => "Elev",
             Self::Analyst => "Kommunal analytiker",
             Self::Admin => "Administrator",
+            Self::AbsenceCaseworker => "Kommunal fraværssagsbehandler",
         }
     }
 
@@ -190,7 +196,6 @@ impl Role {
         )
     }
 
-    /// Staff roles; these will need a second factor outside demo mode.
     /// Advisers (rådgivere) see the children assigned to them: PPR, social workers, health
     /// visitors, SSP/UU and family counsellors.
     pub fn is_adviser(self) -> bool {
@@ -204,6 +209,7 @@ impl Role {
         )
     }
 
+    /// Staff roles; these need a second factor outside demo mode.
     pub fn is_staff(self) -> bool {
         !matches!(self, Self::Guardian | Self::Pupil)
     }

@@ -82,6 +82,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "parent_warnings",
         include_str!("../migrations/sqlite/0014_parent_warnings.sql"),
     ),
+    (
+        15,
+        "absence_reports",
+        include_str!("../migrations/sqlite/0015_absence_reports.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -141,6 +146,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         14,
         "parent_warnings",
         include_str!("../migrations/postgres/0014_parent_warnings.sql"),
+    ),
+    (
+        15,
+        "absence_reports",
+        include_str!("../migrations/postgres/0015_absence_reports.sql"),
     ),
 ];
 

@@ -6,6 +6,7 @@
 
 mod absence;
 mod absence_batch;
+mod absence_reports;
 mod alerts;
 mod assignments;
 mod audit;
@@ -29,6 +30,7 @@ mod users;
 mod writer;
 
 pub use absence::{AbsenceData, AbsenceEvent, PupilAbsence, QuarterLine, Registration};
+pub use absence_reports::{AbsenceReport, NewAbsenceReport, ReportPupil, ReportPupilUpdate};
 pub use alerts::{Alert, AlertFilter};
 pub use assignments::{Assignment, NewAssignment};
 pub use audit::{AuditEntry, AuditHead, AuditReport, DenialSummary};

@@ -451,7 +451,8 @@ impl Store {
     /// removed relationship takes effect at once. A social worker (socialrådgiver) counts an
     /// assigned child only while a consent `socialraadgiver` from a guardian with custody is in
     /// force on `today` (the local Danish date); other advisers count their assignments as is.
-    /// An assignment counts until it is ended or its last day has passed.
+    /// An assignment counts until it is ended or its last day has passed. An absence caseworker
+    /// (fraværssagsbehandler) is assigned the children on the municipality's submitted lists.
     pub async fn actor(&self, user: &User, today: NaiveDate) -> Result<Actor> {
         // One query for the three relationships: this runs on every request, so a revoked
         // consent ends a social worker's access on the next one.
@@ -461,7 +462,9 @@ impl Store {
              WHERE g.user_id = $1 AND gs.custody \
              UNION ALL SELECT 3, a.child_id FROM case_assignments a WHERE a.user_id = $1 \
              AND a.ended_at IS NULL AND (a.ends_on IS NULL OR a.ends_on >= $4) \
-             AND (NOT $2 OR EXISTS (SELECT 1 FROM consents c WHERE c.child_id = a.child_id AND {}))",
+             AND (NOT $2 OR EXISTS (SELECT 1 FROM consents c WHERE c.child_id = a.child_id AND {})) \
+             UNION ALL SELECT 3, p.child_id FROM absence_report_pupils p JOIN absence_reports r ON r.id = p.report_id \
+             WHERE $5 AND r.municipality_id = $6",
             in_force_sql("c", "$3", "$4")
         );
         let rows: Vec<(i32, i64)> = with_pool!(self, |pool| {
@@ -470,6 +473,8 @@ impl Store {
                 .bind(user.role == Role::SocialWorker)
                 .bind(ConsentScope::SocialWorker.id())
                 .bind(today)
+                .bind(user.role == Role::AbsenceCaseworker)
+                .bind(user.municipality_id)
                 .fetch_all(pool)
                 .await?
         });

@@ -12,7 +12,10 @@
 //! * [`tally_days`] — registreringer → skoledage (registrations to tallied school days);
 //! * [`events`] — hændelser (trigger events) of one pupil in a date range; [`rules_holding`] —
 //!   the rules that hold now;
-//! * [`quarter`] — kvartalsopgørelse (quarterly unlawful-absence report, 15 %);
+//! * [`quarter`] — kvartalsopgørelse (quarterly unlawful-absence report, 15 %) and varsling
+//!   (the parents warned at 10 %);
+//! * [`report`] — indberetning (the 15 % list submitted to the municipality, acknowledged,
+//!   the hearing and the decision on the child benefit);
 //! * [`bench`](mod@bench) — benchmark support (synthetic data, multi-threaded evaluation).
 
 mod code;
@@ -25,6 +28,7 @@ mod thresholds;
 
 pub mod bench;
 pub mod quarter;
+pub mod report;
 
 pub use code::Code;
 pub use day::DayTally;

@@ -1,10 +1,12 @@
 //! Fravær (absence): the roll call and the alert list (`roll_call`), the class, school and
 //! municipality overviews (`overview`), the quarter report (`quarter`) and the leadership's
-//! monthly review (`reviews`); the day's absence work on the front page (`today`); warning the parents at 10 %
-//! (`warnings`).
+//! monthly review (`reviews`); the day's absence work on the front page (`today`); warning the
+//! parents at 10 % (`warnings`); the 15 % list submitted to and decided by the municipality
+//! (`reports`).
 
 pub mod overview;
 pub mod quarter;
+pub mod reports;
 pub mod reviews;
 pub mod roll_call;
 pub mod today;
@@ -50,5 +52,13 @@ pub const MENU: &[MenuItem] = &[
         daycare_label: None,
         school_only: true,
         shown: |r| school_leadership(r) || r == Role::Analyst,
+    },
+    MenuItem {
+        order: 20,
+        href: "/fravaer/indberetninger",
+        label: "Indberetninger",
+        daycare_label: None,
+        school_only: false,
+        shown: |r| r == Role::AbsenceCaseworker,
     },
 ];

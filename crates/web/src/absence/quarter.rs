@@ -34,9 +34,19 @@ fn quarter(q: &QuarterQuery) -> Result<Quarter, String> {
 
 struct Report {
     quarter: Quarter,
-    /// (pupil source id, pupil name, school name, school code, share)
-    lines: Vec<(String, String, String, String, String)>,
+    lines: Vec<Line>,
     institution_id: Option<i64>,
+}
+
+/// A pupil on the report; the name only where the viewer may see the pupils.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+pub struct Line {
+    pub source_id: String,
+    pub name: String,
+    pub school: String,
+    pub school_code: String,
+    pub share: String,
+    pub child_id: i64,
 }
 
 /// How a request for the report is audited: the action for the own school's pupils, and for
@@ -114,13 +124,14 @@ async fn report(
         }
         let school = institutions.iter().find(|i| i.id == line.institution_id);
         let name = names.get(&line.child_id).cloned().unwrap_or_default();
-        lines.push((
-            data.source_ids.get(&line.child_id).cloned().unwrap_or_default(),
+        lines.push(Line {
+            source_id: data.source_ids.get(&line.child_id).cloned().unwrap_or_default(),
             name,
-            school.map(|s| s.name.clone()).unwrap_or_default(),
-            school.map(|s| s.code.clone()).unwrap_or_default(),
-            line.share,
-        ));
+            school: school.map(|s| s.name.clone()).unwrap_or_default(),
+            school_code: school.map(|s| s.code.clone()).unwrap_or_default(),
+            share: line.share,
+            child_id: line.child_id,
+        });
     }
     lines.sort();
     Ok(Report {
@@ -147,12 +158,16 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
         choices.push(r.quarter);
     }
     let mut per_school: Vec<(String, usize)> = Vec::new();
-    for (_, _, school, _, _) in &r.lines {
-        match per_school.iter_mut().find(|(s, _)| s == school) {
+    for line in &r.lines {
+        match per_school.iter_mut().find(|(s, _)| *s == line.school) {
             Some((_, n)) => *n += 1,
-            None => per_school.push((school.clone(), 1)),
+            None => per_school.push((line.school.clone(), 1)),
         }
     }
+    let submission = match r.institution_id {
+        Some(i) => Some(super::reports::school_section(&state, &viewer, i, r.quarter, r.lines.len()).await?),
+        None => None,
+    };
     let body = html! {
         h1 { (title) }
         p { "Elever med mindst 15 % ulovligt fravær af deres skoledage i kvartalet. Skolen indberetter dem til kommunen \
@@ -174,12 +189,13 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
             table {
                 thead { tr { th scope="col" { "Elev-id" } th scope="col" { "Navn" } th scope="col" { "Skole" } th scope="col" { "Andel" } } }
                 tbody {
-                    @for (id, name, school, _, share) in &r.lines {
-                        tr { td { (id) } td { (name) } td { (school) } td { (format::share_percent(share)) } }
+                    @for l in &r.lines {
+                        tr { td { (l.source_id) } td { (l.name) } td { (l.school) } td { (format::share_percent(&l.share)) } }
                     }
                 }
             }
             @if r.lines.is_empty() { p { "Ingen elever over grænsen." } }
+            @if let Some(section) = &submission { (section) }
         } @else {
             table {
                 caption { "Antal elever pr. skole" }
@@ -204,7 +220,7 @@ pub async fn csv(State(state): State<AppState>, viewer: Viewer, Query(q): Query<
         suffix: " csv",
     };
     let r = report(&state, &viewer, &q, audited).await?;
-    let rows = r.lines.iter().map(|(id, _, _, code, share)| [id, code, share]);
+    let rows = r.lines.iter().map(|l| [&l.source_id, &l.school_code, &l.share]);
     let body = trivsel_import::export::csv(&["pupil_id", "school", "unlawful_share"], rows);
     let disposition = format!("attachment; filename=\"ulovligt-fravaer-{}.csv\"", r.quarter);
     Ok((

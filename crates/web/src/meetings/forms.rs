@@ -57,7 +57,7 @@ pub(super) fn role_of_user(role: Role) -> ParticipantRole {
         Role::FamilyCounsellor => ParticipantRole::FamilyCounsellor,
         Role::Guardian => ParticipantRole::Parent,
         Role::Pupil => ParticipantRole::Pupil,
-        Role::Analyst | Role::Admin => ParticipantRole::Other,
+        Role::Analyst | Role::Admin | Role::AbsenceCaseworker => ParticipantRole::Other,
     }
 }
 

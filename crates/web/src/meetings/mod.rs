@@ -29,6 +29,6 @@ pub const MENU: &[MenuItem] = &[
         label: "Beskeder",
         daycare_label: None,
         school_only: false,
-        shown: |r| !matches!(r, Role::Analyst | Role::Admin),
+        shown: |r| !matches!(r, Role::Analyst | Role::Admin | Role::AbsenceCaseworker),
     },
 ];

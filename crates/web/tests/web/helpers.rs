@@ -186,7 +186,7 @@ pub struct World {
     pub users: HashMap<String, i64>,
 }
 
-pub const ROLE_USERS: [Role; 12] = Role::ALL;
+pub const ROLE_USERS: [Role; 13] = Role::ALL;
 
 pub async fn world(store: &Store) -> World {
     let a = store

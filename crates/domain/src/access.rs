@@ -55,6 +55,9 @@ pub enum ChildData {
     /// The advisers assigned to the child (rådgivere): read by the staff who see the child,
     /// made and ended by the institution's leader or trivselsperson (tilknytning af rådgivere).
     Assignments,
+    /// Fraværsmeldinger: sickness reported and leave applied for by the guardians with custody
+    /// (who read and write them); read by the staff who see the child's absence.
+    AbsenceNotices,
     /// «Min stemme»: the pupil's own words in his or her plans, next to the child's voice staff
     /// wrote. The pupil reads and writes them; staff who see the plans read them.
     PupilVoice,
@@ -147,6 +150,9 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
         Resource::Child(child, PupilVoice) if action == Action::Write => {
             role == Pupil && actor.own_children.contains(&child.child_id)
         }
+        Resource::Child(child, AbsenceNotices) if action == Action::Write => {
+            role == Guardian && actor.own_children.contains(&child.child_id)
+        }
         Resource::Child(child, Assignments) if action == Action::Write => {
             matches!(role, Leader | WellbeingPerson) && at_own_institution(&child.institution_ids)
         }
@@ -154,7 +160,15 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
             let id = child.child_id;
             let staff_data = matches!(
                 data,
-                Identity | Absence | Plans | StaffNotes | Concerns | ParentPerspective | Assignments | PupilVoice
+                Identity
+                    | Absence
+                    | AbsenceNotices
+                    | Plans
+                    | StaffNotes
+                    | Concerns
+                    | ParentPerspective
+                    | Assignments
+                    | PupilVoice
             );
             match role {
                 Teacher => staff_data && child.class_ids.iter().any(|c| actor.class_ids.contains(c)),
@@ -166,7 +180,10 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
                 Guardian => {
                     actor.own_children.contains(&id)
                         && match action {
-                            Action::Read => matches!(data, Identity | Absence | Plans | Lookups | ParentPerspective),
+                            Action::Read => matches!(
+                                data,
+                                Identity | Absence | AbsenceNotices | Plans | Lookups | ParentPerspective
+                            ),
                             Action::Write => data == ParentPerspective,
                         }
                 }
@@ -290,7 +307,9 @@ mod tests {
         assert!(can(&a, Action::Read, &Resource::Child(&c, ChildData::Lookups)));
         assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::StaffNotes)));
         assert!(!can(&a, Action::Write, &Resource::Child(&c, ChildData::Absence)));
+        assert!(can(&a, Action::Write, &Resource::Child(&c, ChildData::AbsenceNotices)));
         a.own_children = vec![8];
+        assert!(!can(&a, Action::Write, &Resource::Child(&c, ChildData::AbsenceNotices)));
         assert!(!can(&a, Action::Read, &Resource::Child(&c, ChildData::Identity)));
     }
 

@@ -87,6 +87,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "absence_reports",
         include_str!("../migrations/sqlite/0015_absence_reports.sql"),
     ),
+    (
+        16,
+        "absence_notices",
+        include_str!("../migrations/sqlite/0016_absence_notices.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -151,6 +156,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         15,
         "absence_reports",
         include_str!("../migrations/postgres/0015_absence_reports.sql"),
+    ),
+    (
+        16,
+        "absence_notices",
+        include_str!("../migrations/postgres/0016_absence_notices.sql"),
     ),
 ];
 

@@ -6,6 +6,7 @@
 
 mod absence;
 mod absence_batch;
+mod absence_notices;
 mod absence_reports;
 mod alerts;
 mod assignments;
@@ -30,6 +31,7 @@ mod users;
 mod writer;
 
 pub use absence::{AbsenceData, AbsenceEvent, PupilAbsence, QuarterLine, Registration};
+pub use absence_notices::{AbsenceNotice, NewAbsenceNotice};
 pub use absence_reports::{AbsenceReport, NewAbsenceReport, ReportPupil, ReportPupilUpdate};
 pub use alerts::{Alert, AlertFilter};
 pub use assignments::{Assignment, NewAssignment};

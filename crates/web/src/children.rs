@@ -219,6 +219,9 @@ async fn own_news(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, P
                         li { a href={ "/boern/" (card.id) "/moeder#moede-" (m.id) } { "Næste møde: " (m.kind.navn().to_lowercase()) ", " (local_time(m.starts_at)) } }
                     }
                     li { a href=(links::child(card.id)) { @if pupil { "Mit fravær og mine oplysninger" } @else { "Fravær og oplysninger" } } }
+                    @if !pupil && card.at_school() {
+                        li { a href={ "/boern/" (card.id) "/fravaersmelding" } { "Meld sygdom eller søg om frihed" } }
+                    }
                     @if !pupil {
                         li { a href={ "/boern/" (card.id) "/moeder" } { "Møder og handleplaner" } }
                         li { a href={ "/boern/" (card.id) "/samtykker" } { "Samtykker" } }
@@ -319,6 +322,11 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
                     }
                 }
             }
+        }
+        @if card.at_school() && reads(ChildData::AbsenceNotices) {
+            p { a href={ "/boern/" (card.id) "/fravaersmelding" } {
+                @if viewer.user.role == Role::Guardian { "Meld sygdom eller søg om frihed" } @else { "Forældrenes fraværsmeldinger" }
+            } }
         }
         @if let Some(section) = &absence { (section) }
         @if reads(ChildData::AccessLog) {

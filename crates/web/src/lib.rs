@@ -200,6 +200,10 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/boern/{id}/varsling", post(absence::warnings::record)),
         route(M::GET, "/boern/{id}/varsling/brev", get(absence::warnings::letter)),
         route(M::POST, "/fravaer/kvartal/indberetning", post(absence::reports::submit)),
+        route(M::GET, "/boern/{id}/fravaersmelding", get(absence::notices::page)),
+        route(M::POST, "/boern/{id}/fravaersmelding", post(absence::notices::report)),
+        route(M::GET, "/fravaer/frihed", get(absence::notices::leave_list)),
+        route(M::POST, "/fravaer/frihed/{id}", post(absence::notices::answer)),
         route(M::GET, "/fravaer/indberetninger", get(absence::reports::list)),
         route(M::GET, "/fravaer/indberetninger/{id}", get(absence::reports::detail)),
         route(
@@ -277,6 +281,7 @@ fn panels() -> Panels {
             absence::today::alerts_panel,
             absence::warnings::front_panel,
             absence::reports::front_panel,
+            absence::notices::front_panel,
             advisers::front_panel,
             meetings::pages::front_panel,
             tasks::front_panel,

@@ -14,6 +14,7 @@
 //!   the rules that hold now;
 //! * [`quarter`] — kvartalsopgørelse (quarterly unlawful-absence report, 15 %) and varsling
 //!   (the parents warned at 10 %);
+//! * [`notice`] — fraværsmelding (the parents report sickness or apply for leave);
 //! * [`report`] — indberetning (the 15 % list submitted to the municipality, acknowledged,
 //!   the hearing and the decision on the child benefit);
 //! * [`bench`](mod@bench) — benchmark support (synthetic data, multi-threaded evaluation).
@@ -27,6 +28,7 @@ mod tally;
 mod thresholds;
 
 pub mod bench;
+pub mod notice;
 pub mod quarter;
 pub mod report;
 

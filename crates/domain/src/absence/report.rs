@@ -98,8 +98,8 @@ mod tests {
     #[test]
     fn deadlines_count_working_days_after_the_quarter() {
         let q4 = Quarter::new(2026, 4).unwrap();
-        // 31.12.2026 is a Thursday; 1.1 is a holiday; ten working days reach 14.01.2027.
-        assert_eq!(submission_deadline(q4), d(2027, 1, 14));
+        // 31.12.2026 is a Thursday and 1.1 a holiday: ten working days are 4.–8. and 11.–15.01.2027.
+        assert_eq!(submission_deadline(q4), d(2027, 1, 15));
         assert_eq!(acknowledge_deadline(d(2027, 1, 8)), d(2027, 1, 15));
         assert_eq!(quarter_due(d(2027, 1, 2)), q4);
         assert!(!may_submit(q4, d(2026, 12, 31)));

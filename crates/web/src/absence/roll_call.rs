@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
+use trivsel_domain::absence::notice::proposed_code;
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -106,6 +107,8 @@ pub async fn roll_call(
     };
     let empty = std::collections::HashMap::new();
     let existing = registered.get(&slot).unwrap_or(&empty);
+    // The parents' reports covering the day propose a code where none is saved.
+    let notices = state.store.class_notices_on(class_id, date).await?;
     audit.criterion = Some(format!("klasse {class_id} {date} modul {slot}"));
     audit_shown(&state, &audit, false, pupils.iter().map(|p| p.id)).await?;
     let missing = missing_days(&state, &card, &pupils, today).await?;
@@ -174,9 +177,17 @@ pub async fn roll_call(
             input type="hidden" name="dato" value=(date);
             input type="hidden" name="modul" value=(slot);
             @for p in &pupils {
-                @let current = existing.get(&p.id).copied().unwrap_or(Code::Present);
+                @let notice = notices.get(&p.id);
+                @let proposed = notice.and_then(|n| proposed_code(n.kind, n.status));
+                @let current = existing.get(&p.id).copied().or(proposed).unwrap_or(Code::Present);
                 fieldset.pupil {
                     legend { (p.given_name) " " (p.family_name) }
+                    @if let Some(n) = notice {
+                        p.hint.reported {
+                            (n.kind.navn()) ", " (n.status.navn().to_lowercase()) " (" (n.reported_by_name) ")"
+                            @if !n.reason.is_empty() { ": " (n.reason) }
+                        }
+                    }
                     @for code in Code::ALL {
                         label.code {
                             input type="radio" name={ "c" (p.id) } value=(code.as_char()) data-key=(key(code)) checked[code == current];

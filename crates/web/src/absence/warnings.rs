@@ -183,14 +183,16 @@ fn list_page(viewer: &Viewer, due: &Due, warned_now: Option<i64>, errors: &[Fiel
     shell::page(&title, Some(viewer), "/fravaer/advarsler", body)
 }
 
-/// The child, if the viewer leads the child's school (the leadership warns), with the child's
-/// name and the audit row.
-async fn leading(
+/// The child, if the viewer leads the child's school (the leadership warns, and answers leave
+/// applications), with the child's name and the audit row.
+pub(super) async fn leading(
     state: &AppState,
     viewer: &Viewer,
     child_id: i64,
     action: Action,
     audit_action: &str,
+    criterion: &str,
+    denied: &str,
 ) -> Result<(String, Granted), PageError> {
     let context = state.store.child_context(child_id, today()).await?;
     let resource = context
@@ -204,8 +206,8 @@ async fn leading(
     let ask = Ask {
         audit_action,
         child_id: Some(child_id),
-        criterion: Some("varsling".into()),
-        denied: DENIED,
+        criterion: Some(criterion.into()),
+        denied,
     };
     let granted = authorize_resource(state, viewer, action, resource.as_ref(), ask).await?;
     let name = state
@@ -236,7 +238,7 @@ async fn running_share(state: &AppState, viewer: &Viewer, child_id: i64) -> Resu
 
 /// The warning letter, to print and hand over or send.
 pub async fn letter(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Page {
-    let (name, _) = leading(&state, &viewer, child_id, Action::Read, "absence.warning.letter").await?;
+    let (name, _) = leading(&state, &viewer, child_id, Action::Read, "absence.warning.letter", "varsling", DENIED).await?;
     let share = running_share(&state, &viewer, child_id)
         .await?
         .unwrap_or_else(|| "0.0000".into());
@@ -276,7 +278,7 @@ pub async fn record(
     Path(child_id): Path<i64>,
     Form(form): Form<WarningForm>,
 ) -> Page {
-    let (_, granted) = leading(&state, &viewer, child_id, Action::Write, "absence.warning.write").await?;
+    let (_, granted) = leading(&state, &viewer, child_id, Action::Write, "absence.warning.write", "varsling", DENIED).await?;
     let today = today();
     let mut errors = Vec::new();
     let method = WarningMethod::from_id(form.maade.as_deref().unwrap_or(""));

@@ -153,6 +153,30 @@ const MATRIX: &[(&str, [&str; 14])] = &[
         ],
     ),
     (
+        "GET /boern/{id}/fravaersmelding",
+        [
+            "303 303 303 303", "200 403 403 403", "200 200 403 403", "200 200 403 403", "200 403 403 403", "200 403 403 403", "200 403 403 403", "200 403 403 403", "200 403 403 403", "200 403 403 403", "403 403 403 403", "403 403 403 403", "403 403 403 403", "403 403 403 403",
+        ],
+    ),
+    (
+        "POST /boern/{id}/fravaersmelding",
+        [
+            "401 401 401 401", "403 403 403 403", "403 403 403 403", "403 403 403 403", "403 403 403 403", "403 403 403 403", "403 403 403 403", "403 403 403 403", "403 403 403 403", "422 403 403 403", "403 403 403 403", "403 403 403 403", "403 403 403 403", "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /fravaer/frihed",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /fravaer/frihed/{id}",
+        [
+            "401", "403", "303", "422", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
         "GET /fravaer/kvartal",
         [
             "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "200", "403", "403",
@@ -733,6 +757,7 @@ fn form_for(path: &str, column: usize) -> Vec<(&'static str, String)> {
         }
         "/fravaer/advarsler/{id}" => vec![("handling", "gem")],
         "/fravaer/kvartal/indberetning" => vec![("kvartal", "2024Q1")],
+        "/fravaer/frihed/{id}" => vec![("svar", "afvis")],
         "/fravaer/indberetninger/{id}/afgoerelse" => vec![("foraeldre_hoert", "2024-04-10")],
         "/boern/{id}/raadgivere" => vec![("aarsag", "Henvist af skolen")],
         "/sparring" => {
@@ -766,6 +791,7 @@ async fn authorization_matrix_covers_every_route() {
     crate::consents::x1_consent(app.store(), &w, ConsentScope::Ppv).await;
     let meetings = crate::meetings::matrix_fixtures(app.store(), &w).await;
     let reports = crate::reports::matrix_fixtures(app.store(), &w).await;
+    let leave = crate::notices::matrix_fixture(app.store(), &w).await;
 
     // Every route has exactly one entry, and every entry is a route.
     let routes: Vec<String> = trivsel_web::routes()
@@ -803,6 +829,8 @@ async fn authorization_matrix_covers_every_route() {
             plans.iter().map(i64::to_string).collect()
         } else if path.starts_with("/boern/") {
             w.children.iter().map(i64::to_string).collect()
+        } else if path.starts_with("/fravaer/frihed/") {
+            vec![leave.to_string()]
         } else if path.starts_with("/fravaer/indberetninger/") {
             vec![reports.0.to_string(), reports.1.to_string()]
         } else if path.starts_with("/fravaer/advarsler/") {

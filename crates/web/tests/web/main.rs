@@ -11,6 +11,7 @@ mod front;
 mod helpers;
 mod identity;
 mod meetings;
+mod notices;
 mod reports;
 mod server;
 mod sparring;

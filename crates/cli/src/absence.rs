@@ -182,6 +182,29 @@ fn show(t: &Thresholds) -> String {
 
 /// Shows the municipality's thresholds, changing those given first.
 #[allow(clippy::too_many_arguments)]
+/// Shows, or sets, the registrations a school takes per pupil and school day.
+pub async fn registrations_per_day(
+    store: &Store,
+    municipality: Option<&str>,
+    school: &str,
+    count: Option<u8>,
+) -> anyhow::Result<()> {
+    let m = store.find_municipality(municipality).await?;
+    let institution = store
+        .institutions(m.id)
+        .await?
+        .into_iter()
+        .find(|i| i.code == school)
+        .ok_or_else(|| anyhow!("skolen «{school}» findes ikke i {}", m.name))?;
+    if let Some(n) = count {
+        let audit = admin::cli_actor(m.id, "absence.registrations_per_day", Some(format!("{school}: {n}")));
+        store.set_registrations_per_day(m.id, school, n, &audit).await?;
+    }
+    let n = store.registrations_per_day(institution.id).await?;
+    println!("{} registrerer {n} gange pr. elev og skoledag.", institution.name);
+    Ok(())
+}
+
 pub async fn thresholds(
     store: &Store,
     municipality: Option<&str>,

@@ -112,6 +112,17 @@ enum AbsenceCommand {
         #[arg(long)]
         percent: Option<String>,
     },
+    /// Vis eller sæt hvor mange registreringer skolen tager pr. elev og skoledag (standard 2);
+    /// dage med færre står som manglende registreringer.
+    RegistrationsPerDay {
+        /// Skolens kode.
+        #[arg(long)]
+        school: String,
+        /// Nyt antal (1–12); uden vises det nuværende.
+        count: Option<u8>,
+        #[arg(long)]
+        municipality: Option<String>,
+    },
     /// Elever med mindst 15 % ulovligt fravær i kvartalet. CSV: pupil_id,school,unlawful_share.
     QuarterReport {
         /// Kvartal, fx 2024Q1.
@@ -456,6 +467,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 percent.as_deref(),
             )
             .await;
+            store.close().await;
+            result
+        }
+        Command::Absence(AbsenceCommand::RegistrationsPerDay {
+            school,
+            count,
+            municipality,
+        }) => {
+            let store = Store::connect(&url).await?;
+            let result = absence::registrations_per_day(&store, municipality.as_deref(), &school, count).await;
             store.close().await;
             result
         }

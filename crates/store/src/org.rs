@@ -154,4 +154,48 @@ impl Store {
             children_enrolled,
         })
     }
+
+    /// The registrations the institution takes per pupil and school day (default 2).
+    pub async fn registrations_per_day(&self, institution_id: i64) -> Result<u8> {
+        let n: Option<i32> = with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT registrations_per_day FROM institutions WHERE id = $1")
+                .bind(institution_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(n.and_then(|n| u8::try_from(n).ok())
+            .unwrap_or(trivsel_domain::absence::DEFAULT_REGISTRATIONS_PER_DAY))
+    }
+
+    /// Sets the school's registrations per day (1–12), with its audit row.
+    pub async fn set_registrations_per_day(
+        &self,
+        municipality_id: i64,
+        code: &str,
+        n: u8,
+        audit: &crate::AuditEntry,
+    ) -> Result<()> {
+        if !(1..=12).contains(&n) {
+            return Err(StoreError::Config("Antal registreringer pr. dag skal være 1–12.".into()));
+        }
+        with_pool!(self, |pool| {
+            let mut tx = crate::WriteTx::begin_write(pool, self).await?;
+            let changed = sqlx::query(
+                "UPDATE institutions SET registrations_per_day = $1 WHERE municipality_id = $2 AND code = $3",
+            )
+            .bind(i32::from(n))
+            .bind(municipality_id)
+            .bind(code)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                tx.rollback().await?;
+                return Err(StoreError::Config(format!("Institutionen «{code}» findes ikke.")));
+            }
+            crate::audit::append_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
 }

@@ -19,6 +19,17 @@ pub struct DayTally {
     pub late_or_left: u16,
 }
 
+/// Registrations a school takes per pupil and school day unless it sets its own number (seed
+/// 004: «minimum to gange dagligt»).
+pub const DEFAULT_REGISTRATIONS_PER_DAY: u8 = 2;
+
+/// Manglende registreringer (missing registrations) for the teacher to complete: a school day
+/// with fewer registrations than the school's `required` number. The rules still count only
+/// R = 0 as value 0; this is the list of work, not a rule.
+pub fn lacks_registrations(registrations: usize, required: u8) -> bool {
+    registrations < usize::from(required.max(1))
+}
+
 /// The day value formula in half-days: 2 if `0 < r` and `a = r`; 1 if `0 < a < r`; else 0.
 #[inline]
 fn halves(r: u16, a: u16) -> u32 {
@@ -73,6 +84,15 @@ impl DayTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_lacks_registrations_below_the_schools_number() {
+        assert!(lacks_registrations(0, 2));
+        assert!(lacks_registrations(1, 2));
+        assert!(!lacks_registrations(2, 2));
+        assert!(!lacks_registrations(1, 1));
+        assert!(lacks_registrations(0, 0), "at least one is always required");
+    }
     use Code::*;
 
     fn t(codes: &[Code]) -> DayTally {

@@ -33,7 +33,7 @@ pub mod quarter;
 pub mod report;
 
 pub use code::Code;
-pub use day::DayTally;
+pub use day::{DEFAULT_REGISTRATIONS_PER_DAY, DayTally, lacks_registrations};
 pub use evaluate::{evaluate, holding_at_end, triggers};
 pub use events::{events, rules_holding};
 pub use quarter::{

@@ -111,7 +111,8 @@ pub async fn roll_call(
     let notices = state.store.class_notices_on(class_id, date).await?;
     audit.criterion = Some(format!("klasse {class_id} {date} modul {slot}"));
     audit_shown(&state, &audit, false, pupils.iter().map(|p| p.id)).await?;
-    let missing = missing_days(&state, &card, &pupils, today).await?;
+    let required = state.store.registrations_per_day(card.institution_id).await?;
+    let missing = missing_days(&state, &card, &pupils, today, required).await?;
     let title = format!("Fremmøde {} – {}", card.name, danish_date(date));
     let calendar = state.store.school_calendar(card.institution_id).await?;
     let not_school_day = !calendar.is_school_day(date);
@@ -202,9 +203,10 @@ pub async fn roll_call(
         section aria-labelledby="mangler-titel" {
             h2 id="mangler-titel" { "Manglende registreringer" }
             @if missing.is_empty() {
-                p { "Ingen skoledage i skoleåret mangler registreringer." }
+                p { "Ingen skoledage i skoleåret mangler registreringer (skolen registrerer " (required) " gange om dagen)." }
             } @else {
-                p { "Skoledage i skoleåret hvor elever ikke er registreret (de seneste " (missing.len().min(20)) " af " (missing.len()) "):" }
+                p { "Skoledage i skoleåret hvor elever har færre end " (required) " registreringer (de seneste "
+                    (missing.len().min(20)) " af " (missing.len()) "):" }
                 ul.links {
                     @for (day, count) in missing.iter().rev().take(20) {
                         li { a href={ "/klasser/" (class_id) "/fremmoede?dato=" (day) } { (danish_date(*day)) } ": " (count) " elever" }
@@ -216,13 +218,15 @@ pub async fn roll_call(
     Ok(shell::page(&title, Some(&viewer), "/klasser", body).into_response())
 }
 
-/// School days this school year up to `today` on which pupils of the class have no
-/// registration at all, with how many pupils, oldest first.
+/// School days this school year up to `today` on which pupils of the class have fewer
+/// registrations than the school takes per day (`required`), with how many pupils, oldest
+/// first.
 async fn missing_days(
     state: &AppState,
     card: &ClassCard,
     pupils: &[trivsel_store::PupilRow],
     today: NaiveDate,
+    required: u8,
 ) -> Result<Vec<(NaiveDate, usize)>, PageError> {
     let first = trivsel_domain::calendar::SchoolYear::of(today).first_day();
     let ids: Vec<i64> = pupils.iter().map(|p| p.id).collect();
@@ -236,7 +240,7 @@ async fn missing_days(
     let mut by_day: std::collections::BTreeMap<NaiveDate, usize> = std::collections::BTreeMap::new();
     for id in &ids {
         for (day, codes) in data.school_days(*id, first, today) {
-            if codes.is_empty() {
+            if trivsel_domain::absence::lacks_registrations(codes.len(), required) {
                 *by_day.entry(day).or_default() += 1;
             }
         }

@@ -149,3 +149,47 @@ async fn leave_is_proposed_as_lawful_only_once_the_leadership_approves_it() {
         .unwrap();
     assert!(page.contains("godkendt"), "{page}");
 }
+
+#[tokio::test]
+async fn a_day_with_fewer_registrations_than_the_school_takes_is_missing() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let class = w.classes[0];
+    let teacher = app.login("laerer").await;
+    let calendar = trivsel_domain::calendar::SchoolCalendar::default();
+    // The last school day before today: one registration (the morning) only.
+    let mut day = today() - chrono::Days::new(1);
+    while !calendar.is_school_day(day) {
+        day = day - chrono::Days::new(1);
+    }
+    if trivsel_domain::calendar::SchoolYear::of(day) != trivsel_domain::calendar::SchoolYear::of(today()) {
+        return; // the first school day of the year: no earlier day this school year
+    }
+    let regs = [trivsel_store::Registration {
+        child_id: w.children[0],
+        date: day,
+        slot: 1,
+        code: trivsel_domain::absence::Code::Present,
+    }];
+    app.store()
+        .save_registrations(w.municipality, &regs, None, Utc::now(), &[])
+        .await
+        .unwrap();
+    let link = format!("{}</a>: 1 elever", day.format("%d.%m.%Y"));
+    let roll_call = format!("/klasser/{class}/fremmoede");
+    let text = app.get(&roll_call, Some(&teacher)).await.text().await.unwrap();
+    assert!(text.contains("færre end 2 registreringer") && text.contains(&link), "{text}");
+    let audit = system_audit(w.municipality, "absence.registrations_per_day");
+    app.store()
+        .set_registrations_per_day(w.municipality, "X", 1, &audit)
+        .await
+        .unwrap();
+    let text = app.get(&roll_call, Some(&teacher)).await.text().await.unwrap();
+    assert!(!text.contains(&link), "one a day suffices now: {text}");
+    assert!(
+        app.store()
+            .set_registrations_per_day(w.municipality, "X", 0, &audit)
+            .await
+            .is_err()
+    );
+}

@@ -33,6 +33,9 @@ const SHOTS = [
   ['foraelder-forside', 'foraelder', async () => {}],
   ['foraelder-samtykker', 'foraelder', async (p) => { await p.click('main a:has-text("Samtykker")'); }],
   ['beskeder', 'ppr', async (p) => { await menu(p, 'Beskeder'); }],
+  ['fravaersmelding', 'foraelder', async (p) => { await p.click('main a:has-text("Meld sygdom")'); }],
+  ['kvartal-indberetning', 'leder', async (p) => { await p.click('main a:has-text("er ikke indberettet")'); }],
+  ['indberetninger', 'sagsbehandler', async (p) => { await menu(p, 'Indberetninger'); }],
 ];
 
 mkdirSync(dir, { recursive: true });

@@ -194,7 +194,9 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
                 }
                 // Named per child: only the children on a list the schools submitted.
                 AbsenceCaseworker => {
-                    action == Action::Read && matches!(data, Identity | Absence) && actor.assigned_children.contains(&id)
+                    action == Action::Read
+                        && matches!(data, Identity | Absence)
+                        && actor.assigned_children.contains(&id)
                 }
                 Analyst | Admin => false,
             }
@@ -361,7 +363,12 @@ mod tests {
         a.assigned_children = vec![7];
         assert!(can(&a, Action::Read, &Resource::Child(&c, ChildData::Absence)));
         assert!(can(&a, Action::Read, &Resource::Child(&c, ChildData::Identity)));
-        for data in [ChildData::Plans, ChildData::Concerns, ChildData::StaffNotes, ChildData::AccessLog] {
+        for data in [
+            ChildData::Plans,
+            ChildData::Concerns,
+            ChildData::StaffNotes,
+            ChildData::AccessLog,
+        ] {
             assert!(!can(&a, Action::Read, &Resource::Child(&c, data)), "{data:?}");
         }
         assert!(!can(&a, Action::Write, &Resource::Child(&c, ChildData::Absence)));

@@ -125,11 +125,7 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .filter_map(notice)
-            .map(|n| (n.child_id, n))
-            .collect())
+        Ok(rows.into_iter().filter_map(notice).map(|n| (n.child_id, n)).collect())
     }
 
     /// Leave applications of the institution's pupils (enrolled on `today`) still waiting for

@@ -142,7 +142,8 @@ impl Store {
         quarter: Option<Quarter>,
         institution_id: Option<i64>,
     ) -> Result<Vec<AbsenceReport>> {
-        let filter = " WHERE r.municipality_id = $1 AND ($2 = '' OR r.quarter = $2) AND ($3 = 0 OR r.institution_id = $3)";
+        let filter =
+            " WHERE r.municipality_id = $1 AND ($2 = '' OR r.quarter = $2) AND ($3 = 0 OR r.institution_id = $3)";
         let q = quarter.map(|q| q.to_string()).unwrap_or_default();
         let inst = institution_id.unwrap_or(0);
         let (reports, pupils): (Vec<ReportRow>, Vec<PupilRow>) = with_pool!(self, |pool| {

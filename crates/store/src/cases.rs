@@ -503,8 +503,9 @@ impl Store {
     }
 
     /// What the escalation guard (`trivsel_domain::cases::escalation_missing`) needs about the
-    /// child on `today`: whether a PPV is registered, and the child's own plans with their tier,
-    /// number of evaluations and whether each is current.
+    /// child on `today`: whether a PPV is registered, and the plans of the child and of the
+    /// child's classes on `today` (seed 003: interventions are «altid rettes mod det
+    /// fællesskab»), with their tier, number of evaluations and whether each is current.
     pub async fn escalation_facts(&self, child_id: i64, today: NaiveDate) -> Result<EscalationFacts> {
         let (ppvs, plans): (i64, Vec<(String, String, String, i64)>) = with_pool!(self, |pool| {
             let ppvs = sqlx::query_scalar("SELECT COUNT(*) FROM ppv_registrations WHERE child_id = $1")
@@ -515,9 +516,11 @@ impl Store {
                 "SELECT p.tier, p.status, v.content_json, \
                  (SELECT COUNT(*) FROM plan_evaluations e WHERE e.plan_id = p.id) \
                  FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.current_version \
-                 WHERE p.child_id = $1 ORDER BY p.id",
+                 WHERE p.child_id = $1 OR p.class_id IN (SELECT e.class_id FROM enrolments e WHERE e.child_id = $1 \
+                 AND e.enrolled_from <= $2 AND (e.enrolled_to IS NULL OR e.enrolled_to >= $2)) ORDER BY p.id",
             )
             .bind(child_id)
+            .bind(today)
             .fetch_all(pool)
             .await?;
             (ppvs, plans)

@@ -176,7 +176,9 @@ impl Store {
         audit: &crate::AuditEntry,
     ) -> Result<()> {
         if !(1..=12).contains(&n) {
-            return Err(StoreError::Config("Antal registreringer pr. dag skal være 1–12.".into()));
+            return Err(StoreError::Config(
+                "Antal registreringer pr. dag skal være 1–12.".into(),
+            ));
         }
         with_pool!(self, |pool| {
             let mut tx = crate::WriteTx::begin_write(pool, self).await?;

@@ -132,15 +132,21 @@ mod tests {
         let today = d(2);
         assert_eq!(check_notice(NoticeKind::Sickness, today, d(4), "", today), Ok(()));
         assert_eq!(
-            check_notice(NoticeKind::Sickness, d(1), d(2), "", today).unwrap_err().field,
+            check_notice(NoticeKind::Sickness, d(1), d(2), "", today)
+                .unwrap_err()
+                .field,
             "fra"
         );
         assert_eq!(
-            check_notice(NoticeKind::Sickness, today, d(16), "", today).unwrap_err().field,
+            check_notice(NoticeKind::Sickness, today, d(16), "", today)
+                .unwrap_err()
+                .field,
             "til"
         );
         assert_eq!(
-            check_notice(NoticeKind::Sickness, today, d(1), "", today).unwrap_err().field,
+            check_notice(NoticeKind::Sickness, today, d(1), "", today)
+                .unwrap_err()
+                .field,
             "til"
         );
     }
@@ -148,13 +154,20 @@ mod tests {
     #[test]
     fn leave_needs_a_reason_and_future_dates() {
         let today = d(2);
-        assert_eq!(check_notice(NoticeKind::Leave, d(7), d(9), "Familiebesøg", today), Ok(()));
         assert_eq!(
-            check_notice(NoticeKind::Leave, d(7), d(9), " ", today).unwrap_err().field,
+            check_notice(NoticeKind::Leave, d(7), d(9), "Familiebesøg", today),
+            Ok(())
+        );
+        assert_eq!(
+            check_notice(NoticeKind::Leave, d(7), d(9), " ", today)
+                .unwrap_err()
+                .field,
             "aarsag"
         );
         assert_eq!(
-            check_notice(NoticeKind::Leave, d(1), d(9), "Rejse", today).unwrap_err().field,
+            check_notice(NoticeKind::Leave, d(1), d(9), "Rejse", today)
+                .unwrap_err()
+                .field,
             "fra"
         );
     }
@@ -165,7 +178,10 @@ mod tests {
             proposed_code(NoticeKind::Sickness, NoticeStatus::Reported),
             Some(Code::Sickness)
         );
-        assert_eq!(proposed_code(NoticeKind::Leave, NoticeStatus::Approved), Some(Code::Lawful));
+        assert_eq!(
+            proposed_code(NoticeKind::Leave, NoticeStatus::Approved),
+            Some(Code::Lawful)
+        );
         assert_eq!(proposed_code(NoticeKind::Leave, NoticeStatus::Pending), None);
         assert_eq!(proposed_code(NoticeKind::Leave, NoticeStatus::Refused), None);
         assert_eq!(NoticeKind::Leave.initial_status(), NoticeStatus::Pending);

@@ -4,14 +4,22 @@
 //! Pedagogical Coordination Committee (PKU) requires, per the Haderslev model:
 //! * a registered pedagogical-psychological assessment (PPV);
 //! * at least one plan at the preventive tier and one at the anticipatory tier, each with at
-//!   least one recorded evaluation;
+//!   least one recorded evaluation; the plans of the child's class count as the child's (seed
+//!   003: interventions are always directed at the community too);
 //! * a current plan (not closed, and not past its end date).
 //!
-//! A school leader may override missing prerequisites with a written justification.
+//! A school leader may override missing prerequisites with a written justification. Only the
+//! school leadership refers to PKU ([`may_refer_to_pku`]).
 
 use chrono::NaiveDate;
 
 use super::Tier;
+
+/// PKU referrals are made by the school leadership («skoleledelsen … efter aftale med forældre
+/// og rådgivende psykolog»): the leader, not teachers or the trivselsperson.
+pub fn may_refer_to_pku(role: crate::model::Role) -> bool {
+    role == crate::model::Role::Leader
+}
 
 /// The shortest override justification accepted, in characters after trimming.
 pub const MIN_JUSTIFICATION_CHARS: usize = 10;

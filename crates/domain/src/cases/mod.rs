@@ -30,7 +30,7 @@ pub use content::{
 };
 pub use escalation::{
     EscalationDecision, EscalationFacts, EscalationRefusal, MIN_JUSTIFICATION_CHARS, Missing, PlanFacts,
-    decide_escalation, escalation_missing, plan_is_current,
+    decide_escalation, escalation_missing, may_refer_to_pku, plan_is_current,
 };
 pub use ical::{FeedEntry, ical_feed};
 pub use task::{PlannedTask, TaskKind, is_overdue, owns_tasks, plan_tasks};

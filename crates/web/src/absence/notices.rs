@@ -75,9 +75,8 @@ fn notice_page(
     let child_id = subject.child_id().expect("a child");
     let writes = may(viewer, subject, Action::Write, ChildData::AbsenceNotices);
     let today = today();
-    let value = |f: fn(&NoticeForm) -> &Option<String>, default: String| {
-        form.and_then(|x| f(x).clone()).unwrap_or(default)
-    };
+    let value =
+        |f: fn(&NoticeForm) -> &Option<String>, default: String| form.and_then(|x| f(x).clone()).unwrap_or(default);
     let kind = form.and_then(|f| f.art.as_deref()).unwrap_or("sygdom");
     let title = format!("Fraværsmelding – {name}");
     let body = html! {
@@ -290,7 +289,11 @@ pub async fn answer(
     Path(id): Path<i64>,
     Form(form): Form<AnswerForm>,
 ) -> Page {
-    let notice = state.store.absence_notice(id).await?.filter(|n| n.kind == NoticeKind::Leave);
+    let notice = state
+        .store
+        .absence_notice(id)
+        .await?
+        .filter(|n| n.kind == NoticeKind::Leave);
     let child_id = notice.as_ref().map_or(0, |n| n.child_id);
     let (_, granted) = super::warnings::leading(
         &state,
@@ -349,7 +352,9 @@ pub fn front_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<'
 }
 
 async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Markup>, PageError> {
-    let Some(institution_id) = viewer.user.institution_id else { return Ok(None) };
+    let Some(institution_id) = viewer.user.institution_id else {
+        return Ok(None);
+    };
     let institution = trivsel_domain::access::Resource::Institution {
         municipality_id: viewer.user.municipality_id,
         institution_id,

@@ -125,7 +125,10 @@ pub async fn submit(State(state): State<AppState>, viewer: Viewer, Form(form): F
     let q = match q {
         Ok(q) if may_submit(q, today()) => q,
         Ok(q) => {
-            let m = format!("{} er ikke slut endnu; listen kan indberettes fra dagen efter.", quarter(q));
+            let m = format!(
+                "{} er ikke slut endnu; listen kan indberettes fra dagen efter.",
+                quarter(q)
+            );
             return Err(not_submitted(&state, granted, &viewer, &m).await);
         }
         Err(m) => return Err(not_submitted(&state, granted, &viewer, &m).await),
@@ -215,7 +218,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(query): Q
     let title = format!("Indberetninger – {}", quarter(q));
     let body = html! {
         h1 { (title) }
-        p { "Skolernes lister over elever med mindst 15 % ulovligt fravær i kvartalet. Fristen for skolerne er "
+        p { "Skolernes lister over elever med mindst 15\u{a0}% ulovligt fravær i kvartalet. Fristen for skolerne er "
             (format_date(deadline)) ". Kvittér for modtagelsen, hør forældrene (og barnet, hvis det er fyldt 12 år), \
              og træf afgørelse om børne- og ungeydelsen for hver elev." }
         form.inline method="get" action=(LIST) {
@@ -372,8 +375,7 @@ fn detail_page(viewer: &Viewer, r: &AbsenceReport, errors: &[FieldError], failed
 
 /// The caseworker acknowledges the list.
 pub async fn acknowledge(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Page {
-    let (report, granted) =
-        authorized(&state, &viewer, id, Action::Write, "absence.report.acknowledge", None).await?;
+    let (report, granted) = authorized(&state, &viewer, id, Action::Write, "absence.report.acknowledge", None).await?;
     match state
         .store
         .acknowledge_absence_report(report.id, viewer.user.id, now(), &granted.audit)
@@ -395,7 +397,12 @@ pub struct DecisionForm {
 }
 
 /// A date field that may be empty; a bad or future date is an error naming the field.
-fn optional_date(errors: &mut Vec<FieldError>, id: &str, label: &str, value: Option<&str>) -> Option<chrono::NaiveDate> {
+fn optional_date(
+    errors: &mut Vec<FieldError>,
+    id: &str,
+    label: &str,
+    value: Option<&str>,
+) -> Option<chrono::NaiveDate> {
     let value = value.unwrap_or("").trim();
     if value.is_empty() {
         return None;
@@ -407,14 +414,22 @@ fn optional_date(errors: &mut Vec<FieldError>, id: &str, label: &str, value: Opt
             None
         }
         None => {
-            errors.push(error(id, format!("{label}: «{value}» er ikke en gyldig dato (dd.mm.åååå).")));
+            errors.push(error(
+                id,
+                format!("{label}: «{value}» er ikke en gyldig dato (dd.mm.åååå)."),
+            ));
             None
         }
     }
 }
 
 /// Records the hearing and, when given, the decision for one pupil on the list.
-pub async fn decide(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Form(form): Form<DecisionForm>) -> Page {
+pub async fn decide(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<DecisionForm>,
+) -> Page {
     let (report, granted) =
         authorized(&state, &viewer, id, Action::Write, "absence.report.decision", form.barn).await?;
     let Some(pupil) = form.barn.and_then(|c| report.pupils.iter().find(|p| p.child_id == c)) else {
@@ -424,7 +439,12 @@ pub async fn decide(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
     let child = pupil.child_id;
     let field = |f: &str| format!("{f}-{child}");
     let mut errors = Vec::new();
-    let parents = optional_date(&mut errors, &field("foraeldre"), "Forældrene hørt", form.foraeldre_hoert.as_deref());
+    let parents = optional_date(
+        &mut errors,
+        &field("foraeldre"),
+        "Forældrene hørt",
+        form.foraeldre_hoert.as_deref(),
+    );
     let heard = optional_date(&mut errors, &field("barn"), "Barnet hørt", form.barn_hoert.as_deref());
     let decision = match form.afgoerelse.as_deref().unwrap_or("") {
         "" => None,
@@ -456,7 +476,11 @@ pub async fn decide(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
             Some(on) => match check_decision(pupil.birth_date, on, parents, heard) {
                 Ok(()) => decided = Some((d, reason, on)),
                 Err(m) => {
-                    let id = if m.contains("Forældrene") { field("foraeldre") } else { field("barn") };
+                    let id = if m.contains("Forældrene") {
+                        field("foraeldre")
+                    } else {
+                        field("barn")
+                    };
                     errors.push(error(&id, m));
                 }
             },
@@ -482,9 +506,15 @@ pub async fn decide(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
     };
     match state.store.update_report_pupil(&update, &audit).await {
         Ok(()) => Ok(Redirect::to(&format!("{LIST}/{id}#elev-{child}")).into_response()),
-        Err(StoreError::Config(m)) => {
-            Err(rejected(&state, &viewer, granted, &report, &[error(&field("afgoerelse"), m)], Some(child)).await)
-        }
+        Err(StoreError::Config(m)) => Err(rejected(
+            &state,
+            &viewer,
+            granted,
+            &report,
+            &[error(&field("afgoerelse"), m)],
+            Some(child),
+        )
+        .await),
         Err(e) => Err(e.into()),
     }
 }
@@ -528,7 +558,13 @@ async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Marku
         let submitted = reports.iter().filter(|r| r.quarter == due).count();
         state
             .store
-            .audit(&entry(viewer, "absence.report.list", None, Some("forside".into()), true))
+            .audit(&entry(
+                viewer,
+                "absence.report.list",
+                None,
+                Some("forside".into()),
+                true,
+            ))
             .await?;
         return Ok(Some(html! {
             section aria-labelledby="indberetninger-titel" {
@@ -546,7 +582,9 @@ async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Marku
             }
         }));
     }
-    let Some(institution_id) = viewer.user.institution_id else { return Ok(None) };
+    let Some(institution_id) = viewer.user.institution_id else {
+        return Ok(None);
+    };
     let institution = Resource::Institution {
         municipality_id: m,
         institution_id,
@@ -556,7 +594,11 @@ async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Marku
         return Ok(None);
     }
     let q = quarter_due(today);
-    let report = state.store.absence_reports(m, Some(q), Some(institution_id)).await?.pop();
+    let report = state
+        .store
+        .absence_reports(m, Some(q), Some(institution_id))
+        .await?
+        .pop();
     let deadline = submission_deadline(q);
     let link = format!("/fravaer/kvartal?kvartal={q}#indberetning-titel");
     let markup = match report {

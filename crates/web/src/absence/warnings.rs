@@ -238,7 +238,16 @@ async fn running_share(state: &AppState, viewer: &Viewer, child_id: i64) -> Resu
 
 /// The warning letter, to print and hand over or send.
 pub async fn letter(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Page {
-    let (name, _) = leading(&state, &viewer, child_id, Action::Read, "absence.warning.letter", "varsling", DENIED).await?;
+    let (name, _) = leading(
+        &state,
+        &viewer,
+        child_id,
+        Action::Read,
+        "absence.warning.letter",
+        "varsling",
+        DENIED,
+    )
+    .await?;
     let share = running_share(&state, &viewer, child_id)
         .await?
         .unwrap_or_else(|| "0.0000".into());
@@ -278,7 +287,16 @@ pub async fn record(
     Path(child_id): Path<i64>,
     Form(form): Form<WarningForm>,
 ) -> Page {
-    let (_, granted) = leading(&state, &viewer, child_id, Action::Write, "absence.warning.write", "varsling", DENIED).await?;
+    let (_, granted) = leading(
+        &state,
+        &viewer,
+        child_id,
+        Action::Write,
+        "absence.warning.write",
+        "varsling",
+        DENIED,
+    )
+    .await?;
     let today = today();
     let mut errors = Vec::new();
     let method = WarningMethod::from_id(form.maade.as_deref().unwrap_or(""));

@@ -823,6 +823,16 @@ pub async fn refer_pku(
         None,
     )
     .await?;
+    if !trivsel_domain::cases::may_refer_to_pku(viewer.user.role) {
+        allowed
+            .audit_refused(&state, "kun skolelederen henviser til PKU")
+            .await?;
+        crate::kit::access::count_refusals(&state, &viewer, 1).await?;
+        return Err(PageError::forbidden(
+            &viewer,
+            "Kun skolens leder henviser til PKU, efter aftale med forældrene og den rådgivende psykolog.",
+        ));
+    }
     if !allowed.subject.has_school_days() {
         allowed.audit_unchanged(&state, "dagtilbud: ingen PKU").await?;
         return Err(PageError::no_school_days());
@@ -886,7 +896,8 @@ pub async fn refer_pku(
 }
 
 /// The referral as one printable document bundle for PKU: the referral, PPVs, every plan of
-/// the child with its current content and evaluations, and a summary of the chronology.
+/// the child and of the child's classes with its current content and evaluations, and a
+/// summary of the chronology.
 pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id, rid)): Path<(i64, i64)>) -> Page {
     let allowed = authorize(
         &state,
@@ -903,11 +914,18 @@ pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id,
     let Some(referral) = referrals.into_iter().find(|r| r.id == rid) else {
         return Err(PageError::not_found());
     };
-    let (ppvs, summaries, chronology) = tokio::try_join!(
+    let (ppvs, mut summaries, chronology) = tokio::try_join!(
         state.store.ppv_registrations(child),
         state.store.plans_of_child(child),
         state.store.chronology(child)
     )?;
+    // The plans of the child's classes belong to the referral too (seed 003: interventions are
+    // always directed at the community), as the escalation guard counts them.
+    if let Subject::Child { context, .. } = &allowed.subject {
+        for class_id in &context.class_ids {
+            summaries.extend(state.store.plans_of_class(*class_id).await?);
+        }
+    }
     let mut plans = Vec::new();
     for s in &summaries {
         if let (Some(plan), evaluations) = tokio::try_join!(state.store.plan(s.id), state.store.evaluations(s.id))? {
@@ -945,7 +963,7 @@ pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id,
             h2 { "Mål- og indsatsplaner (" (plans.len()) ")" }
             @for (plan, evaluations) in &plans {
                 section.plan {
-                    h3 { (plan.title) }
+                    h3 { (plan.title) @if matches!(plan.target, CaseTarget::Class(_)) { " (klassens plan)" } }
                     p.meta { (plan.tier.navn()) " indsats · version " (plan.current_version) " · "
                         @if plan.closed { "afsluttet" } @else { "åben" } }
                     (content_view(&plan.content, 4))

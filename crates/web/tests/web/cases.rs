@@ -271,7 +271,9 @@ async fn escalate(app: &App, session: &str, child: i64, justification: &str) -> 
 }
 
 /// The escalation is refused with exactly `missing` named, and nothing is stored.
-async fn assert_refused(app: &App, session: &str, child: i64, missing: &[Missing]) {
+/// The guard's refusal of a tier change by `session` and of a PKU referral by the leader
+/// (`leader`, who alone refers to PKU).
+async fn assert_refused(app: &App, session: &str, leader: &str, child: i64, missing: &[Missing]) {
     let (status, page) = escalate(app, session, child, "").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{missing:?}");
     let summary = page
@@ -299,7 +301,7 @@ async fn assert_refused(app: &App, session: &str, child: i64, missing: &[Missing
     let res = post(
         app,
         &format!("/boern/{child}/pku"),
-        session,
+        leader,
         &form(&[("dato", &today().to_string()), ("note", "Henvisning")]),
     )
     .await;
@@ -338,6 +340,7 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
     let app = spawn_app(local()).await;
     let w = world(app.store()).await;
     let trivsel = app.login("trivselsperson").await;
+    let leader = app.login("skoleleder").await;
     let [x1, x2, ..] = w.children;
     let x3 = add_child(app.store(), w.municipality, "kx3").await;
 
@@ -346,6 +349,7 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
     assert_refused(
         &app,
         &trivsel,
+        &leader,
         x3,
         &[
             NoPpv,
@@ -369,7 +373,7 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
     )
     .await;
     evaluate(&app, &trivsel, p1).await;
-    assert_refused(&app, &trivsel, x1, &[NoEvaluatedAnticipatoryPlan]).await;
+    assert_refused(&app, &trivsel, &leader, x1, &[NoEvaluatedAnticipatoryPlan]).await;
     let p2 = create_plan(
         &app,
         &trivsel,
@@ -378,12 +382,12 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
         Tier::Anticipatory,
     )
     .await;
-    assert_refused(&app, &trivsel, x1, &[NoEvaluatedAnticipatoryPlan]).await;
+    assert_refused(&app, &trivsel, &leader, x1, &[NoEvaluatedAnticipatoryPlan]).await;
     evaluate(&app, &trivsel, p2).await;
     // Both plans closed: no current plan.
     close(&app, &trivsel, p1).await;
     close(&app, &trivsel, p2).await;
-    assert_refused(&app, &trivsel, x1, &[NoCurrentPlan]).await;
+    assert_refused(&app, &trivsel, &leader, x1, &[NoCurrentPlan]).await;
 
     // X2: both plans evaluated, no PPV.
     let p3 = create_plan(
@@ -404,7 +408,7 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
     )
     .await;
     evaluate(&app, &trivsel, p4).await;
-    assert_refused(&app, &trivsel, x2, &[NoPpv]).await;
+    assert_refused(&app, &trivsel, &leader, x2, &[NoPpv]).await;
 
     // X3: PPV and an evaluated anticipatory plan, but no evaluated preventive one.
     ppv_consent(&app, &w, x3).await;
@@ -418,18 +422,19 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
     )
     .await;
     evaluate(&app, &trivsel, p5).await;
-    assert_refused(&app, &trivsel, x3, &[NoEvaluatedPreventivePlan]).await;
+    assert_refused(&app, &trivsel, &leader, x3, &[NoEvaluatedPreventivePlan]).await;
 
     // Every refusal left a denied audit row.
     let rows = app.store().child_audit(x1, 200).await.unwrap();
     let refusals = rows.iter().filter(|r| r.action == "tier.change" && !r.allowed).count();
     assert_eq!(refusals, 3, "{rows:?}");
 
-    // Completed: the move and the referral go through without an override.
+    // Completed by the class's evaluated preventive plan (seed 003: the community's plans
+    // count): the move and the referral go through without an override.
     let p6 = create_plan(
         &app,
         &trivsel,
-        &format!("/boern/{x3}"),
+        &format!("/klasser/{}", w.classes[1]),
         "Forebyggende",
         Tier::Preventive,
     )
@@ -444,7 +449,7 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
     let res = post(
         &app,
         &format!("/boern/{x3}/pku"),
-        &trivsel,
+        &leader,
         &form(&[("dato", &today().to_string()), ("note", "Henvisning til PKU.")]),
     )
     .await;
@@ -457,6 +462,7 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
         "PPR j.nr. 2024-17",
         "Mål for Foregribende",
         "Mål for Forebyggende",
+        "Forebyggende (klassens plan)",
         "Det går bedre.",
         "Kronologi (resumé)",
     ] {
@@ -498,11 +504,8 @@ async fn only_a_leader_overrides_with_a_written_justification_and_it_is_audited(
         ]),
     )
     .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "PKU override by a non-leader"
-    );
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "PKU by a non-leader");
+    assert!(res.text().await.unwrap().contains("Kun skolens leder henviser til PKU"));
     assert!(
         app.store()
             .pku_referrals(ChildGrant::system(child))

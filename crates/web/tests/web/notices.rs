@@ -58,8 +58,14 @@ async fn a_parents_sickness_report_and_approved_leave_are_proposed_in_the_roll_c
     let sickness = |from: String| vec![("art", "sygdom".to_string()), ("fra", from), ("til", today.to_string())];
 
     // Refused: a teacher, another family's child; a sickness report for yesterday.
-    assert_eq!(report(teacher.clone(), child, sickness(day.clone())).await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(report(guardian.clone(), other, sickness(day.clone())).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        report(teacher.clone(), child, sickness(day.clone())).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        report(guardian.clone(), other, sickness(day.clone())).await.status(),
+        StatusCode::FORBIDDEN
+    );
     let yesterday = (today - chrono::Days::new(1)).to_string();
     let res = report(guardian.clone(), child, sickness(yesterday)).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -116,9 +122,15 @@ async fn leave_is_proposed_as_lawful_only_once_the_leadership_approves_it() {
     let res = post(form("")).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("hvorfor der søges om frihed"));
-    assert_eq!(post(form("Morfars 80-års fødselsdag")).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(form("Morfars 80-års fødselsdag")).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let id = app.store().child_absence_notices(child).await.unwrap()[0].id;
-    assert!(proposed(&app, &teacher, class, child, 'P').await, "waiting: nothing proposed");
+    assert!(
+        proposed(&app, &teacher, class, child, 'P').await,
+        "waiting: nothing proposed"
+    );
 
     let front = app.get("/", Some(&leader)).await.text().await.unwrap();
     assert!(front.contains("1 ansøgning venter"), "{front}");
@@ -132,10 +144,19 @@ async fn leave_is_proposed_as_lawful_only_once_the_leadership_approves_it() {
         }
     };
     assert_eq!(answer(teacher.clone(), "godkend").await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(answer(guardian.clone(), "godkend").await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(answer(leader.clone(), "ja").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        answer(guardian.clone(), "godkend").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        answer(leader.clone(), "ja").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     assert_eq!(answer(leader.clone(), "godkend").await.status(), StatusCode::SEE_OTHER);
-    assert!(proposed(&app, &teacher, class, child, 'L').await, "approved leave proposed as L");
+    assert!(
+        proposed(&app, &teacher, class, child, 'L').await,
+        "approved leave proposed as L"
+    );
     assert_eq!(
         answer(leader.clone(), "afvis").await.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -178,7 +199,10 @@ async fn a_day_with_fewer_registrations_than_the_school_takes_is_missing() {
     let link = format!("{}</a>: 1 elever", day.format("%d.%m.%Y"));
     let roll_call = format!("/klasser/{class}/fremmoede");
     let text = app.get(&roll_call, Some(&teacher)).await.text().await.unwrap();
-    assert!(text.contains("færre end 2 registreringer") && text.contains(&link), "{text}");
+    assert!(
+        text.contains("færre end 2 registreringer") && text.contains(&link),
+        "{text}"
+    );
     let audit = system_audit(w.municipality, "absence.registrations_per_day");
     app.store()
         .set_registrations_per_day(w.municipality, "X", 1, &audit)

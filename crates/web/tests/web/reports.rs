@@ -92,10 +92,23 @@ async fn the_fifteen_percent_list_goes_from_the_school_to_the_municipality() {
         submit(teacher.clone(), q.to_string()).await.status(),
         StatusCode::FORBIDDEN
     );
-    assert!(app.store().absence_reports(w.municipality, None, None).await.unwrap().is_empty());
+    assert!(
+        app.store()
+            .absence_reports(w.municipality, None, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
-    assert_eq!(submit(leader.clone(), q.to_string()).await.status(), StatusCode::SEE_OTHER);
-    let reports = app.store().absence_reports(w.municipality, Some(q), None).await.unwrap();
+    assert_eq!(
+        submit(leader.clone(), q.to_string()).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let reports = app
+        .store()
+        .absence_reports(w.municipality, Some(q), None)
+        .await
+        .unwrap();
     assert_eq!(reports.len(), 1);
     let report = &reports[0];
     assert_eq!(report.institution_id, w.school_x);
@@ -117,20 +130,36 @@ async fn the_fifteen_percent_list_goes_from_the_school_to_the_municipality() {
     // The municipality's side: the caseworker only.
     let detail = format!("/fravaer/indberetninger/{}", report.id);
     for session in [&analyst, &leader, &teacher] {
-        assert_eq!(app.get("/fravaer/indberetninger", Some(session)).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.get("/fravaer/indberetninger", Some(session)).await.status(),
+            StatusCode::FORBIDDEN
+        );
         assert_eq!(app.get(&detail, Some(session)).await.status(), StatusCode::FORBIDDEN);
     }
-    let list = app.get("/fravaer/indberetninger", Some(&caseworker)).await.text().await.unwrap();
+    let list = app
+        .get("/fravaer/indberetninger", Some(&caseworker))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(list.contains(&format!("href=\"{detail}\"")), "{list}");
     let front = app.get("/", Some(&caseworker)).await.text().await.unwrap();
     assert!(front.contains("venter på kvittering"), "{front}");
     // Named per child: the listed pupil's identity and absence, nothing else, no other child.
-    assert_eq!(app.get(&format!("/boern/{listed}"), Some(&caseworker)).await.status(), StatusCode::OK);
     assert_eq!(
-        app.get(&format!("/boern/{listed}/planer"), Some(&caseworker)).await.status(),
+        app.get(&format!("/boern/{listed}"), Some(&caseworker)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/boern/{listed}/planer"), Some(&caseworker))
+            .await
+            .status(),
         StatusCode::FORBIDDEN
     );
-    assert_eq!(app.get(&format!("/boern/{other}"), Some(&caseworker)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&format!("/boern/{other}"), Some(&caseworker)).await.status(),
+        StatusCode::FORBIDDEN
+    );
 
     let decide = |form: Vec<(&'static str, String)>| {
         let app = &app;
@@ -159,7 +188,10 @@ async fn the_fifteen_percent_list_goes_from_the_school_to_the_municipality() {
     let decision = |parents: Option<&str>, child: Option<&str>| {
         let mut form = vec![
             ("afgoerelse", "standses".to_string()),
-            ("begrundelse", "Forældrene er hørt og har ikke oplyst om sygdom.".to_string()),
+            (
+                "begrundelse",
+                "Forældrene er hørt og har ikke oplyst om sygdom.".to_string(),
+            ),
             ("dato", day.clone()),
         ];
         if let Some(p) = parents {
@@ -205,6 +237,10 @@ async fn the_fifteen_percent_list_goes_from_the_school_to_the_municipality() {
     let audit = app.store().child_audit(listed, 50).await.unwrap();
     assert!(audit.iter().any(|r| r.action == "absence.report.decision" && r.allowed));
     // The refused attempts are in the child's log with their reason.
-    assert!(audit.iter().any(|r| r.action == "absence.report.decision"
-        && r.criterion.as_deref().is_some_and(|c| c.contains("ikke gemt: Forældrene skal høres"))));
+    assert!(audit.iter().any(|r| {
+        r.action == "absence.report.decision"
+            && r.criterion
+                .as_deref()
+                .is_some_and(|c| c.contains("ikke gemt: Forældrene skal høres"))
+    }));
 }

@@ -127,6 +127,8 @@ pub struct NewPkuReferral {
     pub date: NaiveDate,
     pub note: String,
     pub override_justification: Option<String>,
+    /// The PPR psychologist who agreed to the referral, and when.
+    pub psychologist: (i64, NaiveDate),
     pub by: i64,
     pub at: DateTime<Utc>,
 }
@@ -139,6 +141,9 @@ pub struct PkuReferral {
     pub date: NaiveDate,
     pub note: String,
     pub override_justification: Option<String>,
+    /// The psychologist's name and the date of the agreement (none on referrals made before
+    /// it was recorded).
+    pub psychologist: Option<(String, NaiveDate)>,
     pub referred_by: i64,
     pub referred_at: DateTime<Utc>,
 }
@@ -456,13 +461,16 @@ impl Store {
             let mut tx = pool.begin_write(self).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO pku_referrals (municipality_id, child_id, referral_date, note, override_justification, \
-                 referred_by, referred_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                 psychologist_id, psychologist_agreed_on, referred_by, referred_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
             .bind(m)
             .bind(referral.child_id)
             .bind(referral.date)
             .bind(&referral.note)
             .bind(referral.override_justification.as_deref())
+            .bind(referral.psychologist.0)
+            .bind(referral.psychologist.1)
             .bind(referral.by)
             .bind(referral.at)
             .fetch_one(&mut *tx)
@@ -476,11 +484,23 @@ impl Store {
     /// The child's PKU referrals, newest first.
     pub async fn pku_referrals(&self, child: ChildGrant) -> Result<Vec<PkuReferral>> {
         let child_id = child.child_id();
-        type Row = (i64, i64, NaiveDate, String, Option<String>, i64, DateTime<Utc>);
+        type Row = (
+            i64,
+            i64,
+            NaiveDate,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<NaiveDate>,
+            i64,
+            DateTime<Utc>,
+        );
         let rows: Vec<Row> = with_pool!(self, |pool| {
             sqlx::query_as(
-                "SELECT id, child_id, referral_date, note, override_justification, referred_by, referred_at \
-                 FROM pku_referrals WHERE child_id = $1 ORDER BY referral_date DESC, id DESC",
+                "SELECT r.id, r.child_id, r.referral_date, r.note, r.override_justification, u.name, \
+                 r.psychologist_agreed_on, r.referred_by, r.referred_at FROM pku_referrals r \
+                 LEFT JOIN users u ON u.id = r.psychologist_id \
+                 WHERE r.child_id = $1 ORDER BY r.referral_date DESC, r.id DESC",
             )
             .bind(child_id)
             .fetch_all(pool)
@@ -489,14 +509,27 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(id, child_id, date, note, override_justification, referred_by, referred_at)| PkuReferral {
+                |(
                     id,
                     child_id,
                     date,
                     note,
                     override_justification,
+                    psychologist,
+                    agreed_on,
                     referred_by,
                     referred_at,
+                )| {
+                    PkuReferral {
+                        id,
+                        child_id,
+                        date,
+                        note,
+                        override_justification,
+                        psychologist: psychologist.zip(agreed_on),
+                        referred_by,
+                        referred_at,
+                    }
                 },
             )
             .collect())

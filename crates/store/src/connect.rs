@@ -92,6 +92,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "absence_notices",
         include_str!("../migrations/sqlite/0016_absence_notices.sql"),
     ),
+    (
+        17,
+        "pku_agreements",
+        include_str!("../migrations/sqlite/0017_pku_agreements.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -161,6 +166,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         16,
         "absence_notices",
         include_str!("../migrations/postgres/0016_absence_notices.sql"),
+    ),
+    (
+        17,
+        "pku_agreements",
+        include_str!("../migrations/postgres/0017_pku_agreements.sql"),
     ),
 ];
 

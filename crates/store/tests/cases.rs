@@ -527,10 +527,10 @@ async fn escalation_facts_follow_ppv_plans_evaluations_and_dates() {
         )
         .await
         .unwrap();
-    // A class plan does not count for the child.
+    // A plan of another class does not count for the child (the own class's does: seed 003).
     s.create_plan(
         &f.new_plan(
-            CaseTarget::Class(f.class_a),
+            CaseTarget::Class(f.class_b),
             Tier::Preventive,
             f.content("c", &["2026-04-15"]),
             "2026-03-20",
@@ -560,14 +560,23 @@ async fn escalation_facts_follow_ppv_plans_evaluations_and_dates() {
         missing(s.escalation_facts(f.ida, today).await.unwrap()),
         [Missing::NoCurrentPlan]
     );
-    // Otto has nothing of Ida's.
-    assert_eq!(missing(s.escalation_facts(f.otto, today).await.unwrap()).len(), 4);
+    // Otto has nothing of Ida's; his class's plan counts for him: current, not evaluated.
+    assert_eq!(
+        missing(s.escalation_facts(f.otto, today).await.unwrap()),
+        [
+            Missing::NoPpv,
+            Missing::NoEvaluatedPreventivePlan,
+            Missing::NoEvaluatedAnticipatoryPlan
+        ]
+    );
 
     let referral = NewPkuReferral {
         child_id: f.ida,
         date: d("2026-05-01"),
         note: "Henvist efter netværksmøde".into(),
         override_justification: Some("Ingen gældende plan; ny plan udarbejdes".into()),
+        // The store keeps whoever the page chose; the page offers PPR psychologists only.
+        psychologist: (f.leader, d("2026-04-28")),
         by: f.leader,
         at: at("2026-05-01"),
     };
@@ -575,6 +584,7 @@ async fn escalation_facts_follow_ppv_plans_evaluations_and_dates() {
     let referrals = s.pku_referrals(ChildGrant::system(f.ida)).await.unwrap();
     assert_eq!(referrals.len(), 1);
     assert_eq!(referrals[0].override_justification, referral.override_justification);
+    assert_eq!(referrals[0].psychologist.as_ref().map(|p| p.1), Some(d("2026-04-28")));
     assert_eq!(
         s.ppv_registrations(ChildGrant::system(f.ida)).await.unwrap()[0].reference,
         "PPR j.nr. 2026-17"
@@ -920,6 +930,7 @@ async fn chronology_gathers_every_kind_newest_first() {
             date: d("2026-03-12"),
             note: "Henvist".into(),
             override_justification: Some(justification.into()),
+            psychologist: (f.leader, d("2026-03-10")),
             by: f.leader,
             at: at("2026-03-12"),
         },

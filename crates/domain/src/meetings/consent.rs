@@ -20,6 +20,8 @@ stored_enum! {
         Ppv = ("ppv", "Pædagogisk-psykologisk vurdering (PPV)"),
         /// Deling af overgangsskema (transition form passed on to daycare or school).
         TransitionForm = ("overgangsskema", "Deling af overgangsskema"),
+        /// Henvisning til PKU (the parents' agreement to the referral).
+        Pku = ("pku", "Henvisning til PKU"),
     }
 }
 
@@ -42,6 +44,10 @@ impl ConsentScope {
             Self::Ppv => {
                 "En psykolog fra PPR (Pædagogisk Psykologisk Rådgivning) må undersøge, hvordan \
                  barnet har det og lærer i skolen, og skrive en vurdering med råd til skolen."
+            }
+            Self::Pku => {
+                "Skolens leder må henvise barnet til Pædagogisk Koordinationsudvalg (PKU), som \
+                 vurderer, om barnet har brug for et særligt tilbud, og får skolens papirer om barnet."
             }
             Self::TransitionForm => {
                 "Skemaet om barnets trivsel og udvikling må sendes videre til den nye skole eller \
@@ -159,7 +165,7 @@ mod tests {
 
     #[test]
     fn ids_round_trip() {
-        assert_eq!(ConsentScope::ALL.len(), 5);
+        assert_eq!(ConsentScope::ALL.len(), 6);
         for s in ConsentScope::ALL {
             assert_eq!(ConsentScope::from_id(s.id()), Some(*s));
             assert!(s.id().is_ascii());

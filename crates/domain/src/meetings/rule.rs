@@ -22,6 +22,8 @@ pub enum ConsentAction {
     Ppv,
     /// Dele overgangsskemaet: consent [`ConsentScope::TransitionForm`].
     ShareTransitionForm,
+    /// Henvise til PKU: consent [`ConsentScope::Pku`] (the parents' agreement).
+    PkuReferral,
 }
 
 impl ConsentAction {
@@ -33,6 +35,7 @@ impl ConsentAction {
             Self::SocialWorkerAccess => ConsentScope::SocialWorker,
             Self::Ppv => ConsentScope::Ppv,
             Self::ShareTransitionForm => ConsentScope::TransitionForm,
+            Self::PkuReferral => ConsentScope::Pku,
         }
     }
 
@@ -53,6 +56,7 @@ impl ConsentAction {
             Self::SocialWorkerAccess => "Socialrådgiveren kan ikke få adgang til barnet",
             Self::Ppv => "Den pædagogisk-psykologiske vurdering (PPV) kan ikke sættes i gang",
             Self::ShareTransitionForm => "Overgangsskemaet kan ikke deles",
+            Self::PkuReferral => "Barnet kan ikke henvises til PKU",
         }
     }
 
@@ -168,6 +172,7 @@ mod tests {
             ConsentAction::SocialWorkerAccess,
             ConsentAction::Ppv,
             ConsentAction::ShareTransitionForm,
+            ConsentAction::PkuReferral,
         ];
         let today = d("2026-03-10");
         for action in actions {

@@ -378,6 +378,8 @@ struct TierForms {
     pku_date: String,
     pku_note: String,
     pku_justification: String,
+    pku_psychologist: String,
+    pku_psychologist_date: String,
 }
 
 impl TierForms {
@@ -385,6 +387,7 @@ impl TierForms {
         TierForms {
             ppv_date: today().to_string(),
             pku_date: today().to_string(),
+            pku_psychologist_date: today().to_string(),
             ..TierForms::default()
         }
     }
@@ -457,6 +460,11 @@ async fn tiers_page(
     let base = subject.base();
     let writable = may(viewer, subject, Action::Write, ChildData::Concerns);
     let leader = is_leader(viewer);
+    let psychologists = if leader && subject.child_id().is_some() {
+        psychologists(state, viewer).await?
+    } else {
+        Vec::new()
+    };
     let title = format!("Indsatstrin – {}", subject.name());
     let body = html! {
             (case_nav(viewer, subject, &format!("{base}/indsatstrin")))
@@ -579,9 +587,26 @@ async fn tiers_page(
                             li { a href={ (base) "/pku/" (r.id) } { "Henvisning af " (format_date(r.date)) " (udskriftsvenlig samlet mappe)" } }
                         } }
                     }
-                    @if writable {
+                    @if writable && !leader {
+                        p.hint { "Skolens leder henviser til PKU, efter aftale med forældrene og den rådgivende psykolog." }
+                    }
+                    @if writable && leader {
                         form.stack.no-print method="post" action={ (base) "/pku" } novalidate {
-                            p.hint { "Henvisningen kræver det samme som indgribende indsats (se kravene ovenfor)." }
+                            p.hint { "Henvisningen kræver det samme som indgribende indsats (se kravene ovenfor), forældrenes \
+                                      samtykke til henvisningen og en aftale med den rådgivende PPR-psykolog." }
+                            label for="pku-psykolog" { "Aftalt med PPR-psykolog" }
+                            select id="pku-psykolog" name="psykolog" aria-invalid=[invalid(errors, "pku-psykolog")]
+                                aria-describedby=[described(errors, "pku-psykolog")] {
+                                option value="" { "Vælg psykolog" }
+                                @for u in &psychologists {
+                                    option value=(u.id) selected[form.pku_psychologist == u.id.to_string()] { (u.name) }
+                                }
+                            }
+                            (inline_error(errors, "pku-psykolog"))
+                            label for="pku-psykolog-dato" { "Dato for aftalen med psykologen" }
+                            input id="pku-psykolog-dato" name="psykolog_dato" type="date" required value=(form.pku_psychologist_date)
+                                aria-invalid=[invalid(errors, "pku-psykolog-dato")] aria-describedby=[described(errors, "pku-psykolog-dato")];
+                            (inline_error(errors, "pku-psykolog-dato"))
                             label for="pku-dato" { "Dato for henvisningen" }
                             input id="pku-dato" name="dato" type="date" required value=(form.pku_date)
                                 aria-invalid=[invalid(errors, "pku-dato")] aria-describedby=[described(errors, "pku-dato")];
@@ -807,6 +832,13 @@ pub async fn register_ppv(
     Ok(Redirect::to(&format!("/boern/{id}/indsatstrin")).into_response())
 }
 
+/// The municipality's active PPR psychologists, who may agree to a PKU referral.
+async fn psychologists(state: &AppState, viewer: &Viewer) -> Result<Vec<trivsel_store::User>, PageError> {
+    let mut users = state.store.users(viewer.user.municipality_id).await?;
+    users.retain(|u| u.role == Role::Psychologist && !u.disabled);
+    Ok(users)
+}
+
 pub async fn refer_pku(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -841,6 +873,8 @@ pub async fn refer_pku(
         pku_date: field(&fields, "dato").into(),
         pku_note: field(&fields, "note").into(),
         pku_justification: field(&fields, "tilsidesaet").into(),
+        pku_psychologist: field(&fields, "psykolog").into(),
+        pku_psychologist_date: field(&fields, "psykolog_dato").into(),
         ..TierForms::fresh()
     };
     let mut errors = Vec::new();
@@ -861,7 +895,29 @@ pub async fn refer_pku(
         false,
         2000,
     );
-    let Some(date) = date.filter(|_| errors.is_empty()) else {
+    // «Efter aftale med forældre og rådgivende psykolog»: the psychologist's agreement is
+    // recorded here, the parents' is their consent.
+    let psychologists = psychologists(&state, &viewer).await?;
+    let psychologist = form
+        .pku_psychologist
+        .parse::<i64>()
+        .ok()
+        .filter(|p| psychologists.iter().any(|u| u.id == *p));
+    if psychologist.is_none() {
+        errors.push(error(
+            "pku-psykolog",
+            "Vælg den PPR-psykolog, henvisningen er aftalt med.",
+        ));
+    }
+    let agreed_on = check_past_date(
+        &mut errors,
+        "pku-psykolog-dato",
+        "Dato for aftalen med psykologen",
+        &form.pku_psychologist_date,
+    );
+    let (Some(date), Some(psychologist), Some(agreed_on)) =
+        (date.filter(|_| errors.is_empty()), psychologist, agreed_on)
+    else {
         return refuse_tiers(&state, &viewer, &allowed, &form, &errors, None).await;
     };
     let override_justification = match guard(&state, &viewer, id, &form.pku_justification).await? {
@@ -883,11 +939,19 @@ pub async fn refer_pku(
             return refuse_tiers(&state, &viewer, &allowed, &form, &errors, Some(&reason)).await;
         }
     };
+    // The parents' agreement, in force on the day of the referral.
+    let consents = state.store.consent_facts(id).await?;
+    if let Err(refusal) = check_consent(ConsentAction::PkuReferral, &consents, date) {
+        let message = refusal.message();
+        let errors = [error("pku-dato", message.clone())];
+        return refuse_tiers(&state, &viewer, &allowed, &form, &errors, Some(&message)).await;
+    }
     let referral = NewPkuReferral {
         child_id: id,
         date,
         note,
         override_justification,
+        psychologist: (psychologist, agreed_on),
         by: viewer.user.id,
         at: now(),
     };
@@ -953,6 +1017,9 @@ pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id,
             }
             h2 { "Henvisningen" }
             (text(&referral.note))
+            @if let Some((name, on)) = &referral.psychologist {
+                p { "Aftalt med PPR-psykolog " (name) " den " (format_date(*on)) ", og med forældrene (samtykke til henvisning)." }
+            }
             @if let Some(j) = &referral.override_justification {
                 p { strong { "Skolelederen tilsidesatte kravene til henvisning: " } (j) }
             }

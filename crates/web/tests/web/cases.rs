@@ -48,6 +48,7 @@ pub async fn matrix_fixtures(store: &Store, w: &World) -> ([i64; 4], HashMap<Str
             date: today(),
             note: "Henvist".into(),
             override_justification: None,
+            psychologist: (w.users["ppr"], today()),
             by,
             at: Utc::now(),
         };
@@ -166,7 +167,17 @@ async fn register_ppv(app: &App, session: &str, child: i64) {
 /// The parents' consent to a PPV for the child, recorded from paper by the leader, from a
 /// guardian with custody added for it. Returns the consent's id.
 async fn ppv_consent(app: &App, w: &World, child: i64) -> i64 {
-    let name = format!("Forælder til barn {child}");
+    consent_to(app, w, child, ConsentScope::Ppv).await
+}
+
+/// The test world's PPR psychologist.
+async fn psychologist(app: &App) -> i64 {
+    app.store().user_by_username("ppr").await.unwrap().unwrap().id
+}
+
+/// A guardian of the child (added for it) consents to `scope`.
+async fn consent_to(app: &App, w: &World, child: i64, scope: ConsentScope) -> i64 {
+    let name = format!("Forælder til barn {child} ({})", scope.id());
     let guardian = NewGuardian {
         name: name.clone(),
         user_id: None,
@@ -184,7 +195,7 @@ async fn ppv_consent(app: &App, w: &World, child: i64) -> i64 {
     let consent = NewConsent {
         child_id: child,
         guardian_id: guardian,
-        scope: ConsentScope::Ppv,
+        scope,
         given_on: today(),
         expires_on: None,
         method: ConsentMethod::StaffFromPaper,
@@ -302,7 +313,12 @@ async fn assert_refused(app: &App, session: &str, leader: &str, child: i64, miss
         app,
         &format!("/boern/{child}/pku"),
         leader,
-        &form(&[("dato", &today().to_string()), ("note", "Henvisning")]),
+        &form(&[
+            ("dato", &today().to_string()),
+            ("note", "Henvisning"),
+            ("psykolog", &psychologist(app).await.to_string()),
+            ("psykolog_dato", &today().to_string()),
+        ]),
     )
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "PKU too: {missing:?}");
@@ -446,13 +462,31 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
         app.store().current_tier(CaseTarget::Child(x3)).await.unwrap(),
         Some(Tier::Intervening)
     );
-    let res = post(
-        &app,
-        &format!("/boern/{x3}/pku"),
-        &leader,
-        &form(&[("dato", &today().to_string()), ("note", "Henvisning til PKU.")]),
-    )
-    .await;
+    // PKU also needs the psychologist's agreement and the parents' consent, each refused alone.
+    let ppr = psychologist(&app).await.to_string();
+    let day = today().to_string();
+    let refer = |agreement: &[(&'static str, &str)]| {
+        let mut fields = vec![("dato", day.as_str()), ("note", "Henvisning til PKU.")];
+        fields.extend_from_slice(agreement);
+        form(&fields)
+    };
+    let pku = format!("/boern/{x3}/pku");
+    let res = post(&app, &pku, &leader, &refer(&[("psykolog_dato", &day)])).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Vælg den PPR-psykolog"));
+    let with_psychologist = [("psykolog", ppr.as_str()), ("psykolog_dato", day.as_str())];
+    let res = post(&app, &pku, &leader, &refer(&with_psychologist)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Barnet kan ikke henvises til PKU"));
+    assert!(
+        app.store()
+            .pku_referrals(ChildGrant::system(x3))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    consent_to(&app, &w, x3, ConsentScope::Pku).await;
+    let res = post(&app, &pku, &leader, &refer(&with_psychologist)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let bundle = app.get(&location(&res), Some(&trivsel)).await;
     assert_eq!(bundle.status(), StatusCode::OK);
@@ -463,6 +497,7 @@ async fn the_escalation_guard_refuses_each_missing_prerequisite() {
         "Mål for Foregribende",
         "Mål for Forebyggende",
         "Forebyggende (klassens plan)",
+        "Aftalt med PPR-psykolog",
         "Det går bedre.",
         "Kronologi (resumé)",
     ] {
@@ -560,7 +595,9 @@ async fn only_a_leader_overrides_with_a_written_justification_and_it_is_audited(
         "{tiers}"
     );
 
-    // The leader's PKU referral with a justification.
+    // The leader's PKU referral with a justification (it overrides the guard, never the
+    // parents' consent or the psychologist's agreement).
+    consent_to(&app, &w, child, ConsentScope::Pku).await;
     let res = post(
         &app,
         &format!("/boern/{child}/pku"),
@@ -569,6 +606,8 @@ async fn only_a_leader_overrides_with_a_written_justification_and_it_is_audited(
             ("dato", &today().to_string()),
             ("note", "Henvisning"),
             ("tilsidesaet", justification),
+            ("psykolog", &psychologist(&app).await.to_string()),
+            ("psykolog_dato", &today().to_string()),
         ]),
     )
     .await;

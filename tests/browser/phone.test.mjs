@@ -42,7 +42,7 @@ const NOT_DANISH = [
 
 const ACCOUNTS = [
   'leder', 'laerer', 'trivsel', 'ppr', 'socialraadgiver', 'sundhedsplejerske', 'ssp',
-  'foraelder', 'elev', 'kommune', 'admin', 'dagleder', 'paedagog',
+  'foraelder', 'elev', 'kommune', 'sagsbehandler', 'admin', 'dagleder', 'paedagog',
 ];
 // Downloads, feeds and the way out are not pages to look at.
 const SKIP = /\/logout|\/static\/|\.csv|\.ics|\/kalender|\/api\//;

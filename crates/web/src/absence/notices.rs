@@ -93,9 +93,9 @@ fn notice_page(
                 fieldset {
                     legend { "Hvad vil du melde?" }
                     @for k in NoticeKind::ALL {
-                        label.choice {
-                            input type="radio" name="art" value=(k.id()) checked[k.id() == kind];
-                            " " (k.navn())
+                        label.check {
+                            input type="radio" name="art" value=(k.id()) id={ "art-" (k.id()) } checked[k.id() == kind];
+                            (k.navn())
                         }
                     }
                 }
@@ -161,7 +161,7 @@ pub async fn report(
     let mut errors = Vec::new();
     let kind = NoticeKind::from_id(form.art.as_deref().unwrap_or(""));
     if kind.is_none() {
-        errors.push(error("art", "Vælg sygdom eller frihed."));
+        errors.push(error("art-sygdom", "Vælg sygdom eller frihed."));
     }
     let date = |errors: &mut Vec<FieldError>, id: &'static str, label: &str, v: &Option<String>| {
         let v = v.as_deref().unwrap_or("").trim();

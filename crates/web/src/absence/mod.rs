@@ -17,6 +17,19 @@ use trivsel_domain::model::Role;
 
 use crate::kit::menu::MenuItem;
 
+/// The quarters the quarter pages offer: the running one and the eight before it, and `shown`
+/// if older.
+fn quarter_choices(shown: trivsel_domain::absence::Quarter) -> Vec<trivsel_domain::absence::Quarter> {
+    let mut choices = vec![trivsel_domain::absence::Quarter::of(crate::kit::clock::today())];
+    for _ in 0..8 {
+        choices.push(choices[choices.len() - 1].previous());
+    }
+    if !choices.contains(&shown) {
+        choices.push(shown);
+    }
+    choices
+}
+
 fn school_leadership(role: Role) -> bool {
     matches!(role, Role::Leader | Role::WellbeingPerson)
 }

@@ -335,9 +335,7 @@ pub async fn answer(
 }
 
 async fn not_answered(state: &AppState, viewer: &Viewer, granted: Granted, field: &str, message: &str) -> PageError {
-    let mut audit = granted.audit;
-    add_criterion(&mut audit, &format!("ikke gemt: {message}"));
-    if let Err(e) = state.store.audit(&audit).await {
+    if let Err(e) = granted.audit_unchanged(state, message).await {
         return e.into();
     }
     match applications(state, viewer, "absence.leave.read").await {

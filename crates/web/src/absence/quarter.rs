@@ -149,14 +149,7 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
     };
     let r = report(&state, &viewer, &q, audited).await?;
     let title = format!("Ulovligt fravær {}", format::quarter(r.quarter));
-    // The running quarter and the eight before it, and the one shown if it is older.
-    let mut choices = vec![Quarter::of(today())];
-    for _ in 0..8 {
-        choices.push(choices[choices.len() - 1].previous());
-    }
-    if !choices.contains(&r.quarter) {
-        choices.push(r.quarter);
-    }
+    let choices = super::quarter_choices(r.quarter);
     let mut per_school: Vec<(String, usize)> = Vec::new();
     for line in &r.lines {
         match per_school.iter_mut().find(|(s, _)| *s == line.school) {

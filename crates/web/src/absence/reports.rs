@@ -22,7 +22,7 @@ use crate::kit::access::{
     Ask, Granted, add_criterion, audit_shown, authorize_own_institution, authorize_resource, entry,
 };
 use crate::kit::clock::{now, today};
-use crate::kit::form::{FieldError, check_text, error, error_summary, inline_error, invalid, parse_date};
+use crate::kit::form::{FieldError, check_past_date, check_text, error, error_summary, inline_error, invalid};
 use crate::kit::format::{format_date, format_time, quarter, share_percent};
 use crate::kit::state::PanelFuture;
 use crate::kit::{AppState, Page, PageError, Viewer, links, shell};
@@ -159,9 +159,7 @@ pub async fn submit(State(state): State<AppState>, viewer: Viewer, Form(form): F
 
 /// A submission that could not be made (422), audited with the reason.
 async fn not_submitted(state: &AppState, granted: Granted, viewer: &Viewer, reason: &str) -> PageError {
-    let mut audit = granted.audit;
-    add_criterion(&mut audit, &format!("ikke indberettet: {reason}"));
-    if let Err(e) = state.store.audit(&audit).await {
+    if let Err(e) = granted.audit_unchanged(state, reason).await {
         return e.into();
     }
     let body = html! {
@@ -208,13 +206,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(query): Q
         .filter(|i| i.kind.has_school_days())
         .collect();
     let deadline = submission_deadline(q);
-    let mut choices = vec![Quarter::of(today)];
-    for _ in 0..8 {
-        choices.push(choices[choices.len() - 1].previous());
-    }
-    if !choices.contains(&q) {
-        choices.push(q);
-    }
+    let choices = super::quarter_choices(q);
     let title = format!("Indberetninger – {}", quarter(q));
     let body = html! {
         h1 { (title) }
@@ -403,24 +395,10 @@ fn optional_date(
     label: &str,
     value: Option<&str>,
 ) -> Option<chrono::NaiveDate> {
-    let value = value.unwrap_or("").trim();
-    if value.is_empty() {
-        return None;
-    }
-    match parse_date(value) {
-        Some(d) if d <= today() => Some(d),
-        Some(_) => {
-            errors.push(error(id, format!("{label}: datoen må ikke ligge efter i dag.")));
-            None
-        }
-        None => {
-            errors.push(error(
-                id,
-                format!("{label}: «{value}» er ikke en gyldig dato (dd.mm.åååå)."),
-            ));
-            None
-        }
-    }
+    let value = value.unwrap_or("");
+    (!value.trim().is_empty())
+        .then(|| check_past_date(errors, id, label, value))
+        .flatten()
 }
 
 /// Records the hearing and, when given, the decision for one pupil on the list.
@@ -529,9 +507,7 @@ async fn rejected(
     child: Option<i64>,
 ) -> PageError {
     let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
-    let mut audit = granted.audit;
-    add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
-    if let Err(e) = state.store.audit(&audit).await {
+    if let Err(e) = granted.audit_unchanged(state, &reason).await {
         return e.into();
     }
     PageError::unprocessable(detail_page(viewer, report, errors, child))

@@ -359,9 +359,7 @@ pub async fn record(
 /// The list again with the form's errors (422); the refused write is audited with its reason.
 async fn rejected(state: &AppState, viewer: &Viewer, granted: Granted, errors: &[FieldError]) -> PageError {
     let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
-    let mut audit = granted.audit;
-    add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
-    if let Err(e) = state.store.audit(&audit).await {
+    if let Err(e) = granted.audit_unchanged(state, &reason).await {
         return e.into();
     }
     match due(state, viewer, "absence.warning.read").await {

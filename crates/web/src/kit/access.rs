@@ -92,6 +92,20 @@ pub async fn count_refusals(state: &AppState, viewer: &Viewer, count: usize) -> 
         .await
 }
 
+impl Granted {
+    /// Writes the audit row of an allowed write that stored nothing (a form's errors, a rule's
+    /// refusal), with the reason in the criterion.
+    pub async fn audit_unchanged(&self, state: &AppState, reason: &str) -> Result<(), StoreError> {
+        audit_unchanged(state, &self.audit, reason).await
+    }
+}
+
+async fn audit_unchanged(state: &AppState, audit: &AuditEntry, reason: &str) -> Result<(), StoreError> {
+    let mut audit = audit.clone();
+    add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
+    state.store.audit(&audit).await
+}
+
 /// Asks `access::can` about a resource that is not one child or class (an institution's
 /// figures, the municipality's aggregates, accounts) and records the answer; `None` is an
 /// unknown resource, refused.
@@ -322,9 +336,7 @@ impl Allowed {
     /// Writes the audit row of an allowed write that stored nothing (a validation error), with
     /// the reason in the criterion.
     pub async fn audit_unchanged(&self, state: &AppState, reason: &str) -> Result<(), PageError> {
-        let mut audit = self.audit.clone();
-        add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
-        Ok(state.store.audit(&audit).await?)
+        Ok(audit_unchanged(state, &self.audit, reason).await?)
     }
 
     /// Writes a refusal (e.g. by the escalation guard) as a denied audit row.

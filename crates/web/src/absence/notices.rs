@@ -261,7 +261,7 @@ fn leave_page(viewer: &Viewer, list: &[(AbsenceNotice, String)], errors: &[Field
                         textarea id={ "svar-note-" (n.id) } name="note" rows="2" maxlength="1000"
                             aria-invalid=[invalid(errors, &format!("svar-note-{}", n.id))] {}
                         (inline_error(errors, &format!("svar-note-{}", n.id)))
-                        div.actions {
+                        div.buttons {
                             button type="submit" name="svar" value="godkend" { "Godkend" }
                             button type="submit" name="svar" value="afvis" { "Afvis" }
                         }

@@ -546,7 +546,7 @@ async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Marku
             section aria-labelledby="indberetninger-titel" {
                 h2 id="indberetninger-titel" { "Indberetninger" }
                 ul {
-                    li { a href=(LIST) { (submitted) " skoler har indberettet " (quarter(due)) } }
+                    li { a href=(LIST) { (submitted) @if submitted == 1 { " skole har" } @else { " skoler har" } " indberettet " (quarter(due)) } }
                     @for r in &waiting {
                         li.error[today > acknowledge_deadline(r.submitted_at.date_naive())] {
                             a href={ (LIST) "/" (r.id) } { (r.institution_name) ", " (quarter(r.quarter)) }

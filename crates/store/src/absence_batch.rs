@@ -18,6 +18,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
 use crate::absence::{push_in, upsert_registrations};
 use crate::audit::append_audits;
+use crate::parent_contacts::{AbsenceReason, contact_days, store_reasons_in, sync_contacts_in};
 use crate::writer::Commit;
 use crate::{AuditEntry, BATCH, Backend, Registration, Result, Store, StoreError, WriteTx, with_pool};
 use trivsel_domain::absence::Code;
@@ -27,6 +28,7 @@ struct Job {
     id: u64,
     municipality_id: i64,
     registrations: Vec<Registration>,
+    reasons: Vec<AbsenceReason>,
     by: Option<i64>,
     now: DateTime<Utc>,
     audit: Vec<AuditEntry>,
@@ -78,14 +80,32 @@ impl Store {
     /// Stores a roll call or an API batch and brings the alerts up to date in the same
     /// transaction, so no other save can slip in between. Only pupils whose registrations
     /// changed, or whose alerts were last evaluated before `today`, are evaluated again.
-    /// `audit` holds an entry per pupil; the entries of pupils whose registrations were
-    /// already stored as given are left out, since nothing of theirs was written (entries
-    /// without a child are always kept). Returns (new or changed registrations, alerts
-    /// opened) once the save is durable.
+    /// A changed registration with a U opens the day's task to contact the parents, in the
+    /// same transaction (`parent_contacts`). `audit` holds an entry per pupil; the entries of
+    /// pupils whose registrations were already stored as given are left out, since nothing of
+    /// theirs was written (entries without a child are always kept). Returns (new or changed
+    /// registrations, alerts opened) once the save is durable.
     pub async fn register_absence(
         &self,
         municipality_id: i64,
         registrations: &[Registration],
+        by: Option<i64>,
+        now: DateTime<Utc>,
+        audit: &[AuditEntry],
+        today: NaiveDate,
+    ) -> Result<(u64, u64)> {
+        self.register_absence_with_reasons(municipality_id, registrations, &[], by, now, audit, today)
+            .await
+    }
+
+    /// [`Store::register_absence`] with the roll call's stated reasons, stored where they
+    /// changed (each counts as a change); a reason newly marked as worrying opens an alert.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn register_absence_with_reasons(
+        &self,
+        municipality_id: i64,
+        registrations: &[Registration],
+        reasons: &[AbsenceReason],
         by: Option<i64>,
         now: DateTime<Utc>,
         audit: &[AuditEntry],
@@ -98,6 +118,7 @@ impl Store {
             id,
             municipality_id,
             registrations: registrations.to_vec(),
+            reasons: reasons.to_vec(),
             by,
             now,
             audit: audit.to_vec(),
@@ -252,6 +273,21 @@ impl Store {
                     }
                 }
             }
+            let mut alerted: BTreeMap<(i64, NaiveDate), Vec<i64>> = BTreeMap::new();
+            for (i, job) in jobs.iter().enumerate() {
+                let (unlawful, other) = contact_days(job.registrations.iter(), &written[i]);
+                sync_contacts_in!(tx, &unlawful, &other, job.by, job.now);
+                if !job.reasons.is_empty() {
+                    let (reasons_changed, opened) =
+                        store_reasons_in!(tx, job.municipality_id, &job.reasons, job.by, job.now);
+                    changed[i] += reasons_changed.len() as u64;
+                    written[i].extend(reasons_changed);
+                    alerted
+                        .entry((job.municipality_id, job.today))
+                        .or_default()
+                        .extend(opened);
+                }
+            }
             let mut opened: BTreeMap<(i64, NaiveDate), Vec<i64>> = BTreeMap::new();
             for ((municipality_id, today), (mut stale, all)) in groups {
                 let all: Vec<i64> = all.into_iter().collect();
@@ -266,7 +302,8 @@ impl Store {
                 stale.extend(all.iter().filter(|p| !fresh.contains(p)));
                 let stale: Vec<i64> = stale.into_iter().collect();
                 let now = Utc::now();
-                let (children, _) = crate::alerts::refresh_alerts_in!(tx, municipality_id, &stale, today, now);
+                let (mut children, _) = crate::alerts::refresh_alerts_in!(tx, municipality_id, &stale, today, now);
+                children.extend(alerted.remove(&(municipality_id, today)).unwrap_or_default());
                 opened.insert((municipality_id, today), children);
             }
             let municipalities: BTreeSet<i64> = jobs.iter().map(|j| j.municipality_id).collect();

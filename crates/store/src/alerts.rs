@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
-use trivsel_domain::absence::Rule;
+use trivsel_domain::absence::AlertCause;
 
 use crate::audit::append_audit;
 use crate::{AbsenceEvent, AuditEntry, BATCH, Result, Store, WriteTx, with_pool};
@@ -15,7 +15,7 @@ pub struct Alert {
     pub id: i64,
     pub child_id: i64,
     pub child_name: String,
-    pub rule: Rule,
+    pub cause: AlertCause,
     pub trigger_date: NaiveDate,
     pub institution_id: Option<i64>,
     /// `open`, `closed`, or `withdrawn` (the trigger disappeared after a correction).
@@ -33,7 +33,7 @@ pub struct AlertFilter {
     /// Children enrolled in this class on `class_date`.
     pub class: Option<(i64, NaiveDate)>,
     pub status: Option<String>,
-    pub rule: Option<Rule>,
+    pub cause: Option<AlertCause>,
 }
 
 type AlertTuple = (
@@ -56,7 +56,7 @@ fn alert(t: AlertTuple) -> Option<Alert> {
         id,
         child_id,
         child_name: format!("{given} {family}"),
-        rule: Rule::from_id(&rule)?,
+        cause: AlertCause::from_id(&rule)?,
         trigger_date,
         institution_id,
         status,
@@ -100,7 +100,8 @@ macro_rules! sync_alerts_in {
         let (municipality_id, children, events): (i64, &[i64], &[$crate::AbsenceEvent]) =
             ($municipality, $children, $events);
         let mut q = QueryBuilder::new(
-            "SELECT id, child_id, rule, trigger_date, status FROM absence_alerts WHERE trigger_date >= ",
+            "SELECT id, child_id, rule, trigger_date, status FROM absence_alerts WHERE rule <> 'worrying_reason' \
+             AND trigger_date >= ",
         );
         q.push_bind($since);
         $crate::absence::push_in(&mut q, "child_id", Some(children));
@@ -251,8 +252,8 @@ impl Store {
             if let Some(status) = &filter.status {
                 q.push(" AND a.status = ").push_bind(status.clone());
             }
-            if let Some(rule) = filter.rule {
-                q.push(" AND a.rule = ").push_bind(rule.id());
+            if let Some(cause) = filter.cause {
+                q.push(" AND a.rule = ").push_bind(cause.id());
             }
             q.push(" ORDER BY CASE a.status WHEN 'open' THEN 0 ELSE 1 END, a.trigger_date DESC, a.id DESC LIMIT 1000");
             q.build_query_as().fetch_all(pool).await?

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use trivsel_domain::access::ChildGrant;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use trivsel_domain::absence::Rule;
+use trivsel_domain::absence::AlertCause;
+use trivsel_domain::absence::contact::ContactStatus;
 use trivsel_domain::cases::{
     ChronologyKind, ConcernCategory, EscalationFacts, PlanContent, PlanFacts, Severity, Tier, diff, format_date,
     plan_is_current,
@@ -118,34 +119,6 @@ pub struct PpvRegistration {
     pub reference: String,
     pub registered_by: i64,
     pub registered_at: DateTime<Utc>,
-}
-
-/// A PKU referral to record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewPkuReferral {
-    pub child_id: i64,
-    pub date: NaiveDate,
-    pub note: String,
-    pub override_justification: Option<String>,
-    /// The PPR psychologist who agreed to the referral, and when.
-    pub psychologist: (i64, NaiveDate),
-    pub by: i64,
-    pub at: DateTime<Utc>,
-}
-
-/// A recorded referral to the Pedagogical Coordination Committee (PKU-henvisning).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PkuReferral {
-    pub id: i64,
-    pub child_id: i64,
-    pub date: NaiveDate,
-    pub note: String,
-    pub override_justification: Option<String>,
-    /// The psychologist's name and the date of the agreement (none on referrals made before
-    /// it was recorded).
-    pub psychologist: Option<(String, NaiveDate)>,
-    pub referred_by: i64,
-    pub referred_at: DateTime<Utc>,
 }
 
 /// One entry of a child's chronology.
@@ -454,87 +427,6 @@ impl Store {
             .collect())
     }
 
-    /// Registers a PKU referral, with its audit row. The caller has asked the escalation guard.
-    pub async fn register_pku_referral(&self, referral: &NewPkuReferral, audit: &AuditEntry) -> Result<i64> {
-        let m = self.target_municipality(CaseTarget::Child(referral.child_id)).await?;
-        Ok(with_pool!(self, |pool| {
-            let mut tx = pool.begin_write(self).await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO pku_referrals (municipality_id, child_id, referral_date, note, override_justification, \
-                 psychologist_id, psychologist_agreed_on, referred_by, referred_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            )
-            .bind(m)
-            .bind(referral.child_id)
-            .bind(referral.date)
-            .bind(&referral.note)
-            .bind(referral.override_justification.as_deref())
-            .bind(referral.psychologist.0)
-            .bind(referral.psychologist.1)
-            .bind(referral.by)
-            .bind(referral.at)
-            .fetch_one(&mut *tx)
-            .await?;
-            append_audit!(tx, audit);
-            tx.commit().await?;
-            id
-        }))
-    }
-
-    /// The child's PKU referrals, newest first.
-    pub async fn pku_referrals(&self, child: ChildGrant) -> Result<Vec<PkuReferral>> {
-        let child_id = child.child_id();
-        type Row = (
-            i64,
-            i64,
-            NaiveDate,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<NaiveDate>,
-            i64,
-            DateTime<Utc>,
-        );
-        let rows: Vec<Row> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT r.id, r.child_id, r.referral_date, r.note, r.override_justification, u.name, \
-                 r.psychologist_agreed_on, r.referred_by, r.referred_at FROM pku_referrals r \
-                 LEFT JOIN users u ON u.id = r.psychologist_id \
-                 WHERE r.child_id = $1 ORDER BY r.referral_date DESC, r.id DESC",
-            )
-            .bind(child_id)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(
-                    id,
-                    child_id,
-                    date,
-                    note,
-                    override_justification,
-                    psychologist,
-                    agreed_on,
-                    referred_by,
-                    referred_at,
-                )| {
-                    PkuReferral {
-                        id,
-                        child_id,
-                        date,
-                        note,
-                        override_justification,
-                        psychologist: psychologist.zip(agreed_on),
-                        referred_by,
-                        referred_at,
-                    }
-                },
-            )
-            .collect())
-    }
-
     /// What the escalation guard (`trivsel_domain::cases::escalation_missing`) needs about the
     /// child on `today`: whether a PPV is registered, and the plans of the child and of the
     /// child's classes on `today` (seed 003: interventions are «altid rettes mod det
@@ -653,7 +545,7 @@ impl Store {
         });
 
         for (id, rule, date, status, note, created_at) in alerts {
-            let rule = Rule::from_id(&rule).map_or(rule, |r| r.navn().to_string());
+            let rule = AlertCause::from_id(&rule).map_or(rule, |r| r.navn().to_string());
             let status = match status.as_str() {
                 "open" => "åben",
                 "closed" => "afsluttet",
@@ -673,6 +565,32 @@ impl Store {
                     summary,
                     None,
                     id,
+                )
+            });
+        }
+
+        for c in self.child_contacts(child_id).await? {
+            let summary = match (c.status, c.method, c.contacted_on) {
+                (ContactStatus::Done, Some(method), Some(on)) => {
+                    let mut s = format!("Kontaktet {} ({}).", format_date(on), method.navn().to_lowercase());
+                    if let Some(note) = c.note.as_deref() {
+                        s.push_str(&format!(" {note}"));
+                    }
+                    s
+                }
+                (ContactStatus::Void, ..) => continue,
+                _ => "Forældrene er endnu ikke kontaktet.".into(),
+            };
+            items.push(ChronologyItem {
+                categories: vec![ConcernCategory::Absence],
+                ..item(
+                    c.absence_date,
+                    Some(c.created_at),
+                    ChronologyKind::ParentContact,
+                    "Ulovligt fravær: forældrene kontaktes".into(),
+                    summary,
+                    c.done_by_name,
+                    c.id,
                 )
             });
         }
@@ -777,6 +695,26 @@ impl Store {
                 None,
                 r.id,
             ));
+            if let Some(d) = r.decision {
+                let mut summary = d.reason;
+                if let Some((start, end, revisit)) = d.placement {
+                    summary.push_str(&format!(
+                        " Placering {}–{}, revisitation {}.",
+                        format_date(start),
+                        format_date(end),
+                        format_date(revisit)
+                    ));
+                }
+                items.push(item(
+                    d.decided_on,
+                    None,
+                    ChronologyKind::Pku,
+                    format!("PKU's afgørelse: {}", d.decision.navn().to_lowercase()),
+                    summary,
+                    Some(d.decided_by_name),
+                    r.id,
+                ));
+            }
         }
 
         for (id, class, held_on, focus, note, name, at) in conferences {

@@ -97,6 +97,16 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "pku_agreements",
         include_str!("../migrations/sqlite/0017_pku_agreements.sql"),
     ),
+    (
+        18,
+        "parent_contacts",
+        include_str!("../migrations/sqlite/0018_parent_contacts.sql"),
+    ),
+    (
+        19,
+        "pku_decisions",
+        include_str!("../migrations/sqlite/0019_pku_decisions.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -171,6 +181,16 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         17,
         "pku_agreements",
         include_str!("../migrations/postgres/0017_pku_agreements.sql"),
+    ),
+    (
+        18,
+        "parent_contacts",
+        include_str!("../migrations/postgres/0018_parent_contacts.sql"),
+    ),
+    (
+        19,
+        "pku_decisions",
+        include_str!("../migrations/postgres/0019_pku_decisions.sql"),
     ),
 ];
 

@@ -21,7 +21,9 @@ mod guardians;
 mod meetings;
 mod oidc;
 mod org;
+mod parent_contacts;
 mod parent_warnings;
+mod pku;
 mod plans;
 mod reviews;
 mod roster;
@@ -37,10 +39,7 @@ pub use alerts::{Alert, AlertFilter};
 pub use assignments::{Assignment, NewAssignment};
 pub use audit::{AuditEntry, AuditHead, AuditReport, DenialSummary};
 pub use calendar::HolidayChanges;
-pub use cases::{
-    CaseTarget, ChronologyItem, Concern, NewConcern, NewPkuReferral, NewTierChange, PkuReferral, PpvRegistration,
-    TierChange,
-};
+pub use cases::{CaseTarget, ChronologyItem, Concern, NewConcern, NewTierChange, PpvRegistration, TierChange};
 pub use children::{ChildCard, ClassCard, Placement, PupilRow};
 pub use conferences::{CaseCounts, Conference, ConferencePupil, ConferenceTask, NewConference};
 pub use connect::{Backend, DEFAULT_DATABASE_URL, MIGRATION_COUNT};
@@ -52,7 +51,9 @@ pub use meetings::{
 };
 pub use oidc::{OidcLogin, OidcProvider};
 pub use org::{Class, Institution, Municipality, Overview};
+pub use parent_contacts::{AbsenceReason, ParentContact};
 pub use parent_warnings::{NewParentWarning, ParentWarning};
+pub use pku::{NewPkuDecision, NewPkuReferral, PkuOutcome, PkuReferral, REVISIT_TITLE};
 pub use plans::{Evaluation, NewEvaluation, NewPlan, Plan, PlanSummary, PlanText, PlanVersion, VersionConflict};
 pub use reviews::Review;
 pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};

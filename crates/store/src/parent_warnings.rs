@@ -87,10 +87,23 @@ impl Store {
         Ok(())
     }
 
+    /// A child's warnings, newest quarter first.
+    pub async fn child_parent_warnings(&self, child_id: i64) -> Result<Vec<ParentWarning>> {
+        let rows: Vec<WarningRow> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT w.child_id, w.quarter, w.share, w.warned_on, w.method, u.name FROM parent_warnings w \
+                 JOIN users u ON u.id = w.recorded_by WHERE w.child_id = $1 ORDER BY w.warned_on DESC",
+            )
+            .bind(child_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().filter_map(warning).collect())
+    }
+
     /// The warnings given in the municipality in `quarter`, by child.
     pub async fn parent_warnings(&self, municipality_id: i64, quarter: Quarter) -> Result<HashMap<i64, ParentWarning>> {
-        type Row = (i64, String, String, NaiveDate, String, String);
-        let rows: Vec<Row> = with_pool!(self, |pool| {
+        let rows: Vec<WarningRow> = with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT w.child_id, w.quarter, w.share, w.warned_on, w.method, u.name FROM parent_warnings w \
                  JOIN users u ON u.id = w.recorded_by WHERE w.municipality_id = $1 AND w.quarter = $2",
@@ -100,21 +113,19 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .filter_map(|(child_id, q, share, warned_on, method, name)| {
-                Some((
-                    child_id,
-                    ParentWarning {
-                        child_id,
-                        quarter: Quarter::parse(&q).ok()?,
-                        share,
-                        warned_on,
-                        method: WarningMethod::from_id(&method)?,
-                        recorded_by_name: name,
-                    },
-                ))
-            })
-            .collect())
+        Ok(rows.into_iter().filter_map(warning).map(|w| (w.child_id, w)).collect())
     }
+}
+
+type WarningRow = (i64, String, String, NaiveDate, String, String);
+
+fn warning((child_id, q, share, warned_on, method, name): WarningRow) -> Option<ParentWarning> {
+    Some(ParentWarning {
+        child_id,
+        quarter: Quarter::parse(&q).ok()?,
+        share,
+        warned_on,
+        method: WarningMethod::from_id(&method)?,
+        recorded_by_name: name,
+    })
 }

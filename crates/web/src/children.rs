@@ -404,7 +404,7 @@ async fn absence_section(
             h3 { "Advarsler" }
             @if alerts.is_empty() { p { "Ingen." } } @else {
                 ul { @for a in &alerts {
-                    li { (a.rule.navn()) ", udløst " (danish_date(a.trigger_date)) " – "
+                    li { (a.cause.navn()) ", udløst " (danish_date(a.trigger_date)) " – "
                         (match a.status.as_str() { "open" => "åben", "closed" => "lukket", _ => "bortfaldet" }) }
                 } }
             }

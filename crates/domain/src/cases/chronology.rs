@@ -10,6 +10,8 @@ stored_enum! {
         Concern = ("bekymring", "Bekymring"),
         /// Fraværsadvarsel (absence alert).
         AbsenceAlert = ("fravaersadvarsel", "Fraværsadvarsel"),
+        /// Forældrekontakt om ulovligt fravær (the parents contacted about a day's U).
+        ParentContact = ("foraeldrekontakt", "Forældrekontakt"),
         /// Plan oprettet (plan created).
         Plan = ("plan", "Plan oprettet"),
         /// Ny version af en plan (plan revised).

@@ -7,6 +7,7 @@
 //!   intervening);
 //! * [`escalation_missing`], [`decide_escalation`] — betingelser for indgribende indsats og
 //!   PKU-henvisning (escalation guard), with the school leader's written override;
+//! * [`pku`] — PKU's afgørelse (decision), the placement's end and its revisitation;
 //! * [`PlanContent`] — planens indhold efter SMTTE (sammenhæng, mål, tegn, tiltag, evaluering),
 //!   barnets stemme og forældrenes perspektiv; validation and [`diff`] between versions;
 //! * [`EvaluationResult`] — evalueringens resultat (opnået / delvist / ikke opnået);
@@ -19,6 +20,7 @@ mod chronology;
 mod content;
 mod escalation;
 mod ical;
+pub mod pku;
 mod task;
 mod tier;
 

@@ -2,8 +2,10 @@
 //! municipality overviews (`overview`), the quarter report (`quarter`) and the leadership's
 //! monthly review (`reviews`); the day's absence work on the front page (`today`); warning the
 //! parents at 10 % (`warnings`); the 15 % list submitted to and decided by the municipality
-//! (`reports`); the parents' reports of sickness and leave applications (`notices`).
+//! (`reports`); the parents' reports of sickness and leave applications (`notices`); the
+//! parents contacted the day of an unlawful absence (`contacts`).
 
+pub mod contacts;
 pub mod notices;
 pub mod overview;
 pub mod quarter;

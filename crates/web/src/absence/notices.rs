@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
+use trivsel_domain::absence::WarningMethod;
 use trivsel_domain::absence::notice::{NoticeKind, NoticeStatus, check_notice};
 use trivsel_domain::access::{Action, ChildData, can};
 use trivsel_store::{AbsenceNotice, CaseTarget, NewAbsenceNotice, StoreError};
@@ -17,7 +18,7 @@ use crate::kit::access::{
 };
 use crate::kit::clock::{now, today};
 use crate::kit::form::{FieldError, error, error_summary, inline_error, invalid, parse_date};
-use crate::kit::format::{format_date, format_time};
+use crate::kit::format::{format_date, format_time, quarter};
 use crate::kit::state::PanelFuture;
 use crate::kit::{AppState, Page, PageError, Viewer, links, shell};
 
@@ -59,14 +60,72 @@ pub async fn page(
         None,
     )
     .await?;
+    let from_school = FromSchool::load(&state, child_id).await?;
     let notices = state.store.child_absence_notices(child_id).await?;
-    Ok(notice_page(&viewer, &allowed.subject, &notices, &[], q.meldt.is_some(), None).into_response())
+    Ok(notice_page(
+        &viewer,
+        &allowed.subject,
+        &notices,
+        &from_school,
+        &[],
+        q.meldt.is_some(),
+        None,
+    )
+    .into_response())
+}
+
+/// What the school sent the guardians through the parent view about the child's unlawful
+/// absence: messages after a day's U, and warning letters at 10 %.
+struct FromSchool {
+    contacts: Vec<trivsel_store::ParentContact>,
+    warnings: Vec<trivsel_store::ParentWarning>,
+}
+
+impl FromSchool {
+    async fn load(state: &AppState, child_id: i64) -> Result<Self, PageError> {
+        Ok(Self {
+            contacts: state.store.child_contacts(child_id).await?,
+            warnings: state
+                .store
+                .child_parent_warnings(child_id)
+                .await?
+                .into_iter()
+                .filter(|w| w.method == WarningMethod::ParentView)
+                .collect(),
+        })
+    }
+
+    fn section(&self, child_id: i64) -> Markup {
+        let messages = super::contacts::parent_messages(&self.contacts);
+        html! {
+            @if !messages.is_empty() || !self.warnings.is_empty() {
+                section aria-labelledby="fra-skolen" {
+                    h2 id="fra-skolen" { "Fra skolen om fravær" }
+                    ul.cards {
+                        @for w in &self.warnings {
+                            li.card { p {
+                                strong { "Varsling om ulovligt fravær, " (quarter(w.quarter)) } " (" (format_date(w.warned_on)) "). "
+                                a href={ (links::child_page(child_id, "varsling/brev")) "?kvartal=" (w.quarter) } { "Læs brevet" }
+                            } }
+                        }
+                        @for (day, text, sent) in messages {
+                            li.card {
+                                p { strong { "Ulovligt fravær " (format_date(day)) } " (besked " (format_date(sent)) ")" }
+                                p { (text) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn notice_page(
     viewer: &Viewer,
     subject: &Subject,
     notices: &[AbsenceNotice],
+    from_school: &FromSchool,
     errors: &[FieldError],
     reported: bool,
     form: Option<&NoticeForm>,
@@ -115,6 +174,7 @@ fn notice_page(
                 button type="submit" { "Send til skolen" }
             }
         }
+        (from_school.section(child_id))
         h2 { "Meldinger" }
         @if notices.is_empty() { p { "Ingen meldinger endnu." } }
         ul.cards {
@@ -183,10 +243,12 @@ pub async fn report(
         let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
         allowed.audit_refused(&state, &reason).await?;
         let notices = state.store.child_absence_notices(child_id).await?;
+        let from_school = FromSchool::load(&state, child_id).await?;
         return Err(PageError::unprocessable(notice_page(
             &viewer,
             &allowed.subject,
             &notices,
+            &from_school,
             &errors,
             false,
             Some(&form),

@@ -9,12 +9,13 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::collections::HashMap;
+use trivsel_domain::absence::contact::MAX_TEXT_CHARS;
 use trivsel_domain::absence::notice::proposed_code;
-use trivsel_domain::absence::{Code, Rule};
+use trivsel_domain::absence::{AlertCause, Code, Rule};
 use trivsel_domain::access::{Action, ChildData, Resource};
 use trivsel_domain::meetings::{MeetingKind, MeetingStatus, may_convene};
 
-use trivsel_store::{AlertFilter, AuditEntry, CaseTarget, ClassCard, Meeting, Registration};
+use trivsel_store::{AbsenceReason, AlertFilter, AuditEntry, CaseTarget, ClassCard, Meeting, Registration};
 
 use crate::kit::access::{
     Ask, audit_shown, authorize_own_institution, authorize_resource, authorize_with, entry, no_school_days,
@@ -109,6 +110,9 @@ pub async fn roll_call(
     let existing = registered.get(&slot).unwrap_or(&empty);
     // The parents' reports covering the day propose a code where none is saved.
     let notices = state.store.class_notices_on(class_id, date).await?;
+    let ids: Vec<i64> = pupils.iter().map(|p| p.id).collect();
+    let reasons = state.store.absence_reasons_on(&ids, date).await?;
+    let to_contact = super::contacts::open_in_class(&state, card.institution_id, &pupils).await?;
     audit.criterion = Some(format!("klasse {class_id} {date} modul {slot}"));
     audit_shown(&state, &audit, false, pupils.iter().map(|p| p.id)).await?;
     let required = state.store.registrations_per_day(card.institution_id).await?;
@@ -140,6 +144,17 @@ pub async fn roll_call(
             p.notice #gemt role="status" tabindex="-1" data-focus {
                 "Gemt. " (n) @if n == 1 { " registrering er ny eller ændret" } @else { " registreringer er nye eller ændrede" }
                 "; advarslerne er opdateret."
+            }
+        }
+        @if !to_contact.is_empty() {
+            section.notice aria-labelledby="kontakt-titel" {
+                h2 id="kontakt-titel" { "Forældre der skal kontaktes" }
+                p { "Ved ulovligt fravær skal forældrene kontaktes samme dag: "
+                    @for (i, (c, name)) in to_contact.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        (name) " (" (format_date(c.absence_date)) ")"
+                    }
+                    ". " a href=(super::contacts::PATH) { "Registrér kontakten" } }
             }
         }
         @if slot == 1 && saved > 0 && !registered.contains_key(&2) {
@@ -194,6 +209,18 @@ pub async fn roll_call(
                             input type="radio" name={ "c" (p.id) } value=(code.as_char()) data-key=(key(code)) checked[code == current];
                             span.key aria-hidden="true" { (key(code)) }
                             span.name { (code.navn()) }
+                        }
+                    }
+                    @let reason = reasons.get(&p.id);
+                    details.reason open[reason.is_some()] {
+                        summary { "Årsag" @if reason.is_some_and(|r| r.1) { " (bekymrende)" } }
+                        label for={ "a" (p.id) } { "Årsag til fraværet (valgfri)" }
+                        textarea id={ "a" (p.id) } name={ "a" (p.id) } rows="2" maxlength=(MAX_TEXT_CHARS) {
+                            (reason.map_or("", |r| r.0.as_str()))
+                        }
+                        label.check {
+                            input type="checkbox" name={ "b" (p.id) } value="1" checked[reason.is_some_and(|r| r.1)];
+                            "Årsagen er i sig selv bekymrende (giver en advarsel til ledelsen)"
                         }
                     }
                 }
@@ -305,15 +332,46 @@ pub async fn save_roll_call(
             code,
         });
     }
+    let mut reasons = Vec::new();
+    for p in &pupils {
+        let Some(text) = fields
+            .iter()
+            .find(|(k, _)| *k == format!("a{}", p.id))
+            .map(|(_, v)| v.trim())
+        else {
+            continue;
+        };
+        let worrying = fields.iter().any(|(k, v)| *k == format!("b{}", p.id) && v == "1");
+        let name = format!("{} {}", p.given_name, p.family_name);
+        if text.chars().count() > MAX_TEXT_CHARS {
+            return Err(bad_request(
+                &viewer,
+                &format!("Årsagen for {name} er for lang (højst 1.000 tegn). Intet er gemt."),
+            ));
+        }
+        if worrying && text.is_empty() {
+            return Err(bad_request(
+                &viewer,
+                &format!("Skriv årsagen for {name}, før den markeres som bekymrende. Intet er gemt."),
+            ));
+        }
+        reasons.push(AbsenceReason {
+            child_id: p.id,
+            date,
+            reason: text.to_string(),
+            worrying,
+        });
+    }
     let audits: Vec<_> = registrations
         .iter()
         .map(|r| entry(&viewer, "absence.write", Some(r.child_id), None, true))
         .collect();
     let (changed, _) = state
         .store
-        .register_absence(
+        .register_absence_with_reasons(
             card.municipality_id,
             &registrations,
+            &reasons,
             Some(viewer.user.id),
             now(),
             &audits,
@@ -344,7 +402,7 @@ fn status_label(status: &str) -> &'static str {
 
 /// The institution's absence alerts, with filters; for its leadership and trivselsperson.
 pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Query<AlertQuery>) -> Page {
-    let rule = q.regel.as_deref().and_then(Rule::from_id);
+    let cause = q.regel.as_deref().and_then(AlertCause::from_id);
     let class = q.klasse.as_deref().and_then(|c| c.parse::<i64>().ok());
     let status = q
         .status
@@ -354,7 +412,7 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
     let ask = Ask {
         audit_action: "absence.alerts.read",
         child_id: None,
-        criterion: Some(format!("advarsler status={shown:?} regel={rule:?} klasse={class:?}")),
+        criterion: Some(format!("advarsler status={shown:?} regel={cause:?} klasse={class:?}")),
         denied: "Advarsler er for skolens ledelse og trivselsperson.",
     };
     let (institution_id, granted) = authorize_own_institution(&state, &viewer, Action::Read, ask).await?;
@@ -363,7 +421,7 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
         institution_id: Some(institution_id),
         class: class.map(|c| (c, today)),
         status: shown,
-        rule,
+        cause,
         ..AlertFilter::default()
     };
     let (alerts, classes, staff, councils) = tokio::try_join!(
@@ -375,6 +433,12 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
             .meetings_of_institution(institution_id, Some(MeetingKind::AbsenceCouncil))
     )?;
     let council_of: HashMap<i64, &Meeting> = councils.iter().filter_map(|m| Some((m.alert_id?, m))).collect();
+    let with_reason: Vec<i64> = alerts
+        .iter()
+        .filter(|a| a.cause == AlertCause::WorryingReason)
+        .map(|a| a.child_id)
+        .collect();
+    let reasons = state.store.worrying_reasons(&with_reason).await?;
     audit_shown(&state, &granted.audit, true, alerts.iter().map(|a| a.child_id)).await?;
     let body = html! {
         h1 { "Fraværsadvarsler" }
@@ -389,7 +453,9 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
             label for="regel" { "Regel" }
             select id="regel" name="regel" {
                 option value="" { "Alle" }
-                @for r in Rule::ALL { option value=(r.id()) selected[rule == Some(r)] { (r.navn()) } }
+                @for c in Rule::ALL.into_iter().map(AlertCause::Rule).chain([AlertCause::WorryingReason]) {
+                    option value=(c.id()) selected[cause == Some(c)] { (c.navn()) }
+                }
             }
             label for="klasse" { "Klasse" }
             select id="klasse" name="klasse" {
@@ -404,7 +470,7 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
             ", de fleste advarsler først." }
         @let convenes = may_convene(&viewer.actor, MeetingKind::AbsenceCouncil, viewer.user.municipality_id, institution_id);
         @for pupil in &pupils {
-            (pupil_card(pupil, &staff, convenes, &council_of))
+            (pupil_card(pupil, &staff, convenes, &council_of, &reasons))
         }
     };
     Ok(shell::page("Fraværsadvarsler", Some(&viewer), "/fravaer/advarsler", body).into_response())
@@ -441,6 +507,7 @@ fn pupil_card(
     staff: &[trivsel_store::User],
     convenes: bool,
     council_of: &HashMap<i64, &Meeting>,
+    reasons: &std::collections::BTreeMap<(i64, NaiveDate), String>,
 ) -> Markup {
     let first = alerts[0];
     let councils: Vec<&Meeting> = alerts.iter().filter_map(|a| council_of.get(&a.id).copied()).collect();
@@ -460,7 +527,10 @@ fn pupil_card(
             ul.plain {
                 @for a in alerts {
                     li {
-                        strong { (a.rule.navn()) } ", udløst " (danish_date(a.trigger_date)) " · " (status_label(&a.status))
+                        strong { (a.cause.navn()) } ", udløst " (danish_date(a.trigger_date)) " · " (status_label(&a.status))
+                        @if let Some(reason) = reasons.get(&(a.child_id, a.trigger_date)).filter(|_| a.cause == AlertCause::WorryingReason) {
+                            " · Årsag: «" (reason) "»"
+                        }
                         @if let Some(name) = &a.assigned_name { " · Ansvarlig: " (name) }
                         @if let Some(note) = &a.note { " · Gjort: " (note) }
                     }
@@ -478,7 +548,7 @@ fn pupil_card(
                     summary { "Behandl " @if open.len() == 1 { "advarslen" } @else { "advarslerne (" (open.len()) ")" } }
                     @for a in &open {
                         form.stack method="post" action={ "/fravaer/advarsler/" (a.id) } {
-                            h3 { (a.rule.navn()) ", " (format_date(a.trigger_date)) }
+                            h3 { (a.cause.navn()) ", " (format_date(a.trigger_date)) }
                             label for={ "ansvarlig-" (a.id) } { "Ansvarlig" }
                             select id={ "ansvarlig-" (a.id) } name="ansvarlig" {
                                 option value="" { "(ingen)" }

@@ -31,9 +31,9 @@ pub fn alerts_panel<'a>(state: &'a AppState, viewer: &'a Viewer) -> PanelFuture<
 fn rules_in_words(alerts: &[&trivsel_store::Alert]) -> String {
     let mut counted: Vec<(&str, usize)> = Vec::new();
     for a in alerts {
-        match counted.iter_mut().find(|(name, _)| *name == a.rule.navn()) {
+        match counted.iter_mut().find(|(name, _)| *name == a.cause.navn()) {
             Some((_, n)) => *n += 1,
-            None => counted.push((a.rule.navn(), 1)),
+            None => counted.push((a.cause.navn(), 1)),
         }
     }
     let words: Vec<String> = counted

@@ -9,10 +9,13 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
 use trivsel_domain::absence::{Quarter, WarningMethod, running_quarter_share};
-use trivsel_domain::access::{Action, Resource};
-use trivsel_store::{NewParentWarning, StoreError};
+use trivsel_domain::access::{Action, ChildData, Resource};
+use trivsel_domain::model::Role;
+use trivsel_store::{CaseTarget, NewParentWarning, StoreError};
 
-use crate::kit::access::{Ask, Granted, add_criterion, audit_shown, authorize_own_institution, authorize_resource};
+use crate::kit::access::{
+    Ask, Granted, add_criterion, audit_shown, authorize, authorize_own_institution, authorize_resource,
+};
 use crate::kit::clock::{now, today};
 use crate::kit::form::{FieldError, error, error_summary, inline_error, invalid, parse_date};
 use crate::kit::format::{format_date, quarter, share_percent};
@@ -169,6 +172,7 @@ fn list_page(viewer: &Viewer, due: &Due, warned_now: Option<i64>, errors: &[Fiel
                         select id=(field("maade")) name="maade" aria-invalid=[invalid(errors, &field("maade"))] {
                             @for m in WarningMethod::ALL { option value=(m.id()) { (m.navn()) } }
                         }
+                        p.hint { "Ved «" (WarningMethod::ParentView.navn()) "» kan forældrene læse brevet under barnets fravær i forældrevisningen, når varslingen er registreret." }
                         (inline_error(errors, &field("maade")))
                         label for=(field("dato")) { "Dato" }
                         input id=(field("dato")) name="dato" type="date" value=(today()) max=(today())
@@ -236,8 +240,22 @@ async fn running_share(state: &AppState, viewer: &Viewer, child_id: i64) -> Resu
     }))
 }
 
-/// The warning letter, to print and hand over or send.
-pub async fn letter(State(state): State<AppState>, viewer: Viewer, Path(child_id): Path<i64>) -> Page {
+#[derive(Deserialize, Default)]
+pub struct LetterQuery {
+    kvartal: Option<String>,
+}
+
+/// The warning letter: for the leadership to print and hand over or send, with the share
+/// today; for a guardian, the letter the school sent through the parent view, as it was sent.
+pub async fn letter(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(child_id): Path<i64>,
+    Query(q): Query<LetterQuery>,
+) -> Page {
+    if viewer.user.role == Role::Guardian {
+        return sent_letter(&state, &viewer, child_id, q.kvartal.as_deref()).await;
+    }
     let (name, _) = leading(
         &state,
         &viewer,
@@ -252,26 +270,63 @@ pub async fn letter(State(state): State<AppState>, viewer: Viewer, Path(child_id
         .await?
         .unwrap_or_else(|| "0.0000".into());
     let today = today();
-    let q = Quarter::of(today);
-    let title = format!("Varsling om ulovligt fravær – {name}");
     let body = html! {
         p.no-print { a href="/fravaer/varsling" { "← Varsling af forældre" } }
         button.print.no-print type="button" hidden { "Udskriv" }
+        (letter_text(&name, &share, Quarter::of(today), today, &viewer.user.name))
+    };
+    let title = format!("Varsling om ulovligt fravær – {name}");
+    Ok(shell::page(&title, Some(&viewer), "/fravaer/advarsler", body).into_response())
+}
+
+/// A guardian reads a letter sent through the parent view (any other is 404).
+async fn sent_letter(state: &AppState, viewer: &Viewer, child_id: i64, quarter: Option<&str>) -> Page {
+    let allowed = authorize(
+        state,
+        viewer,
+        CaseTarget::Child(child_id),
+        Action::Read,
+        ChildData::AbsenceNotices,
+        "absence.warning.letter",
+        Some(format!("varsling {}", quarter.unwrap_or(""))),
+    )
+    .await?;
+    let warning = state
+        .store
+        .child_parent_warnings(child_id)
+        .await?
+        .into_iter()
+        .find(|w| w.method == WarningMethod::ParentView && Some(w.quarter.to_string().as_str()) == quarter);
+    let Some(w) = warning else {
+        return Err(PageError::not_found_for(Some(viewer)));
+    };
+    let name = allowed.subject.name();
+    let body = html! {
+        p.no-print { a href=(links::child_page(child_id, "fravaersmelding")) { "← Fravær" } }
+        button.print.no-print type="button" hidden { "Udskriv" }
+        (letter_text(&name, &w.share, w.quarter, w.warned_on, &w.recorded_by_name))
+    };
+    let title = format!("Varsling om ulovligt fravær – {name}");
+    Ok(shell::page(&title, Some(viewer), "", body).into_response())
+}
+
+/// The letter's text: the share of the quarter up to `dated`, signed by `signer`.
+fn letter_text(name: &str, share: &str, q: Quarter, dated: chrono::NaiveDate, signer: &str) -> Markup {
+    html! {
         article.letter {
-            p { (format_date(today)) }
+            p { (format_date(dated)) }
             h1 { "Varsling om ulovligt fravær" }
             p { "Kære forældre til " (name) "," }
-            p { (name) " har i " (quarter(q)) " indtil i dag haft ulovligt fravær på " strong { (share_percent(&share)) }
+            p { (name) " har i " (quarter(q)) " indtil " (format_date(dated)) " haft ulovligt fravær på " strong { (share_percent(share)) }
                 " af skoledagene. Ulovligt fravær er fravær, som skolen ikke har givet tilladelse til, og som ikke skyldes sygdom." }
             p { "Skolen er forpligtet til at varsle jer, når det ulovlige fravær når 10 % i et kvartal. Når det ulovlige fravær \
                  i et kvartal når 15 %, skal skolen indberette det til kommunen. Kommunen kan da standse udbetalingen af \
                  børne- og ungeydelsen for kvartalet, efter at den har hørt jer og barnet, hvis det er fyldt 12 år." }
             p { "Vi vil gerne tale med jer om, hvad der kan hjælpe " (name) " til at komme i skole hver dag. \
                  Kontakt skolen, så vi kan aftale et møde." }
-            p { "Med venlig hilsen" br; (viewer.user.name) }
+            p { "Med venlig hilsen" br; (signer) }
         }
-    };
-    Ok(shell::page(&title, Some(&viewer), "/fravaer/advarsler", body).into_response())
+    }
 }
 
 #[derive(Deserialize)]

@@ -22,7 +22,6 @@ use trivsel_domain::model::Role;
 use trivsel_store::{CaseTarget, NewConcern, NewPkuReferral, NewTierChange};
 
 use crate::cases::nav::case_nav;
-use crate::cases::plan_view::{content_view, evaluations_view};
 use crate::kit::access::{Allowed, Subject, add_criterion, authorize, may};
 use crate::kit::clock::{now, today};
 use crate::kit::form::{
@@ -957,97 +956,4 @@ pub async fn refer_pku(
     };
     let rid = state.store.register_pku_referral(&referral, &allowed.audit).await?;
     Ok(Redirect::to(&format!("/boern/{id}/pku/{rid}")).into_response())
-}
-
-/// The referral as one printable document bundle for PKU: the referral, PPVs, every plan of
-/// the child and of the child's classes with its current content and evaluations, and a
-/// summary of the chronology.
-pub async fn pku_bundle(State(state): State<AppState>, viewer: Viewer, Path((id, rid)): Path<(i64, i64)>) -> Page {
-    let allowed = authorize(
-        &state,
-        &viewer,
-        CaseTarget::Child(id),
-        Action::Read,
-        ChildData::Concerns,
-        "pku.read",
-        Some(format!("henvisning {rid}")),
-    )
-    .await?;
-    let child = allowed.subject.grant();
-    let referrals = state.store.pku_referrals(child).await?;
-    let Some(referral) = referrals.into_iter().find(|r| r.id == rid) else {
-        return Err(PageError::not_found());
-    };
-    let (ppvs, mut summaries, chronology) = tokio::try_join!(
-        state.store.ppv_registrations(child),
-        state.store.plans_of_child(child),
-        state.store.chronology(child)
-    )?;
-    // The plans of the child's classes belong to the referral too (seed 003: interventions are
-    // always directed at the community), as the escalation guard counts them.
-    if let Subject::Child { context, .. } = &allowed.subject {
-        for class_id in &context.class_ids {
-            summaries.extend(state.store.plans_of_class(*class_id).await?);
-        }
-    }
-    let mut plans = Vec::new();
-    for s in &summaries {
-        if let (Some(plan), evaluations) = tokio::try_join!(state.store.plan(s.id), state.store.evaluations(s.id))? {
-            plans.push((plan, evaluations));
-        }
-    }
-    let Subject::Child { card, .. } = &allowed.subject else {
-        return Err(PageError::not_found());
-    };
-    let name = allowed.subject.name();
-    let title = format!("Henvisning til PKU – {name}");
-    let body = html! {
-        p.no-print { a href={ "/boern/" (id) "/indsatstrin" } { "← Tilbage til indsatstrin" } " "
-            button.print type="button" hidden { "Udskriv" } }
-        article.bundle {
-            h1 { (title) }
-            dl.facts {
-                dt { "Barn" } dd { (name) }
-                dt { "Fødselsdato" } dd { (format_date(card.birth_date)) }
-                dt { "Elev-id" } dd { (card.source_id) }
-                @if let Some(p) = card.placements.first() {
-                    dt { "Institution og klasse" } dd { (p.institution_name) ", " (p.class_name) }
-                }
-                dt { "Henvisningsdato" } dd { (format_date(referral.date)) }
-            }
-            h2 { "Henvisningen" }
-            (text(&referral.note))
-            @if let Some((name, on)) = &referral.psychologist {
-                p { "Aftalt med PPR-psykolog " (name) " den " (format_date(*on)) ", og med forældrene (samtykke til henvisning)." }
-            }
-            @if let Some(j) = &referral.override_justification {
-                p { strong { "Skolelederen tilsidesatte kravene til henvisning: " } (j) }
-            }
-            h2 { "Pædagogisk-psykologisk vurdering (PPV)" }
-            @if ppvs.is_empty() { p { "Ingen PPV registreret." } } @else {
-                ul { @for p in &ppvs { li { (format_date(p.date)) ": " (p.reference) } } }
-            }
-            h2 { "Mål- og indsatsplaner (" (plans.len()) ")" }
-            @for (plan, evaluations) in &plans {
-                section.plan {
-                    h3 { (plan.title) @if matches!(plan.target, CaseTarget::Class(_)) { " (klassens plan)" } }
-                    p.meta { (plan.tier.navn()) " indsats · version " (plan.current_version) " · "
-                        @if plan.closed { "afsluttet" } @else { "åben" } }
-                    (content_view(&plan.content, 4))
-                    h4 { "Evalueringer" }
-                    (evaluations_view(evaluations))
-                }
-            }
-            h2 { "Kronologi (resumé)" }
-            table {
-                thead { tr { th scope="col" { "Dato" } th scope="col" { "Art" } th scope="col" { "Hændelse" } } }
-                tbody {
-                    @for i in &chronology {
-                        tr { td { (format_date(i.date)) } td { (i.kind.navn()) } td { (i.title) } }
-                    }
-                }
-            }
-        }
-    };
-    Ok(shell::page(&title, Some(&viewer), "", body).into_response())
 }

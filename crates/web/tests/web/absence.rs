@@ -596,3 +596,71 @@ async fn the_leader_warns_the_parents_at_ten_percent_unlawful_in_the_running_qua
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("allerede varslet"));
 }
+
+#[tokio::test]
+async fn a_warning_sent_through_the_parent_view_is_the_letter_the_guardian_reads() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let child = w.children[0];
+    let today = today();
+    let calendar = SchoolCalendar::default();
+    let regs: Vec<_> = dates(Quarter::of(today).first_day(), today)
+        .filter(|d| calendar.is_school_day(*d))
+        .map(|date| Registration {
+            child_id: child,
+            date,
+            slot: 1,
+            code: Code::Unlawful,
+        })
+        .collect();
+    if regs.is_empty() {
+        return; // the quarter's first day is not yet a school day
+    }
+    app.store()
+        .save_registrations(w.municipality, &regs, None, chrono::Utc::now(), &[])
+        .await
+        .unwrap();
+    let leader = app.login("skoleleder").await;
+    let guardian = app.login("foraelder").await;
+    let quarter = Quarter::of(today).to_string();
+    let letter = format!("/boern/{child}/varsling/brev?kvartal={quarter}");
+    assert_eq!(
+        app.get(&letter, Some(&guardian)).await.status(),
+        StatusCode::NOT_FOUND,
+        "not sent yet"
+    );
+
+    let day = today.to_string();
+    let res = app
+        .post(
+            &format!("/boern/{child}/varsling"),
+            Some(&leader),
+            &[("maade", "foraeldrevisning"), ("dato", &day)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .get(&format!("/boern/{child}/fravaersmelding"), Some(&guardian))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Varsling om ulovligt fravær") && page.contains(&letter.replace('&', "&amp;")),
+        "{page}"
+    );
+    let text = app.get(&letter, Some(&guardian)).await.text().await.unwrap();
+    assert!(
+        text.contains("Kære forældre til Barn KX1") && text.contains("100,0 %") && text.contains("Test skoleleder"),
+        "{text}"
+    );
+    // Another family's guardian is refused, and the read is in the child's access log.
+    let other = format!("/boern/{}/varsling/brev?kvartal={quarter}", w.children[1]);
+    assert_eq!(app.get(&other, Some(&guardian)).await.status(), StatusCode::FORBIDDEN);
+    let audit = app.store().child_audit(child, 20).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|r| r.action == "absence.warning.letter" && r.role == "foraelder" && r.allowed)
+    );
+}

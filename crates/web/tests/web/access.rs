@@ -181,7 +181,7 @@ const MATRIX: &[(&str, [&str; 14])] = &[
             "403 403 403 403",
             "403 403 403 403",
             "403 403 403 403",
-            "403 403 403 403",
+            "404 403 403 403",
             "403 403 403 403",
             "403 403 403 403",
             "403 403 403 403",
@@ -263,6 +263,18 @@ const MATRIX: &[(&str, [&str; 14])] = &[
         "GET /fravaer/frihed",
         [
             "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "GET /fravaer/kontakt",
+        [
+            "303", "200", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /fravaer/kontakt/{id}",
+        [
+            "401", "422", "422", "422", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
         ],
     ),
     (
@@ -761,6 +773,25 @@ const MATRIX: &[(&str, [&str; 14])] = &[
             "200 403 403 403",
             "200 403 403 403",
             "200 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "POST /boern/{id}/pku/{rid}/afgoerelse",
+        [
+            "401 401 401 401",
+            "403 403 403 403",
+            "403 403 403 403",
+            "422 422 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
             "403 403 403 403",
             "403 403 403 403",
             "403 403 403 403",
@@ -1377,6 +1408,7 @@ fn form_for(path: &str, column: usize) -> Vec<(&'static str, String)> {
         "/fravaer/advarsler/{id}" => vec![("handling", "gem")],
         "/fravaer/kvartal/indberetning" => vec![("kvartal", "2024Q1")],
         "/fravaer/frihed/{id}" => vec![("svar", "afvis")],
+        "/fravaer/kontakt/{id}" => vec![("dato", "")],
         "/fravaer/indberetninger/{id}/afgoerelse" => vec![("foraeldre_hoert", "2024-04-10")],
         "/boern/{id}/raadgivere" => vec![("aarsag", "Henvist af skolen")],
         "/sparring" => {
@@ -1411,6 +1443,7 @@ async fn authorization_matrix_covers_every_route() {
     let meetings = crate::meetings::matrix_fixtures(app.store(), &w).await;
     let reports = crate::reports::matrix_fixtures(app.store(), &w).await;
     let leave = crate::notices::matrix_fixture(app.store(), &w).await;
+    let contact = crate::contacts::matrix_fixture(app.store(), &w).await;
 
     // Every route has exactly one entry, and every entry is a route.
     let routes: Vec<String> = trivsel_web::routes()
@@ -1450,6 +1483,8 @@ async fn authorization_matrix_covers_every_route() {
             w.children.iter().map(i64::to_string).collect()
         } else if path.starts_with("/fravaer/frihed/") {
             vec![leave.to_string()]
+        } else if path.starts_with("/fravaer/kontakt/") {
+            vec![contact.to_string()]
         } else if path.starts_with("/fravaer/indberetninger/") {
             vec![reports.0.to_string(), reports.1.to_string()]
         } else if path.starts_with("/fravaer/advarsler/") {

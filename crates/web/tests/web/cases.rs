@@ -1315,3 +1315,139 @@ async fn a_pupil_writes_min_stemme_and_staff_read_it() {
         ("Et nyt mål", words)
     );
 }
+
+#[tokio::test]
+async fn the_leader_records_pkus_decision_and_an_approved_placement_gets_its_end_and_revisitation_task() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let [child, other, ..] = w.children;
+    let store = app.store();
+    let leader = app.login("skoleleder").await;
+    let trivsel = app.login("trivselsperson").await;
+    let (ppr, leader_id, m) = (w.users["ppr"], w.users["skoleleder"], w.municipality);
+    let refer = |child: i64| async move {
+        let referral = NewPkuReferral {
+            child_id: child,
+            date: today(),
+            note: "Henvist".into(),
+            override_justification: None,
+            psychologist: (ppr, today()),
+            by: leader_id,
+            at: Utc::now(),
+        };
+        store
+            .register_pku_referral(&referral, &system_audit(m, "pku.refer"))
+            .await
+            .unwrap()
+    };
+    let (rid, refused_rid) = (refer(child).await, refer(other).await);
+    let path = format!("/boern/{child}/pku/{rid}/afgoerelse");
+    let decision = |child: i64| async move {
+        store.pku_referrals(ChildGrant::system(child)).await.unwrap()[0]
+            .decision
+            .clone()
+    };
+    let day = today().to_string();
+    let start = (today() + Duration::days(33)).to_string();
+
+    // The trivselsperson is refused; the leader's incomplete forms store nothing.
+    let approve = [
+        ("afgoerelse", "bevilget"),
+        ("dato", day.as_str()),
+        ("begrundelse", "Behov for et mindre læringsmiljø"),
+        ("start", start.as_str()),
+    ];
+    let res = post(&app, &path, &trivsel, &form(&approve)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    for (fields, message) in [
+        (
+            vec![
+                ("afgoerelse", "bevilget"),
+                ("dato", day.as_str()),
+                ("begrundelse", "Behov"),
+            ],
+            "Placeringens start",
+        ),
+        (
+            vec![("afgoerelse", "afslaaet"), ("dato", day.as_str()), ("begrundelse", " ")],
+            "PKU's begrundelse",
+        ),
+        (
+            vec![("dato", day.as_str()), ("begrundelse", "x")],
+            "vælg bevilget eller afslået",
+        ),
+    ] {
+        let res = post(&app, &path, &leader, &form(&fields)).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.unwrap().contains(message), "{message}");
+        assert!(decision(child).await.is_none());
+    }
+
+    // Approved: the end one year after the start, the revisitation proposed three months
+    // before it and a task for the leader on that date.
+    let res = post(&app, &path, &leader, &form(&approve)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let d = decision(child).await.unwrap();
+    let start = today() + Duration::days(33);
+    let end = trivsel_domain::cases::pku::placement_end(start);
+    let revisit = trivsel_domain::cases::pku::proposed_revisit(start);
+    assert_eq!(d.placement, Some((start, end, revisit)));
+    let tasks = store.tasks_of_user(w.users["skoleleder"], false).await.unwrap();
+    let task = tasks
+        .iter()
+        .find(|t| t.title == trivsel_store::REVISIT_TITLE)
+        .expect("revisitation task");
+    assert_eq!((task.due, task.child_id), (revisit, Some(child)));
+    let again = post(&app, &path, &leader, &form(&approve)).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "recorded once");
+    assert!(again.text().await.unwrap().contains("allerede registreret"));
+    let page = app
+        .get(&format!("/boern/{child}/pku/{rid}"), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Bevilget") && page.contains(&trivsel_domain::cases::format_date(end)),
+        "{page}"
+    );
+    let chronology = app
+        .get(&format!("/boern/{child}/kronologi"), Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        chronology.contains("PKU&#39;s afgørelse: bevilget") || chronology.contains("PKU's afgørelse: bevilget"),
+        "{chronology}"
+    );
+
+    // Refused, with its reason: no placement, no task.
+    let refuse = [
+        ("afgoerelse", "afslaaet"),
+        ("dato", day.as_str()),
+        ("begrundelse", "Behovet kan dækkes i klassen"),
+    ];
+    let res = post(
+        &app,
+        &format!("/boern/{other}/pku/{refused_rid}/afgoerelse"),
+        &leader,
+        &form(&refuse),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let d = decision(other).await.unwrap();
+    assert_eq!((d.decision.id(), d.placement), ("afslaaet", None));
+    let tasks = store.tasks_of_user(w.users["skoleleder"], false).await.unwrap();
+    assert_eq!(
+        tasks.iter().filter(|t| t.title == trivsel_store::REVISIT_TITLE).count(),
+        1
+    );
+    let audit = store.child_audit(child, 50).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|r| r.action == "pku.decision" && r.allowed && r.role == "skoleleder")
+    );
+    assert!(audit.iter().any(|r| r.action == "pku.decision" && !r.allowed));
+}

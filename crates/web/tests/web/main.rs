@@ -6,6 +6,7 @@ mod access;
 mod advisers;
 mod cases;
 mod consents;
+mod contacts;
 mod daycare;
 mod front;
 mod helpers;

@@ -107,6 +107,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "pku_decisions",
         include_str!("../migrations/sqlite/0019_pku_decisions.sql"),
     ),
+    (
+        20,
+        "meeting_duties",
+        include_str!("../migrations/sqlite/0020_meeting_duties.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -191,6 +196,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         19,
         "pku_decisions",
         include_str!("../migrations/postgres/0019_pku_decisions.sql"),
+    ),
+    (
+        20,
+        "meeting_duties",
+        include_str!("../migrations/postgres/0020_meeting_duties.sql"),
     ),
 ];
 

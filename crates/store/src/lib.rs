@@ -18,6 +18,7 @@ mod conferences;
 mod connect;
 mod consents;
 mod guardians;
+mod meeting_duties;
 mod meetings;
 mod oidc;
 mod org;

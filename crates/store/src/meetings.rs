@@ -10,8 +10,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use trivsel_domain::access::ChildGrant;
 use trivsel_domain::cases::TaskKind;
 use trivsel_domain::meetings::{
-    CloseRefusal, IdentityWarning, InTimeShare, MeetingKind, MeetingStatus, Minutes, NotificationKind, ParticipantRole,
-    action_plan_recipients, check_close, identity_warnings, share_held_in_time,
+    CloseRefusal, IdentityWarning, InTimeShare, MeetingDuty, MeetingKind, MeetingStatus, Minutes, NotificationKind,
+    ParticipantRole, action_plan_recipients, check_close, identity_warnings, share_held_in_time,
 };
 
 use crate::audit::{append_audit, append_audits};
@@ -94,6 +94,8 @@ pub struct Participant {
     /// The user's name, or the name given for someone without an account.
     pub name: String,
     pub role: ParticipantRole,
+    /// At a fraværssamråd: mødeleder, samtaleleder or referent.
+    pub duty: Option<MeetingDuty>,
 }
 
 /// A fixed member of a school's Trivselsforum.
@@ -507,6 +509,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            crate::meeting_duties::fill_duties_in!(tx, id);
             notify_participants!(tx, id, NotificationKind::Invitation, new.at, None::<i64>);
             append_audit!(tx, audit);
             tx.commit().await?;
@@ -646,6 +649,7 @@ impl Store {
                     "Mødet findes ikke eller er afsluttet; deltagere kan ikke tilføjes.".into(),
                 ));
             };
+            crate::meeting_duties::fill_duties_in!(tx, meeting_id);
             if user_id.is_some() {
                 notify_participants!(tx, meeting_id, NotificationKind::Invitation, Utc::now(), user_id);
             }
@@ -672,6 +676,7 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(false);
             };
+            crate::meeting_duties::fill_duties_in!(tx, meeting_id);
             // The invitation no longer holds: its notices go too.
             sqlx::query("DELETE FROM notifications WHERE meeting_id = $1 AND user_id = $2 AND kind <> $3")
                 .bind(meeting_id)
@@ -687,9 +692,11 @@ impl Store {
 
     /// A meeting's participants, by role and name.
     pub async fn participants(&self, meeting_id: i64) -> Result<Vec<Participant>> {
-        let rows: Vec<(i64, Option<i64>, String, String)> = with_pool!(self, |pool| {
+        type Row = (i64, Option<i64>, String, String, Option<String>);
+        let rows: Vec<Row> = with_pool!(self, |pool| {
             sqlx::query_as(
-                "SELECT p.id, p.user_id, COALESCE(u.name, p.external_name, ''), p.role FROM meeting_participants p \
+                "SELECT p.id, p.user_id, COALESCE(u.name, p.external_name, ''), p.role, p.duty \
+                 FROM meeting_participants p \
                  LEFT JOIN users u ON u.id = p.user_id WHERE p.meeting_id = $1 ORDER BY p.id",
             )
             .bind(meeting_id)
@@ -698,12 +705,13 @@ impl Store {
         });
         let mut out = rows
             .into_iter()
-            .map(|(id, user_id, name, role)| {
+            .map(|(id, user_id, name, role, duty)| {
                 Ok(Participant {
                     id,
                     user_id,
                     name,
                     role: role_of(&role)?,
+                    duty: duty.as_deref().and_then(MeetingDuty::from_id),
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -187,6 +187,11 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/moeder/{id}/deltagere", post(meetings::edit::add_participant)),
         route(
             M::POST,
+            "/moeder/{id}/deltagere/{pid}/funktion",
+            post(meetings::edit::set_duty),
+        ),
+        route(
+            M::POST,
             "/moeder/{id}/deltagere/{pid}/fjern",
             post(meetings::edit::remove_participant),
         ),

@@ -9,6 +9,8 @@
 //!   (Trivselsforum, fraværssamråd, netværksmøde, arbejdsmøde, klassekonference, anonym sparring);
 //! * [`samraad_deadline`], [`held_in_time`], [`DeadlineState`], [`missing_participants`],
 //!   [`share_held_in_time`] — fraværssamråd: 7 working days, fixed participants, share in time;
+//! * [`MeetingDuty`], [`fill_duties`] — fraværssamrådets funktioner: mødeleder, samtaleleder,
+//!   referent;
 //! * [`FORUM_REQUIRED`], [`forum_missing`] — Trivselsforum's fixed representatives;
 //! * [`Minutes`], [`SamraadMinutes`] — referat: the three interview rounds, or notes;
 //! * [`check_close`], [`action_plan_recipients`] — afslutning: follow-up date, and who gets the
@@ -21,6 +23,7 @@ mod access;
 mod anonymous;
 mod closing;
 mod consent;
+mod duty;
 mod forum;
 mod invite;
 mod kind;
@@ -32,6 +35,7 @@ pub use access::{MeetingAccess, may_convene, meeting_access, meeting_child_grant
 pub use anonymous::{IdentityWarning, identity_warnings};
 pub use closing::{CloseRefusal, action_plan_recipients, check_close};
 pub use consent::{Consent, ConsentMethod, ConsentScope, Lapse, check_consent_dates, consent_in_force};
+pub use duty::{MeetingDuty, duty_warning, fill_duties};
 pub use forum::{FORUM_REQUIRED, forum_missing, forum_missing_warning};
 pub use invite::{Invitation, TIME_ZONE, invitation_ics};
 pub use kind::{MeetingKind, MeetingStatus, NotificationKind, ParticipantRole};

@@ -13,8 +13,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use trivsel_domain::meetings::{
-    ConsentAction, MeetingAccess, MeetingKind, MeetingStatus, Minutes, ParticipantRole, SamraadMinutes, Statement,
-    check_consent,
+    ConsentAction, MeetingAccess, MeetingDuty, MeetingKind, MeetingStatus, Minutes, ParticipantRole, SamraadMinutes,
+    Statement, check_consent,
 };
 use trivsel_store::{AuditEntry, CaseTarget, NewAgendaItem, NewMeetingAction, NewParticipant, StoreError};
 
@@ -593,4 +593,39 @@ pub async fn remove_participant(
     add_criterion(&mut audit, &format!("deltager fjernet ({})", p.role.navn()));
     state.store.remove_participant(id, participant, &audit).await?;
     Ok(saved(id, "fjernet", "deltagere"))
+}
+
+/// Gives a participant of a fraværssamråd a duty (mødeleder, samtaleleder, referent) or none.
+pub async fn set_duty(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, participant)): Path<(i64, i64)>,
+    Form(fields): Form<Fields>,
+) -> Page {
+    let loaded = managed(&state, &viewer, id, "meeting.duty").await?;
+    let value = field(&fields, "funktion");
+    let duty = MeetingDuty::from_id(value);
+    let known = loaded.participants.iter().find(|p| p.id == participant);
+    let (Some(p), true) = (known, duty.is_some() || value.is_empty()) else {
+        return Err(refuse(
+            &state,
+            &viewer,
+            "meeting.duty",
+            loaded.meeting.child_id(),
+            format!("deltager {participant}, funktion «{value}»"),
+            "Vælg en funktion fra listen for en af mødets deltagere.",
+        )
+        .await);
+    };
+    let mut audit = loaded.audit.clone();
+    let what = duty.map_or("ingen funktion", |d| d.navn());
+    add_criterion(&mut audit, &format!("{}: {what}", p.role.navn()));
+    match state.store.set_duty(id, participant, duty, &audit).await {
+        Ok(()) => Ok(saved(id, "funktion", "deltagere")),
+        Err(StoreError::Config(m)) => {
+            let errors = [error(&format!("funktion-{participant}"), m)];
+            Err(reject(&state, &viewer, &loaded, "funktion", &fields, &errors).await)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -20,9 +20,9 @@ use serde::Deserialize;
 use trivsel_domain::access::{Action, ChildData, ChildGrant};
 use trivsel_domain::calendar::add_working_days;
 use trivsel_domain::meetings::{
-    DeadlineState, Invitation, MeetingAccess, MeetingKind, MeetingStatus, Minutes, ParticipantRole, check_consent,
-    forum_missing, forum_missing_warning, invitation_ics, may_convene, meeting_access, missing_participants,
-    missing_participants_warning, runs_meetings, samraad_deadline, samraad_proposed_date,
+    DeadlineState, Invitation, MeetingAccess, MeetingDuty, MeetingKind, MeetingStatus, Minutes, ParticipantRole,
+    check_consent, duty_warning, forum_missing, forum_missing_warning, invitation_ics, may_convene, meeting_access,
+    missing_participants, missing_participants_warning, runs_meetings, samraad_deadline, samraad_proposed_date,
 };
 use trivsel_domain::model::Role;
 use trivsel_store::{
@@ -641,6 +641,7 @@ fn notice(code: &str) -> Option<&'static str> {
         "afsluttet" => "Mødet er afsluttet, og handleplanen er sendt til deltagerne og forældrene.",
         "flyttet" => "Mødet er flyttet. Hent kalenderinvitationen igen.",
         "fjernet" => "Deltageren er fjernet fra mødet.",
+        "funktion" => "Funktionen er gemt.",
         _ => return None,
     })
 }
@@ -704,9 +705,19 @@ pub(super) async fn meeting_page(
     };
     let deadline = deadline_state(m);
     let roles: Vec<ParticipantRole> = loaded.participants.iter().map(|p| p.role).collect();
+    let duties: Vec<Option<MeetingDuty>> = loaded.participants.iter().map(|p| p.duty).collect();
     let missing = match m.kind {
         _ if m.status == MeetingStatus::Closed => None,
-        MeetingKind::AbsenceCouncil => missing_participants_warning(&missing_participants(&roles)),
+        MeetingKind::AbsenceCouncil => {
+            let warnings: Vec<String> = [
+                missing_participants_warning(&missing_participants(&roles)),
+                duty_warning(&duties),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!warnings.is_empty()).then(|| warnings.join(" "))
+        }
         MeetingKind::Trivselsforum => forum_missing_warning(&forum_missing(&roles)),
         _ => None,
     };
@@ -755,6 +766,21 @@ pub(super) async fn meeting_page(
                     @for p in &loaded.participants {
                         li {
                             (p.name) " – " (p.role.navn())
+                            @if let Some(d) = p.duty { " · " strong { (d.navn()) } }
+                            @if edit.is_some() && m.kind == MeetingKind::AbsenceCouncil
+                                && MeetingDuty::ALL.iter().any(|d| d.held_by() == p.role) {
+                                " "
+                                form.inline.no-print method="post" action={ "/moeder/" (m.id) "/deltagere/" (p.id) "/funktion" } {
+                                    label for={ "funktion-" (p.id) } { "Funktion for " (p.name) }
+                                    select id={ "funktion-" (p.id) } name="funktion" {
+                                        option value="" { "(ingen)" }
+                                        @for d in MeetingDuty::ALL.iter().filter(|d| d.held_by() == p.role) {
+                                            option value=(d.id()) selected[p.duty == Some(*d)] { (d.navn()) }
+                                        }
+                                    }
+                                    button type="submit" { "Gem" }
+                                }
+                            }
                             @if edit.is_some() {
                                 " "
                                 form.inline.no-print method="post" action={ "/moeder/" (m.id) "/deltagere/" (p.id) "/fjern" } {
@@ -794,6 +820,15 @@ pub(super) async fn meeting_page(
         }
         section aria-labelledby="referat" {
             h2 id="referat" { "Referat" }
+            @if m.kind == MeetingKind::AbsenceCouncil {
+                p id="funktioner" {
+                    @for (i, d) in MeetingDuty::ALL.iter().enumerate() {
+                        @if i > 0 { " · " }
+                        (d.navn()) ": "
+                        (loaded.participants.iter().find(|p| p.duty == Some(*d)).map_or("–", |p| p.name.as_str()))
+                    }
+                }
+            }
             @if let Some(f) = &edit { (f.minutes) } @else {
                 (minutes_view(m.minutes.as_ref()))
             }

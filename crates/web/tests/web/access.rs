@@ -1287,6 +1287,14 @@ const MATRIX: &[(&str, [&str; 14])] = &[
     ),
     // The samråd's participant `ppr` (last: it is removed, and ppr then no longer takes part).
     // At school Y it is not that meeting's participant: refused before that is asked.
+    // Before removing: an empty choice takes the participant's duty away (none to take).
+    (
+        "POST /moeder/{id}/deltagere/{pid}/funktion",
+        [
+            "401 401", "403 403", "303 403", "303 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403", "403 403", "403 403",
+        ],
+    ),
     (
         "POST /moeder/{id}/deltagere/{pid}/fjern",
         [

@@ -7,8 +7,9 @@
 use chrono::{Duration, NaiveDate, Utc};
 use reqwest::StatusCode;
 use trivsel_domain::meetings::{
-    ConsentMethod, ConsentScope, MeetingKind, MeetingStatus, NotificationKind, samraad_deadline,
+    ConsentMethod, ConsentScope, MeetingDuty, MeetingKind, MeetingStatus, NotificationKind, samraad_deadline,
 };
+use trivsel_domain::model::Role;
 use trivsel_store::{CaseTarget, NewAgendaItem, NewConsent, NewMeeting, NewParticipant, Store};
 
 use crate::helpers::*;
@@ -1100,4 +1101,113 @@ async fn a_samraad_from_an_alert_comes_with_its_people_is_convened_once_and_its_
             assert_eq!(status, StatusCode::OK, "{user}: {path} from the meeting page");
         }
     }
+}
+
+#[tokio::test]
+async fn the_leader_chairs_a_samraad_and_the_two_psychologists_interview_and_take_notes() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let store = app.store();
+    let child = w.children[0];
+    let second = add_user(store, w.municipality, "ppr2", Role::Psychologist, None, vec![], None).await;
+    trivsel_store::testing::assign_adviser(store, second, child)
+        .await
+        .unwrap();
+    let leader = app.login("skoleleder").await;
+    let teacher = app.login("laerer").await;
+    let res = post(
+        &app,
+        "/moeder",
+        &leader,
+        &[
+            ("type", "fravaerssamraad".into()),
+            ("barn", child.to_string()),
+            ("titel", "Fraværssamråd".into()),
+            ("dato", today().to_string()),
+            ("fra", "09:00".into()),
+            ("til", "10:00".into()),
+            ("foraeldre", "ja".into()),
+        ],
+    )
+    .await;
+    let url = location(&res);
+    let id: i64 = url.trim_start_matches("/moeder/").parse().unwrap();
+    for user in [w.users["ppr"], w.users["skoleleder"], second] {
+        let res = post(
+            &app,
+            &format!("{url}/deltagere"),
+            &leader,
+            &[("bruger", user.to_string())],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    let duty_of = |user: i64| async move {
+        store
+            .participants(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.user_id == Some(user))
+            .and_then(|p| p.duty)
+    };
+    let pid = |user: i64| async move {
+        store
+            .participants(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.user_id == Some(user))
+            .unwrap()
+            .id
+    };
+    assert_eq!(duty_of(w.users["skoleleder"]).await, Some(MeetingDuty::Chair));
+    assert_eq!(duty_of(w.users["ppr"]).await, Some(MeetingDuty::Interviewer));
+    assert_eq!(duty_of(second).await, Some(MeetingDuty::NoteTaker));
+    let page = app.get(&url, Some(&leader)).await.text().await.unwrap();
+    assert!(
+        page.contains("Mødeleder: Test skoleleder · Samtaleleder: Test ppr · Referent: Test ppr2"),
+        "{page}"
+    );
+    assert!(!page.contains("Ingen er"), "{page}");
+
+    // Moved by hand: the second psychologist interviews, nobody takes notes yet.
+    let set = |pid: i64, duty: &'static str, session: String| {
+        let app = &app;
+        let url = url.clone();
+        async move {
+            post(
+                app,
+                &format!("{url}/deltagere/{pid}/funktion"),
+                &session,
+                &[("funktion", duty.into())],
+            )
+            .await
+        }
+    };
+    let res = set(pid(second).await, "samtaleleder", leader.clone()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(duty_of(second).await, Some(MeetingDuty::Interviewer));
+    assert_eq!(duty_of(w.users["ppr"]).await, None);
+    let page = app.get(&url, Some(&leader)).await.text().await.unwrap();
+    assert!(page.contains("Ingen er referent (PPR-psykolog) endnu."), "{page}");
+
+    // Refused: the leader as note-taker; a teacher changing duties. Nothing changes.
+    let res = set(pid(w.users["skoleleder"]).await, "referent", leader.clone()).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Referent varetages af en ppr-psykolog.")
+    );
+    assert_eq!(duty_of(w.users["skoleleder"]).await, Some(MeetingDuty::Chair));
+    let res = set(pid(w.users["ppr"]).await, "referent", teacher.clone()).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(duty_of(w.users["ppr"]).await, None);
+    let res = set(pid(w.users["ppr"]).await, "referent", leader.clone()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(duty_of(w.users["ppr"]).await, Some(MeetingDuty::NoteTaker));
+    let audit = store.child_audit(child, 50).await.unwrap();
+    assert!(audit.iter().any(|r| r.action == "meeting.duty" && r.allowed));
 }

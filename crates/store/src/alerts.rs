@@ -23,6 +23,7 @@ pub struct Alert {
     pub assigned_to: Option<i64>,
     pub assigned_name: Option<String>,
     pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
 }
 
 /// Which alerts to list.
@@ -48,10 +49,24 @@ type AlertTuple = (
     Option<i64>,
     Option<String>,
     Option<String>,
+    DateTime<Utc>,
 );
 
 fn alert(t: AlertTuple) -> Option<Alert> {
-    let (id, child_id, given, family, rule, trigger_date, institution_id, status, assigned_to, assigned_name, note) = t;
+    let (
+        id,
+        child_id,
+        given,
+        family,
+        rule,
+        trigger_date,
+        institution_id,
+        status,
+        assigned_to,
+        assigned_name,
+        note,
+        created_at,
+    ) = t;
     Some(Alert {
         id,
         child_id,
@@ -63,6 +78,7 @@ fn alert(t: AlertTuple) -> Option<Alert> {
         assigned_to,
         assigned_name,
         note,
+        created_at,
     })
 }
 
@@ -231,7 +247,7 @@ impl Store {
         let rows: Vec<AlertTuple> = with_pool!(self, |pool| {
             let mut q = QueryBuilder::new(
                 "SELECT a.id, a.child_id, ch.given_name, ch.family_name, a.rule, a.trigger_date, a.institution_id, \
-                 a.status, a.assigned_to, u.name, a.note FROM absence_alerts a JOIN children ch ON ch.id = a.child_id \
+                 a.status, a.assigned_to, u.name, a.note, a.created_at FROM absence_alerts a JOIN children ch ON ch.id = a.child_id \
                  LEFT JOIN users u ON u.id = a.assigned_to WHERE 1 = 1",
             );
             if let Some(id) = filter.institution_id {
@@ -265,7 +281,7 @@ impl Store {
         let row: Option<AlertTuple> = with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT a.id, a.child_id, ch.given_name, ch.family_name, a.rule, a.trigger_date, a.institution_id, \
-                 a.status, a.assigned_to, u.name, a.note FROM absence_alerts a JOIN children ch ON ch.id = a.child_id \
+                 a.status, a.assigned_to, u.name, a.note, a.created_at FROM absence_alerts a JOIN children ch ON ch.id = a.child_id \
                  LEFT JOIN users u ON u.id = a.assigned_to WHERE a.id = $1",
             )
             .bind(id)

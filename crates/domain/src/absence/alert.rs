@@ -39,6 +39,18 @@ impl AlertCause {
         }
     }
 
+    /// How serious the cause is, for ordering the alert list (higher first): long unbroken or
+    /// accumulated absence (fravær i træk, 15 af 60) and a reason worrying in itself weigh 3,
+    /// the shorter patterns (7 af 20, 10 %) 2, late arrivals and early departures (kommer og
+    /// går) 1.
+    pub fn seriousness(self) -> u32 {
+        match self {
+            Self::Rule(Rule::Consecutive | Rule::Window15of60) | Self::WorryingReason => 3,
+            Self::Rule(Rule::Window7of20 | Rule::Percent10) => 2,
+            Self::Rule(Rule::ComesAndGoes) => 1,
+        }
+    }
+
     /// The rule, if a rule raised it.
     pub fn rule(self) -> Option<Rule> {
         match self {
@@ -62,5 +74,13 @@ mod tests {
             assert_eq!(AlertCause::from_id(cause.id()), Some(cause));
         }
         assert!(Rule::from_id(AlertCause::WorryingReason.id()).is_none());
+    }
+
+    #[test]
+    fn long_absence_and_a_worrying_reason_come_before_late_arrivals() {
+        let worst = AlertCause::Rule(Rule::Consecutive).seriousness();
+        assert_eq!(AlertCause::WorryingReason.seriousness(), worst);
+        assert!(AlertCause::Rule(Rule::Window7of20).seriousness() < worst);
+        assert!(AlertCause::Rule(Rule::ComesAndGoes).seriousness() < AlertCause::Rule(Rule::Percent10).seriousness());
     }
 }

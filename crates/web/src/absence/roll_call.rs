@@ -21,7 +21,7 @@ use crate::kit::access::{
     Ask, audit_shown, authorize_own_institution, authorize_resource, authorize_with, entry, no_school_days,
 };
 use crate::kit::clock::{now, today};
-use crate::kit::format::{danish_date, format_date, local_time};
+use crate::kit::format::{danish_date, format_date, local_date, local_time};
 use crate::kit::{AppState, Page, PageError, Viewer, links, shell};
 
 #[derive(Deserialize, Default)]
@@ -390,6 +390,8 @@ pub struct AlertQuery {
     regel: Option<String>,
     /// Text, so that "Alle" (empty) means no class filter.
     klasse: Option<String>,
+    /// "1": only pupils with an alert since their class's last monthly review.
+    nye: Option<String>,
 }
 
 fn status_label(status: &str) -> &'static str {
@@ -412,7 +414,10 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
     let ask = Ask {
         audit_action: "absence.alerts.read",
         child_id: None,
-        criterion: Some(format!("advarsler status={shown:?} regel={cause:?} klasse={class:?}")),
+        criterion: Some(format!(
+            "advarsler status={shown:?} regel={cause:?} klasse={class:?} nye={:?}",
+            q.nye
+        )),
         denied: "Advarsler er for skolens ledelse og trivselsperson.",
     };
     let (institution_id, granted) = authorize_own_institution(&state, &viewer, Action::Read, ask).await?;
@@ -439,6 +444,8 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
         .map(|a| a.child_id)
         .collect();
     let reasons = state.store.worrying_reasons(&with_reason).await?;
+    let reviewed = last_reviews(&state, institution_id, &classes, today).await?;
+    let changed_only = q.nye.as_deref() == Some("1");
     audit_shown(&state, &granted.audit, true, alerts.iter().map(|a| a.child_id)).await?;
     let body = html! {
         h1 { "Fraværsadvarsler" }
@@ -457,6 +464,10 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
                     option value=(c.id()) selected[cause == Some(c)] { (c.navn()) }
                 }
             }
+            label.check {
+                input type="checkbox" name="nye" value="1" checked[changed_only];
+                "Kun elever med nyt siden månedsgennemgangen"
+            }
             label for="klasse" { "Klasse" }
             select id="klasse" name="klasse" {
                 option value="" { "Alle" }
@@ -464,20 +475,53 @@ pub async fn alerts(State(state): State<AppState>, viewer: Viewer, Query(q): Que
             }
             button type="submit" { "Filtrér" }
         }
-        @let pupils = by_pupil(&alerts);
+        @let pupils: Vec<_> = by_pupil(&alerts)
+            .into_iter()
+            .filter(|p| !changed_only || p.iter().any(|a| is_new(a, &reviewed)))
+            .collect();
         p { (alerts.len()) @if alerts.len() == 1 { " advarsel" } @else { " advarsler" } " om "
             (pupils.len()) @if pupils.len() == 1 { " elev" } @else { " elever" }
-            ", de fleste advarsler først." }
+            ", de mest alvorlige først." }
         @let convenes = may_convene(&viewer.actor, MeetingKind::AbsenceCouncil, viewer.user.municipality_id, institution_id);
         @for pupil in &pupils {
-            (pupil_card(pupil, &staff, convenes, &council_of, &reasons))
+            (pupil_card(pupil, &staff, convenes, &council_of, &reasons, &reviewed))
         }
     };
     Ok(shell::page("Fraværsadvarsler", Some(&viewer), "/fravaer/advarsler", body).into_response())
 }
 
-/// The alerts grouped by pupil, newest first within each; the pupils with the most alerts
-/// first, then the most recent. A list a leader can work through: one row per pupil.
+/// When each pupil's class (today) was last reviewed (the monthly absence review), by pupil.
+async fn last_reviews(
+    state: &AppState,
+    institution_id: i64,
+    classes: &[ClassCard],
+    today: NaiveDate,
+) -> Result<HashMap<i64, chrono::DateTime<chrono::Utc>>, PageError> {
+    let mut by_class: HashMap<i64, chrono::DateTime<chrono::Utc>> = HashMap::new();
+    for r in state.store.reviews(institution_id).await? {
+        let at = by_class.entry(r.class_id).or_insert(r.reviewed_at);
+        *at = (*at).max(r.reviewed_at);
+    }
+    let mut by_pupil = HashMap::new();
+    for class in classes {
+        if let Some(at) = by_class.get(&class.id) {
+            for p in state.store.class_pupils(class.id, today).await? {
+                by_pupil.insert(p.id, *at);
+            }
+        }
+    }
+    Ok(by_pupil)
+}
+
+/// Whether the alert came after the last monthly review of the pupil's class (every alert is
+/// new while the class has none).
+fn is_new(alert: &trivsel_store::Alert, reviewed: &HashMap<i64, chrono::DateTime<chrono::Utc>>) -> bool {
+    reviewed.get(&alert.child_id).is_none_or(|at| alert.created_at > *at)
+}
+
+/// The alerts grouped by pupil, newest first within each; the most serious pupils first (the
+/// sum of their open alerts' `AlertCause::seriousness`), then the most recent. A list a leader
+/// can work through: one row per pupil.
 pub(super) fn by_pupil(alerts: &[trivsel_store::Alert]) -> Vec<Vec<&trivsel_store::Alert>> {
     let mut pupils: Vec<Vec<&trivsel_store::Alert>> = Vec::new();
     for a in alerts {
@@ -489,8 +533,15 @@ pub(super) fn by_pupil(alerts: &[trivsel_store::Alert]) -> Vec<Vec<&trivsel_stor
     for p in &mut pupils {
         p.sort_by_key(|a| std::cmp::Reverse((a.trigger_date, a.id)));
     }
+    let seriousness = |p: &[&trivsel_store::Alert]| -> u32 {
+        p.iter()
+            .filter(|a| a.status == "open")
+            .map(|a| a.cause.seriousness())
+            .sum()
+    };
     pupils.sort_by_key(|p| {
         (
+            std::cmp::Reverse(seriousness(p)),
             std::cmp::Reverse(p.len()),
             std::cmp::Reverse(p[0].trigger_date),
             p[0].child_name.clone(),
@@ -508,6 +559,7 @@ fn pupil_card(
     convenes: bool,
     council_of: &HashMap<i64, &Meeting>,
     reasons: &std::collections::BTreeMap<(i64, NaiveDate), String>,
+    reviewed: &HashMap<i64, chrono::DateTime<chrono::Utc>>,
 ) -> Markup {
     let first = alerts[0];
     let councils: Vec<&Meeting> = alerts.iter().filter_map(|a| council_of.get(&a.id).copied()).collect();
@@ -524,10 +576,19 @@ fn pupil_card(
                 a href=(links::child(first.child_id)) { (first.child_name) }
                 ": " (alerts.len()) @if alerts.len() == 1 { " advarsel" } @else { " advarsler" }
             }
+            @let new = alerts.iter().filter(|a| is_new(a, reviewed)).count();
+            @match reviewed.get(&first.child_id) {
+                Some(at) if new > 0 => {
+                    p.changed { strong { (new) @if new == 1 { " ny" } @else { " nye" } } " siden månedsgennemgangen " (local_date(*at)) "." }
+                }
+                Some(_) => {}
+                None => { p.changed { "Klassen er ikke månedsgennemgået endnu." } }
+            }
             ul.plain {
                 @for a in alerts {
                     li {
                         strong { (a.cause.navn()) } ", udløst " (danish_date(a.trigger_date)) " · " (status_label(&a.status))
+                        @if reviewed.contains_key(&a.child_id) && is_new(a, reviewed) { " · " em { "ny" } }
                         @if let Some(reason) = reasons.get(&(a.child_id, a.trigger_date)).filter(|_| a.cause == AlertCause::WorryingReason) {
                             " · Årsag: «" (reason) "»"
                         }

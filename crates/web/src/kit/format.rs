@@ -21,6 +21,11 @@ pub fn format_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local).format("%d.%m.%Y kl. %H:%M").to_string()
 }
 
+/// The local date of an instant: «01.12.2026».
+pub fn local_date(at: DateTime<Utc>) -> String {
+    format_date(at.with_timezone(&Local).date_naive())
+}
+
 /// A local time as stored for meetings (Danish time already): «04.12.2026 kl. 09:00».
 pub fn local_time(at: chrono::NaiveDateTime) -> String {
     at.format("%d.%m.%Y kl. %H:%M").to_string()

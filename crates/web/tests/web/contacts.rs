@@ -245,3 +245,63 @@ async fn a_stated_reason_marked_as_worrying_raises_an_alert_until_unmarked() {
     roll_call(&app, &teacher, class, &[(&code, "S"), (&text, reason)]).await;
     assert_eq!(worrying().await[0].status, "withdrawn");
 }
+
+#[tokio::test]
+async fn the_alert_list_puts_the_most_serious_pupils_first_and_marks_what_is_new_since_the_monthly_review() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let [x1, x2, ..] = w.children;
+    let store = app.store();
+    let leader = app.login("skoleleder").await;
+    let worrying = |child: i64, days_ago: u64| async move {
+        let date = today() - chrono::Days::new(days_ago);
+        let reason = trivsel_store::AbsenceReason {
+            child_id: child,
+            date,
+            reason: "Vil ikke fortælle hvorfor".into(),
+            worrying: true,
+        };
+        let reg = [Registration {
+            child_id: child,
+            date,
+            slot: 1,
+            code: Code::Sickness,
+        }];
+        store
+            .register_absence_with_reasons(w.municipality, &reg, &[reason], None, Utc::now(), &[], today())
+            .await
+            .unwrap();
+    };
+    worrying(x1, 2).await;
+    for days_ago in [3, 2, 1] {
+        worrying(x2, days_ago).await;
+    }
+    let month = chrono::Local::now().format("%Y-%m").to_string();
+    for class in [w.classes[0], w.classes[1]] {
+        let res = app
+            .post(
+                &format!("/klasser/{class}/gennemgang"),
+                Some(&leader),
+                &[("maaned", month.as_str()), ("kommentar", "Gennemgået")],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    worrying(x1, 0).await;
+
+    let list = app.get("/fravaer/advarsler", Some(&leader)).await.text().await.unwrap();
+    let (first, second) = (list.find("Barn KX2").unwrap(), list.find("Barn KX1").unwrap());
+    assert!(first < second, "three worrying reasons before two: {list}");
+    let x1_card = &list[list.find(&format!("id=\"elev-{x1}\"")).unwrap()..];
+    assert!(x1_card.contains("1 ny</strong> siden månedsgennemgangen"), "{x1_card}");
+    let changed = app
+        .get("/fravaer/advarsler?nye=1", Some(&leader))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        changed.contains("Barn KX1") && !changed.contains("Barn KX2"),
+        "{changed}"
+    );
+}

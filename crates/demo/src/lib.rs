@@ -20,7 +20,7 @@ use rand::{Rng, SeedableRng};
 use trivsel_domain::NaiveDate;
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::{InstitutionKind, Role};
-use trivsel_store::{AuditEntry, EnrolmentRow, HolidayChanges, NewUser, RosterChanges, Store, StoreError};
+use trivsel_store::{AuditEntry, EnrolmentRow, HolidayChanges, NewUser, Registration, RosterChanges, Store, StoreError};
 
 pub const MUNICIPALITY_CODE: &str = "999";
 pub const MUNICIPALITY_NAME: &str = "Eksempel Kommune";
@@ -348,6 +348,24 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
         .save_registrations(municipality.id, &registrations, None, chrono::Utc::now(), &[])
         .await?;
     store.refresh_alerts(municipality.id, &school_pupils, yesterday).await?;
+    // The last school day's U of one pupil in 5.A came through the roll call, so the parents
+    // are still to be contacted: a task on the teacher's and the leader's front page.
+    let nordskolen_days = absence::calendar(&holidays_of(SCHOOLS[0].0));
+    let mut last_day = yesterday;
+    while !nordskolen_days.is_school_day(last_day) {
+        last_day = last_day.pred_opt().expect("date");
+    }
+    if let Some(pupil) = pupils_5a.get(3) {
+        let unlawful = [Registration {
+            child_id: pupil.id,
+            date: last_day,
+            slot: 1,
+            code: trivsel_domain::absence::Code::Unlawful,
+        }];
+        store
+            .register_absence(municipality.id, &unlawful, Some(user_ids["laerer"]), chrono::Utc::now(), &[], today)
+            .await?;
+    }
 
     // Concerns, tiers, plans, tasks and a class conference at Nordskolen.
     let class_8a = store

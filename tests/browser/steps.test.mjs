@@ -80,3 +80,36 @@ test('the leader warns at 10 % and submits the 15 % list; the caseworker receive
   await leader.reload();
   assert.match(await leader.textContent('main'), /Modtaget af kommunen/);
 });
+
+test('a U opens a same-day contact task; the teacher writes to the parents in the parent view', async () => {
+  const parent = await login(browser, server.base, 'foraelder');
+  await parent.click('text=Meld sygdom eller søg om frihed');
+  const child = (await parent.textContent('h1')).replace('Fraværsmelding – ', '').trim();
+
+  const teacher = await login(browser, server.base, 'laerer');
+  await teacher.click('main >> text=Dagens fremmøde');
+  await teacher.click('main a:has-text("Fremmøde")');
+  await teacher.waitForSelector('form.roll-call');
+  await teacher.selectOption('#modul', '2');
+  await teacher.click('form.inline button:has-text("Vis")');
+  await teacher.waitForSelector('form.roll-call');
+  const row = teacher.locator('fieldset.pupil', { has: teacher.locator(`legend:text-is("${child}")`) });
+  await row.locator('label.code:has(input[value=U])').click();
+  await teacher.click('form.roll-call button[type=submit]');
+  await teacher.waitForSelector('[role=status]');
+  assert.match(await teacher.textContent('#kontakt-titel + p'), new RegExp(child), 'the roll call names the pupil');
+
+  await teacher.goto(`${server.base}/`);
+  assert.match(await teacher.textContent('main'), /Forældre der skal kontaktes/);
+  await teacher.click('#kontakt-titel + p a');
+  const card = teacher.locator('main section.card', { has: teacher.locator(`h3:has-text("${child}")`) }).first();
+  await card.locator('select[name=maade]').selectOption('foraeldrevisning');
+  const message = 'Vi savnede jeres barn i eftermiddag. Ring gerne til skolen.';
+  await card.locator('textarea[name=note]').fill(message);
+  await card.locator('button:has-text("Registrér kontakt")').click();
+  await teacher.waitForSelector('[role=status]');
+  assert.match(await teacher.textContent('[role=status]'), new RegExp(`Kontakten med forældrene til ${child}`));
+
+  await parent.reload();
+  assert.match(await parent.textContent('section[aria-labelledby=fra-skolen]'), new RegExp(message));
+});

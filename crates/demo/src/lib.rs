@@ -20,7 +20,9 @@ use rand::{Rng, SeedableRng};
 use trivsel_domain::NaiveDate;
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::{InstitutionKind, Role};
-use trivsel_store::{AuditEntry, EnrolmentRow, HolidayChanges, NewUser, Registration, RosterChanges, Store, StoreError};
+use trivsel_store::{
+    AuditEntry, EnrolmentRow, HolidayChanges, NewUser, Registration, RosterChanges, Store, StoreError,
+};
 
 pub const MUNICIPALITY_CODE: &str = "999";
 pub const MUNICIPALITY_NAME: &str = "Eksempel Kommune";
@@ -363,7 +365,14 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
             code: trivsel_domain::absence::Code::Unlawful,
         }];
         store
-            .register_absence(municipality.id, &unlawful, Some(user_ids["laerer"]), chrono::Utc::now(), &[], today)
+            .register_absence(
+                municipality.id,
+                &unlawful,
+                Some(user_ids["laerer"]),
+                chrono::Utc::now(),
+                &[],
+                today,
+            )
             .await?;
     }
 

@@ -36,6 +36,11 @@ const SHOTS = [
   ['fravaersmelding', 'foraelder', async (p) => { await p.click('main a:has-text("Meld sygdom")'); }],
   ['kvartal-indberetning', 'leder', async (p) => { await p.click('main a:has-text("er ikke indberettet")'); }],
   ['indberetninger', 'sagsbehandler', async (p) => { await menu(p, 'Indberetninger'); }],
+  ['foraeldrekontakt', 'laerer', async (p) => { await p.click('#kontakt-titel + p a'); }],
+  ['samraad', 'leder', async (p) => {
+    await menu(p, 'Møder');
+    await p.click('main a:has-text("Fraværssamråd")');
+  }],
 ];
 
 mkdirSync(dir, { recursive: true });

@@ -174,6 +174,11 @@ impl Seeder<'_> {
 
     /// The newest open absence alert of the child triggered on or before `by`.
     async fn open_alert(&self, child: i64, by: NaiveDate) -> Result<Option<i64>, StoreError> {
+        self.open_alert_after(child, NaiveDate::MIN, by).await
+    }
+
+    /// The newest open absence alert of the child triggered after `after` and on or before `by`.
+    async fn open_alert_after(&self, child: i64, after: NaiveDate, by: NaiveDate) -> Result<Option<i64>, StoreError> {
         let alerts = self
             .store
             .alerts(&AlertFilter {
@@ -182,14 +187,27 @@ impl Seeder<'_> {
                 ..AlertFilter::default()
             })
             .await?;
-        Ok(alerts.iter().find(|a| a.trigger_date <= by).map(|a| a.id))
+        Ok(alerts
+            .iter()
+            .find(|a| a.trigger_date > after && a.trigger_date <= by)
+            .map(|a| a.id))
     }
 
     /// Makes sure the child has an open absence alert triggered before `convened`: if not,
     /// registers five consecutive school days of absence (two sick, three unreported) just
     /// before it, as the teacher would have, and brings the alerts up to date.
     async fn ensure_alert(&self, child: i64, convened: NaiveDate) -> Result<Option<i64>, StoreError> {
-        if let Some(id) = self.open_alert(child, convened).await? {
+        self.ensure_alert_after(child, NaiveDate::MIN, convened).await
+    }
+
+    /// [`Seeder::ensure_alert`] for an alert triggered after `after`.
+    async fn ensure_alert_after(
+        &self,
+        child: i64,
+        after: NaiveDate,
+        convened: NaiveDate,
+    ) -> Result<Option<i64>, StoreError> {
+        if let Some(id) = self.open_alert_after(child, after, convened).await? {
             return Ok(Some(id));
         }
         let calendar = crate::absence::calendar(self.holidays);
@@ -228,7 +246,7 @@ impl Seeder<'_> {
         self.store
             .refresh_alerts(self.place.municipality_id, &[child], yesterday)
             .await?;
-        self.open_alert(child, convened).await
+        self.open_alert_after(child, after, convened).await
     }
 }
 
@@ -412,6 +430,9 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>, holidays: &[NaiveDate
     if !held_in_time(convened, held) || held >= place.today {
         return Err(StoreError::Config("demodata: fraværssamrådet ligger forkert".into()));
     }
+    // The absence went on after the samråd: a newer open alert, from which the leader can
+    // convene the next one.
+    s.ensure_alert_after(demo_pupil, held, place.today).await?;
     let child = Some(demo_pupil);
     let council = NewMeeting {
         institution_id: place.school_id,

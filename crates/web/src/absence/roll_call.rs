@@ -144,17 +144,7 @@ pub async fn roll_call(
             p.notice #gemt role="status" tabindex="-1" data-focus {
                 "Gemt. " (n) @if n == 1 { " registrering er ny eller ændret" } @else { " registreringer er nye eller ændrede" }
                 "; advarslerne er opdateret."
-            }
-        }
-        @if !to_contact.is_empty() {
-            section.notice aria-labelledby="kontakt-titel" {
-                h2 id="kontakt-titel" { "Forældre der skal kontaktes" }
-                p { "Ved ulovligt fravær skal forældrene kontaktes samme dag: "
-                    @for (i, (c, name)) in to_contact.iter().enumerate() {
-                        @if i > 0 { ", " }
-                        (name) " (" (format_date(c.absence_date)) ")"
-                    }
-                    ". " a href=(super::contacts::PATH) { "Registrér kontakten" } }
+                @if !to_contact.is_empty() { " Forældre skal kontaktes i dag: se " a href="#kontakt-titel" { "nedenfor" } "." }
             }
         }
         @if slot == 1 && saved > 0 && !registered.contains_key(&2) {
@@ -226,6 +216,17 @@ pub async fn roll_call(
                 }
             }
             div.save-bar { button type="submit" { "Gem fremmøde" } }
+        }
+        @if !to_contact.is_empty() {
+            section.notice aria-labelledby="kontakt-titel" {
+                h2 id="kontakt-titel" { "Forældre der skal kontaktes" }
+                p { "Ved ulovligt fravær skal forældrene kontaktes samme dag: "
+                    @for (i, (c, name)) in to_contact.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        (name) " (" (format_date(c.absence_date)) ")"
+                    }
+                    ". " a href=(super::contacts::PATH) { "Registrér kontakten" } }
+            }
         }
         section aria-labelledby="mangler-titel" {
             h2 id="mangler-titel" { "Manglende registreringer" }

@@ -380,7 +380,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let store = Store::open(&url).await?;
-            let ran = store.migrate().await?;
+            let bar = progress::Bar::for_migration();
+            let ran = store.migrate_with(&|done, total| bar.converted(done, total)).await?;
+            bar.finish();
             println!("{ran} migreringer kørt; databasen er opdateret.");
             store.close().await;
             Ok(())

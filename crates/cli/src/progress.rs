@@ -20,6 +20,28 @@ impl Bar {
         Bar(bar)
     }
 
+    /// A bar over the registrations a migration converts; drawn once there is something to
+    /// convert.
+    pub fn for_migration() -> Bar {
+        let bar = ProgressBar::hidden();
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {human_pos}/{human_len} registreringer ({eta} tilbage)")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message("Omlægger fraværsregistreringer");
+        Bar(bar)
+    }
+
+    /// Moves the migration bar to `done` of `total`.
+    pub fn converted(&self, done: u64, total: u64) {
+        if total > 0 && self.0.is_hidden() {
+            self.0.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        self.0.set_length(total);
+        self.0.set_position(done);
+    }
+
     pub fn finish(&self) {
         self.0.finish_and_clear();
     }

@@ -75,6 +75,18 @@ pub fn easter_sunday(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month as u32, day as u32).expect("Easter is a valid date")
 }
 
+/// Easter Sunday of `year`, from a table computed once for 1900–2199 (the rules ask about every
+/// school day of every pupil, so the computation would otherwise run millions of times).
+fn easter(year: i32) -> NaiveDate {
+    static TABLE: std::sync::OnceLock<Vec<NaiveDate>> = std::sync::OnceLock::new();
+    const FIRST: i32 = 1900;
+    let table = TABLE.get_or_init(|| (FIRST..2200).map(easter_sunday).collect());
+    usize::try_from(year - FIRST)
+        .ok()
+        .and_then(|i| table.get(i).copied())
+        .unwrap_or_else(|| easter_sunday(year))
+}
+
 /// The public holidays (helligdage) of one year, sorted by date.
 pub fn public_holidays(year: i32) -> Vec<(NaiveDate, PublicHoliday)> {
     use PublicHoliday::*;
@@ -105,7 +117,7 @@ pub fn public_holiday(date: NaiveDate) -> Option<PublicHoliday> {
     use PublicHoliday::*;
     let (year, month, day) = (date.year(), date.month(), date.day());
     if (3..=6).contains(&month) {
-        let found = match (date - easter_sunday(year)).num_days() {
+        let found = match (date - easter(year)).num_days() {
             -3 => Some(Skaertorsdag),
             -2 => Some(Langfredag),
             1 => Some(AndenPaaskedag),
@@ -255,6 +267,9 @@ mod tests {
         assert_eq!(easter_sunday(2024), d("2024-03-31"));
         assert_eq!(easter_sunday(2025), d("2025-04-20"));
         assert_eq!(easter_sunday(2038), d("2038-04-25"));
+        for year in [1899, 1900, 2026, 2199, 2200] {
+            assert_eq!(easter(year), easter_sunday(year), "{year}: the table agrees");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use trivsel_domain::absence::{Code, Quarter, Rule, Thresholds, events, quarter_r
 use trivsel_domain::calendar::{EnrolmentPeriod, SchoolCalendar};
 
 use crate::audit::append_audits;
-use crate::{AuditEntry, BATCH, Result, Store, WriteTx, with_pool};
+use crate::{AuditEntry, Result, Store, WriteTx, with_pool};
 
 /// One registration to store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,9 +68,38 @@ impl AbsenceData {
     }
 
     /// Trigger events dated from `from` to `to` (history from each school year's start counts).
+    /// A large municipality's pupils are evaluated on every core, in contiguous ranges.
     pub fn events(&self, thresholds: &Thresholds, from: NaiveDate, to: NaiveDate) -> Vec<AbsenceEvent> {
+        let pupils: Vec<(&i64, &PupilAbsence)> = self.pupils.iter().collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut out = if pupils.len() < 2_000 || threads == 1 {
+            self.events_of(&pupils, thresholds, from, to)
+        } else {
+            let chunk = pupils.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let parts: Vec<_> = pupils
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || self.events_of(part, thresholds, from, to)))
+                    .collect();
+                parts
+                    .into_iter()
+                    .flat_map(|h| h.join().expect("evaluation thread"))
+                    .collect()
+            })
+        };
+        out.sort();
+        out
+    }
+
+    fn events_of(
+        &self,
+        pupils: &[(&i64, &PupilAbsence)],
+        thresholds: &Thresholds,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Vec<AbsenceEvent> {
         let mut out = Vec::new();
-        for (child_id, p) in &self.pupils {
+        for (child_id, p) in pupils {
             for (date, rule) in events(
                 &p.enrolments,
                 |s| self.calendar(s),
@@ -82,13 +111,12 @@ impl AbsenceData {
                 let institution_id = p.enrolments.iter().find(|e| e.contains(date)).map_or(0, |e| e.school);
                 out.push(AbsenceEvent {
                     date,
-                    child_id: *child_id,
+                    child_id: **child_id,
                     rule,
                     institution_id,
                 });
             }
         }
-        out.sort();
         out
     }
 
@@ -171,28 +199,29 @@ macro_rules! load_absence {
         $crate::absence::push_in(&mut q, "e.child_id", children);
         q.push(" ORDER BY e.child_id, e.enrolled_from");
         let enrolments: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)> = q.build_query_as().fetch_all($conn).await?;
-        let mut q = QueryBuilder::new(
-            "SELECT child_id, reg_date, slot, code FROM absence_registrations WHERE municipality_id = ",
-        );
+        let (from, to): (NaiveDate, NaiveDate) = ($from, $to);
+        let mut q =
+            QueryBuilder::new("SELECT child_id, school_year, slots, codes FROM absence_years WHERE municipality_id = ");
         q.push_bind(municipality_id);
-        q.push(" AND reg_date >= ")
-            .push_bind($from)
-            .push(" AND reg_date <= ")
-            .push_bind($to);
+        q.push(" AND school_year >= ")
+            .push_bind(trivsel_domain::calendar::SchoolYear::of(from).0)
+            .push(" AND school_year <= ")
+            .push_bind(trivsel_domain::calendar::SchoolYear::of(to).0);
         $crate::absence::push_in(&mut q, "child_id", children);
-        let registrations: Vec<(i64, NaiveDate, i32, String)> = q.build_query_as().fetch_all($conn).await?;
+        let years: Vec<(i64, i32, i32, Vec<u8>)> = q.build_query_as().fetch_all($conn).await?;
         let holidays: Vec<(i64, NaiveDate)> = sqlx::query_as(
             "SELECT institution_id, holiday_date FROM school_holidays WHERE municipality_id = $1 \
              AND holiday_date >= $2 AND holiday_date <= $3",
         )
         .bind(municipality_id)
-        .bind($from)
-        .bind($to)
+        .bind(from)
+        .bind(to)
         .fetch_all($conn)
         .await?;
         $crate::absence::AbsenceRows {
             enrolments,
-            registrations,
+            years,
+            range: (from, to),
             holidays,
         }
     }};
@@ -202,7 +231,9 @@ pub(crate) use load_absence;
 /// Rows as `load_absence!` reads them.
 pub(crate) struct AbsenceRows {
     pub enrolments: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)>,
-    pub registrations: Vec<(i64, NaiveDate, i32, String)>,
+    /// School-year rows (child, school year, slots, codes), decoded within `range`.
+    pub years: Vec<(i64, i32, i32, Vec<u8>)>,
+    pub range: (NaiveDate, NaiveDate),
     pub holidays: Vec<(i64, NaiveDate)>,
 }
 
@@ -217,12 +248,10 @@ impl AbsenceData {
                 to,
             });
         }
-        for (child_id, date, slot, code) in rows.registrations {
-            let Some(code) = code.chars().next().and_then(Code::from_char) else {
-                continue;
-            };
+        let (from, to) = rows.range;
+        for (child_id, year, slots, codes) in rows.years {
             let p = data.pupils.entry(child_id).or_default();
-            p.registrations.push((date, slot as u8, code));
+            crate::absence_years::decode_into(year, slots, codes, from, to, &mut p.registrations);
         }
         for (institution_id, date) in rows.holidays {
             data.calendars.entry(institution_id).or_default().holidays.insert(date);
@@ -231,46 +260,10 @@ impl AbsenceData {
     }
 }
 
-/// The upsert of registrations, each with its municipality, registering user and time: a
-/// changed code replaces the stored one (the history trigger keeps the old value); the same
-/// code again changes nothing.
-pub(crate) fn upsert_registrations<'r, DB: sqlx::Database>(
-    rows: impl IntoIterator<Item = (&'r Registration, i64, Option<i64>, DateTime<Utc>)>,
-) -> QueryBuilder<DB>
-where
-    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-    for<'t> i32: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-    for<'t> Option<i64>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-    for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-    for<'t> NaiveDate: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-    for<'t> DateTime<Utc>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-{
-    let mut q = QueryBuilder::new(
-        "INSERT INTO absence_registrations (child_id, reg_date, slot, municipality_id, code, registered_by, \
-         registered_at) ",
-    );
-    q.push_values(rows, |mut row, (r, municipality_id, by, now)| {
-        row.push_bind(r.child_id)
-            .push_bind(r.date)
-            .push_bind(i32::from(r.slot))
-            .push_bind(municipality_id)
-            .push_bind(r.code.as_char().to_string())
-            .push_bind(by)
-            .push_bind(now);
-    });
-    q.push(
-        " ON CONFLICT (child_id, reg_date, slot) DO UPDATE SET code = excluded.code, \
-         registered_by = excluded.registered_by, registered_at = excluded.registered_at \
-         WHERE absence_registrations.code <> excluded.code",
-    );
-    q
-}
-
 impl Store {
     /// Stores registrations in one transaction with their audit rows. A registration for an
-    /// existing (pupil, date, slot) replaces it; the old value goes to the history (by a
-    /// trigger). Saving the same codes again changes nothing. Returns how many rows were new or
-    /// changed.
+    /// existing (pupil, date, slot) replaces it; the old value goes to the history. Saving the
+    /// same codes again changes nothing. Returns how many registrations were new or changed.
     pub async fn save_registrations(
         &self,
         municipality_id: i64,
@@ -279,16 +272,18 @@ impl Store {
         now: DateTime<Utc>,
         audit: &[AuditEntry],
     ) -> Result<u64> {
+        let backend = self.backend();
         Ok(with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
-            let mut changed = 0;
-            for chunk in registrations.chunks(BATCH) {
-                let mut q = upsert_registrations(chunk.iter().map(|r| (r, municipality_id, by, now)));
-                changed += q.build().execute(&mut *tx).await?.rows_affected();
-            }
+            let (applied, _) = crate::absence_years::write_registrations_in!(
+                tx,
+                backend,
+                municipality_id,
+                &[(registrations, by, now)]
+            );
             append_audits!(tx, audit);
             tx.commit().await?;
-            changed
+            applied.per_batch[0].0
         }))
     }
 
@@ -298,23 +293,24 @@ impl Store {
         class_id: i64,
         date: NaiveDate,
     ) -> Result<BTreeMap<u8, HashMap<i64, Code>>> {
-        let rows: Vec<(i32, i64, String)> = with_pool!(self, |pool| {
+        let (year, day) = crate::absence_years::year_day(date);
+        let rows: Vec<(i64, i32, Vec<u8>)> = with_pool!(self, |pool| {
             sqlx::query_as(
-                "SELECT r.slot, r.child_id, r.code FROM absence_registrations r JOIN enrolments e ON e.child_id = r.child_id \
+                "SELECT y.child_id, y.slots, y.codes FROM absence_years y JOIN enrolments e ON e.child_id = y.child_id \
                  WHERE e.class_id = $1 AND e.enrolled_from <= $2 AND (e.enrolled_to IS NULL OR e.enrolled_to >= $2) \
-                 AND r.reg_date = $2",
+                 AND y.school_year = $3",
             )
             .bind(class_id)
             .bind(date)
+            .bind(year.0)
             .fetch_all(pool)
             .await?
         });
         let mut slots: BTreeMap<u8, HashMap<i64, Code>> = BTreeMap::new();
-        for (slot, id, code) in rows {
-            let (Ok(slot), Some(code)) = (u8::try_from(slot), code.chars().next().and_then(Code::from_char)) else {
-                continue;
-            };
-            slots.entry(slot).or_default().insert(id, code);
+        for (id, width, codes) in rows {
+            for (slot, code) in crate::absence_years::YearCodes::from_stored(width, codes).day(day) {
+                slots.entry(slot).or_default().insert(id, code);
+            }
         }
         Ok(slots)
     }
@@ -329,25 +325,33 @@ impl Store {
         if class_ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows: Vec<(i64, i64, i64)> = with_pool!(self, |pool| {
+        let (year, day) = crate::absence_years::year_day(date);
+        let rows: Vec<(i64, Option<i32>, Option<Vec<u8>>)> = with_pool!(self, |pool| {
             let mut q = QueryBuilder::new(
-                "SELECT e.class_id, COUNT(*), COUNT(CASE WHEN EXISTS (SELECT 1 FROM absence_registrations r \
-                 WHERE r.child_id = e.child_id AND r.reg_date = ",
+                "SELECT e.class_id, y.slots, y.codes FROM enrolments e LEFT JOIN absence_years y \
+                 ON y.child_id = e.child_id AND y.school_year = ",
             );
-            q.push_bind(date)
-                .push(") THEN 1 END) FROM enrolments e WHERE e.enrolled_from <= ")
-                .push_bind(date);
+            q.push_bind(year.0).push(" WHERE e.enrolled_from <= ").push_bind(date);
             q.push(" AND (e.enrolled_to IS NULL OR e.enrolled_to >= ")
                 .push_bind(date)
                 .push(")");
             push_in(&mut q, "e.class_id", Some(class_ids));
-            q.push(" GROUP BY e.class_id");
             q.build_query_as().fetch_all(pool).await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(class, total, registered)| (class, (total, registered)))
-            .collect())
+        let mut counts: HashMap<i64, (i64, i64)> = HashMap::new();
+        for (class, width, codes) in rows {
+            let registered = match (width, codes) {
+                (Some(w), Some(c)) => crate::absence_years::YearCodes::from_stored(w, c)
+                    .day(day)
+                    .next()
+                    .is_some(),
+                _ => false,
+            };
+            let entry = counts.entry(class).or_default();
+            entry.0 += 1;
+            entry.1 += i64::from(registered);
+        }
+        Ok(counts)
     }
 
     /// Number of replaced registrations ever recorded in the municipality (for import summaries).

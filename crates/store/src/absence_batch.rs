@@ -8,7 +8,7 @@
 //! The batch runs in a task of its own, so a client that disconnects cannot cut it short. If
 //! the batch fails, each save is written alone, so one bad save cannot fail the others.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -16,12 +16,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
-use crate::absence::{push_in, upsert_registrations};
+use crate::absence::push_in;
+use crate::absence_years::{has_unlawful, write_registrations_in};
 use crate::audit::append_audits;
-use crate::parent_contacts::{AbsenceReason, contact_days, store_reasons_in, sync_contacts_in};
+use crate::parent_contacts::{AbsenceReason, Days, contact_days, store_reasons_in, sync_contacts_in};
 use crate::writer::Commit;
-use crate::{AuditEntry, BATCH, Backend, Registration, Result, Store, StoreError, WriteTx, with_pool};
-use trivsel_domain::absence::Code;
+use crate::{AuditEntry, Registration, Result, Store, StoreError, WriteTx, with_pool};
 
 /// One save waiting to be written.
 struct Job {
@@ -208,75 +208,39 @@ impl Store {
                     .1
                     .extend(pupils);
             }
-            if self.backend() == Backend::Sqlite {
-                // SQLite holds the database's write lock for the whole transaction, so the codes
-                // read here stay current: only what changes is written.
-                let children: Vec<i64> = groups.values().flat_map(|g| g.1.iter().copied()).collect();
-                let all = || jobs.iter().flat_map(|j| j.registrations.iter());
-                let dates: Vec<NaiveDate> = all().map(|r| r.date).collect::<BTreeSet<_>>().into_iter().collect();
-                let slots: Vec<i32> = all()
-                    .map(|r| i32::from(r.slot))
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
+            // Each municipality's jobs in order, so a later save of the same pupil, date and slot
+            // wins and the history keeps every change.
+            let backend = self.backend();
+            let municipalities: BTreeSet<i64> = jobs.iter().map(|j| j.municipality_id).collect();
+            let mut years = BTreeMap::new();
+            for m in municipalities {
+                let indices: Vec<usize> = (0..jobs.len()).filter(|i| jobs[*i].municipality_id == m).collect();
+                let batches: Vec<(&[Registration], Option<i64>, DateTime<Utc>)> = indices
+                    .iter()
+                    .map(|i| (jobs[*i].registrations.as_slice(), jobs[*i].by, jobs[*i].now))
                     .collect();
-                let mut current = HashMap::new();
-                if !dates.is_empty() {
-                    let mut q = QueryBuilder::new(
-                        "SELECT child_id, reg_date, slot, code FROM absence_registrations WHERE 1 = 1",
-                    );
-                    push_in(&mut q, "child_id", Some(&children));
-                    push_in(&mut q, "reg_date", Some(&dates));
-                    push_in(&mut q, "slot", Some(&slots));
-                    let rows: Vec<(i64, NaiveDate, i32, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                    for (child, date, slot, code) in rows {
-                        if let Some(code) = code.chars().next().and_then(Code::from_char) {
-                            current.insert((child, date, slot as u8), code);
-                        }
-                    }
+                let (applied, rows) = write_registrations_in!(tx, backend, m, &batches);
+                for (i, (count, pupils)) in indices.iter().zip(applied.per_batch) {
+                    changed[*i] = count;
+                    let job = &jobs[*i];
+                    groups
+                        .entry((job.municipality_id, job.today))
+                        .or_default()
+                        .0
+                        .extend(&pupils);
+                    written[*i] = pupils;
                 }
-                let regs: Vec<&[Registration]> = jobs.iter().map(|j| j.registrations.as_slice()).collect();
-                let (rounds, counts) = plan_writes(&regs, current);
-                changed = counts;
-                for round in rounds {
-                    for chunk in round.chunks(BATCH) {
-                        let rows = chunk
-                            .iter()
-                            .map(|(j, r)| (r, jobs[*j].municipality_id, jobs[*j].by, jobs[*j].now));
-                        upsert_registrations(rows).build().execute(&mut *tx).await?;
-                        for (j, r) in chunk {
-                            written[*j].insert(r.child_id);
-                            let job = &jobs[*j];
-                            groups
-                                .entry((job.municipality_id, job.today))
-                                .or_default()
-                                .0
-                                .insert(r.child_id);
-                        }
-                    }
-                }
-            } else {
-                // PostgreSQL: other server processes may write too; the upsert itself says
-                // what changed.
-                for (i, job) in jobs.iter().enumerate() {
-                    for chunk in job.registrations.chunks(BATCH) {
-                        let mut q =
-                            upsert_registrations(chunk.iter().map(|r| (r, job.municipality_id, job.by, job.now)));
-                        q.push(" RETURNING child_id");
-                        let rows: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-                        changed[i] += rows.len() as u64;
-                        written[i].extend(&rows);
-                        groups
-                            .entry((job.municipality_id, job.today))
-                            .or_default()
-                            .0
-                            .extend(rows);
-                    }
-                }
+                years.extend(rows);
             }
             let mut alerted: BTreeMap<(i64, NaiveDate), Vec<i64>> = BTreeMap::new();
             for (i, job) in jobs.iter().enumerate() {
                 let (unlawful, other) = contact_days(job.registrations.iter(), &written[i]);
-                sync_contacts_in!(tx, &unlawful, &other, job.by, job.now);
+                let void: Days = other
+                    .difference(&unlawful)
+                    .filter(|(child, date)| !has_unlawful(&years, *child, *date))
+                    .copied()
+                    .collect();
+                sync_contacts_in!(tx, &unlawful, &void, job.by, job.now);
                 if !job.reasons.is_empty() {
                     let (reasons_changed, opened) =
                         store_reasons_in!(tx, job.municipality_id, &job.reasons, job.by, job.now);
@@ -334,73 +298,5 @@ impl Store {
                 .collect();
             (counts, commit)
         }))
-    }
-}
-
-/// A registration's key: pupil, date, slot.
-type Key = (i64, NaiveDate, u8);
-
-/// Which of the jobs' registrations change the stored codes (`current`), applied in order:
-/// the writes in rounds of distinct keys (a key changed twice in a batch is written in two
-/// rounds, so the history keeps both changes), and each job's number of changes.
-fn plan_writes(
-    jobs: &[&[Registration]],
-    mut current: HashMap<Key, Code>,
-) -> (Vec<Vec<(usize, Registration)>>, Vec<u64>) {
-    let mut rounds: Vec<Vec<(usize, Registration)>> = Vec::new();
-    let mut writes_of_key: HashMap<Key, usize> = HashMap::new();
-    let mut counts = vec![0; jobs.len()];
-    for (j, registrations) in jobs.iter().enumerate() {
-        for r in registrations.iter() {
-            let key = (r.child_id, r.date, r.slot);
-            if current.insert(key, r.code) == Some(r.code) {
-                continue;
-            }
-            let round = writes_of_key.entry(key).or_default();
-            if rounds.len() <= *round {
-                rounds.push(Vec::new());
-            }
-            rounds[*round].push((j, *r));
-            *round += 1;
-            counts[j] += 1;
-        }
-    }
-    (rounds, counts)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn reg(child_id: i64, slot: u8, code: Code) -> Registration {
-        Registration {
-            child_id,
-            date: "2024-10-07".parse().unwrap(),
-            slot,
-            code,
-        }
-    }
-
-    #[test]
-    fn only_changes_are_written_and_a_key_changed_twice_in_two_rounds() {
-        let date: NaiveDate = "2024-10-07".parse().unwrap();
-        let current = HashMap::from([((1, date, 1), Code::Present), ((2, date, 1), Code::Present)]);
-        let first = [
-            reg(1, 1, Code::Present),
-            reg(2, 1, Code::Sickness),
-            reg(3, 1, Code::Late),
-        ];
-        let second = [reg(1, 1, Code::Present), reg(2, 1, Code::Present)];
-        let third: [Registration; 0] = [];
-        let (rounds, counts) = plan_writes(&[&first, &second, &third], current);
-        assert_eq!(counts, [2, 1, 0], "unchanged codes count for nothing");
-        assert_eq!(
-            rounds,
-            [
-                vec![(0, reg(2, 1, Code::Sickness)), (0, reg(3, 1, Code::Late))],
-                vec![(1, reg(2, 1, Code::Present))],
-            ],
-            "pupil 2 goes P → S → P: two writes, in order"
-        );
     }
 }

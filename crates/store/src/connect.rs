@@ -112,6 +112,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "meeting_duties",
         include_str!("../migrations/sqlite/0020_meeting_duties.sql"),
     ),
+    (
+        21,
+        "absence_years",
+        include_str!("../migrations/sqlite/0021_absence_years.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -201,6 +206,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         20,
         "meeting_duties",
         include_str!("../migrations/postgres/0020_meeting_duties.sql"),
+    ),
+    (
+        21,
+        "absence_years",
+        include_str!("../migrations/postgres/0021_absence_years.sql"),
     ),
 ];
 
@@ -307,8 +317,23 @@ impl Store {
         Ok(store)
     }
 
-    /// Runs the backend's migrations that have not run yet; returns how many ran.
+    /// Runs the backend's migrations that have not run yet; returns how many ran. A long
+    /// conversion logs its progress.
     pub async fn migrate(&self) -> Result<usize> {
+        let last = std::sync::atomic::AtomicU64::new(0);
+        self.migrate_with(&|done, total| {
+            // About every tenth of the way, so a large database shows it is working.
+            let step = (total / 10).max(1);
+            if total > 0 && (done == total || done >= last.load(std::sync::atomic::Ordering::Relaxed) + step) {
+                last.store(done, std::sync::atomic::Ordering::Relaxed);
+                tracing::info!(done, total, "converting absence registrations to school-year rows");
+            }
+        })
+        .await
+    }
+
+    /// [`Store::migrate`], reporting the progress of a long data conversion as (done, total).
+    pub async fn migrate_with(&self, progress: crate::absence_years::MigrationProgress<'_>) -> Result<usize> {
         let before = applied_count(self).await;
         let total = match &self.pool {
             Pool::Sqlite(pool) => {
@@ -320,6 +345,7 @@ impl Store {
                 POSTGRES_MIGRATIONS.len()
             }
         };
+        self.convert_registration_rows(progress).await?;
         if let Some(writer) = &self.writer {
             writer.sync().await.map_err(sqlx::Error::Io)?;
         }

@@ -92,10 +92,10 @@ pub(crate) fn contact_days<'r>(
 
 /// Inside the roll call's write transaction `$tx`: opens a contact task for each (pupil, day)
 /// in `$unlawful` (reopening a voided one), at the school the pupil attended that day, and
-/// voids the open task of each day in `$other` that no longer has a U.
+/// voids the open task of each day in `$void` (days that no longer have a U).
 macro_rules! sync_contacts_in {
-    ($tx:expr, $unlawful:expr, $other:expr, $by:expr, $now:expr) => {{
-        let (unlawful, other): (&$crate::parent_contacts::Days, &$crate::parent_contacts::Days) = ($unlawful, $other);
+    ($tx:expr, $unlawful:expr, $void:expr, $by:expr, $now:expr) => {{
+        let (unlawful, void): (&$crate::parent_contacts::Days, &$crate::parent_contacts::Days) = ($unlawful, $void);
         let (by, now): (Option<i64>, chrono::DateTime<chrono::Utc>) = ($by, $now);
         for (child, date) in unlawful {
             sqlx::query(
@@ -114,11 +114,10 @@ macro_rules! sync_contacts_in {
             .execute(&mut *$tx)
             .await?;
         }
-        for (child, date) in other.difference(unlawful) {
+        for (child, date) in void {
             sqlx::query(
                 "UPDATE parent_contacts SET status = 'bortfaldet', done_by = $3, done_at = $4 \
-                 WHERE child_id = $1 AND absence_date = $2 AND status = 'aaben' AND NOT EXISTS \
-                 (SELECT 1 FROM absence_registrations r WHERE r.child_id = $1 AND r.reg_date = $2 AND r.code = 'U')",
+                 WHERE child_id = $1 AND absence_date = $2 AND status = 'aaben'",
             )
             .bind(*child)
             .bind(*date)

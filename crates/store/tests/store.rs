@@ -561,3 +561,85 @@ async fn concurrent_roll_calls_share_batches() {
         assert_eq!(s.child_audit(child, 10).await.unwrap().len(), 1, "audited once");
     }
 }
+
+#[tokio::test]
+async fn a_database_with_one_row_per_registration_is_converted_to_school_year_rows_in_place() {
+    use trivsel_domain::absence::Code;
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
+    let d = |x: &str| x.parse::<chrono::NaiveDate>().unwrap();
+    let roster = trivsel_store::testing::school_roster(
+        &["5.A"],
+        &[
+            ("P1", "Ida", "Hansen", d("2014-01-01"), "5.A"),
+            ("P2", "Bo", "Jensen", d("2014-02-01"), "5.A"),
+        ],
+        d("2024-08-01"),
+    );
+    s.apply_roster(m, &roster).await.unwrap();
+    let (p1, p2) = (
+        s.child_id(m, "P1").await.unwrap().unwrap(),
+        s.child_id(m, "P2").await.unwrap().unwrap(),
+    );
+    // The table as migration 3 made it, with rows in two school years and a lesson slot.
+    db.execute(
+        "CREATE TABLE absence_registrations (child_id BIGINT NOT NULL, reg_date DATE NOT NULL, slot INTEGER NOT NULL, \
+         municipality_id BIGINT NOT NULL, code TEXT NOT NULL, registered_by BIGINT, registered_at TIMESTAMP NOT NULL, \
+         PRIMARY KEY (child_id, reg_date, slot))",
+    )
+    .await;
+    let rows = [
+        (p1, "2024-10-07", 1, "S"),
+        (p1, "2024-10-07", 2, "U"),
+        (p1, "2025-07-31", 1, "L"),
+        (p1, "2025-08-11", 5, "F"),
+        (p2, "2024-08-12", 1, "P"),
+    ];
+    for (child, date, slot, code) in rows {
+        db.execute(&format!(
+            "INSERT INTO absence_registrations VALUES ({child}, '{date}', {slot}, {m}, '{code}', NULL, '2024-10-07 08:00:00')"
+        ))
+        .await;
+    }
+    let seen = std::sync::Mutex::new(Vec::new());
+    s.migrate_with(&|done, total| seen.lock().unwrap().push((done, total)))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.lock().unwrap().last(),
+        Some(&(5, 5)),
+        "progress up to every registration"
+    );
+
+    let data = s.absence_data(m, None, d("2024-08-01"), d("2026-07-31")).await.unwrap();
+    let mut got: Vec<(i64, chrono::NaiveDate, u8, Code)> = data
+        .pupils
+        .iter()
+        .flat_map(|(c, p)| {
+            p.registrations
+                .iter()
+                .map(move |(date, slot, code)| (*c, *date, *slot, *code))
+        })
+        .collect();
+    got.sort();
+    let mut want: Vec<_> = rows
+        .iter()
+        .map(|(c, date, slot, code)| {
+            (
+                *c,
+                d(date),
+                *slot as u8,
+                Code::from_char(code.chars().next().unwrap()).unwrap(),
+            )
+        })
+        .collect();
+    want.sort();
+    assert_eq!(got, want, "every registration converted exactly");
+    // The old table is gone; running the migrations again converts nothing.
+    assert_eq!(s.migrate().await.unwrap(), 0);
+    let school = s.institutions(m).await.unwrap()[0].id;
+    let class = s.classes(school).await.unwrap()[0].id;
+    let day = s.class_registrations(class, d("2024-10-07")).await.unwrap();
+    assert_eq!((day[&1][&p1], day[&2][&p1]), (Code::Sickness, Code::Unlawful));
+}

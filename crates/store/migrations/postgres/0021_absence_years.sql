@@ -1,0 +1,13 @@
+-- Registrations stored per pupil and school year (school_year = the year it starts in): the
+-- codes as bytes, day × slot from 1 August, 0 for none (see store/src/absence_years.rs). The
+-- store converts absence_registrations into these rows and drops it, in one transaction, right
+-- after the migrations run.
+CREATE TABLE absence_years (
+    child_id BIGINT NOT NULL REFERENCES children (id),
+    school_year INTEGER NOT NULL,
+    municipality_id BIGINT NOT NULL REFERENCES municipalities (id),
+    slots INTEGER NOT NULL CHECK (slots BETWEEN 1 AND 12),
+    codes BYTEA NOT NULL,
+    PRIMARY KEY (child_id, school_year)
+);
+CREATE INDEX absence_years_municipality ON absence_years (municipality_id, school_year);

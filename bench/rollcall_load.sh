@@ -23,7 +23,7 @@ base="http://127.0.0.1:$port"
 for _ in $(seq 120); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.5; done
 user=leder
 [ "$CLASSES" = 1 ] && user=laerer
-cookie=$(curl -s -o /dev/null -D - -d "username=$user&password=demo" "$base/login" | sed -n 's/^set-cookie: \(trivsel_session=[^;]*\).*/\1/ip')
+cookie=$(curl -s -o /dev/null -D - -H "Origin: $base" -d "username=$user&password=demo" "$base/login" | sed -n 's/^set-cookie: \(trivsel_session=[^;]*\).*/\1/ip')
 classes=$(curl -s -H "Cookie: $cookie" "$base/klasser" | grep -o 'href="/klasser/[0-9]*/fremmoede"' | grep -o '[0-9]\+' | head -"$CLASSES")
 date=2026-11-20
 lua_classes=""
@@ -42,6 +42,7 @@ cat >"$dir/save.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "$cookie"
+wrk.headers["Origin"] = "$base"
 local classes = { $lua_classes }
 local n = 0
 request = function()

@@ -200,10 +200,13 @@ macro_rules! load_absence {
         q.push(" ORDER BY e.child_id, e.enrolled_from");
         let enrolments: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)> = q.build_query_as().fetch_all($conn).await?;
         let (from, to): (NaiveDate, NaiveDate) = ($from, $to);
-        let mut q =
-            QueryBuilder::new("SELECT child_id, school_year, slots, codes FROM absence_years WHERE municipality_id = ");
-        q.push_bind(municipality_id);
-        q.push(" AND school_year >= ")
+        // Named pupils are found by the primary key; only the whole municipality by its index
+        // (SQLite would otherwise scan the municipality's rows for a roll call's few pupils).
+        let mut q = QueryBuilder::new("SELECT child_id, school_year, slots, codes FROM absence_years WHERE ");
+        if children.is_none() {
+            q.push("municipality_id = ").push_bind(municipality_id).push(" AND ");
+        }
+        q.push("school_year >= ")
             .push_bind(trivsel_domain::calendar::SchoolYear::of(from).0)
             .push(" AND school_year <= ")
             .push_bind(trivsel_domain::calendar::SchoolYear::of(to).0);

@@ -16,10 +16,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
+use trivsel_domain::absence::Code;
+
 use crate::absence::push_in;
 use crate::absence_years::{has_unlawful, write_registrations_in};
 use crate::audit::append_audits;
-use crate::parent_contacts::{AbsenceReason, Days, contact_days, store_reasons_in, sync_contacts_in};
+use crate::parent_contacts::{AbsenceReason, open_contacts_in, store_reasons_in, unlawful_days, void_contacts_in};
 use crate::writer::Commit;
 use crate::{AuditEntry, Registration, Result, Store, StoreError, WriteTx, with_pool};
 
@@ -212,7 +214,8 @@ impl Store {
             // wins and the history keeps every change.
             let backend = self.backend();
             let municipalities: BTreeSet<i64> = jobs.iter().map(|j| j.municipality_id).collect();
-            let mut years = BTreeMap::new();
+            // Days whose U was corrected away, with who and when: their open contact tasks lapse.
+            let mut voided: BTreeMap<(i64, NaiveDate), (Option<i64>, DateTime<Utc>)> = BTreeMap::new();
             for m in municipalities {
                 let indices: Vec<usize> = (0..jobs.len()).filter(|i| jobs[*i].municipality_id == m).collect();
                 let batches: Vec<(&[Registration], Option<i64>, DateTime<Utc>)> = indices
@@ -230,17 +233,17 @@ impl Store {
                         .extend(&pupils);
                     written[*i] = pupils;
                 }
-                years.extend(rows);
+                for r in applied.replaced.iter().filter(|r| r.old == Code::Unlawful) {
+                    if !has_unlawful(&rows, r.child_id, r.date) {
+                        voided.insert((r.child_id, r.date), (r.by, r.at));
+                    }
+                }
             }
+            void_contacts_in!(tx, &voided);
             let mut alerted: BTreeMap<(i64, NaiveDate), Vec<i64>> = BTreeMap::new();
             for (i, job) in jobs.iter().enumerate() {
-                let (unlawful, other) = contact_days(job.registrations.iter(), &written[i]);
-                let void: Days = other
-                    .difference(&unlawful)
-                    .filter(|(child, date)| !has_unlawful(&years, *child, *date))
-                    .copied()
-                    .collect();
-                sync_contacts_in!(tx, &unlawful, &void, job.by, job.now);
+                let unlawful = unlawful_days(job.registrations.iter(), &written[i]);
+                open_contacts_in!(tx, &unlawful, job.by, job.now);
                 if !job.reasons.is_empty() {
                     let (reasons_changed, opened) =
                         store_reasons_in!(tx, job.municipality_id, &job.reasons, job.by, job.now);

@@ -72,30 +72,23 @@ fn contact(row: Row) -> Option<ParentContact> {
 /// Pupil and school day.
 pub(crate) type Days = BTreeSet<(i64, NaiveDate)>;
 
-/// The (pupil, day) pairs of `registrations` with a U, and those without, among the pupils in
-/// `written` (the ones whose codes changed).
-pub(crate) fn contact_days<'r>(
+/// The (pupil, day) pairs of `registrations` with a U, among the pupils in `written` (the ones
+/// whose codes changed).
+pub(crate) fn unlawful_days<'r>(
     registrations: impl Iterator<Item = &'r Registration>,
     written: &BTreeSet<i64>,
-) -> (Days, Days) {
-    let mut unlawful = BTreeSet::new();
-    let mut other = BTreeSet::new();
-    for r in registrations.filter(|r| written.contains(&r.child_id)) {
-        if needs_contact(r.code) {
-            unlawful.insert((r.child_id, r.date));
-        } else {
-            other.insert((r.child_id, r.date));
-        }
-    }
-    (unlawful, other)
+) -> Days {
+    registrations
+        .filter(|r| written.contains(&r.child_id) && needs_contact(r.code))
+        .map(|r| (r.child_id, r.date))
+        .collect()
 }
 
 /// Inside the roll call's write transaction `$tx`: opens a contact task for each (pupil, day)
-/// in `$unlawful` (reopening a voided one), at the school the pupil attended that day, and
-/// voids the open task of each day in `$void` (days that no longer have a U).
-macro_rules! sync_contacts_in {
-    ($tx:expr, $unlawful:expr, $void:expr, $by:expr, $now:expr) => {{
-        let (unlawful, void): (&$crate::parent_contacts::Days, &$crate::parent_contacts::Days) = ($unlawful, $void);
+/// in `$unlawful` (reopening a voided one), at the school the pupil attended that day.
+macro_rules! open_contacts_in {
+    ($tx:expr, $unlawful:expr, $by:expr, $now:expr) => {{
+        let unlawful: &$crate::parent_contacts::Days = $unlawful;
         let (by, now): (Option<i64>, chrono::DateTime<chrono::Utc>) = ($by, $now);
         for (child, date) in unlawful {
             sqlx::query(
@@ -114,21 +107,33 @@ macro_rules! sync_contacts_in {
             .execute(&mut *$tx)
             .await?;
         }
-        for (child, date) in void {
+    }};
+}
+pub(crate) use open_contacts_in;
+
+/// Inside the roll call's write transaction `$tx`: the open contact task of each (pupil, day)
+/// in `$voided` (days whose U was corrected away, with who corrected it and when) lapses.
+macro_rules! void_contacts_in {
+    ($tx:expr, $voided:expr) => {{
+        let voided: &std::collections::BTreeMap<
+            (i64, chrono::NaiveDate),
+            (Option<i64>, chrono::DateTime<chrono::Utc>),
+        > = $voided;
+        for ((child, date), (by, at)) in voided {
             sqlx::query(
                 "UPDATE parent_contacts SET status = 'bortfaldet', done_by = $3, done_at = $4 \
                  WHERE child_id = $1 AND absence_date = $2 AND status = 'aaben'",
             )
             .bind(*child)
             .bind(*date)
-            .bind(by)
-            .bind(now)
+            .bind(*by)
+            .bind(*at)
             .execute(&mut *$tx)
             .await?;
         }
     }};
 }
-pub(crate) use sync_contacts_in;
+pub(crate) use void_contacts_in;
 
 /// Inside the roll call's write transaction `$tx`: stores `$reasons` where they differ from
 /// what is stored, opening an alert when a reason becomes worrying and withdrawing it when it

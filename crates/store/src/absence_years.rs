@@ -174,6 +174,34 @@ pub(crate) fn keys<'r>(registrations: impl Iterator<Item = &'r Registration>) ->
     registrations.map(|r| (r.child_id, year_day(r.date).0.0)).collect()
 }
 
+/// The multi-row insert of school-year rows (key, municipality, codes): a row already stored is
+/// replaced when `replace`, else left as it is.
+pub(crate) fn insert_years<'y, DB: sqlx::Database>(
+    rows: impl IntoIterator<Item = (YearKey, i64, &'y YearCodes)>,
+    replace: bool,
+) -> sqlx::QueryBuilder<DB>
+where
+    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> i32: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> Vec<u8>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let mut q =
+        sqlx::QueryBuilder::new("INSERT INTO absence_years (child_id, school_year, municipality_id, slots, codes) ");
+    q.push_values(rows, |mut row, ((child, year), municipality_id, y)| {
+        row.push_bind(child)
+            .push_bind(year)
+            .push_bind(municipality_id)
+            .push_bind(y.slots())
+            .push_bind(y.bytes().to_vec());
+    });
+    q.push(if replace {
+        " ON CONFLICT (child_id, school_year) DO UPDATE SET slots = excluded.slots, codes = excluded.codes"
+    } else {
+        " ON CONFLICT (child_id, school_year) DO NOTHING"
+    });
+    q
+}
+
 /// Inside the write transaction `$tx`: applies `$batches` (each a roll call or a file's
 /// registrations with who and when) to the rows of municipality `$municipality`, stores the
 /// changed rows and the history of every replaced code, and evaluates to the [`Applied`] with
@@ -192,18 +220,11 @@ macro_rules! write_registrations_in {
         let mut years = std::collections::BTreeMap::new();
         for chunk in keys.chunks($crate::BATCH) {
             if $backend == $crate::Backend::Postgres {
-                let mut q = sqlx::QueryBuilder::new(
-                    "INSERT INTO absence_years (child_id, school_year, municipality_id, slots, codes) ",
-                );
-                q.push_values(chunk, |mut row, (child, year)| {
-                    row.push_bind(*child)
-                        .push_bind(*year)
-                        .push_bind(municipality_id)
-                        .push_bind(1_i32)
-                        .push_bind(Vec::<u8>::new());
-                });
-                q.push(" ON CONFLICT (child_id, school_year) DO NOTHING");
-                q.build().execute(&mut *$tx).await?;
+                let empty = $crate::absence_years::YearCodes::new(1);
+                $crate::absence_years::insert_years(chunk.iter().map(|k| (*k, municipality_id, &empty)), false)
+                    .build()
+                    .execute(&mut *$tx)
+                    .await?;
             }
             let children: Vec<i64> = chunk
                 .iter()
@@ -235,19 +256,10 @@ macro_rules! write_registrations_in {
         let applied = $crate::absence_years::apply(&mut years, batches);
         let changed: Vec<_> = applied.changed_years.iter().collect();
         for chunk in changed.chunks($crate::BATCH) {
-            let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO absence_years (child_id, school_year, municipality_id, slots, codes) ",
-            );
-            q.push_values(chunk, |mut row, key| {
-                let y = &years[*key];
-                row.push_bind(key.0)
-                    .push_bind(key.1)
-                    .push_bind(municipality_id)
-                    .push_bind(y.slots())
-                    .push_bind(y.bytes().to_vec());
-            });
-            q.push(" ON CONFLICT (child_id, school_year) DO UPDATE SET slots = excluded.slots, codes = excluded.codes");
-            q.build().execute(&mut *$tx).await?;
+            $crate::absence_years::insert_years(chunk.iter().map(|k| (**k, municipality_id, &years[*k])), true)
+                .build()
+                .execute(&mut *$tx)
+                .await?;
         }
         for chunk in applied.replaced.chunks($crate::BATCH) {
             let mut q = sqlx::QueryBuilder::new(
@@ -347,31 +359,25 @@ impl crate::Store {
                 crate::absence::push_in(&mut q, "child_id", Some(&ids));
                 let rows: Vec<(i64, NaiveDate, i32, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
                 done += rows.len() as u64;
-                let mut years: BTreeMap<YearKey, YearCodes> = BTreeMap::new();
-                for (child, date, slot, code) in rows {
-                    let (Some(code), Ok(slot)) = (code.chars().next().and_then(Code::from_char), u8::try_from(slot))
-                    else {
-                        continue;
-                    };
-                    let (year, day) = year_day(date);
-                    years
-                        .entry((child, year.0))
-                        .or_insert_with(|| YearCodes::new(slot))
-                        .set(day, slot, code);
-                }
+                let registrations: Vec<Registration> = rows
+                    .into_iter()
+                    .filter_map(|(child_id, date, slot, code)| {
+                        Some(Registration {
+                            child_id,
+                            date,
+                            slot: u8::try_from(slot).ok()?,
+                            code: code.chars().next().and_then(Code::from_char)?,
+                        })
+                    })
+                    .collect();
+                let mut years = BTreeMap::new();
+                apply(&mut years, &[(&registrations, None, chrono::Utc::now())]);
                 let rows: Vec<_> = years.iter().collect();
                 for part in rows.chunks(crate::BATCH) {
-                    let mut q = sqlx::QueryBuilder::new(
-                        "INSERT INTO absence_years (child_id, school_year, municipality_id, slots, codes) ",
-                    );
-                    q.push_values(part, |mut row, ((child, year), y)| {
-                        row.push_bind(*child)
-                            .push_bind(*year)
-                            .push_bind(municipality[child])
-                            .push_bind(y.slots())
-                            .push_bind(y.bytes().to_vec());
-                    });
-                    q.build().execute(&mut *tx).await?;
+                    insert_years(part.iter().map(|(key, y)| (**key, municipality[&key.0], *y)), true)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 progress(done, total);
             }

@@ -148,13 +148,23 @@ macro_rules! store_reasons_in {
         ) = ($municipality, $reasons, $by, $now);
         let mut changed = std::collections::BTreeSet::new();
         let mut alerted = Vec::new();
+        // What is stored for the roll call's pupils, one read per day (a roll call has one).
+        let mut stored_all = std::collections::HashMap::new();
+        let days: std::collections::BTreeSet<chrono::NaiveDate> = reasons.iter().map(|r| r.date).collect();
+        for day in days {
+            let children: Vec<i64> = reasons.iter().filter(|r| r.date == day).map(|r| r.child_id).collect();
+            let mut q =
+                sqlx::QueryBuilder::new("SELECT child_id, reason, worrying FROM absence_reasons WHERE reg_date = ");
+            q.push_bind(day);
+            $crate::absence::push_in(&mut q, "child_id", Some(&children));
+            let rows: Vec<(i64, String, bool)> = q.build_query_as().fetch_all(&mut *$tx).await?;
+            stored_all.extend(
+                rows.into_iter()
+                    .map(|(child, reason, worrying)| ((child, day), (reason, worrying))),
+            );
+        }
         for r in reasons {
-            let stored: Option<(String, bool)> =
-                sqlx::query_as("SELECT reason, worrying FROM absence_reasons WHERE child_id = $1 AND reg_date = $2")
-                    .bind(r.child_id)
-                    .bind(r.date)
-                    .fetch_optional(&mut *$tx)
-                    .await?;
+            let stored: Option<(String, bool)> = stored_all.get(&(r.child_id, r.date)).cloned();
             let reason = r.reason.trim();
             let wanted = (!reason.is_empty() || r.worrying).then(|| (reason.to_string(), r.worrying));
             if stored == wanted {
@@ -190,6 +200,11 @@ macro_rules! store_reasons_in {
             }
             let was = stored.as_ref().is_some_and(|s| s.1);
             let is = wanted.as_ref().is_some_and(|w| w.1);
+            // A later reason for the same pupil and day compares with this one.
+            match &wanted {
+                Some(w) => stored_all.insert((r.child_id, r.date), w.clone()),
+                None => stored_all.remove(&(r.child_id, r.date)),
+            };
             let cause = trivsel_domain::absence::AlertCause::WorryingReason.id();
             if is && !was {
                 let opened = sqlx::query(

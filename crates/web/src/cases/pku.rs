@@ -16,7 +16,8 @@ use crate::cases::plan_view::{content_view, evaluations_view};
 use crate::kit::access::{Subject, add_criterion, authorize, may};
 use crate::kit::clock::{now, today};
 use crate::kit::form::{
-    FieldError, Fields, described, error, error_summary, field, inline_error, invalid, parse_date, text,
+    FieldError, Fields, check_past_date, check_text, described, error, error_summary, field, inline_error, invalid,
+    parse_date, text,
 };
 use crate::kit::format::format_date;
 use crate::kit::{AppState, Page, PageError, Viewer, shell};
@@ -148,6 +149,13 @@ pub async fn record_decision(
             "Afgørelse: vælg bevilget eller afslået.",
         ));
     }
+    let decided_on = check_past_date(
+        &mut errors,
+        "pku-afgoerelse-dato",
+        "Dato for afgørelsen",
+        &form.decided_on,
+    );
+    // The placement's dates are optional and may lie ahead.
     let date = |errors: &mut Vec<FieldError>, id: &'static str, label: &str, value: &str| {
         let parsed = parse_date(value);
         if parsed.is_none() && !value.is_empty() {
@@ -155,20 +163,16 @@ pub async fn record_decision(
         }
         parsed
     };
-    let decided_on = date(
-        &mut errors,
-        "pku-afgoerelse-dato",
-        "Dato for afgørelsen",
-        &form.decided_on,
-    );
-    if form.decided_on.is_empty() {
-        errors.push(error("pku-afgoerelse-dato", "Dato for afgørelsen: angiv en dato."));
-    }
     let start = date(&mut errors, "pku-start", "Placeringens start", &form.start);
     let revisit = date(&mut errors, "pku-revisitation", "Revisitation", &form.revisit);
-    if form.reason.chars().count() > 2000 {
-        errors.push(error("pku-begrundelse", "PKU's begrundelse: skriv højst 2.000 tegn."));
-    }
+    check_text(
+        &mut errors,
+        "pku-begrundelse",
+        "PKU's begrundelse",
+        &form.reason,
+        false,
+        2000,
+    );
     let placement = start.map(|start| Placement {
         start,
         revisit: revisit.unwrap_or_else(|| proposed_revisit(start)),

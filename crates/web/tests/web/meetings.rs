@@ -181,6 +181,30 @@ fn rounds(held: NaiveDate) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The leader convenes a fraværssamråd about `child` today, with the parents attending, and
+/// gets its page and id.
+async fn convene_samraad(app: &App, leader: &str, child: i64) -> (String, i64) {
+    let res = post(
+        app,
+        "/moeder",
+        leader,
+        &[
+            ("type", "fravaerssamraad".into()),
+            ("barn", child.to_string()),
+            ("titel", "Fraværssamråd".into()),
+            ("dato", today().to_string()),
+            ("fra", "09:00".into()),
+            ("til", "10:00".into()),
+            ("foraeldre", "ja".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let url = location(&res);
+    let id = url.trim_start_matches("/moeder/").parse().unwrap();
+    (url, id)
+}
+
 #[tokio::test]
 async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactly_the_participants() {
     let app = spawn_app(local()).await;
@@ -226,24 +250,7 @@ async fn leader_convenes_a_samraad_records_it_and_the_action_plan_reaches_exactl
             .is_empty()
     );
 
-    let res = post(
-        &app,
-        "/moeder",
-        &leader,
-        &[
-            ("type", "fravaerssamraad".into()),
-            ("barn", child.to_string()),
-            ("titel", "Fraværssamråd".into()),
-            ("dato", today().to_string()),
-            ("fra", "09:00".into()),
-            ("til", "10:00".into()),
-            ("foraeldre", "ja".into()),
-        ],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let url = location(&res);
-    let id: i64 = url.trim_start_matches("/moeder/").parse().unwrap();
+    let (url, id) = convene_samraad(&app, &leader, child).await;
     let page = app.get(&url, Some(&leader)).await.text().await.unwrap();
     assert!(page.contains("mangler faste deltagere"), "missing participants warned");
 
@@ -1115,23 +1122,7 @@ async fn the_leader_chairs_a_samraad_and_the_two_psychologists_interview_and_tak
         .unwrap();
     let leader = app.login("skoleleder").await;
     let teacher = app.login("laerer").await;
-    let res = post(
-        &app,
-        "/moeder",
-        &leader,
-        &[
-            ("type", "fravaerssamraad".into()),
-            ("barn", child.to_string()),
-            ("titel", "Fraværssamråd".into()),
-            ("dato", today().to_string()),
-            ("fra", "09:00".into()),
-            ("til", "10:00".into()),
-            ("foraeldre", "ja".into()),
-        ],
-    )
-    .await;
-    let url = location(&res);
-    let id: i64 = url.trim_start_matches("/moeder/").parse().unwrap();
+    let (url, id) = convene_samraad(&app, &leader, child).await;
     for user in [w.users["ppr"], w.users["skoleleder"], second] {
         let res = post(
             &app,

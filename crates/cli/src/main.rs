@@ -45,6 +45,10 @@ enum Command {
         /// Adresse og port der lyttes på (kun loopback, fx 127.0.0.1:8080).
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// Antal skoleelever. Standard er de fire navngivne skoler; flere tilføjer skoler med tre
+        /// klasser pr. årgang (til målinger i en stor kommunes størrelse, fx 50000).
+        #[arg(long, default_value_t = trivsel_demo::DEFAULT_PUPILS)]
+        pupils: usize,
         #[command(flatten)]
         sessions: SessionArgs,
     },
@@ -349,7 +353,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = Store::connect(&url).await?;
             serve(store, sessions.config(false, addr), addr).await
         }
-        Command::Demo { addr, sessions } => {
+        Command::Demo { addr, pupils, sessions } => {
             if !addr.ip().is_loopback() {
                 bail!("demotilstand lytter kun på loopback (fx 127.0.0.1:8080), ikke på {addr}");
             }
@@ -357,7 +361,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = Store::connect(&url).await?;
             let today = chrono::Local::now().date_naive();
             let hash = tokio::task::spawn_blocking(|| trivsel_web::password::hash(trivsel_demo::PASSWORD)).await?;
-            match trivsel_demo::seed(&store, &hash, today).await? {
+            match trivsel_demo::seed(&store, &hash, today, pupils).await? {
                 Some(s) => println!(
                     "Oprettede {}: {} institutioner, {} børn, {} forældre, {} fraværsregistreringer.",
                     trivsel_demo::MUNICIPALITY_NAME,

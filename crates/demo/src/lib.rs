@@ -3,7 +3,8 @@
 //! one demo account per role, with cases, consents and meetings at Nordskolen. Generated from a
 //! fixed seed, so every demo looks the same. Guardians, the pupil's account and the advisers'
 //! caseloads go through the same CSV imports a real municipality uses (`trivsel import
-//! guardians`, `users import`, `import assignments`).
+//! guardians`, `users import`, `import assignments`). `trivsel demo --pupils N` adds schools
+//! with three classes per grade until the municipality has N school pupils, for benchmarks.
 
 mod absence;
 mod cases;
@@ -54,6 +55,7 @@ pub const ACCOUNTS: [(&str, Role, &str); 14] = [
     ),
 ];
 
+/// The named schools, one class per grade; the demo's accounts work at the first.
 const SCHOOLS: [(&str, &str); 4] = [
     ("280101", "Nordskolen"),
     ("280102", "Søndre Skole"),
@@ -65,6 +67,53 @@ const DAYCARES: [(&str, &str, [&str; 2]); 2] = [
     ("280202", "Vuggestuen og Børnehaven Spiren", ["Frøerne", "Egernene"]),
 ];
 const PUPILS_PER_CLASS: usize = 28;
+/// Pupils of the named schools: the default demo.
+pub const DEFAULT_PUPILS: usize = SCHOOLS.len() * 10 * PUPILS_PER_CLASS;
+/// Classes per grade of the schools added for a larger demo (`trivsel demo --pupils`).
+const EXTRA_TRACKS: usize = 3;
+const EXTRA_NAMES: [&str; 12] = [
+    "Bakke", "Eng", "Skov", "Strand", "Mølle", "Kirke", "Rosen", "Lunde", "Hede", "Sø", "Bøge", "Kilde",
+];
+
+/// A demo school: code, name and classes per grade.
+struct School {
+    code: String,
+    name: String,
+    tracks: usize,
+}
+
+/// The named schools, then as many schools of three classes per grade as it takes to reach
+/// `pupils` school pupils.
+fn schools(pupils: usize) -> Vec<School> {
+    let mut all: Vec<School> = SCHOOLS
+        .iter()
+        .map(|(code, name)| School {
+            code: (*code).into(),
+            name: (*name).into(),
+            tracks: 1,
+        })
+        .collect();
+    let per_school = EXTRA_TRACKS * 10 * PUPILS_PER_CLASS;
+    for n in 0..pupils.saturating_sub(DEFAULT_PUPILS).div_ceil(per_school) {
+        let stem = EXTRA_NAMES[n % EXTRA_NAMES.len()];
+        let round = n / EXTRA_NAMES.len();
+        let name = if round == 0 {
+            format!("{stem}skolen")
+        } else {
+            format!("{stem}skolen {}", round + 1)
+        };
+        all.push(School {
+            code: format!("29{n:04}"),
+            name,
+            tracks: EXTRA_TRACKS,
+        });
+    }
+    all
+}
+
+fn track(n: usize) -> char {
+    (b'A' + n as u8) as char
+}
 const CHILDREN_PER_GROUP: usize = 20;
 
 /// What was created.
@@ -83,8 +132,15 @@ pub struct DemoSummary {
 }
 
 /// Seeds Eksempel Kommune unless it exists. `password_hash` is the hash of [`PASSWORD`];
-/// `today` decides the school years (the current and the previous one).
-pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Result<Option<DemoSummary>, StoreError> {
+/// `today` decides the school years (the current and the previous one). `pupils` is the number
+/// of school pupils: [`DEFAULT_PUPILS`] gives the four named schools; more adds schools of three
+/// classes per grade (for benchmarks at a municipality's size).
+pub async fn seed(
+    store: &Store,
+    password_hash: &str,
+    today: NaiveDate,
+    pupils: usize,
+) -> Result<Option<DemoSummary>, StoreError> {
     if store
         .municipalities()
         .await?
@@ -104,37 +160,41 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
         serial += 1;
         format!("E{serial:05}")
     };
-    for (code, name) in SCHOOLS {
+    let schools = schools(pupils);
+    for school in &schools {
+        let code = &school.code;
         roster
             .institutions
-            .push((code.into(), name.into(), InstitutionKind::School));
+            .push((code.clone(), school.name.clone(), InstitutionKind::School));
         for grade in 0..=9 {
-            let class = format!("{grade}.A");
-            roster.classes.push((code.into(), class.clone()));
-            if grade > 0 {
-                roster.classes.push((code.into(), format!("{}.A", grade - 1)));
-            }
-            for _ in 0..PUPILS_PER_CLASS {
-                let id = next_id();
-                // Children start in 0. klasse the year they turn six.
-                let born = birth_date(&mut rng, this_year.0 - 6 - grade);
-                add_child(&mut roster, &mut rng, &id, born);
+            for t in (0..school.tracks).map(track) {
+                let class = format!("{grade}.{t}");
+                roster.classes.push((code.clone(), class.clone()));
                 if grade > 0 {
-                    let previous = EnrolmentRow {
-                        institution_code: code.into(),
-                        class_name: format!("{}.A", grade - 1),
-                        from: last_year.first_day(),
-                        to: Some(last_year.last_day()),
-                    };
-                    roster.enrolments.push((id.clone(), previous));
+                    roster.classes.push((code.clone(), format!("{}.{t}", grade - 1)));
                 }
-                let current = EnrolmentRow {
-                    institution_code: code.into(),
-                    class_name: class.clone(),
-                    from: this_year.first_day(),
-                    to: None,
-                };
-                roster.enrolments.push((id, current));
+                for _ in 0..PUPILS_PER_CLASS {
+                    let id = next_id();
+                    // Children start in 0. klasse the year they turn six.
+                    let born = birth_date(&mut rng, this_year.0 - 6 - grade);
+                    add_child(&mut roster, &mut rng, &id, born);
+                    if grade > 0 {
+                        let previous = EnrolmentRow {
+                            institution_code: code.clone(),
+                            class_name: format!("{}.{t}", grade - 1),
+                            from: last_year.first_day(),
+                            to: Some(last_year.last_day()),
+                        };
+                        roster.enrolments.push((id.clone(), previous));
+                    }
+                    let current = EnrolmentRow {
+                        institution_code: code.clone(),
+                        class_name: class.clone(),
+                        from: this_year.first_day(),
+                        to: None,
+                    };
+                    roster.enrolments.push((id, current));
+                }
             }
         }
     }
@@ -165,12 +225,12 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
     store.apply_roster(municipality.id, &roster).await?;
 
     let mut holidays = HolidayChanges::default();
-    for (code, _) in SCHOOLS {
+    for school in &schools {
         for year in [last_year, this_year] {
             holidays.add.extend(
                 holidays::school_holidays(year)
                     .into_iter()
-                    .map(|d| (code.to_string(), d)),
+                    .map(|d| (school.code.clone(), d)),
             );
         }
     }
@@ -327,11 +387,13 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
 
     // Roll calls for both school years up to yesterday; today's is left for the teachers.
     let yesterday = today.pred_opt().expect("date");
-    let mut registrations = Vec::new();
-    let mut school_pupils = Vec::new();
-    for (code, _) in SCHOOLS {
-        let calendar = absence::calendar(&holidays_of(code));
-        let institution = institutions.iter().find(|i| i.code == code).expect("school");
+    // One school at a time, so a large demo never holds all its registrations at once.
+    let mut registrations = 0;
+    for school in &schools {
+        let calendar = absence::calendar(&holidays_of(&school.code));
+        let institution = institutions.iter().find(|i| i.code == school.code).expect("school");
+        let mut school_registrations = Vec::new();
+        let mut school_pupils = Vec::new();
         for class in store.classes(institution.id).await? {
             for pupil in store.class_pupils(class.id, this_year.first_day()).await? {
                 school_pupils.push(pupil.id);
@@ -340,16 +402,17 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
                 } else {
                     last_year.first_day()
                 };
-                registrations.extend(absence::pupil_registrations(
+                school_registrations.extend(absence::pupil_registrations(
                     &mut rng, pupil.id, &calendar, from, yesterday,
                 ));
             }
         }
+        store
+            .save_registrations(municipality.id, &school_registrations, None, chrono::Utc::now(), &[])
+            .await?;
+        store.refresh_alerts(municipality.id, &school_pupils, yesterday).await?;
+        registrations += school_registrations.len();
     }
-    store
-        .save_registrations(municipality.id, &registrations, None, chrono::Utc::now(), &[])
-        .await?;
-    store.refresh_alerts(municipality.id, &school_pupils, yesterday).await?;
     // The last school day's U of one pupil in 5.A came through the roll call, so the parents
     // are still to be contacted: a task on the teacher's and the leader's front page.
     let nordskolen_days = absence::calendar(&holidays_of(SCHOOLS[0].0));
@@ -402,7 +465,7 @@ pub async fn seed(store: &Store, password_hash: &str, today: NaiveDate) -> Resul
         children: ids.len(),
         guardians,
         institutions: institutions.len(),
-        registrations: registrations.len(),
+        registrations,
         concerns,
         meetings: meetings.meetings,
         consents: meetings.consents,

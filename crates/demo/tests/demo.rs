@@ -15,14 +15,17 @@ use trivsel_store::{AlertFilter, CaseTarget};
 async fn demo_municipality_has_schools_children_holidays_and_accounts() {
     let db = TestDb::new().await;
     let today: NaiveDate = "2026-11-23".parse().unwrap();
-    let summary = trivsel_demo::seed(&db.store, "hash", today)
+    let summary = trivsel_demo::seed(&db.store, "hash", today, trivsel_demo::DEFAULT_PUPILS)
         .await
         .unwrap()
         .expect("seeded");
     assert_eq!(summary.children, 1200);
     assert!(summary.guardians > summary.children, "most children have two guardians");
     assert!(
-        trivsel_demo::seed(&db.store, "hash", today).await.unwrap().is_none(),
+        trivsel_demo::seed(&db.store, "hash", today, trivsel_demo::DEFAULT_PUPILS)
+            .await
+            .unwrap()
+            .is_none(),
         "second run reuses"
     );
 

@@ -13,26 +13,7 @@ dir="$(mktemp -d)"
 if [ -n "${KEEP_DATA:-}" ]; then echo "data kept in $dir"; else trap 'rm -rf "$dir"' EXIT; fi
 bin=target/release/trivsel
 [ -x "$bin" ] || cargo build --release -p trivsel
-python3 - "$dir" "$PUPILS" "$DAYS" <<'PY'
-import datetime, random, sys
-out, pupils, days = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-with open(f"{out}/roster.csv", "w") as f:
-    f.write("school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to\n")
-    for p in range(pupils):
-        f.write(f"S{p // 280:03},Skole {p // 280},{p % 10}.A,P{p:06},Barn,Nr{p},2014-01-01,2024-08-01,\n")
-dates, d = [], datetime.date(2024, 8, 1)
-while len(dates) < days:
-    if d.weekday() < 5:
-        dates.append(d.isoformat())
-    d += datetime.timedelta(days=1)
-rng = random.Random(1)
-codes = "P" * 90 + "S" * 4 + "L" * 2 + "U" * 2 + "F" + "T"
-with open(f"{out}/absence.csv", "w") as f:
-    f.write("pupil_id,date,slot,code\n")
-    for p in range(pupils):
-        pid = f"P{p:06}"
-        f.writelines(f"{pid},{day},{slot},{rng.choice(codes)}\n" for day in dates for slot in (1, 2))
-PY
+python3 bench/absence_data.py "$dir" "$PUPILS" "$DAYS"
 rows=$(($(wc -l < "$dir/absence.csv") - 1))
 if [[ "${DB:-}" == postgres* ]]; then
   db="$DB"

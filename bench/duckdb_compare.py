@@ -2,12 +2,17 @@
 and checks that DuckDB's events are identical to Trivsel's. Called by duckdb_compare.sh.
 
 Usage: duckdb_compare.py DIR RULES_SQL [RUNS]
+       duckdb_compare.py --command DIR RULES_SQL RUNS TRIVSEL-COMMAND…
+The second form runs the product's command (`trivsel … absence events`) RUNS times instead of
+reading the engine's timing, and compares its events (pupil_id,rule,date; the pupils P000000…
+and dates of bench.json, as bench/absence_data.py writes them) with DuckDB's.
 Exit code 1 when the events differ.
 """
 
 import collections
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -26,11 +31,36 @@ def rule_counts(lines):
     return collections.Counter(line.split(",")[1] for line in lines)
 
 
+def run_command(directory, command, runs, dates):
+    """Times the product's command; writes its events as events_trivsel.csv (pupil,rule,day)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        times.append(time.perf_counter() - start)
+    day = {d: i for i, d in enumerate(dates)}
+    lines = out.splitlines()
+    if lines[0] != "pupil_id,rule,date":
+        sys.exit(f"unexpected header {lines[0]!r} from {' '.join(command)}")
+    with open(os.path.join(directory, "events_trivsel.csv"), "w") as f:
+        f.write("pupil,rule,day\n")
+        for line in lines[1:]:
+            pupil, rule, date = line.split(",")
+            f.write(f"{int(pupil[1:])},{rule},{day[date]}\n")
+    print("trivsel absence events: " + ", ".join(f"run {i + 1} {t:.2f} s" for i, t in enumerate(times)))
+    return min(times)
+
+
 def main():
-    directory, rules_sql = sys.argv[1], sys.argv[2]
-    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    args = sys.argv[1:]
+    command_mode = args[:1] == ["--command"]
+    if command_mode:
+        args = args[1:]
+    directory, rules_sql = args[0], args[1]
+    runs = int(args[2]) if len(args) > 2 else 1
     with open(os.path.join(directory, "bench.json")) as f:
         trivsel = json.load(f)
+    command_best = run_command(directory, args[3:], runs, trivsel["dates"]) if command_mode else None
     with open(rules_sql) as f:
         query = f.read()
 
@@ -67,9 +97,13 @@ def main():
 
     expected = read_events(os.path.join(directory, "events_trivsel.csv"))
     got = read_events(ours)
-    engine = trivsel["evaluate_seconds"]
-    print(f"trivsel rules (best of {len(trivsel['evaluate_runs_seconds'])}): {engine:.4f} s")
-    print(f"duckdb / trivsel: {best / engine:.1f} x")
+    if command_mode:
+        print(f"duckdb from CSV (load + best run): {load + best:.2f} s")
+        print(f"duckdb / trivsel absence events: {(load + best) / command_best:.1f} x")
+    else:
+        engine = trivsel["evaluate_seconds"]
+        print(f"trivsel rules (best of {len(trivsel['evaluate_runs_seconds'])}): {engine:.4f} s")
+        print(f"duckdb / trivsel: {best / engine:.1f} x")
     if expected == got:
         print(f"events: identical ({len(got)} events; {dict(sorted(rule_counts(got).items()))})")
         return 0

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
+use trivsel_domain::absence::overview::Summary;
 use trivsel_domain::absence::{Code, Quarter, Rule, Thresholds, events, quarter_report, rules_holding};
 use trivsel_domain::calendar::{EnrolmentPeriod, SchoolCalendar};
 
@@ -57,7 +58,7 @@ pub struct QuarterLine {
     pub share: String,
 }
 
-static EMPTY: SchoolCalendar = SchoolCalendar {
+pub(crate) static EMPTY: SchoolCalendar = SchoolCalendar {
     holidays: std::collections::BTreeSet::new(),
 };
 
@@ -152,6 +153,15 @@ impl AbsenceData {
             .collect()
     }
 
+    /// A pupil's school days from `first` to `last` summed for the overviews: the same days and
+    /// codes as [`AbsenceData::school_days`], without building them.
+    pub fn summary(&self, child_id: i64, first: NaiveDate, last: NaiveDate) -> Summary {
+        match self.pupils.get(&child_id) {
+            Some(p) => summarize(&p.enrolments, |s| self.calendar(s), &p.registrations, first, last),
+            None => Summary::pupil(first),
+        }
+    }
+
     /// Pupils at or above 15 % unlawful absence in the quarter.
     pub fn quarter_report(&self, quarter: Quarter) -> Vec<QuarterLine> {
         self.pupils
@@ -166,6 +176,41 @@ impl AbsenceData {
             })
             .collect()
     }
+}
+
+/// A pupil's school days from `first` to `last` (as [`AbsenceData::school_days`] finds them)
+/// summed for the overviews, in one pass over the registrations.
+pub(crate) fn summarize<'c>(
+    enrolments: &'c [EnrolmentPeriod<i64>],
+    calendar_of: impl Fn(&i64) -> &'c SchoolCalendar,
+    registrations: &[(NaiveDate, u8, Code)],
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Summary {
+    let mut summary = Summary::pupil(first);
+    // Decoded rows are by date and slot within a school year, the years in any order.
+    let mut sorted = Vec::new();
+    let regs = if registrations.is_sorted_by_key(|r| r.0) {
+        registrations
+    } else {
+        sorted.extend_from_slice(registrations);
+        sorted.sort_by_key(|r| (r.0, r.1));
+        &sorted
+    };
+    let mut i = 0;
+    let mut codes = Vec::new();
+    for day in trivsel_domain::calendar::pupil_school_days(enrolments, calendar_of, first, last) {
+        while regs.get(i).is_some_and(|r| r.0 < day) {
+            i += 1;
+        }
+        codes.clear();
+        while let Some(r) = regs.get(i).filter(|r| r.0 == day) {
+            codes.push(r.2);
+            i += 1;
+        }
+        summary.add_day(day, &codes);
+    }
+    summary
 }
 
 /// Appends ` AND column IN (ids…)` when `ids` is given.

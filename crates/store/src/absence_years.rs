@@ -174,10 +174,12 @@ pub(crate) fn keys<'r>(registrations: impl Iterator<Item = &'r Registration>) ->
     registrations.map(|r| (r.child_id, year_day(r.date).0.0)).collect()
 }
 
-/// The multi-row insert of school-year rows (key, municipality, codes): a row already stored is
-/// replaced when `replace`, else left as it is.
+/// The multi-row insert of school-year rows (key, municipality, codes) written at `version` of
+/// the municipality's registrations (see `absence_summaries`): a row already stored is replaced
+/// when `replace`, else left as it is.
 pub(crate) fn insert_years<'y, DB: sqlx::Database>(
     rows: impl IntoIterator<Item = (YearKey, i64, &'y YearCodes)>,
+    version: i64,
     replace: bool,
 ) -> sqlx::QueryBuilder<DB>
 where
@@ -185,17 +187,20 @@ where
     for<'t> i32: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
     for<'t> Vec<u8>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
 {
-    let mut q =
-        sqlx::QueryBuilder::new("INSERT INTO absence_years (child_id, school_year, municipality_id, slots, codes) ");
+    let mut q = sqlx::QueryBuilder::new(
+        "INSERT INTO absence_years (child_id, school_year, municipality_id, slots, codes, version) ",
+    );
     q.push_values(rows, |mut row, ((child, year), municipality_id, y)| {
         row.push_bind(child)
             .push_bind(year)
             .push_bind(municipality_id)
             .push_bind(y.slots())
-            .push_bind(y.bytes().to_vec());
+            .push_bind(y.bytes().to_vec())
+            .push_bind(version);
     });
     q.push(if replace {
-        " ON CONFLICT (child_id, school_year) DO UPDATE SET slots = excluded.slots, codes = excluded.codes"
+        " ON CONFLICT (child_id, school_year) DO UPDATE SET slots = excluded.slots, codes = excluded.codes, \
+         version = excluded.version"
     } else {
         " ON CONFLICT (child_id, school_year) DO NOTHING"
     });
@@ -221,7 +226,7 @@ macro_rules! write_registrations_in {
         for chunk in keys.chunks($crate::BATCH) {
             if $backend == $crate::Backend::Postgres {
                 let empty = $crate::absence_years::YearCodes::new(1);
-                $crate::absence_years::insert_years(chunk.iter().map(|k| (*k, municipality_id, &empty)), false)
+                $crate::absence_years::insert_years(chunk.iter().map(|k| (*k, municipality_id, &empty)), 0, false)
                     .build()
                     .execute(&mut *$tx)
                     .await?;
@@ -255,11 +260,20 @@ macro_rules! write_registrations_in {
         }
         let applied = $crate::absence_years::apply(&mut years, batches);
         let changed: Vec<_> = applied.changed_years.iter().collect();
+        let version = if changed.is_empty() {
+            0
+        } else {
+            $crate::absence_summaries::raise_version_in!($tx, municipality_id, "registrations")
+        };
         for chunk in changed.chunks($crate::BATCH) {
-            $crate::absence_years::insert_years(chunk.iter().map(|k| (**k, municipality_id, &years[*k])), true)
-                .build()
-                .execute(&mut *$tx)
-                .await?;
+            $crate::absence_years::insert_years(
+                chunk.iter().map(|k| (**k, municipality_id, &years[*k])),
+                version,
+                true,
+            )
+            .build()
+            .execute(&mut *$tx)
+            .await?;
         }
         for chunk in applied.replaced.chunks($crate::BATCH) {
             let mut q = sqlx::QueryBuilder::new(
@@ -374,7 +388,7 @@ impl crate::Store {
                 apply(&mut years, &[(&registrations, None, chrono::Utc::now())]);
                 let rows: Vec<_> = years.iter().collect();
                 for part in rows.chunks(crate::BATCH) {
-                    insert_years(part.iter().map(|(key, y)| (**key, municipality[&key.0], *y)), true)
+                    insert_years(part.iter().map(|(key, y)| (**key, municipality[&key.0], *y)), 0, true)
                         .build()
                         .execute(&mut *tx)
                         .await?;

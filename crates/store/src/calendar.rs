@@ -77,6 +77,7 @@ impl Store {
                 q.build().execute(&mut *tx).await?;
             }
             crate::alerts::forget_evaluations!(tx, municipality_id);
+            crate::absence_summaries::raise_version_in!(tx, municipality_id, "structure");
             tx.commit().await?;
         });
         Ok(())

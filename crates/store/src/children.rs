@@ -210,6 +210,22 @@ impl Store {
             })
             .collect())
     }
+
+    /// Children enrolled at the institution at some time from `from` to `to`.
+    pub async fn enrolled_between(&self, institution_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<i64>> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT DISTINCT e.child_id FROM enrolments e JOIN classes c ON c.id = e.class_id \
+                 WHERE c.institution_id = $1 AND e.enrolled_from <= $3 \
+                 AND (e.enrolled_to IS NULL OR e.enrolled_to >= $2) ORDER BY e.child_id",
+            )
+            .bind(institution_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
 }
 
 /// id, municipality, institution, institution name, kind, name.

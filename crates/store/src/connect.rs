@@ -117,6 +117,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "absence_years",
         include_str!("../migrations/sqlite/0021_absence_years.sql"),
     ),
+    (
+        22,
+        "absence_versions",
+        include_str!("../migrations/sqlite/0022_absence_versions.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -212,6 +217,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "absence_years",
         include_str!("../migrations/postgres/0021_absence_years.sql"),
     ),
+    (
+        22,
+        "absence_versions",
+        include_str!("../migrations/postgres/0022_absence_versions.sql"),
+    ),
 ];
 
 /// Number of migrations (the same for both backends).
@@ -293,6 +303,7 @@ impl Store {
             pool: Pool::Sqlite(pool),
             writer: Some(std::sync::Arc::new(SqliteWriter::new(path))),
             absence_queue: Default::default(),
+            overviews: Default::default(),
         })
     }
 
@@ -307,6 +318,7 @@ impl Store {
             pool: Pool::Postgres(pool),
             writer: None,
             absence_queue: Default::default(),
+            overviews: Default::default(),
         })
     }
 

@@ -8,6 +8,7 @@ mod absence;
 mod absence_batch;
 mod absence_notices;
 mod absence_reports;
+mod absence_summaries;
 mod absence_years;
 mod alerts;
 mod assignments;
@@ -37,6 +38,7 @@ mod writer;
 pub use absence::{AbsenceData, AbsenceEvent, PupilAbsence, QuarterLine, Registration};
 pub use absence_notices::{AbsenceNotice, NewAbsenceNotice};
 pub use absence_reports::{AbsenceReport, NewAbsenceReport, ReportPupil, ReportPupilUpdate};
+pub use absence_summaries::{OverviewData, PupilOverview};
 pub use absence_years::MigrationProgress;
 pub use alerts::{Alert, AlertFilter};
 pub use assignments::{Assignment, NewAssignment};
@@ -93,6 +95,8 @@ pub struct Store {
     writer: Option<std::sync::Arc<writer::SqliteWriter>>,
     /// Roll calls waiting to be written together (see `absence_batch`).
     absence_queue: std::sync::Arc<absence_batch::AbsenceQueue>,
+    /// The overviews' per-pupil sums (see `absence_summaries`).
+    overviews: std::sync::Arc<absence_summaries::OverviewCache>,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool; the body is compiled once per backend.

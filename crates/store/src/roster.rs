@@ -238,6 +238,7 @@ impl Store {
                 crate::audit::append_audit!(tx, &entry);
             }
             crate::alerts::forget_evaluations!(tx, municipality_id);
+            crate::absence_summaries::raise_version_in!(tx, municipality_id, "structure");
             tx.commit().await?;
         });
         Ok(())

@@ -643,3 +643,92 @@ async fn a_database_with_one_row_per_registration_is_converted_to_school_year_ro
     let day = s.class_registrations(class, d("2024-10-07")).await.unwrap();
     assert_eq!((day[&1][&p1], day[&2][&p1]), (Code::Sickness, Code::Unlawful));
 }
+
+/// The overviews' cached sums follow every write — a roll call, the holidays, the roster, a new
+/// day — also when another process (here a second `Store` on the same database) makes it, and
+/// always equal the sums read directly from the registrations.
+#[tokio::test]
+async fn the_overview_cache_follows_writes_from_any_process() {
+    use trivsel_domain::absence::Code;
+    use trivsel_store::{HolidayChanges, Registration};
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let other = Store::open(&db.url).await.unwrap();
+    let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
+    let d = |x: &str| x.parse::<chrono::NaiveDate>().unwrap();
+    let pupils = [
+        ("P1", "Ida", "Hansen", d("2014-01-01"), "5.A"),
+        ("P2", "Bo", "Jensen", d("2014-02-01"), "5.A"),
+    ];
+    s.apply_roster(
+        m,
+        &trivsel_store::testing::school_roster(&["5.A"], &pupils, d("2024-08-01")),
+    )
+    .await
+    .unwrap();
+    let p1 = s.child_id(m, "P1").await.unwrap().unwrap();
+    let today = d("2024-10-09");
+    // (pupils, P1's school days, P1's sick days), checked against a direct read each time.
+    let cached = |today: chrono::NaiveDate| async move {
+        let direct = s.absence_data(m, None, d("2024-08-01"), today).await.unwrap();
+        s.with_absence_overview(m, today, |o| {
+            for (child, p) in &o.pupils {
+                assert_eq!(p.summary, direct.summary(*child, o.first, today), "pupil {child}");
+            }
+            let p = &o.pupils[&p1].summary;
+            (o.pupils.len(), p.days, p.sick)
+        })
+        .await
+        .unwrap()
+    };
+    // 1 August 2024 to 9 October: 50 weekdays.
+    assert_eq!(cached(today).await, (2, 50, 0.0));
+
+    let sick = |slot| Registration {
+        child_id: p1,
+        date: d("2024-10-07"),
+        slot,
+        code: Code::Sickness,
+    };
+    other
+        .save_registrations(m, &[sick(1), sick(2)], None, Utc::now(), &[])
+        .await
+        .unwrap();
+    assert_eq!(cached(today).await, (2, 50, 1.0), "another process's roll call");
+    s.save_registrations(
+        m,
+        &[Registration {
+            code: Code::Present,
+            ..sick(2)
+        }],
+        None,
+        Utc::now(),
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(cached(today).await, (2, 50, 0.5), "a correction");
+
+    let holiday = HolidayChanges {
+        add: vec![("S1".into(), d("2024-10-08"))],
+        remove: vec![],
+    };
+    other.apply_holidays(m, &holiday).await.unwrap();
+    assert_eq!(cached(today).await, (2, 49, 0.5), "a new holiday");
+    let mut moved = trivsel_store::testing::school_roster(&["5.A"], &pupils[1..], d("2024-08-01"));
+    moved
+        .children
+        .push(("P3".into(), "Eva".into(), "Holm".into(), d("2014-03-01")));
+    moved.enrolments.push((
+        "P3".into(),
+        trivsel_store::EnrolmentRow {
+            institution_code: "S1".into(),
+            class_name: "5.A".into(),
+            from: d("2024-10-01"),
+            to: None,
+        },
+    ));
+    other.apply_roster(m, &moved).await.unwrap();
+    assert_eq!(cached(today).await, (3, 49, 0.5), "a pupil enrolled");
+    assert_eq!(cached(d("2024-10-10")).await, (3, 50, 0.5), "the next day");
+}

@@ -7,7 +7,6 @@ use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
-use trivsel_domain::absence::{Code, DayTally};
 use trivsel_domain::access::{Action, ChildData, grant};
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::meetings::MeetingStatus;
@@ -353,12 +352,9 @@ async fn absence_section(
         .absence_data(municipality_id, Some(&[child_id]), year.first_day(), today)
         .await?;
     let days = data.school_days(child_id, year.first_day(), today);
-    let tallied: Vec<(DayTally, Vec<Code>)> = days
-        .iter()
-        .map(|(_, codes)| (DayTally::of_codes(codes.iter().copied()), codes.clone()))
-        .collect();
-    let (sick, lawful, unlawful, total) = chart::split(&tallied);
-    let missing = tallied.iter().filter(|(t, _)| t.is_missing()).count();
+    let summary = data.summary(child_id, year.first_day(), today);
+    let (sick, lawful, unlawful, total) = summary.split();
+    let missing = summary.missing;
     let holding = data.rules_holding(child_id, &state.store.thresholds(municipality_id).await?, today);
     let alerts = state
         .store

@@ -11,7 +11,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use chrono::{Duration, NaiveDate};
 use maud::{Markup, html};
-use trivsel_domain::absence::{Code, DayTally};
 use trivsel_domain::access::{Action, ChildData, can};
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::Role;
@@ -20,7 +19,6 @@ use trivsel_store::{
 };
 
 use crate::kit::access::{Ask, class_resource, decide, entry, no_school_days, visible_children};
-use crate::kit::chart;
 use crate::kit::clock::{now, today};
 use crate::kit::format::{danish_date, format_date, percent};
 use crate::kit::links;
@@ -164,12 +162,8 @@ async fn pupils_with_figures(
     Ok(pupils
         .into_iter()
         .map(|p| {
-            let days = data.school_days(p.id, first, today);
-            let tallied: Vec<(DayTally, Vec<Code>)> = days
-                .iter()
-                .map(|(_, codes)| (DayTally::of_codes(codes.iter().copied()), codes.clone()))
-                .collect();
-            let absence = (!tallied.is_empty()).then(|| chart::split(&tallied).3);
+            let summary = data.summary(p.id, first, today);
+            let absence = (summary.days > 0).then(|| summary.split().3);
             let counts = counts.get(&p.id).cloned().unwrap_or_default();
             let figures = PupilFigures {
                 absence,

@@ -17,6 +17,8 @@
 //!   (the parents warned at 10 %);
 //! * [`contact`] — forældrekontakt (the parents contacted the day of a U) and fraværsårsag
 //!   (a stated reason, marked as worrying);
+//! * [`overview`] — fraværsoverblik (absence overview): school days summed by S/L/U and per
+//!   week, for a pupil, a class, a school or the municipality;
 //! * [`notice`] — fraværsmelding (the parents report sickness or apply for leave);
 //! * [`report`] — indberetning (the 15 % list submitted to the municipality, acknowledged,
 //!   the hearing and the decision on the child benefit);
@@ -34,6 +36,7 @@ mod thresholds;
 pub mod bench;
 pub mod contact;
 pub mod notice;
+pub mod overview;
 pub mod quarter;
 pub mod report;
 

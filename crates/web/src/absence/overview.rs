@@ -2,13 +2,13 @@
 //! pupil (or class, or school) split by S/L/U, and a weekly trend chart. The municipality sees
 //! aggregates only, with groups under 5 pupils suppressed.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use maud::{Markup, html};
-use trivsel_domain::absence::{Code, DayTally};
+use trivsel_domain::absence::overview::Summary;
 use trivsel_domain::access::{Action, ChildData, Resource};
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::InstitutionKind;
@@ -22,45 +22,19 @@ use crate::kit::{AppState, Page, PageError, Viewer, chart, links, shell};
 /// Smallest group shown to the municipality.
 const MIN_GROUP: usize = 5;
 
-/// Tallied school days of a group of pupils, for splits and weekly trends.
-#[derive(Default)]
-struct Group {
-    days: Vec<(DayTally, Vec<Code>)>,
-    /// ISO week (year, week) → (value halves, pupil school days).
-    weeks: BTreeMap<(i32, u32), (u64, u64)>,
-    pupils: usize,
-}
-
-impl Group {
-    fn add(&mut self, days: Vec<(NaiveDate, Vec<Code>)>) {
-        self.pupils += 1;
-        for (date, codes) in days {
-            let tally = DayTally::of_codes(codes.iter().copied());
-            let week = date.iso_week();
-            let w = self.weeks.entry((week.year(), week.week())).or_default();
-            w.0 += u64::from(tally.value_halves());
-            w.1 += 1;
-            self.days.push((tally, codes));
-        }
-    }
-
-    fn trend(&self) -> Vec<(String, f64)> {
-        self.weeks
-            .iter()
-            .map(|((_, week), (halves, days))| (format!("u{week}"), 50.0 * *halves as f64 / (*days).max(1) as f64))
-            .collect()
-    }
-}
-
-fn split_cells(g: &Group) -> Markup {
-    let (s, l, u, total) = chart::split(&g.days);
+fn split_cells(g: &Summary) -> Markup {
+    let (s, l, u, total) = g.split();
     html! {
         td { (percent(total)) } td { (percent(s)) } td { (percent(l)) } td { (percent(u)) }
     }
 }
 
-fn trend_figure(g: &Group, label: &str) -> Markup {
-    let points = g.trend();
+fn trend_figure(g: &Summary, label: &str) -> Markup {
+    let points: Vec<(String, f64)> = g
+        .weekly()
+        .into_iter()
+        .map(|(week, v)| (format!("u{week}"), v))
+        .collect();
     html! {
         figure.trend tabindex="0" {
             (chart::trend(&points, label))
@@ -120,12 +94,11 @@ pub async fn class(State(state): State<AppState>, viewer: Viewer, Path(class_id)
             ..AlertFilter::default()
         })
         .await?;
-    let mut class_group = Group::default();
+    let mut class_group = Summary::new(first);
     let mut rows = Vec::new();
     for p in &pupils {
-        let mut g = Group::default();
-        g.add(data.school_days(p.id, first, today));
-        class_group.add(data.school_days(p.id, first, today));
+        let g = data.summary(p.id, first, today);
+        class_group.add(&g);
         let open = alerts.iter().filter(|a| a.child_id == p.id).count();
         rows.push((open, p, g));
     }
@@ -162,16 +135,21 @@ pub async fn school(State(state): State<AppState>, viewer: Viewer) -> Page {
     };
     let (institution_id, _) = authorize_own_institution(&state, &viewer, Action::Read, ask).await?;
     let classes = state.store.class_cards(&[], Some(institution_id)).await?;
-    let (data, first, today) = load(&state, viewer.user.municipality_id, None).await?;
-    let mut school = Group::default();
-    let mut rows = Vec::new();
+    let mut class_pupils = Vec::new();
     for c in &classes {
-        let pupils = state.store.class_pupils(c.id, today).await?;
-        let mut g = Group::default();
-        for p in &pupils {
-            g.add(data.school_days(p.id, first, today));
-            school.add(data.school_days(p.id, first, today));
+        class_pupils.push(state.store.class_pupils(c.id, today()).await?);
+    }
+    // Only the school's pupils are read: their days at other schools this year count too.
+    let ids: Vec<i64> = class_pupils.iter().flatten().map(|p| p.id).collect();
+    let (data, first, today) = load(&state, viewer.user.municipality_id, Some(&ids)).await?;
+    let mut school = Summary::new(first);
+    let mut rows = Vec::new();
+    for (c, pupils) in classes.iter().zip(&class_pupils) {
+        let mut g = Summary::new(first);
+        for p in pupils {
+            g.add(&data.summary(p.id, first, today));
         }
+        school.add(&g);
         rows.push((c, g));
     }
     let name = classes.first().map(|c| c.institution_name.clone()).unwrap_or_default();
@@ -204,24 +182,44 @@ pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Page
     let aggregates = Resource::Aggregates { municipality_id: m };
     authorize_resource(&state, &viewer, Action::Read, Some(&aggregates), ask).await?;
     let institutions = state.store.institutions(m).await?;
-    let (data, first, today) = load(&state, m, None).await?;
+    let today = today();
     let schools = || institutions.iter().filter(|i| i.kind == InstitutionKind::School);
     let mut shares = Vec::new();
     for inst in schools() {
         shares.push((inst, state.store.samraad_share_in_time(inst.id, today).await?));
     }
-    let mut all = Group::default();
-    let mut rows = Vec::new();
-    for inst in schools() {
-        let mut g = Group::default();
-        for (child, p) in &data.pupils {
-            if p.enrolments.iter().any(|e| e.school == inst.id && e.contains(today)) {
-                g.add(data.school_days(*child, first, today));
-                all.add(data.school_days(*child, first, today));
+    // The pupils' sums are kept between requests (`Store::with_absence_overview`).
+    let (rows, all) = state
+        .store
+        .with_absence_overview(m, today, |o| {
+            let mut per_school: HashMap<i64, Summary> = HashMap::new();
+            for p in o.pupils.values() {
+                let mut schools: Vec<i64> = p
+                    .enrolments
+                    .iter()
+                    .filter(|e| e.contains(today))
+                    .map(|e| e.school)
+                    .collect();
+                schools.sort_unstable();
+                schools.dedup();
+                for school in schools {
+                    per_school
+                        .entry(school)
+                        .or_insert_with(|| Summary::new(o.first))
+                        .add(&p.summary);
+                }
             }
-        }
-        rows.push((inst, g));
-    }
+            let mut all = Summary::new(o.first);
+            let rows: Vec<_> = schools()
+                .map(|inst| {
+                    let g = per_school.remove(&inst.id).unwrap_or_else(|| Summary::new(o.first));
+                    all.add(&g);
+                    (inst, g)
+                })
+                .collect();
+            (rows, all)
+        })
+        .await?;
     let body = html! {
         h1 { "Fravær i kommunen" }
         p { "Samlede tal for skoleåret " (SchoolYear::of(today).label()) "; skoler med under " (MIN_GROUP) " elever vises ikke." }

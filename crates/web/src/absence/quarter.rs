@@ -96,9 +96,20 @@ async fn report(
             (Some(institution), Some(granted.audit))
         }
     };
+    // A school's report needs only the pupils enrolled there during the quarter: a pupil is
+    // reported by a school it attended in the quarter.
+    let pupils = match institution_id {
+        Some(i) => Some(
+            state
+                .store
+                .enrolled_between(i, quarter.first_day(), quarter.last_day())
+                .await?,
+        ),
+        None => None,
+    };
     let data = state
         .store
-        .absence_data(m, None, quarter.first_day(), quarter.last_day())
+        .absence_data(m, pupils.as_deref(), quarter.first_day(), quarter.last_day())
         .await?;
     let institutions = state.store.institutions(m).await?;
     let report = data.quarter_report(quarter);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use maud::{Markup, html};
-use trivsel_domain::absence::{Code, DayTally};
+use trivsel_domain::absence::Code;
 
 use crate::kit::format::{format_date, percent};
 
@@ -127,28 +127,6 @@ pub fn day_table(days: &[(NaiveDate, Vec<Code>)]) -> Markup {
     }
 }
 
-/// Absence split by code: per cent of school days, each day's value divided between its
-/// absence codes in proportion to their registrations. (sick, lawful, unlawful, total)
-pub fn split(days: &[(DayTally, Vec<Code>)]) -> (f64, f64, f64, f64) {
-    if days.is_empty() {
-        return (0.0, 0.0, 0.0, 0.0);
-    }
-    let (mut s, mut l, mut u) = (0.0, 0.0, 0.0);
-    for (tally, codes) in days {
-        let value = f64::from(tally.value_halves()) / 2.0;
-        let absent = codes.iter().filter(|c| c.is_absence()).count();
-        if absent == 0 {
-            continue;
-        }
-        let share = |code: Code| value * codes.iter().filter(|c| **c == code).count() as f64 / absent as f64;
-        s += share(Code::Sickness);
-        l += share(Code::Lawful);
-        u += share(Code::Unlawful);
-    }
-    let n = days.len() as f64;
-    (100.0 * s / n, 100.0 * l / n, 100.0 * u / n, 100.0 * (s + l + u) / n)
-}
-
 /// A line chart of weekly absence in per cent, with a titled point per week. `points` are
 /// (label, per cent); the y axis runs from 0 to the next 5 % above the maximum. Built with
 /// maud, so every text is escaped.
@@ -192,20 +170,6 @@ pub fn trend(points: &[(String, f64)], label: &str) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn split_divides_day_values_by_code() {
-        let day = |codes: Vec<Code>| (DayTally::of_codes(codes.iter().copied()), codes);
-        let days = vec![
-            day(vec![Code::Sickness, Code::Sickness]),
-            day(vec![Code::Present, Code::Unlawful]),
-            day(vec![Code::Present, Code::Present]),
-            day(vec![Code::Lawful, Code::Unlawful]),
-        ];
-        // Values: 1, 0.5, 0, 1 (split 0.5 L + 0.5 U) of 4 days.
-        let (s, l, u, total) = split(&days);
-        assert_eq!((s, l, u, total), (25.0, 12.5, 25.0, 62.5));
-    }
 
     #[test]
     fn heatmap_has_a_titled_square_per_weekday() {

@@ -1,0 +1,168 @@
+//! The overview cache (fraværsoverblik): each pupil's absence this school year summed
+//! ([`Summary`]), kept in memory per municipality so that the school and municipal overviews add
+//! up summaries instead of decoding every registration on each request.
+//!
+//! Invalidation is exact and works across processes (an import run beside the server): every
+//! write raises a version of the municipality in `absence_versions` in its own transaction —
+//! `registrations` for a roll call, batch or import (each written `absence_years` row carries
+//! that version), `structure` for the roster and the school holidays. A request reads the
+//! versions first; newer registrations reread only the rows written since and sum those pupils
+//! again, a newer structure or a new day sums everything again. Writers raise the version under
+//! the row lock of `absence_versions` (PostgreSQL) or the single writer (SQLite), so once a
+//! version is visible every earlier one is committed and no row is missed.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::QueryBuilder;
+use trivsel_domain::absence::overview::Summary;
+use trivsel_domain::calendar::{EnrolmentPeriod, SchoolCalendar, SchoolYear};
+
+use crate::absence::{AbsenceData, AbsenceRows, load_absence};
+use crate::{Result, Store, with_pool};
+
+/// Raises the municipality's version `$column` (`"registrations"` or `"structure"`) in the
+/// write transaction `$tx`, evaluating to the new version.
+macro_rules! raise_version_in {
+    ($tx:expr, $municipality:expr, $column:literal) => {{
+        let version: i64 = sqlx::query_scalar(concat!(
+            "INSERT INTO absence_versions (municipality_id, ",
+            $column,
+            ") VALUES ($1, 1) ON CONFLICT (municipality_id) DO UPDATE SET ",
+            $column,
+            " = absence_versions.",
+            $column,
+            " + 1 RETURNING ",
+            $column
+        ))
+        .bind($municipality)
+        .fetch_one(&mut *$tx)
+        .await?;
+        version
+    }};
+}
+pub(crate) use raise_version_in;
+
+/// A pupil of the municipality as the overviews count it.
+#[derive(Debug, Clone)]
+pub struct PupilOverview {
+    pub enrolments: Vec<EnrolmentPeriod<i64>>,
+    /// School days from the school year's first day to `today`.
+    pub summary: Summary,
+}
+
+/// Every pupil of a municipality with enrolments or registrations, summed up to `today`.
+#[derive(Debug, Clone)]
+pub struct OverviewData {
+    pub first: NaiveDate,
+    pub today: NaiveDate,
+    pub pupils: HashMap<i64, PupilOverview>,
+}
+
+impl OverviewData {
+    /// The pupils enrolled at `institution` on `today`.
+    pub fn enrolled_at(&self, institution: i64) -> impl Iterator<Item = (&i64, &PupilOverview)> {
+        let today = self.today;
+        self.pupils.iter().filter(move |(_, p)| {
+            p.enrolments
+                .iter()
+                .any(|e| e.school == institution && e.contains(today))
+        })
+    }
+}
+
+/// One municipality's cached overview with the versions it was summed at.
+#[derive(Debug)]
+pub(crate) struct Cached {
+    registrations: i64,
+    structure: i64,
+    calendars: HashMap<i64, SchoolCalendar>,
+    data: OverviewData,
+}
+
+/// The cache of every municipality asked for, behind one lock (a refresh is short, and two
+/// requests must not both sum the municipality).
+pub(crate) type OverviewCache = tokio::sync::Mutex<HashMap<i64, Cached>>;
+
+impl Store {
+    /// Runs `f` on the municipality's overview as of `today`, brought up to date first.
+    pub async fn with_absence_overview<R>(
+        &self,
+        municipality_id: i64,
+        today: NaiveDate,
+        f: impl FnOnce(&OverviewData) -> R,
+    ) -> Result<R> {
+        let mut cache = self.overviews.lock().await;
+        let first = SchoolYear::of(today).first_day();
+        let (registrations, structure): (i64, i64) = with_pool!(self, |pool| {
+            sqlx::query_as("SELECT registrations, structure FROM absence_versions WHERE municipality_id = $1")
+                .bind(municipality_id)
+                .fetch_optional(pool)
+                .await?
+                .unwrap_or((0, 0))
+        });
+        let current = cache
+            .get(&municipality_id)
+            .filter(|c| c.data.today == today && c.structure == structure);
+        match current {
+            Some(c) if c.registrations == registrations => {}
+            Some(c) => {
+                let since = c.registrations;
+                let rows: Vec<(i64, i32, i32, Vec<u8>)> = with_pool!(self, |pool| {
+                    sqlx::query_as(
+                        "SELECT child_id, school_year, slots, codes FROM absence_years \
+                         WHERE municipality_id = $1 AND school_year = $2 AND version > $3",
+                    )
+                    .bind(municipality_id)
+                    .bind(SchoolYear::of(today).0)
+                    .bind(since)
+                    .fetch_all(pool)
+                    .await?
+                });
+                let c = cache.get_mut(&municipality_id).expect("cached");
+                let changed = AbsenceData::from_rows(AbsenceRows {
+                    enrolments: Vec::new(),
+                    years: rows,
+                    range: (first, today),
+                    holidays: Vec::new(),
+                });
+                for (child, p) in changed.pupils {
+                    let Some(pupil) = c.data.pupils.get_mut(&child) else {
+                        continue; // not enrolled: a roster change would have raised the structure
+                    };
+                    pupil.summary = crate::absence::summarize(
+                        &pupil.enrolments,
+                        |s| c.calendars.get(s).unwrap_or(&crate::absence::EMPTY),
+                        &p.registrations,
+                        first,
+                        today,
+                    );
+                }
+                c.registrations = registrations;
+            }
+            None => {
+                let rows = with_pool!(self, |pool| load_absence!(pool, municipality_id, None, first, today));
+                let all = AbsenceData::from_rows(rows);
+                let pupils = all
+                    .pupils
+                    .iter()
+                    .map(|(child, p)| {
+                        let summary = all.summary(*child, first, today);
+                        let enrolments = p.enrolments.clone();
+                        (*child, PupilOverview { enrolments, summary })
+                    })
+                    .collect();
+                cache.insert(
+                    municipality_id,
+                    Cached {
+                        registrations,
+                        structure,
+                        calendars: all.calendars,
+                        data: OverviewData { first, today, pupils },
+                    },
+                );
+            }
+        }
+        Ok(f(&cache[&municipality_id].data))
+    }
+}

@@ -1,25 +1,32 @@
 //! The overview cache (fraværsoverblik): each pupil's absence this school year summed
-//! ([`Summary`]), kept in memory per municipality so that the school and municipal overviews add
-//! up summaries instead of decoding every registration on each request.
+//! ([`Summary`]), kept in memory per municipality so that the municipal overview adds up
+//! summaries instead of decoding every registration on each request; and the municipality's
+//! quarterly report per quarter, kept the same way.
 //!
 //! Invalidation is exact and works across processes (an import run beside the server): every
 //! write raises a version of the municipality in `absence_versions` in its own transaction —
 //! `registrations` for a roll call, batch or import (each written `absence_years` row carries
 //! that version), `structure` for the roster and the school holidays. A request reads the
 //! versions first; newer registrations reread only the rows written since and sum those pupils
-//! again, a newer structure or a new day sums everything again. Writers raise the version under
+//! again (the quarter report: computes those pupils' lines again), a newer structure or a new
+//! day sums everything again. Writers raise the version under
 //! the row lock of `absence_versions` (PostgreSQL) or the single writer (SQLite), so once a
 //! version is visible every earlier one is committed and no row is missed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use sqlx::QueryBuilder;
+use trivsel_domain::absence::Quarter;
 use trivsel_domain::absence::overview::Summary;
 use trivsel_domain::calendar::{EnrolmentPeriod, SchoolCalendar, SchoolYear};
 
-use crate::absence::{AbsenceData, AbsenceRows, load_absence};
-use crate::{Result, Store, with_pool};
+use crate::absence::{AbsenceData, AbsenceRows, load_absence, push_in};
+use crate::{QuarterLine, Result, Store, with_pool};
+
+/// More changed pupils than this are read with the whole municipality (and the list of ids
+/// stays under SQLite's limit of bound parameters).
+const CHANGED_PUPILS_READ_BY_ID: usize = 5_000;
 
 /// Raises the municipality's version `$column` (`"registrations"` or `"structure"`) in the
 /// write transaction `$tx`, evaluating to the new version.
@@ -84,7 +91,88 @@ pub(crate) struct Cached {
 /// requests must not both sum the municipality).
 pub(crate) type OverviewCache = tokio::sync::Mutex<HashMap<i64, Cached>>;
 
+/// A municipality's quarterly report with the versions it was computed at; lines by child.
+#[derive(Debug)]
+pub(crate) struct QuarterMemo {
+    registrations: i64,
+    structure: i64,
+    lines: BTreeMap<i64, QuarterLine>,
+}
+
+/// The quarterly reports asked for, by (municipality, quarter).
+pub(crate) type QuarterCache = tokio::sync::Mutex<HashMap<(i64, Quarter), QuarterMemo>>;
+
 impl Store {
+    /// The municipality's (registrations, structure) versions.
+    async fn absence_versions(&self, municipality_id: i64) -> Result<(i64, i64)> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as("SELECT registrations, structure FROM absence_versions WHERE municipality_id = $1")
+                .bind(municipality_id)
+                .fetch_optional(pool)
+                .await?
+                .unwrap_or((0, 0))
+        }))
+    }
+
+    /// The municipality's quarterly report (every school's pupils at or above 15 %), kept
+    /// between requests: only pupils written since are computed again.
+    pub async fn municipal_quarter_report(&self, municipality_id: i64, quarter: Quarter) -> Result<Vec<QuarterLine>> {
+        let mut cache = self.quarter_reports.lock().await;
+        let key = (municipality_id, quarter);
+        let (registrations, structure) = self.absence_versions(municipality_id).await?;
+        let (first, last) = (quarter.first_day(), quarter.last_day());
+        let since = cache
+            .get(&key)
+            .filter(|m| m.structure == structure)
+            .map(|m| m.registrations);
+        let changed: Option<Vec<i64>> = match since {
+            Some(since) if since == registrations => Some(Vec::new()),
+            Some(since) => {
+                let mut years = vec![SchoolYear::of(first).0, SchoolYear::of(last).0];
+                years.dedup();
+                let ids: Vec<i64> = with_pool!(self, |pool| {
+                    let mut q =
+                        QueryBuilder::new("SELECT DISTINCT child_id FROM absence_years WHERE municipality_id = ");
+                    q.push_bind(municipality_id).push(" AND version > ").push_bind(since);
+                    push_in(&mut q, "school_year", Some(&years));
+                    q.build_query_scalar().fetch_all(pool).await?
+                });
+                (ids.len() <= CHANGED_PUPILS_READ_BY_ID).then_some(ids)
+            }
+            None => None,
+        };
+        match changed {
+            Some(ids) if ids.is_empty() => {}
+            Some(ids) => {
+                let data = self.absence_data(municipality_id, Some(&ids), first, last).await?;
+                let memo = cache.get_mut(&key).expect("cached");
+                for id in &ids {
+                    memo.lines.remove(id);
+                }
+                memo.lines
+                    .extend(data.quarter_report(quarter).into_iter().map(|l| (l.child_id, l)));
+                memo.registrations = registrations;
+            }
+            None => {
+                let data = self.absence_data(municipality_id, None, first, last).await?;
+                let lines = data
+                    .quarter_report(quarter)
+                    .into_iter()
+                    .map(|l| (l.child_id, l))
+                    .collect();
+                cache.insert(
+                    key,
+                    QuarterMemo {
+                        registrations,
+                        structure,
+                        lines,
+                    },
+                );
+            }
+        }
+        Ok(cache[&key].lines.values().cloned().collect())
+    }
+
     /// Runs `f` on the municipality's overview as of `today`, brought up to date first.
     pub async fn with_absence_overview<R>(
         &self,
@@ -94,13 +182,7 @@ impl Store {
     ) -> Result<R> {
         let mut cache = self.overviews.lock().await;
         let first = SchoolYear::of(today).first_day();
-        let (registrations, structure): (i64, i64) = with_pool!(self, |pool| {
-            sqlx::query_as("SELECT registrations, structure FROM absence_versions WHERE municipality_id = $1")
-                .bind(municipality_id)
-                .fetch_optional(pool)
-                .await?
-                .unwrap_or((0, 0))
-        });
+        let (registrations, structure) = self.absence_versions(municipality_id).await?;
         let current = cache
             .get(&municipality_id)
             .filter(|c| c.data.today == today && c.structure == structure);

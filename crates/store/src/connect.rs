@@ -304,6 +304,7 @@ impl Store {
             writer: Some(std::sync::Arc::new(SqliteWriter::new(path))),
             absence_queue: Default::default(),
             overviews: Default::default(),
+            quarter_reports: Default::default(),
         })
     }
 
@@ -319,6 +320,7 @@ impl Store {
             writer: None,
             absence_queue: Default::default(),
             overviews: Default::default(),
+            quarter_reports: Default::default(),
         })
     }
 

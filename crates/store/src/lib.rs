@@ -97,6 +97,8 @@ pub struct Store {
     absence_queue: std::sync::Arc<absence_batch::AbsenceQueue>,
     /// The overviews' per-pupil sums (see `absence_summaries`).
     overviews: std::sync::Arc<absence_summaries::OverviewCache>,
+    /// The municipalities' quarterly reports (see `absence_summaries`).
+    quarter_reports: std::sync::Arc<absence_summaries::QuarterCache>,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool; the body is compiled once per backend.

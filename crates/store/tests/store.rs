@@ -732,3 +732,64 @@ async fn the_overview_cache_follows_writes_from_any_process() {
     assert_eq!(cached(today).await, (3, 49, 0.5), "a pupil enrolled");
     assert_eq!(cached(d("2024-10-10")).await, (3, 50, 0.5), "the next day");
 }
+
+/// The municipality's kept quarterly report follows roll calls from any process and always
+/// equals the report computed from the registrations.
+#[tokio::test]
+async fn the_kept_quarter_report_follows_writes_from_any_process() {
+    use trivsel_domain::absence::{Code, Quarter};
+    use trivsel_store::Registration;
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let other = Store::open(&db.url).await.unwrap();
+    let m = s.upsert_municipality("147", "Frederiksberg").await.unwrap().id;
+    let d = |x: &str| x.parse::<chrono::NaiveDate>().unwrap();
+    let pupils = [
+        ("P1", "Ida", "Hansen", d("2014-01-01"), "5.A"),
+        ("P2", "Bo", "Jensen", d("2014-02-01"), "5.A"),
+    ];
+    s.apply_roster(
+        m,
+        &trivsel_store::testing::school_roster(&["5.A"], &pupils, d("2024-08-01")),
+    )
+    .await
+    .unwrap();
+    let p1 = s.child_id(m, "P1").await.unwrap().unwrap();
+    let q = Quarter::parse("2024Q3").unwrap();
+    let kept = || async move {
+        let direct = s
+            .absence_data(m, None, q.first_day(), q.last_day())
+            .await
+            .unwrap()
+            .quarter_report(q);
+        let kept = s.municipal_quarter_report(m, q).await.unwrap();
+        assert_eq!(kept, direct);
+        kept.iter().map(|l| l.child_id).collect::<Vec<_>>()
+    };
+    assert_eq!(kept().await, Vec::<i64>::new());
+    // P1 unlawfully absent all of September 2024 (21 of the quarter's 43 school days).
+    let september: Vec<Registration> = trivsel_domain::calendar::dates(d("2024-09-01"), d("2024-09-30"))
+        .map(|date| Registration {
+            child_id: p1,
+            date,
+            slot: 1,
+            code: Code::Unlawful,
+        })
+        .collect();
+    other
+        .save_registrations(m, &september, None, Utc::now(), &[])
+        .await
+        .unwrap();
+    assert_eq!(kept().await, [p1], "another process's registrations");
+    let corrected: Vec<Registration> = september
+        .iter()
+        .map(|r| Registration {
+            code: Code::Present,
+            ..*r
+        })
+        .collect();
+    s.save_registrations(m, &corrected, None, Utc::now(), &[])
+        .await
+        .unwrap();
+    assert_eq!(kept().await, Vec::<i64>::new(), "the correction");
+}

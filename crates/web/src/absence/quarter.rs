@@ -97,22 +97,26 @@ async fn report(
         }
     };
     // A school's report needs only the pupils enrolled there during the quarter: a pupil is
-    // reported by a school it attended in the quarter.
-    let pupils = match institution_id {
-        Some(i) => Some(
-            state
+    // reported by a school it attended in the quarter. The municipality's is kept between
+    // requests (`Store::municipal_quarter_report`); it shows counts, so no pupil ids.
+    let (report, source_ids) = match institution_id {
+        Some(i) => {
+            let pupils = state
                 .store
                 .enrolled_between(i, quarter.first_day(), quarter.last_day())
-                .await?,
+                .await?;
+            let data = state
+                .store
+                .absence_data(m, Some(&pupils), quarter.first_day(), quarter.last_day())
+                .await?;
+            (data.quarter_report(quarter), data.source_ids)
+        }
+        None => (
+            state.store.municipal_quarter_report(m, quarter).await?,
+            Default::default(),
         ),
-        None => None,
     };
-    let data = state
-        .store
-        .absence_data(m, pupils.as_deref(), quarter.first_day(), quarter.last_day())
-        .await?;
     let institutions = state.store.institutions(m).await?;
-    let report = data.quarter_report(quarter);
     // The own school's pupils are named; the municipality sees counts only.
     let names = match institution_id {
         Some(i) => {
@@ -136,7 +140,7 @@ async fn report(
         let school = institutions.iter().find(|i| i.id == line.institution_id);
         let name = names.get(&line.child_id).cloned().unwrap_or_default();
         lines.push(Line {
-            source_id: data.source_ids.get(&line.child_id).cloned().unwrap_or_default(),
+            source_id: source_ids.get(&line.child_id).cloned().unwrap_or_default(),
             name,
             school: school.map(|s| s.name.clone()).unwrap_or_default(),
             school_code: school.map(|s| s.code.clone()).unwrap_or_default(),

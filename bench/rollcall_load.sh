@@ -6,6 +6,11 @@
 #   other save changes its first pupil, so all saves of a batch change the same pupil.
 #   CLASSES=N: the saves go round the first N classes of the school (as `leder`), as when
 #   many teachers take roll call at once; each class alternates its own first pupil.
+# DELAY_MS=N makes each connection wait a random 0–2N ms (N on average, so the connections do
+# not fall into step) after each answer, so the load is below what the server can take and the latency is a save's own time rather than the queue in front of it
+# (without it, 64 connections saving back to back measure the server's throughput).
+# DB=postgres://postgres@127.0.0.1:5432/trivsel_load runs it on PostgreSQL (the database is
+# dropped and created again); the default is a new SQLite file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_RUN="${1:-20}"
@@ -16,7 +21,12 @@ bin=target/release/trivsel
 [ -x "$bin" ] || cargo build --release -p trivsel
 dir="$(mktemp -d)"
 port=$((20000 + RANDOM % 20000))
-"$bin" --db "sqlite://$dir/load.db" demo --addr "127.0.0.1:$port" >"$dir/server.log" 2>&1 &
+db="sqlite://$dir/load.db"
+if [[ "${DB:-}" == postgres* ]]; then
+  db="$DB"
+  psql "${db%/*}/postgres" -qc "DROP DATABASE IF EXISTS ${db##*/}" -c "CREATE DATABASE ${db##*/}" >/dev/null
+fi
+"$bin" --db "$db" demo --addr "127.0.0.1:$port" >"$dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
 base="http://127.0.0.1:$port"
@@ -44,6 +54,10 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "$cookie"
 wrk.headers["Origin"] = "$base"
 local classes = { $lua_classes }
+local pause = ${DELAY_MS:-0}
+if pause > 0 then
+  delay = function() return math.random(0, 2 * pause) end
+end
 local n = 0
 request = function()
   n = n + 1
@@ -54,5 +68,5 @@ request = function()
   return wrk.format(nil, c.path, nil, body)
 end
 LUA
-echo "roll-call save: $count class(es) of $((pupils_total / count)) pupils on average, $CONNECTIONS connections, ${SECONDS_RUN} s, SQLite"
+echo "roll-call save: $count class(es) of $((pupils_total / count)) pupils on average, $CONNECTIONS connections, ${DELAY_MS:-0} ms pause, ${SECONDS_RUN} s, ${db%%:*}"
 wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" --latency -s "$dir/save.lua" "$base" | sed -n '/Latency Distribution/,/Requests\/sec/p'

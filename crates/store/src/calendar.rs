@@ -53,6 +53,9 @@ impl Store {
         }
         with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
+            // First, so that this and a roll call (which takes the versions' row before the
+            // alerts and the audit) lock in the same order on PostgreSQL.
+            crate::absence_summaries::raise_version_in!(tx, municipality_id, "structure");
             let ids: HashMap<String, i64> =
                 sqlx::query_as("SELECT code, id FROM institutions WHERE municipality_id = $1")
                     .bind(municipality_id)
@@ -77,7 +80,6 @@ impl Store {
                 q.build().execute(&mut *tx).await?;
             }
             crate::alerts::forget_evaluations!(tx, municipality_id);
-            crate::absence_summaries::raise_version_in!(tx, municipality_id, "structure");
             tx.commit().await?;
         });
         Ok(())

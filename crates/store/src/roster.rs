@@ -131,6 +131,9 @@ impl Store {
         }
         with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
+            // First, so that this and a roll call (which takes the versions' row before the
+            // alerts and the audit) lock in the same order on PostgreSQL.
+            crate::absence_summaries::raise_version_in!(tx, municipality_id, "structure");
             for (code, name, kind) in &changes.institutions {
                 sqlx::query(
                     "INSERT INTO institutions (municipality_id, code, name, kind) VALUES ($1, $2, $3, $4) \
@@ -238,7 +241,6 @@ impl Store {
                 crate::audit::append_audit!(tx, &entry);
             }
             crate::alerts::forget_evaluations!(tx, municipality_id);
-            crate::absence_summaries::raise_version_in!(tx, municipality_id, "structure");
             tx.commit().await?;
         });
         Ok(())

@@ -664,3 +664,41 @@ async fn a_warning_sent_through_the_parent_view_is_the_letter_the_guardian_reads
             .any(|r| r.action == "absence.warning.letter" && r.role == "foraelder" && r.allowed)
     );
 }
+
+/// The municipal overview keeps its sums between requests; a roll call saved in between is in
+/// the next one.
+#[tokio::test]
+async fn the_municipal_overview_shows_a_roll_call_saved_since_the_last_view() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let today = Local::now().date_naive();
+    let first = trivsel_domain::calendar::SchoolYear::of(today).first_day();
+    let Some(day) = dates(first, today)
+        .filter(|d| trivsel_domain::calendar::is_working_day(*d))
+        .last()
+    else {
+        return; // no school day yet this school year: nothing to register
+    };
+    let analyst = app.login("analytiker").await;
+    let total = || async {
+        let page = app.get("/fravaer/kommune", Some(&analyst)).await.text().await.unwrap();
+        let row = page.split("<tr class=\"total\">").nth(1).expect("total row");
+        row[..row.find("</tr>").unwrap()].to_string()
+    };
+    let before = total().await;
+    assert!(before.contains("0,0 %"), "no absence yet: {before}");
+    let teacher = app.login("laerer").await;
+    let (date, pupil) = (day.to_string(), format!("c{}", w.children[0]));
+    for slot in ["1", "2"] {
+        let form = [("dato", date.as_str()), ("modul", slot), (pupil.as_str(), "U")];
+        let res = app
+            .post(&format!("/klasser/{}/fremmoede", w.classes[0]), Some(&teacher), &form)
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    // Cells: pupils, total, S, L, U.
+    let unlawful = |row: &str| row.rsplit("<td>").next().unwrap().trim_end_matches("</td>").to_string();
+    assert_eq!(unlawful(&before), "0,0 %");
+    let after = total().await;
+    assert_ne!(unlawful(&after), "0,0 %", "the U is counted: {after}");
+}

@@ -61,6 +61,10 @@ pub enum ChildData {
     /// «Min stemme»: the pupil's own words in his or her plans, next to the child's voice staff
     /// wrote. The pupil reads and writes them; staff who see the plans read them.
     PupilVoice,
+    /// Underretninger (the duty to notify, `crate::underretning`): every staff member who sees
+    /// the child writes one; the school leadership and trivselsperson read them all, the
+    /// author reads his own (`underretning::may_read`); never guardians or pupils.
+    Underretning,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -156,6 +160,10 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
         Resource::Child(child, Assignments) if action == Action::Write => {
             matches!(role, Leader | WellbeingPerson) && at_own_institution(&child.institution_ids)
         }
+        Resource::Child(child, Underretning) => match action {
+            Action::Read => matches!(role, Leader | WellbeingPerson) && at_own_institution(&child.institution_ids),
+            Action::Write => role.is_staff() && can(actor, Action::Read, &Resource::Child(child, StaffNotes)),
+        },
         Resource::Child(child, data) => {
             let id = child.child_id;
             let staff_data = matches!(

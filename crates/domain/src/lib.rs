@@ -14,6 +14,7 @@ pub mod login;
 pub mod meetings;
 pub mod model;
 mod stored;
+pub mod underretning;
 pub mod validate;
 
 pub use chrono::{Datelike, NaiveDate, Weekday};

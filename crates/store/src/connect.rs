@@ -122,6 +122,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "absence_versions",
         include_str!("../migrations/sqlite/0022_absence_versions.sql"),
     ),
+    (
+        23,
+        "underretninger",
+        include_str!("../migrations/sqlite/0023_underretninger.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -221,6 +226,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         22,
         "absence_versions",
         include_str!("../migrations/postgres/0022_absence_versions.sql"),
+    ),
+    (
+        23,
+        "underretninger",
+        include_str!("../migrations/postgres/0023_underretninger.sql"),
     ),
 ];
 

@@ -32,6 +32,7 @@ mod reviews;
 mod roster;
 mod tasks;
 pub mod testing;
+mod underretninger;
 mod users;
 mod writer;
 
@@ -63,6 +64,7 @@ pub use plans::{Evaluation, NewEvaluation, NewPlan, Plan, PlanSummary, PlanText,
 pub use reviews::Review;
 pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};
 pub use tasks::{NewTask, Task};
+pub use underretninger::{NewUnderretning, RECEIPT_TASK_TITLE, Underretning, UnderretningStatus};
 pub use users::{NewGuardian, NewUser, SessionInfo, User, UserUpdate};
 
 use sqlx::{PgPool, SqlitePool};

@@ -319,6 +319,9 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
                         li { a href=(links::child_page(card.id, "raadgivere")) { "Rådgivere" } }
                         li { a href=(links::child_page(card.id, "moeder")) { "Møder og handleplaner" } }
                     }
+                    @if may(&viewer, &subject, Action::Write, ChildData::Underretning) {
+                        li { a href=(links::child_page(card.id, "underretninger")) { "Underretninger" } }
+                    }
                 }
             }
         }

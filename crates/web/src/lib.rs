@@ -21,6 +21,7 @@ mod login;
 mod meetings;
 mod sparring;
 mod tasks;
+mod underretning;
 
 pub use kit::password;
 pub use kit::{AppState, Config};
@@ -228,6 +229,21 @@ pub fn routes() -> Vec<Route> {
             "/fravaer/indberetninger/{id}/afgoerelse",
             post(absence::reports::decide),
         ),
+        route(M::GET, "/boern/{id}/underretninger", get(underretning::child_list)),
+        route(M::POST, "/boern/{id}/underretninger", post(underretning::create)),
+        route(M::GET, "/boern/{id}/underretninger/ny", get(underretning::new_form)),
+        route(M::GET, "/underretninger", get(underretning::institution_list)),
+        route(M::GET, "/underretninger/{id}", get(underretning::show)),
+        route(
+            M::POST,
+            "/underretninger/{id}/kvittering",
+            post(underretning::record_receipt),
+        ),
+        route(
+            M::POST,
+            "/underretninger/{id}/tilbagemelding",
+            post(underretning::record_feedback),
+        ),
         route(M::GET, "/beskeder", get(meetings::messages::list)),
         route(M::POST, "/beskeder/{id}", post(meetings::messages::mark_read)),
         route(M::GET, "/beskeder/{id}/aabn", get(meetings::messages::open)),
@@ -298,6 +314,7 @@ fn panels() -> Panels {
             advisers::front_panel,
             meetings::pages::front_panel,
             tasks::front_panel,
+            underretning::front_panel,
             absence::reviews::front_panel,
         ],
         class: vec![absence::reviews::class_panel],

@@ -532,6 +532,13 @@ pub fn purpose(action: &str) -> &'static str {
         "notification.read" => "Besked læst",
         "tasks.overdue.read" => "Skolens overskredne opgaver vist",
         "tasks.read" => "Opgaver vist",
+        "underretning.list" => "Underretninger vist",
+        "underretning.prepare" => "Underretning påbegyndt",
+        "underretning.create" => "Underretning gemt",
+        "underretning.read" => "Underretning vist",
+        "underretning.receipt" => "Kommunens kvittering for underretning registreret",
+        "underretning.feedback" => "Kommunens tilbagemelding på underretning registreret",
+        "underretning.institution" => "Institutionens underretninger vist",
         _ => "Anden handling",
     }
 }

@@ -664,6 +664,90 @@ const MATRIX: &[(&str, [&str; 14])] = &[
         ],
     ),
     (
+        "GET /boern/{id}/underretninger",
+        [
+            "303 303 303 303",
+            "200 403 403 403",
+            "200 200 403 403",
+            "200 200 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "POST /boern/{id}/underretninger",
+        [
+            "401 401 401 401",
+            "422 403 403 403",
+            "422 422 403 403",
+            "422 422 403 403",
+            "422 403 403 403",
+            "422 403 403 403",
+            "422 403 403 403",
+            "422 403 403 403",
+            "422 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /boern/{id}/underretninger/ny",
+        [
+            "303 303 303 303",
+            "200 403 403 403",
+            "200 200 403 403",
+            "200 200 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "200 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /underretninger",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "GET /underretninger/{id}",
+        [
+            "303 303", "200 403", "200 200", "200 200", "403 200", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "POST /underretninger/{id}/kvittering",
+        [
+            "401 401", "422 403", "422 422", "422 422", "403 422", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "POST /underretninger/{id}/tilbagemelding",
+        [
+            "401 401", "422 403", "422 422", "422 422", "403 422", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
         "GET /boern/{id}/kronologi",
         [
             "303 303 303 303",
@@ -1452,6 +1536,7 @@ async fn authorization_matrix_covers_every_route() {
     let reports = crate::reports::matrix_fixtures(app.store(), &w).await;
     let leave = crate::notices::matrix_fixture(app.store(), &w).await;
     let contact = crate::contacts::matrix_fixture(app.store(), &w).await;
+    let underretninger = crate::underretning::matrix_fixture(app.store(), &w).await;
 
     // Every route has exactly one entry, and every entry is a route.
     let routes: Vec<String> = trivsel_web::routes()
@@ -1485,6 +1570,8 @@ async fn authorization_matrix_covers_every_route() {
             vec![meetings.samraad.to_string(), meetings.other_school.to_string()]
         } else if path.starts_with("/beskeder/{id}") {
             vec![meetings.notification.to_string()]
+        } else if path.starts_with("/underretninger/") {
+            vec![underretninger.0.to_string(), underretninger.1.to_string()]
         } else if path.starts_with("/planer/") {
             plans.iter().map(i64::to_string).collect()
         } else if path.starts_with("/boern/") {

@@ -18,3 +18,4 @@ mod server;
 mod sparring;
 mod structure;
 mod tasks;
+mod underretning;

@@ -37,6 +37,14 @@ const SHOTS = [
   ['kvartal-indberetning', 'leder', async (p) => { await p.click('main a:has-text("er ikke indberettet")'); }],
   ['indberetninger', 'sagsbehandler', async (p) => { await menu(p, 'Indberetninger'); }],
   ['foraeldrekontakt', 'laerer', async (p) => { await p.click('#kontakt-titel + p a'); }],
+  ['underretninger', 'leder', async (p) => { await p.click('#underretning-titel + p a'); }],
+  ['underretning-ny', 'laerer', async (p) => {
+    await menu(p, 'Klasser');
+    await p.click('main >> text=5.A');
+    await p.click('tbody tr:nth-child(3) a');
+    await p.click('main a:has-text("Underretninger")');
+    await p.click('main a:has-text("Skriv en underretning")');
+  }],
   ['samraad', 'leder', async (p) => {
     await menu(p, 'Møder');
     await p.click('main a:has-text("Fraværssamråd")');

@@ -12,6 +12,7 @@ mod holidays;
 mod imports;
 mod meetings;
 mod names;
+mod underretning;
 
 use std::collections::HashMap;
 
@@ -460,6 +461,7 @@ pub async fn seed(
 
     // Consents, Trivselsforum and fraværssamråd at Nordskolen.
     let meetings = meetings::seed(store, &place, &holidays_of(SCHOOLS[0].0)).await?;
+    underretning::seed(store, &place, &municipality.name).await?;
 
     Ok(Some(DemoSummary {
         children: ids.len(),

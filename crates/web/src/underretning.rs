@@ -230,7 +230,7 @@ fn form_page(viewer: &Viewer, subject: &Subject, form: &UnderretningForm, errors
             }
             (error_summary(errors))
             form.stack method="post" action=(child_path(child_id)) novalidate {
-                fieldset aria-describedby="akut-hint" {
+                fieldset.group aria-describedby="akut-hint" {
                     legend { "Er det akut?" }
                     p.hint id="akut-hint" { "Er barnet i akut fare, skal du ringe til kommunen straks – uden for åbningstid til døgnvagten eller politiet (114, ved fare 112) – og bagefter skrive underretningen." }
                     (radio("akut", "nej", "Nej", &form.acute))

@@ -65,6 +65,10 @@ pub enum ChildData {
     /// the child writes one; the school leadership and trivselsperson read them all, the
     /// author reads his own (`underretning::may_read`); never guardians or pupils.
     Underretning,
+    /// Bullying reports the child is involved in (mobning, `crate::bullying`): staff data; the
+    /// guardians with custody read the child's own perspective (its role, the dates and
+    /// measures), never the other children.
+    Bullying,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -177,6 +181,7 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
                     | ParentPerspective
                     | Assignments
                     | PupilVoice
+                    | Bullying
             );
             match role {
                 Teacher => staff_data && child.class_ids.iter().any(|c| actor.class_ids.contains(c)),
@@ -190,7 +195,7 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
                         && match action {
                             Action::Read => matches!(
                                 data,
-                                Identity | Absence | AbsenceNotices | Plans | Lookups | ParentPerspective
+                                Identity | Absence | AbsenceNotices | Plans | Lookups | ParentPerspective | Bullying
                             ),
                             Action::Write => data == ParentPerspective,
                         }

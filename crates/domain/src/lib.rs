@@ -6,6 +6,7 @@
 pub mod absence;
 pub mod access;
 pub mod audit;
+pub mod bullying;
 pub mod calendar;
 pub mod cases;
 pub mod deadlines;

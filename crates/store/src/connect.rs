@@ -127,6 +127,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "underretninger",
         include_str!("../migrations/sqlite/0023_underretninger.sql"),
     ),
+    (24, "bullying", include_str!("../migrations/sqlite/0024_bullying.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -232,6 +233,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "underretninger",
         include_str!("../migrations/postgres/0023_underretninger.sql"),
     ),
+    (24, "bullying", include_str!("../migrations/postgres/0024_bullying.sql")),
 ];
 
 /// Number of migrations (the same for both backends).

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trivsel_domain::access::ChildGrant;
-use trivsel_domain::cases::{EvaluationResult, PlanContent, PlannedTask, Tier, plan_tasks};
+use trivsel_domain::cases::{EvaluationResult, PlanContent, Tier, plan_tasks};
 
 use crate::audit::append_audit;
 use crate::cases::{CaseTarget, content_of, tier_of};
@@ -175,17 +175,19 @@ macro_rules! write_version {
         .execute(&mut *$tx)
         .await?;
         let (institution_id, child_id): (i64, Option<i64>) = $target;
-        let wanted: Vec<PlannedTask> = $tasks;
-        let existing: Vec<(i64, String, i64, NaiveDate, String, bool)> = sqlx::query_as(
+        let wanted: Vec<trivsel_domain::cases::PlannedTask> = $tasks;
+        let existing: Vec<(i64, String, i64, chrono::NaiveDate, String, bool)> = sqlx::query_as(
             "SELECT id, kind, owner_user_id, due_date, title, done_at IS NOT NULL FROM tasks WHERE plan_id = $1 \
              AND kind IN ('evaluering', 'tiltag')",
         )
         .bind($plan)
         .fetch_all(&mut *$tx)
         .await?;
-        let same = |t: &PlannedTask, (_, kind, owner, due, title, _): &(i64, String, i64, NaiveDate, String, bool)| {
-            kind == t.kind.id() && *owner == t.owner_user_id && *due == t.due && *title == t.title
-        };
+        let same =
+            |t: &trivsel_domain::cases::PlannedTask,
+             (_, kind, owner, due, title, _): &(i64, String, i64, chrono::NaiveDate, String, bool)| {
+                kind == t.kind.id() && *owner == t.owner_user_id && *due == t.due && *title == t.title
+            };
         for e in existing.iter().filter(|e| !e.5 && !wanted.iter().any(|t| same(t, e))) {
             sqlx::query("DELETE FROM tasks WHERE id = $1")
                 .bind(e.0)
@@ -212,41 +214,54 @@ macro_rules! write_version {
     }};
 }
 
+/// Inside the write transaction `$tx`: inserts `$plan` (a [`NewPlan`] of municipality `$m`) as
+/// version 1 with its tasks (evaluations for the creator, actions for their responsible users);
+/// evaluates to the plan's id. Used by [`Store::create_plan`] and by writes that make a plan as
+/// part of something else (a bullying report's action plan).
+macro_rules! insert_plan {
+    ($tx:expr, $m:expr, $plan:expr) => {{
+        let plan: &$crate::NewPlan = $plan;
+        let content = plan.content.clone().normalised();
+        let tasks = trivsel_domain::cases::plan_tasks(&content, plan.by);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO plans (municipality_id, institution_id, child_id, class_id, tier, title, status, \
+             current_version, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'open', 1, $7, $8) \
+             RETURNING id",
+        )
+        .bind($m)
+        .bind(plan.institution_id)
+        .bind(plan.target.child_id())
+        .bind(plan.target.class_id())
+        .bind(plan.tier.id())
+        .bind(&plan.title)
+        .bind(plan.by)
+        .bind(plan.at)
+        .fetch_one(&mut *$tx)
+        .await?;
+        $crate::plans::write_version!(
+            $tx,
+            $m,
+            id,
+            1i32,
+            content,
+            plan.by,
+            plan.at,
+            (plan.institution_id, plan.target.child_id()),
+            tasks
+        );
+        id
+    }};
+}
+pub(crate) use {insert_plan, write_version};
+
 impl Store {
     /// Creates a plan as version 1 with its tasks (evaluations for the creator, actions for
     /// their responsible users), and its audit row. Returns (plan id, version).
     pub async fn create_plan(&self, plan: &NewPlan, audit: &AuditEntry) -> Result<(i64, i32)> {
         let m = self.target_municipality(plan.target).await?;
-        let content = plan.content.clone().normalised();
-        let tasks = plan_tasks(&content, plan.by);
         let id = with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO plans (municipality_id, institution_id, child_id, class_id, tier, title, status, \
-                 current_version, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'open', 1, $7, $8) \
-                 RETURNING id",
-            )
-            .bind(m)
-            .bind(plan.institution_id)
-            .bind(plan.target.child_id())
-            .bind(plan.target.class_id())
-            .bind(plan.tier.id())
-            .bind(&plan.title)
-            .bind(plan.by)
-            .bind(plan.at)
-            .fetch_one(&mut *tx)
-            .await?;
-            write_version!(
-                tx,
-                m,
-                id,
-                1i32,
-                content,
-                plan.by,
-                plan.at,
-                (plan.institution_id, plan.target.child_id()),
-                tasks
-            );
+            let id = insert_plan!(tx, m, plan);
             append_audit!(tx, audit);
             tx.commit().await?;
             id

@@ -278,6 +278,10 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
     } else {
         None
     };
+    let Subject::Child { context, grant, .. } = &subject else {
+        unreachable!("a child was authorized")
+    };
+    let sections = panels::child(&state, &viewer, context, *grant).await?;
     let body = html! {
         h1 { (name) }
         dl.facts {
@@ -331,6 +335,7 @@ pub async fn child(State(state): State<AppState>, viewer: Viewer, Path(child_id)
             } }
         }
         @if let Some(section) = &absence { (section) }
+        @for section in &sections { (section) }
         @if reads(ChildData::AccessLog) {
             p { a href={ "/boern/" (card.id) "/adgangslog" } { "Se hvem der har set eller ændret oplysningerne" } }
         }

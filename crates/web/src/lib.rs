@@ -12,6 +12,7 @@ mod absence;
 mod admin;
 mod advisers;
 mod api;
+mod bullying;
 mod cases;
 mod children;
 mod conference;
@@ -244,6 +245,13 @@ pub fn routes() -> Vec<Route> {
             "/underretninger/{id}/tilbagemelding",
             post(underretning::record_feedback),
         ),
+        route(M::GET, "/mobning", get(bullying::list)),
+        route(M::POST, "/mobning", post(bullying::create)),
+        route(M::GET, "/mobning/ny", get(bullying::new_form)),
+        route(M::GET, "/mobning/{id}", get(bullying::show)),
+        route(M::POST, "/mobning/{id}/tiltag", post(bullying::record_measures)),
+        route(M::POST, "/mobning/{id}/handlingsplan", post(bullying::create_plan)),
+        route(M::POST, "/mobning/{id}/orientering", post(bullying::record_informed)),
         route(M::GET, "/beskeder", get(meetings::messages::list)),
         route(M::POST, "/beskeder/{id}", post(meetings::messages::mark_read)),
         route(M::GET, "/beskeder/{id}/aabn", get(meetings::messages::open)),
@@ -315,9 +323,11 @@ fn panels() -> Panels {
             meetings::pages::front_panel,
             tasks::front_panel,
             underretning::front_panel,
+            bullying::front_panel,
             absence::reviews::front_panel,
         ],
-        class: vec![absence::reviews::class_panel],
+        class: vec![absence::reviews::class_panel, bullying::class_panel],
+        child: vec![bullying::child_panel],
     }
 }
 

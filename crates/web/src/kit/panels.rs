@@ -3,6 +3,7 @@
 //! A panel answers `None` when it has nothing for the viewer.
 
 use maud::Markup;
+use trivsel_domain::access::{ChildContext, ChildGrant};
 use trivsel_store::ClassCard;
 
 use crate::kit::error::PageError;
@@ -24,6 +25,20 @@ pub async fn class(state: &AppState, viewer: &Viewer, card: &ClassCard) -> Resul
     let mut out = Vec::new();
     for panel in &state.panels.class {
         out.extend(panel(state, viewer, card).await?);
+    }
+    Ok(out)
+}
+
+/// Renders every child-page panel for the viewer, in order, skipping the empty ones.
+pub async fn child(
+    state: &AppState,
+    viewer: &Viewer,
+    context: &ChildContext,
+    grant: ChildGrant,
+) -> Result<Vec<Markup>, PageError> {
+    let mut out = Vec::new();
+    for panel in &state.panels.child {
+        out.extend(panel(state, viewer, context, grant).await?);
     }
     Ok(out)
 }

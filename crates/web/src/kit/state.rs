@@ -89,6 +89,14 @@ pub type PanelFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<Markup>, Pa
 /// A section of the front page.
 pub type FrontPanel = for<'a> fn(&'a AppState, &'a Viewer) -> PanelFuture<'a>;
 
+/// A section of a child's page, given the child the policy let the viewer see.
+pub type ChildPanel = for<'a> fn(
+    &'a AppState,
+    &'a Viewer,
+    &'a trivsel_domain::access::ChildContext,
+    trivsel_domain::access::ChildGrant,
+) -> PanelFuture<'a>;
+
 /// A section of a class's page.
 pub type ClassPanel = for<'a> fn(&'a AppState, &'a Viewer, &'a ClassCard) -> PanelFuture<'a>;
 
@@ -98,4 +106,6 @@ pub struct Panels {
     pub front: Vec<FrontPanel>,
     /// Class-page sections, in the order shown.
     pub class: Vec<ClassPanel>,
+    /// Child-page sections, in the order shown.
+    pub child: Vec<ChildPanel>,
 }

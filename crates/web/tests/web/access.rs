@@ -748,6 +748,52 @@ const MATRIX: &[(&str, [&str; 14])] = &[
         ],
     ),
     (
+        "GET /mobning",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /mobning",
+        [
+            "401", "422", "422", "422", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "GET /mobning/ny",
+        [
+            "303", "200", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "GET /mobning/{id}",
+        [
+            "303 303", "200 403", "200 403", "200 403", "200 403", "200 403", "200 403", "200 403", "200 403",
+            "403 403", "403 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "POST /mobning/{id}/tiltag",
+        [
+            "401 401", "403 403", "422 403", "422 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "POST /mobning/{id}/handlingsplan",
+        [
+            "401 401", "403 403", "422 403", "422 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "POST /mobning/{id}/orientering",
+        [
+            "401 401", "403 403", "422 403", "422 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
         "GET /boern/{id}/kronologi",
         [
             "303 303 303 303",
@@ -1537,6 +1583,7 @@ async fn authorization_matrix_covers_every_route() {
     let leave = crate::notices::matrix_fixture(app.store(), &w).await;
     let contact = crate::contacts::matrix_fixture(app.store(), &w).await;
     let underretninger = crate::underretning::matrix_fixture(app.store(), &w).await;
+    let bullying = crate::bullying::matrix_fixture(app.store(), &w).await;
 
     // Every route has exactly one entry, and every entry is a route.
     let routes: Vec<String> = trivsel_web::routes()
@@ -1570,6 +1617,8 @@ async fn authorization_matrix_covers_every_route() {
             vec![meetings.samraad.to_string(), meetings.other_school.to_string()]
         } else if path.starts_with("/beskeder/{id}") {
             vec![meetings.notification.to_string()]
+        } else if path.starts_with("/mobning/{id}") {
+            vec![bullying.0.to_string(), bullying.1.to_string()]
         } else if path.starts_with("/underretninger/") {
             vec![underretninger.0.to_string(), underretninger.1.to_string()]
         } else if path.starts_with("/planer/") {

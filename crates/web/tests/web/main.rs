@@ -4,6 +4,7 @@
 mod absence;
 mod access;
 mod advisers;
+mod bullying;
 mod cases;
 mod consents;
 mod contacts;

@@ -45,6 +45,12 @@ const SHOTS = [
     await p.click('main a:has-text("Underretninger")');
     await p.click('main a:has-text("Skriv en underretning")');
   }],
+  ['mobning-ny', 'laerer', async (p) => {
+    await menu(p, 'Klasser');
+    await p.click('main >> text=5.A');
+    await p.click('main a:has-text("Registrér mobning i klassen")');
+  }],
+  ['mobning-foraelder', 'foraelder', async (p) => { await p.click('main a:has-text("Fravær og oplysninger")'); }],
   ['samraad', 'leder', async (p) => {
     await menu(p, 'Møder');
     await p.click('main a:has-text("Fraværssamråd")');

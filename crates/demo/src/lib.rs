@@ -7,6 +7,7 @@
 //! with three classes per grade until the municipality has N school pupils, for benchmarks.
 
 mod absence;
+mod bullying;
 mod cases;
 mod holidays;
 mod imports;
@@ -462,6 +463,7 @@ pub async fn seed(
     // Consents, Trivselsforum and fraværssamråd at Nordskolen.
     let meetings = meetings::seed(store, &place, &holidays_of(SCHOOLS[0].0)).await?;
     underretning::seed(store, &place, &municipality.name).await?;
+    bullying::seed(store, &place).await?;
 
     Ok(Some(DemoSummary {
         children: ids.len(),

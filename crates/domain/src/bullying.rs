@@ -10,6 +10,7 @@
 use chrono::NaiveDate;
 
 use crate::calendar::add_working_days;
+use crate::meetings::InTimeShare;
 use crate::stored::stored_enum;
 
 /// The action plan is due this many working days after a staff member first learned of the
@@ -30,6 +31,25 @@ pub fn plan_overdue(learned_on: NaiveDate, plan_on: Option<NaiveDate>, today: Na
 /// Whether the plan was made in time.
 pub fn plan_in_time(learned_on: NaiveDate, plan_on: NaiveDate) -> bool {
     plan_on <= plan_deadline(learned_on)
+}
+
+/// The share of action plans made in time, of reports given as (learned on, plan made on), on
+/// `today`: a report still within its deadline without a plan is not counted yet (as for the
+/// fraværssamråd, [`crate::meetings::share_held_in_time`]).
+pub fn plans_in_time(reports: &[(NaiveDate, Option<NaiveDate>)], today: NaiveDate) -> InTimeShare {
+    let mut share = InTimeShare::default();
+    for &(learned, plan) in reports {
+        match plan {
+            Some(on) if plan_in_time(learned, on) => {
+                share.in_time += 1;
+                share.counted += 1;
+            }
+            Some(_) => share.counted += 1,
+            None if plan_overdue(learned, None, today) => share.counted += 1,
+            None => {}
+        }
+    }
+    share
 }
 
 stored_enum! {
@@ -112,6 +132,23 @@ mod tests {
         assert!(!plan_overdue(d("2026-11-30"), Some(d("2026-12-20")), d("2026-12-21")));
         assert!(plan_in_time(d("2026-11-30"), d("2026-12-14")));
         assert!(!plan_in_time(d("2026-11-30"), d("2026-12-15")));
+    }
+
+    #[test]
+    fn plans_in_time_count_once_due_or_made() {
+        let learned = d("2026-11-30");
+        let reports = [
+            (learned, Some(d("2026-12-14"))),
+            (learned, Some(d("2026-12-15"))),
+            (learned, None),
+            (d("2026-12-10"), None),
+        ];
+        let share = plans_in_time(&reports, d("2026-12-15"));
+        assert_eq!(
+            (share.in_time, share.counted),
+            (1, 3),
+            "the one still within its deadline waits"
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trivsel_domain::access::ChildGrant;
-use trivsel_domain::bullying::{InvolvedRole, LearnedHow, plan_deadline};
+use trivsel_domain::bullying::{InvolvedRole, LearnedHow, plan_deadline, plans_in_time};
+use trivsel_domain::meetings::InTimeShare;
 
 use crate::audit::append_audits;
 use crate::plans::insert_plan;
@@ -223,6 +224,18 @@ impl Store {
             child.child_id(),
         )
         .await
+    }
+
+    /// The share of the institution's action plans made within 10 working days
+    /// (`bullying::plans_in_time`).
+    pub async fn bullying_plans_in_time(&self, institution_id: i64, today: NaiveDate) -> Result<InTimeShare> {
+        let rows: Vec<(NaiveDate, Option<NaiveDate>)> = with_pool!(self, |pool| {
+            sqlx::query_as("SELECT learned_on, plan_on FROM bullying_reports WHERE institution_id = $1")
+                .bind(institution_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(plans_in_time(&rows, today))
     }
 
     /// Records the temporary measures started (the latest text stands; the audit keeps the

@@ -11,6 +11,7 @@ use maud::{Markup, html};
 use trivsel_domain::absence::overview::Summary;
 use trivsel_domain::access::{Action, ChildData, Resource};
 use trivsel_domain::calendar::SchoolYear;
+use trivsel_domain::meetings::InTimeShare;
 use trivsel_domain::model::InstitutionKind;
 use trivsel_store::{AbsenceData, AlertFilter, CaseTarget};
 
@@ -170,6 +171,40 @@ pub async fn school(State(state): State<AppState>, viewer: Viewer) -> Page {
     Ok(shell::page(&title, Some(&viewer), "/fravaer/skole", body).into_response())
 }
 
+/// A compliance figure per school: how many were done by their statutory deadline. Each case
+/// is about a child, so a school with fewer than 5 counted shows none.
+fn in_time_table<'a>(
+    id: &str,
+    title: &str,
+    hint: &str,
+    unit: &str,
+    rows: impl Iterator<Item = (&'a str, InTimeShare)>,
+) -> Markup {
+    html! {
+        section aria-labelledby={ (id) "-titel" } {
+            h2 id={ (id) "-titel" } { (title) }
+            p.hint { (hint) }
+            table id={ (id) "-andel" } {
+                thead { tr { th scope="col" { "Skole" } th scope="col" { "Rettidigt" } th scope="col" { "Opgjort" } th scope="col" { "Andel" } } }
+                tbody {
+                    @for (name, share) in rows {
+                        tr {
+                            td { (name) }
+                            @if share.counted < MIN_GROUP {
+                                td colspan="3" { "færre end " (MIN_GROUP) " " (unit) }
+                            } @else {
+                                td { (share.in_time) }
+                                td { (share.counted) }
+                                td { @match share.percent() { Some(p) => { (p) " %" }, None => { "–" } } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The municipality: aggregates per school, no pupil, small schools suppressed.
 pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Page {
     let m = viewer.user.municipality_id;
@@ -186,7 +221,11 @@ pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Page
     let schools = || institutions.iter().filter(|i| i.kind == InstitutionKind::School);
     let mut shares = Vec::new();
     for inst in schools() {
-        shares.push((inst, state.store.samraad_share_in_time(inst.id, today).await?));
+        shares.push((
+            inst,
+            state.store.samraad_share_in_time(inst.id, today).await?,
+            state.store.bullying_plans_in_time(inst.id, today).await?,
+        ));
     }
     // The pupils' sums are kept between requests (`Store::with_absence_overview`).
     let (rows, all) = state
@@ -237,28 +276,20 @@ pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Page
             }
         }
         (trend_figure(&all, "Fravær pr. uge i kommunens skoler"))
-        section aria-labelledby="samraad-titel" {
-            h2 id="samraad-titel" { "Fraværssamråd holdt inden for 7 arbejdsdage" }
-            p.hint { "Samråd, hvis frist ikke er nået endnu, tælles først med, når de er holdt eller fristen er overskredet." }
-            table id="samraad-andel" {
-                thead { tr { th scope="col" { "Skole" } th scope="col" { "Holdt rettidigt" } th scope="col" { "Opgjort" } th scope="col" { "Andel" } } }
-                tbody {
-                    @for (inst, share) in &shares {
-                        tr {
-                            td { (inst.name) }
-                            // Each council is about one child: fewer than 5 are not shown.
-                            @if share.counted < MIN_GROUP {
-                                td colspan="3" { "færre end " (MIN_GROUP) " samråd" }
-                            } @else {
-                                td { (share.in_time) }
-                                td { (share.counted) }
-                                td { @match share.percent() { Some(p) => { (p) " %" }, None => { "–" } } }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        (in_time_table(
+            "samraad",
+            "Fraværssamråd holdt inden for 7 arbejdsdage",
+            "Samråd, hvis frist ikke er nået endnu, tælles først med, når de er holdt eller fristen er overskredet.",
+            "samråd",
+            shares.iter().map(|(inst, samraad, _)| (inst.name.as_str(), *samraad)),
+        ))
+        (in_time_table(
+            "mobning",
+            "Skriftlige handlingsplaner mod mobning inden for 10 arbejdsdage",
+            "Sager, hvis frist ikke er nået endnu, tælles først med, når planen er lavet eller fristen er overskredet.",
+            "sager",
+            shares.iter().map(|(inst, _, bullying)| (inst.name.as_str(), *bullying)),
+        ))
     };
     Ok(shell::page("Fravær i kommunen", Some(&viewer), "/fravaer/kommune", body).into_response())
 }

@@ -318,3 +318,58 @@ async fn an_overdue_plan_shows_on_the_leaders_front_page() {
         .unwrap();
     assert!(class.contains("Registrér mobning i klassen"));
 }
+
+#[tokio::test]
+async fn the_municipality_sees_the_share_of_plans_made_in_time() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let audit = [system_audit(w.municipality, "bullying.create")];
+    let learned = today() - Duration::days(30);
+    let child = vec![(w.children[0], InvolvedRole::Exposed)];
+    // Three plans in time (the last on the deadline), two late, one overdue without a plan, and
+    // one still within its deadline (not counted).
+    let due = plan_deadline(learned);
+    let made = [
+        learned,
+        learned + Duration::days(1),
+        due,
+        due + Duration::days(1),
+        due + Duration::days(10),
+    ];
+    for plan_on in made.into_iter().map(Some).chain([None]) {
+        let id = app
+            .store()
+            .create_bullying_report(&new(w.school_x, w.users["laerer"], learned, child.clone()), &audit)
+            .await
+            .unwrap();
+        if let Some(on) = plan_on {
+            let plan = trivsel_store::NewPlan {
+                institution_id: w.school_x,
+                target: trivsel_store::CaseTarget::Class(w.classes[0]),
+                tier: trivsel_domain::cases::Tier::Preventive,
+                title: "Handlingsplan".into(),
+                content: trivsel_domain::cases::PlanContent {
+                    goals: "Tryghed".into(),
+                    evaluation_dates: vec![today() + Duration::days(10)],
+                    ..Default::default()
+                },
+                by: w.users["skoleleder"],
+                at: chrono::Utc::now(),
+            };
+            app.store().create_bullying_plan(id, &plan, on, &audit).await.unwrap();
+        }
+    }
+    app.store()
+        .create_bullying_report(&new(w.school_x, w.users["laerer"], today(), child), &audit)
+        .await
+        .unwrap();
+    let analyst = app.login("analytiker").await;
+    let page = app.get("/fravaer/kommune", Some(&analyst)).await.text().await.unwrap();
+    let table = &page[page.find("id=\"mobning-andel\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(
+        table.contains("<td>Skole X</td><td>3</td><td>6</td><td>50 %</td>"),
+        "{table}"
+    );
+    assert!(!table.contains("Barn"), "no child is named");
+}

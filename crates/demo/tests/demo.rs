@@ -131,7 +131,14 @@ async fn demo_municipality_has_schools_children_holidays_and_accounts() {
         db.store.current_tier(CaseTarget::Child(pupil)).await.unwrap(),
         Some(Tier::Intervening)
     );
-    assert_eq!(db.store.tier_history(CaseTarget::Child(pupil)).await.unwrap().len(), 3);
+    assert_eq!(
+        db.store
+            .tier_history(CaseTarget::Child(pupil), trivsel_domain::access::Scope::All)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
     assert!(
         !db.store
             .ppv_registrations(ChildGrant::system(pupil))

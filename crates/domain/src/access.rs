@@ -23,13 +23,17 @@ pub struct Actor {
     pub assigned_children: Vec<i64>,
 }
 
-/// A child as the policy sees it: where the child is enrolled today.
+/// A child as the policy sees it: where the child is enrolled today (`institution_ids[i]` is
+/// the institution of `class_ids[i]`), and where it was before.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChildContext {
     pub child_id: i64,
     pub municipality_id: i64,
     pub institution_ids: Vec<i64>,
     pub class_ids: Vec<i64>,
+    /// Institutions the child has left (enrolled before, not today). Their leadership keeps
+    /// read access to what the institution wrote, for its archive duty, and sees nothing new.
+    pub former_institution_ids: Vec<i64>,
 }
 
 /// Parts of a child's data, for field-level rules.
@@ -69,6 +73,11 @@ pub enum ChildData {
     /// guardians with custody read the child's own perspective (its role, the dates and
     /// measures), never the other children.
     Bullying,
+    /// Hand-overs at a move (overlevering, `crate::transition`): written by the leadership or
+    /// trivselsperson of the institution the child leaves or has left; read by the staff of
+    /// both institutions (each sees the hand-overs it sent or received), the child's advisers
+    /// and the guardians with custody.
+    Handover,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -164,6 +173,10 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
         Resource::Child(child, Assignments) if action == Action::Write => {
             matches!(role, Leader | WellbeingPerson) && at_own_institution(&child.institution_ids)
         }
+        Resource::Child(child, Handover) if action == Action::Write => {
+            matches!(role, Leader | WellbeingPerson)
+                && (at_own_institution(&child.institution_ids) || at_own_institution(&child.former_institution_ids))
+        }
         Resource::Child(child, Underretning) => match action {
             Action::Read => matches!(role, Leader | WellbeingPerson) && at_own_institution(&child.institution_ids),
             Action::Write => role.is_staff() && can(actor, Action::Read, &Resource::Child(child, StaffNotes)),
@@ -182,11 +195,19 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
                     | Assignments
                     | PupilVoice
                     | Bullying
+                    | Handover
             );
+            // What a former institution's leadership reads of what it wrote (its archive).
+            let archive = action == Action::Read
+                && matches!(
+                    data,
+                    Identity | Plans | StaffNotes | Concerns | ParentPerspective | PupilVoice | Bullying | Handover
+                )
+                && at_own_institution(&child.former_institution_ids);
             match role {
                 Teacher => staff_data && child.class_ids.iter().any(|c| actor.class_ids.contains(c)),
-                WellbeingPerson => staff_data && at_own_institution(&child.institution_ids),
-                Leader => (staff_data || data == AccessLog) && at_own_institution(&child.institution_ids),
+                WellbeingPerson => (staff_data && at_own_institution(&child.institution_ids)) || archive,
+                Leader => ((staff_data || data == AccessLog) && at_own_institution(&child.institution_ids)) || archive,
                 Psychologist | SocialWorker | HealthVisitor | SspCounsellor | FamilyCounsellor => {
                     staff_data && actor.assigned_children.contains(&id)
                 }
@@ -195,7 +216,14 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
                         && match action {
                             Action::Read => matches!(
                                 data,
-                                Identity | Absence | AbsenceNotices | Plans | Lookups | ParentPerspective | Bullying
+                                Identity
+                                    | Absence
+                                    | AbsenceNotices
+                                    | Plans
+                                    | Lookups
+                                    | ParentPerspective
+                                    | Bullying
+                                    | Handover
                             ),
                             Action::Write => data == ParentPerspective,
                         }
@@ -217,12 +245,38 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
     }
 }
 
+/// How much of a child's case content a grant reaches (rækkevidde): what follows the child.
+/// Absence registrations and enrolment history follow the pupil to every institution; case
+/// content — concerns, tiers, PPV, PKU, plans, meetings and class conferences — belongs to the
+/// institution that wrote it. Its staff read only that ([`Scope::Institution`]): a new school
+/// gets the former one's knowledge only through a hand-over the parents consented to
+/// (`transition`), and a former school reads only what it wrote. Guardians, the pupil and the
+/// child's advisers read all of it ([`Scope::All`]). docs/ARCHITECTURE.md states the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Institution(i64),
+}
+
+impl Scope {
+    /// Whether content written at `institution_id` is within reach. Content with no institution
+    /// (rows from before institutions were recorded on them) follows the child.
+    pub fn reaches(self, institution_id: Option<i64>) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Institution(own) => institution_id.is_none_or(|i| i == own),
+        }
+    }
+}
+
 /// Proof that the access policy was asked about one child and said yes (adgangsbevis): the
-/// store's reads of a child's data take one, so code that never asked [`can`] does not compile.
+/// store's reads of a child's data take one, so code that never asked [`can`] does not compile,
+/// and they return only the content within its [`Scope`].
 /// Made by [`grant`] for a user's request, or by [`ChildGrant::system`] where no user asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChildGrant {
     child_id: i64,
+    scope: Scope,
 }
 
 impl ChildGrant {
@@ -230,22 +284,53 @@ impl ChildGrant {
         self.child_id
     }
 
+    pub fn scope(self) -> Scope {
+        self.scope
+    }
+
     /// Made by the domain's other rules (e.g. a meeting's runner for the meeting's child).
-    pub(crate) fn new(child_id: i64) -> Self {
-        ChildGrant { child_id }
+    pub(crate) fn new(child_id: i64, scope: Scope) -> Self {
+        ChildGrant { child_id, scope }
     }
 
     /// For work that no user asks for: imports, the demo municipality, the CLI and tests. The web
     /// crate never calls it (its structure test checks that).
     pub fn system(child_id: i64) -> Self {
-        ChildGrant { child_id }
+        ChildGrant {
+            child_id,
+            scope: Scope::All,
+        }
+    }
+}
+
+/// The scope of the actor's reads about the child: an institution's staff read what their
+/// institution wrote; everyone else the policy lets in (guardians, the pupil, advisers) all.
+pub fn scope_of(actor: &Actor, context: &ChildContext) -> Scope {
+    use Role::*;
+    match actor.role {
+        Some(Teacher | WellbeingPerson | Leader) => {
+            let by_class = || {
+                context
+                    .class_ids
+                    .iter()
+                    .position(|c| actor.class_ids.contains(c))
+                    .and_then(|i| context.institution_ids.get(i).copied())
+            };
+            // Without an institution or a shared class the policy gives no grant at all.
+            actor
+                .institution_id
+                .or_else(by_class)
+                .map_or(Scope::Institution(0), Scope::Institution)
+        }
+        _ => Scope::All,
     }
 }
 
 /// Asks [`can`] about `data` of the child; a yes comes back as the child's [`ChildGrant`].
 pub fn grant(actor: &Actor, action: Action, context: &ChildContext, data: ChildData) -> Option<ChildGrant> {
-    can(actor, action, &Resource::Child(context, data)).then_some(ChildGrant {
+    can(actor, action, &Resource::Child(context, data)).then(|| ChildGrant {
         child_id: context.child_id,
+        scope: scope_of(actor, context),
     })
 }
 
@@ -259,6 +344,7 @@ mod tests {
             municipality_id: 1,
             institution_ids: vec![10],
             class_ids: vec![100],
+            ..ChildContext::default()
         };
         let teacher = |class_ids: Vec<i64>| Actor {
             user_id: 1,
@@ -284,7 +370,66 @@ mod tests {
             municipality_id: 1,
             institution_ids: vec![10],
             class_ids: vec![100],
+            former_institution_ids: vec![20],
         }
+    }
+
+    #[test]
+    fn a_former_school_reads_what_it_wrote_and_nothing_new() {
+        let c = child();
+        let mut former = actor(Role::Leader);
+        former.institution_id = Some(20);
+        for data in [ChildData::Identity, ChildData::Concerns, ChildData::Plans] {
+            assert!(can(&former, Action::Read, &Resource::Child(&c, data)), "{data:?}");
+            assert!(!can(&former, Action::Write, &Resource::Child(&c, data)), "{data:?}");
+        }
+        for data in [ChildData::Absence, ChildData::AccessLog, ChildData::Underretning] {
+            assert!(!can(&former, Action::Read, &Resource::Child(&c, data)), "{data:?}");
+        }
+        let granted = grant(&former, Action::Read, &c, ChildData::Concerns).unwrap();
+        assert_eq!(granted.scope(), Scope::Institution(20));
+        assert!(granted.scope().reaches(Some(20)) && !granted.scope().reaches(Some(10)));
+        assert!(
+            can(&former, Action::Write, &Resource::Child(&c, ChildData::Handover)),
+            "it hands over"
+        );
+        let mut teacher = actor(Role::Teacher);
+        teacher.institution_id = Some(20);
+        assert!(
+            !can(&teacher, Action::Read, &Resource::Child(&c, ChildData::Concerns)),
+            "former teachers lose access"
+        );
+        assert!(!can(&teacher, Action::Write, &Resource::Child(&c, ChildData::Handover)));
+
+        // The new school reads its own content only; guardians and advisers all of it.
+        let mut current = actor(Role::WellbeingPerson);
+        current.institution_id = Some(10);
+        assert_eq!(
+            grant(&current, Action::Read, &c, ChildData::Plans).unwrap().scope(),
+            Scope::Institution(10)
+        );
+        let mut teacher = actor(Role::Teacher);
+        teacher.class_ids = vec![100];
+        assert_eq!(
+            grant(&teacher, Action::Read, &c, ChildData::Plans).unwrap().scope(),
+            Scope::Institution(10)
+        );
+        let mut guardian = actor(Role::Guardian);
+        guardian.own_children = vec![7];
+        assert_eq!(
+            grant(&guardian, Action::Read, &c, ChildData::Plans).unwrap().scope(),
+            Scope::All
+        );
+        let mut ppr = actor(Role::Psychologist);
+        ppr.assigned_children = vec![7];
+        assert_eq!(
+            grant(&ppr, Action::Read, &c, ChildData::Plans).unwrap().scope(),
+            Scope::All
+        );
+        assert!(
+            Scope::Institution(10).reaches(None),
+            "rows without an institution follow the child"
+        );
     }
 
     fn actor(role: Role) -> Actor {

@@ -137,7 +137,7 @@ pub fn may_read(actor: &Actor, child: &ChildContext, author_user_id: i64) -> Opt
     let author = actor.user_id == author_user_id
         && actor.municipality_id == child.municipality_id
         && actor.role.is_some_and(|r| r.is_staff());
-    (leadership || author).then(|| ChildGrant::new(child.child_id))
+    (leadership || author).then(|| ChildGrant::new(child.child_id, crate::access::scope_of(actor, child)))
 }
 
 #[cfg(test)]
@@ -228,6 +228,7 @@ mod tests {
             municipality_id: 1,
             institution_ids: vec![10],
             class_ids: vec![100],
+            ..ChildContext::default()
         };
         let actor = |user_id, role, institution_id: Option<i64>| Actor {
             user_id,

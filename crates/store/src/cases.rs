@@ -3,7 +3,7 @@
 //! and whether an escalation is allowed is decided by the caller with `trivsel_domain`.
 
 use std::collections::HashMap;
-use trivsel_domain::access::ChildGrant;
+use trivsel_domain::access::{ChildGrant, Scope};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trivsel_domain::absence::AlertCause;
@@ -177,6 +177,27 @@ pub(crate) fn content_of(json: &str) -> Result<PlanContent> {
     PlanContent::from_json(json).map_err(|e| StoreError::Db(sqlx::Error::Decode(e.into())))
 }
 
+/// SQL condition for the rows within a grant's scope (`access::Scope`), on the institution
+/// column `column`; rows without an institution follow the child.
+pub(crate) fn in_scope(scope: Scope, column: &str) -> String {
+    match scope {
+        Scope::All => "TRUE".into(),
+        Scope::Institution(i) => format!("({column} = {i} OR {column} IS NULL)"),
+    }
+}
+
+/// SQL for the institution a new case record belongs to (`access::Scope`): the class's
+/// (`class`, an SQL expression), else the writer's (`by`), else the child's (`child`) latest
+/// enrolment's. Migration 0025 filled in older rows by the same rule.
+pub(crate) fn record_institution(class: &str, by: &str, child: &str) -> String {
+    format!(
+        "COALESCE((SELECT c.institution_id FROM classes c WHERE c.id = {class}), \
+         (SELECT u.institution_id FROM users u WHERE u.id = {by}), \
+         (SELECT c.institution_id FROM enrolments e JOIN classes c ON c.id = e.class_id \
+          WHERE e.child_id = {child} ORDER BY e.enrolled_from DESC LIMIT 1))"
+    )
+}
+
 impl Store {
     /// The municipality a child or class belongs to.
     pub(crate) async fn target_municipality(&self, target: CaseTarget) -> Result<i64> {
@@ -236,20 +257,21 @@ impl Store {
     /// Concerns about the child (not its class), newest first.
     pub async fn concerns_of_child(&self, child: ChildGrant) -> Result<Vec<Concern>> {
         let child_id = child.child_id();
-        self.concerns(CaseTarget::Child(child_id)).await
+        self.concerns(CaseTarget::Child(child_id), child.scope()).await
     }
 
     /// Concerns about the class as a community, newest first.
     pub async fn concerns_of_class(&self, class_id: i64) -> Result<Vec<Concern>> {
-        self.concerns(CaseTarget::Class(class_id)).await
+        self.concerns(CaseTarget::Class(class_id), Scope::All).await
     }
 
-    async fn concerns(&self, target: CaseTarget) -> Result<Vec<Concern>> {
+    async fn concerns(&self, target: CaseTarget, scope: Scope) -> Result<Vec<Concern>> {
         let (column, id) = target.column();
         let sql = format!(
             "SELECT c.id, c.institution_id, c.child_id, c.class_id, c.concern_date, c.description, c.severity, \
              c.created_by, u.name, c.created_at FROM concerns c JOIN users u ON u.id = c.created_by \
-             WHERE c.{column} = $1 ORDER BY c.concern_date DESC, c.created_at DESC, c.id DESC"
+             WHERE c.{column} = $1 AND {} ORDER BY c.concern_date DESC, c.created_at DESC, c.id DESC",
+            in_scope(scope, "c.institution_id")
         );
         let cat_sql = format!(
             "SELECT k.concern_id, k.category FROM concern_categories k JOIN concerns c ON c.id = k.concern_id \
@@ -311,10 +333,11 @@ impl Store {
         let m = self.target_municipality(change.target).await?;
         Ok(with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
-            let id: i64 = sqlx::query_scalar(
+            let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO tier_changes (municipality_id, child_id, class_id, tier, reason, override_justification, \
-                 changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
+                     changed_by, changed_at, institution_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {}) RETURNING id",
+                record_institution("$3", "$7", "$2")
+            )))
             .bind(m)
             .bind(change.target.child_id())
             .bind(change.target.class_id())
@@ -332,12 +355,14 @@ impl Store {
     }
 
     /// Changes of tier, newest first.
-    pub async fn tier_history(&self, target: CaseTarget) -> Result<Vec<TierChange>> {
+    /// Within `scope`: a child's tier as its institution set it (`access::Scope`).
+    pub async fn tier_history(&self, target: CaseTarget, scope: Scope) -> Result<Vec<TierChange>> {
         let (column, id) = target.column();
         let sql = format!(
             "SELECT t.id, t.child_id, t.class_id, t.tier, t.reason, t.override_justification, t.changed_by, u.name, \
-             t.changed_at FROM tier_changes t JOIN users u ON u.id = t.changed_by WHERE t.{column} = $1 \
-             ORDER BY t.changed_at DESC, t.id DESC"
+             t.changed_at FROM tier_changes t JOIN users u ON u.id = t.changed_by WHERE t.{column} = $1 AND {} \
+             ORDER BY t.changed_at DESC, t.id DESC",
+            in_scope(scope, "t.institution_id")
         );
         let rows: Vec<TierTuple> = with_pool!(self, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -366,7 +391,7 @@ impl Store {
     /// The tier of the latest change; `None` when none is recorded (the caller shows the
     /// preventive tier, which applies to all children).
     pub async fn current_tier(&self, target: CaseTarget) -> Result<Option<Tier>> {
-        Ok(self.tier_history(target).await?.first().map(|t| t.tier))
+        Ok(self.tier_history(target, Scope::All).await?.first().map(|t| t.tier))
     }
 
     /// Registers a PPV for the child, with its audit row.
@@ -382,10 +407,11 @@ impl Store {
         let m = self.target_municipality(CaseTarget::Child(child_id)).await?;
         Ok(with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
-            let id: i64 = sqlx::query_scalar(
+            let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO ppv_registrations (municipality_id, child_id, ppv_date, reference, registered_by, \
-                 registered_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
+                     registered_at, institution_id) VALUES ($1, $2, $3, $4, $5, $6, {}) RETURNING id",
+                record_institution("NULL", "$5", "$2")
+            )))
             .bind(m)
             .bind(child_id)
             .bind(date)
@@ -404,10 +430,11 @@ impl Store {
     pub async fn ppv_registrations(&self, child: ChildGrant) -> Result<Vec<PpvRegistration>> {
         let child_id = child.child_id();
         let rows: Vec<(i64, i64, NaiveDate, String, i64, DateTime<Utc>)> = with_pool!(self, |pool| {
-            sqlx::query_as(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT id, child_id, ppv_date, reference, registered_by, registered_at FROM ppv_registrations \
-                 WHERE child_id = $1 ORDER BY ppv_date DESC, id DESC",
-            )
+                     WHERE child_id = $1 AND {} ORDER BY ppv_date DESC, id DESC",
+                in_scope(child.scope(), "institution_id")
+            )))
             .bind(child_id)
             .fetch_all(pool)
             .await?
@@ -504,6 +531,9 @@ impl Store {
         type PlanRow = (i64, String, String, i32, String, i64, String, DateTime<Utc>);
         type EvalRow = (i64, String, NaiveDate, String, String, String, String, DateTime<Utc>);
         type ConferenceRow = (i64, String, NaiveDate, bool, String, String, DateTime<Utc>);
+        // Absence alerts and contacts follow the pupil; plans and conferences stay with their
+        // institution (`access::Scope`).
+        let plans_in_scope = in_scope(child.scope(), "p.institution_id");
         let (alerts, versions, evaluations, conferences): (
             Vec<AlertRow>,
             Vec<PlanRow>,
@@ -517,27 +547,29 @@ impl Store {
             .bind(child_id)
             .fetch_all(pool)
             .await?;
-            let versions = sqlx::query_as(
+            let versions = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT p.id, p.title, p.tier, v.version, v.content_json, v.saved_by, u.name, v.saved_at \
                      FROM plans p JOIN plan_versions v ON v.plan_id = p.id JOIN users u ON u.id = v.saved_by \
-                     WHERE p.child_id = $1 ORDER BY p.id, v.version",
-            )
+                     WHERE p.child_id = $1 AND {plans_in_scope} ORDER BY p.id, v.version"
+            )))
             .bind(child_id)
             .fetch_all(pool)
             .await?;
-            let evaluations = sqlx::query_as(
+            let evaluations = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT e.id, p.title, e.evaluation_date, e.result, e.text, e.next_step, u.name, e.evaluated_at \
                      FROM plan_evaluations e JOIN plans p ON p.id = e.plan_id JOIN users u ON u.id = e.evaluated_by \
-                     WHERE p.child_id = $1",
-            )
+                     WHERE p.child_id = $1 AND {plans_in_scope}"
+            )))
             .bind(child_id)
             .fetch_all(pool)
             .await?;
-            let conferences = sqlx::query_as(
+            let conferences = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT k.id, c.name, k.held_on, cp.focus, cp.note, u.name, k.created_at \
                      FROM class_conference_pupils cp JOIN class_conferences k ON k.id = cp.conference_id \
-                     JOIN classes c ON c.id = k.class_id JOIN users u ON u.id = k.created_by WHERE cp.child_id = $1",
-            )
+                     JOIN classes c ON c.id = k.class_id JOIN users u ON u.id = k.created_by \
+                     WHERE cp.child_id = $1 AND {}",
+                in_scope(child.scope(), "c.institution_id")
+            )))
             .bind(child_id)
             .fetch_all(pool)
             .await?;
@@ -653,7 +685,7 @@ impl Store {
             ));
         }
 
-        for t in self.tier_history(CaseTarget::Child(child_id)).await? {
+        for t in self.tier_history(CaseTarget::Child(child_id), child.scope()).await? {
             let mut summary = t.reason;
             if let Some(j) = t.override_justification {
                 summary.push_str(&format!(" Skolelederen tilsidesatte kravene: {j}"));

@@ -85,10 +85,22 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
+        let left: Vec<i64> = with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT DISTINCT c.institution_id FROM enrolments e JOIN classes c ON c.id = e.class_id \
+                 WHERE e.child_id = $1 AND e.enrolled_to IS NOT NULL AND e.enrolled_to < $2",
+            )
+            .bind(child_id)
+            .bind(date)
+            .fetch_all(pool)
+            .await?
+        });
+        let institution_ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
         Ok(Some(ChildContext {
             child_id,
             municipality_id,
-            institution_ids: rows.iter().map(|r| r.0).collect(),
+            former_institution_ids: left.into_iter().filter(|i| !institution_ids.contains(i)).collect(),
+            institution_ids,
             class_ids: rows.iter().map(|r| r.1).collect(),
         }))
     }

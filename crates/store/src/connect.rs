@@ -128,6 +128,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0023_underretninger.sql"),
     ),
     (24, "bullying", include_str!("../migrations/sqlite/0024_bullying.sql")),
+    (
+        25,
+        "what_follows_the_child",
+        include_str!("../migrations/sqlite/0025_what_follows_the_child.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -234,6 +239,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0023_underretninger.sql"),
     ),
     (24, "bullying", include_str!("../migrations/postgres/0024_bullying.sql")),
+    (
+        25,
+        "what_follows_the_child",
+        include_str!("../migrations/postgres/0025_what_follows_the_child.sql"),
+    ),
 ];
 
 /// Number of migrations (the same for both backends).

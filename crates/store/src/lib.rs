@@ -21,6 +21,7 @@ mod conferences;
 mod connect;
 mod consents;
 mod guardians;
+mod handovers;
 mod meeting_duties;
 mod meetings;
 mod oidc;
@@ -53,6 +54,7 @@ pub use conferences::{CaseCounts, Conference, ConferencePupil, ConferenceTask, N
 pub use connect::{Backend, DEFAULT_DATABASE_URL, MIGRATION_COUNT};
 pub use consents::{ConsentRecord, NewConsent};
 pub use guardians::{ChildGuardians, GuardianChanges, GuardianLink, GuardianRecord};
+pub use handovers::{CONVERSATION_TASK_TITLE, Handover, NewHandover};
 pub use meetings::{
     ALERT_TAKEN, AgendaItem, AnonymousConsultation, AnonymousSave, ForumMember, Meeting, MeetingAction, NewAgendaItem,
     NewAnonymousConsultation, NewMeeting, NewMeetingAction, NewParticipant, Notification, Participant,

@@ -549,12 +549,12 @@ impl Store {
     /// agenda, newest first.
     pub async fn meetings_of_child(&self, child: ChildGrant) -> Result<Vec<Meeting>> {
         let child_id = child.child_id();
-        self.fetch_meetings(
-            "WHERE child_id = $1 OR id IN (SELECT meeting_id FROM agenda_items WHERE child_id = $1) \
+        let condition = format!(
+            "WHERE (child_id = $1 OR id IN (SELECT meeting_id FROM agenda_items WHERE child_id = $1)) AND {} \
              ORDER BY starts_at DESC, id DESC",
-            child_id,
-        )
-        .await
+            crate::cases::in_scope(child.scope(), "institution_id")
+        );
+        self.fetch_meetings(&condition, child_id).await
     }
 
     /// Meetings a user takes part in, newest first.

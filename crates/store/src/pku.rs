@@ -141,11 +141,12 @@ impl Store {
         let m = self.target_municipality(CaseTarget::Child(referral.child_id)).await?;
         Ok(with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
-            let id: i64 = sqlx::query_scalar(
+            let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO pku_referrals (municipality_id, child_id, referral_date, note, override_justification, \
-                 psychologist_id, psychologist_agreed_on, referred_by, referred_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            )
+                     psychologist_id, psychologist_agreed_on, referred_by, referred_at, institution_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, {}) RETURNING id",
+                crate::cases::record_institution("NULL", "$8", "$2")
+            )))
             .bind(m)
             .bind(referral.child_id)
             .bind(referral.date)
@@ -166,13 +167,14 @@ impl Store {
     /// The child's PKU referrals, newest first, with PKU's decisions.
     pub async fn pku_referrals(&self, child: ChildGrant) -> Result<Vec<PkuReferral>> {
         let rows: Vec<Row> = with_pool!(self, |pool| {
-            sqlx::query_as(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT r.id, r.child_id, r.referral_date, r.note, r.override_justification, u.name, \
                  r.psychologist_agreed_on, r.referred_by, r.referred_at, r.decision, r.decision_reason, \
                  r.decided_on, r.placement_start, r.placement_end, r.revisit_on, d.name FROM pku_referrals r \
                  LEFT JOIN users u ON u.id = r.psychologist_id LEFT JOIN users d ON d.id = r.decided_by \
-                 WHERE r.child_id = $1 ORDER BY r.referral_date DESC, r.id DESC",
-            )
+                 WHERE r.child_id = $1 AND {} ORDER BY r.referral_date DESC, r.id DESC",
+                crate::cases::in_scope(child.scope(), "r.institution_id")
+            )))
             .bind(child.child_id())
             .fetch_all(pool)
             .await?

@@ -4,7 +4,7 @@
 //! evaluation dates and actions.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use trivsel_domain::access::ChildGrant;
+use trivsel_domain::access::{ChildGrant, Scope};
 use trivsel_domain::cases::{EvaluationResult, PlanContent, Tier, plan_tasks};
 
 use crate::audit::append_audit;
@@ -558,21 +558,22 @@ impl Store {
     /// The child's own plans (not its class's), open first, newest first.
     pub async fn plans_of_child(&self, child: ChildGrant) -> Result<Vec<PlanSummary>> {
         let child_id = child.child_id();
-        self.plans_of(CaseTarget::Child(child_id)).await
+        self.plans_of(CaseTarget::Child(child_id), child.scope()).await
     }
 
     /// The class's plans for the learning community, open first, newest first.
     pub async fn plans_of_class(&self, class_id: i64) -> Result<Vec<PlanSummary>> {
-        self.plans_of(CaseTarget::Class(class_id)).await
+        self.plans_of(CaseTarget::Class(class_id), Scope::All).await
     }
 
-    async fn plans_of(&self, target: CaseTarget) -> Result<Vec<PlanSummary>> {
+    async fn plans_of(&self, target: CaseTarget, scope: Scope) -> Result<Vec<PlanSummary>> {
         let (column, id) = target.column();
         let sql = format!(
             "SELECT p.id, p.child_id, p.class_id, p.tier, p.title, p.status, p.current_version, p.created_at, \
              v.saved_at, (SELECT COUNT(*) FROM plan_evaluations e WHERE e.plan_id = p.id) FROM plans p \
              JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.current_version WHERE p.{column} = $1 \
-             ORDER BY CASE p.status WHEN 'open' THEN 0 ELSE 1 END, p.created_at DESC, p.id DESC"
+             AND {} ORDER BY CASE p.status WHEN 'open' THEN 0 ELSE 1 END, p.created_at DESC, p.id DESC",
+            crate::cases::in_scope(scope, "p.institution_id")
         );
         let rows: Vec<SummaryTuple> = with_pool!(self, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))

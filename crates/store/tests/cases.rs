@@ -278,7 +278,7 @@ async fn tier_history_for_child_and_class() {
     .unwrap();
 
     assert_eq!(s.current_tier(child).await.unwrap(), Some(Tier::Intervening));
-    let history = s.tier_history(child).await.unwrap();
+    let history = s.tier_history(child, trivsel_domain::access::Scope::All).await.unwrap();
     let tiers: Vec<Tier> = history.iter().map(|t| t.tier).collect();
     assert_eq!(tiers, [Tier::Intervening, Tier::Anticipatory, Tier::Preventive]);
     assert_eq!(history[0].override_justification.as_deref(), Some(justification));
@@ -288,7 +288,12 @@ async fn tier_history_for_child_and_class() {
         s.current_tier(CaseTarget::Class(f.class_a)).await.unwrap(),
         Some(Tier::Anticipatory)
     );
-    assert_eq!(s.tier_history(CaseTarget::Class(f.class_b)).await.unwrap(), []);
+    assert_eq!(
+        s.tier_history(CaseTarget::Class(f.class_b), trivsel_domain::access::Scope::All)
+            .await
+            .unwrap(),
+        []
+    );
     assert_eq!(f.audit_actions(f.ida).await.len(), 3);
 }
 

@@ -18,6 +18,7 @@ mod children;
 mod conference;
 mod consents;
 mod front;
+mod handover;
 mod login;
 mod meetings;
 mod sparring;
@@ -245,6 +246,8 @@ pub fn routes() -> Vec<Route> {
             "/underretninger/{id}/tilbagemelding",
             post(underretning::record_feedback),
         ),
+        route(M::GET, "/boern/{id}/overlevering", get(handover::page)),
+        route(M::POST, "/boern/{id}/overlevering", post(handover::send)),
         route(M::GET, "/mobning", get(bullying::list)),
         route(M::POST, "/mobning", post(bullying::create)),
         route(M::GET, "/mobning/ny", get(bullying::new_form)),
@@ -327,7 +330,7 @@ fn panels() -> Panels {
             absence::reviews::front_panel,
         ],
         class: vec![absence::reviews::class_panel, bullying::class_panel],
-        child: vec![bullying::child_panel],
+        child: vec![bullying::child_panel, handover::child_panel],
     }
 }
 

@@ -124,6 +124,7 @@ mod tests {
             municipality_id: 1,
             institution_ids: vec![10],
             class_ids: vec![100],
+            ..ChildContext::default()
         };
         let actor = |role, institution_id, class_ids: Vec<i64>, assigned: Vec<i64>| Actor {
             user_id: 1,

@@ -24,7 +24,7 @@ pub enum MeetingAccess {
 pub fn meeting_child_grant(access: MeetingAccess, child_id: Option<i64>) -> Option<ChildGrant> {
     child_id
         .filter(|_| access == MeetingAccess::Manage)
-        .map(ChildGrant::new)
+        .map(|c| ChildGrant::new(c, crate::access::Scope::All))
 }
 
 /// Whether `actor` runs meetings of the institution: its leader or trivselsperson.

@@ -22,6 +22,9 @@ stored_enum! {
         TransitionForm = ("overgangsskema", "Deling af overgangsskema"),
         /// Henvisning til PKU (the parents' agreement to the referral).
         Pku = ("pku", "Henvisning til PKU"),
+        /// Overlevering ved skifte (a hand-over note of the child's well-being needs to the new
+        /// school or daycare).
+        Handover = ("overlevering", "Overlevering ved skifte af skole eller dagtilbud"),
     }
 }
 
@@ -48,6 +51,10 @@ impl ConsentScope {
             Self::Pku => {
                 "Skolens leder må henvise barnet til Pædagogisk Koordinationsudvalg (PKU), som \
                  vurderer, om barnet har brug for et særligt tilbud, og får skolens papirer om barnet."
+            }
+            Self::Handover => {
+                "Når barnet skifter skole eller dagtilbud, må den gamle skole eller det gamle \
+                 dagtilbud skrive til det nye om, hvad barnet har brug for for at trives."
             }
             Self::TransitionForm => {
                 "Skemaet om barnets trivsel og udvikling må sendes videre til den nye skole eller \
@@ -165,7 +172,7 @@ mod tests {
 
     #[test]
     fn ids_round_trip() {
-        assert_eq!(ConsentScope::ALL.len(), 6);
+        assert_eq!(ConsentScope::ALL.len(), 7);
         for s in ConsentScope::ALL {
             assert_eq!(ConsentScope::from_id(s.id()), Some(*s));
             assert!(s.id().is_ascii());

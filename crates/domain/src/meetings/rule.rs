@@ -24,6 +24,8 @@ pub enum ConsentAction {
     ShareTransitionForm,
     /// Henvise til PKU: consent [`ConsentScope::Pku`] (the parents' agreement).
     PkuReferral,
+    /// Send a hand-over note's content at a move: consent [`ConsentScope::Handover`].
+    HandoverNote,
 }
 
 impl ConsentAction {
@@ -36,6 +38,7 @@ impl ConsentAction {
             Self::Ppv => ConsentScope::Ppv,
             Self::ShareTransitionForm => ConsentScope::TransitionForm,
             Self::PkuReferral => ConsentScope::Pku,
+            Self::HandoverNote => ConsentScope::Handover,
         }
     }
 
@@ -57,6 +60,7 @@ impl ConsentAction {
             Self::Ppv => "Den pædagogisk-psykologiske vurdering (PPV) kan ikke sættes i gang",
             Self::ShareTransitionForm => "Overgangsskemaet kan ikke deles",
             Self::PkuReferral => "Barnet kan ikke henvises til PKU",
+            Self::HandoverNote => "Overleveringsnotatet kan ikke sendes med",
         }
     }
 
@@ -173,6 +177,7 @@ mod tests {
             ConsentAction::Ppv,
             ConsentAction::ShareTransitionForm,
             ConsentAction::PkuReferral,
+            ConsentAction::HandoverNote,
         ];
         let today = d("2026-03-10");
         for action in actions {

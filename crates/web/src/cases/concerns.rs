@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
-use trivsel_domain::access::{Action, ChildData};
+use trivsel_domain::access::{Action, ChildData, Scope};
 use trivsel_domain::cases::{
     ChronologyKind, ConcernCategory, EscalationDecision, EscalationRefusal, MAX_TEXT_CHARS, Missing, Severity, Tier,
     decide_escalation, escalation_missing,
@@ -445,7 +445,8 @@ async fn tiers_page(
     errors: &[FieldError],
 ) -> Result<Markup, PageError> {
     let target = subject.target();
-    let history = state.store.tier_history(target).await?;
+    let scope = subject.child_grant().map_or(Scope::All, |g| g.scope());
+    let history = state.store.tier_history(target, scope).await?;
     let current = history.first().map(|t| t.tier);
     let (missing, ppvs, referrals) = match subject.child_grant() {
         Some(child) => {

@@ -262,7 +262,9 @@ async fn bundle(
     }
     let mut plans = Vec::new();
     for s in &summaries {
-        if let (Some(plan), evaluations) = tokio::try_join!(state.store.plan(s.id), state.store.evaluations(s.id))? {
+        if let (Some(plan), evaluations) = tokio::try_join!(state.store.plan(s.id), state.store.evaluations(s.id))?
+            && child.scope().reaches(Some(plan.institution_id))
+        {
             plans.push((plan, evaluations));
         }
     }

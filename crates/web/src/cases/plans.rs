@@ -341,6 +341,18 @@ pub(super) async fn authorize_plan(
         Some(format!("plan {plan_id}")),
     )
     .await?;
+    // A child's plan stays with the institution that made it (`access::Scope`).
+    if let Some(grant) = allowed.subject.child_grant()
+        && !grant.scope().reaches(Some(plan.institution_id))
+    {
+        allowed
+            .audit_refused(state, "planen tilhører en anden institution")
+            .await?;
+        return Err(PageError::forbidden(
+            viewer,
+            "Planen er lavet af en anden skole eller et andet dagtilbud og følger ikke med barnet. Forsøget er registreret.",
+        ));
+    }
     Ok((plan, allowed))
 }
 
@@ -482,14 +494,18 @@ async fn class_plans_of_child(
     viewer: &Viewer,
     subject: &Subject,
 ) -> Result<Vec<(Plan, bool)>, PageError> {
-    let Subject::Child { context, .. } = subject else {
+    let Subject::Child { context, grant, .. } = subject else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
     for id in &context.class_ids {
+        // A former school's leadership sees nothing of the new school's classes.
         let Some(card) = state.store.class_card(*id).await? else {
             continue;
         };
+        if !grant.scope().reaches(Some(card.institution_id)) {
+            continue;
+        }
         let class_id = card.id;
         let linked = may(viewer, &Subject::Class(card), Action::Read, ChildData::Plans);
         for summary in state.store.plans_of_class(class_id).await? {

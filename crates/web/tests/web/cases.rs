@@ -552,7 +552,11 @@ async fn only_a_leader_overrides_with_a_written_justification_and_it_is_audited(
     // The leader with a justification: allowed, stored, audited, in the chronology.
     let (status, _) = escalate(&app, &leader, child, justification).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let history = app.store().tier_history(CaseTarget::Child(child)).await.unwrap();
+    let history = app
+        .store()
+        .tier_history(CaseTarget::Child(child), trivsel_domain::access::Scope::All)
+        .await
+        .unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].tier, Tier::Intervening);
     assert_eq!(history[0].override_justification.as_deref(), Some(justification));

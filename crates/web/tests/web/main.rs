@@ -10,6 +10,7 @@ mod consents;
 mod contacts;
 mod daycare;
 mod front;
+mod handover;
 mod helpers;
 mod identity;
 mod meetings;

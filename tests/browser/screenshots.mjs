@@ -51,6 +51,25 @@ const SHOTS = [
     await p.click('main a:has-text("Registrér mobning i klassen")');
   }],
   ['mobning-foraelder', 'foraelder', async (p) => { await p.click('main a:has-text("Fravær og oplysninger")'); }],
+  ['overgangsskema-ny', 'sundhedsplejerske', async (p) => {
+    await menu(p, 'Mine børn');
+    await p.click('main li:has-text("Overgangsskema før start i dagtilbud") >> a >> nth=0');
+    await p.click('main a:has-text("Se overgangsskemaet")');
+    await p.click('main a:has-text("Udfyld et nyt overgangsskema")');
+  }],
+  ['overgangsskema-paedagog', 'paedagog', async (p) => {
+    await menu(p, 'Stuer');
+    await p.click('main >> text=Sommerfuglene');
+    // The youngest child of the group, whose overgangsskema the demo has (fixed seed).
+    await p.click('main a:has-text("Emil Kjær")');
+    await p.click('main a:has-text("Se overgangsskemaet")');
+  }],
+  ['overlevering', 'leder', async (p) => {
+    await menu(p, 'Klasser');
+    await p.click('main >> text=9.A');
+    await p.click('tbody tr:nth-child(2) a');
+    await p.click('main a:has-text("Skriv en overlevering")');
+  }],
   ['samraad', 'leder', async (p) => {
     await menu(p, 'Møder');
     await p.click('main a:has-text("Fraværssamråd")');

@@ -55,6 +55,34 @@ pub async fn import_assignments(store: &Store, municipality: Option<&str>, file:
     Ok(())
 }
 
+pub async fn import_transition_questions(store: &Store, municipality: Option<&str>, file: &Path) -> anyhow::Result<()> {
+    let m = store.find_municipality(municipality).await?;
+    let bar = progress::Bar::for_file(file);
+    let audit = cli_actor(m.id, "transition_form.questions", None);
+    let summary = trivsel_import::import_transition_questions(store, m.id, file, &audit, &bar).await;
+    bar.finish();
+    println!("{}: {}", file.display(), summary?);
+    Ok(())
+}
+
+/// Shows the overgangsskema's questions and ADBB cut-off, setting the cut-off first if given.
+pub async fn transition_form(store: &Store, municipality: Option<&str>, cutoff: Option<u32>) -> anyhow::Result<()> {
+    let m = store.find_municipality(municipality).await?;
+    if let Some(n) = cutoff {
+        let audit = cli_actor(m.id, "transition_form.adbb_cutoff", Some(n.to_string()));
+        store.set_adbb_cutoff(m.id, n, &audit).await?;
+    }
+    println!("Overgangsskemaet i {}:", m.name);
+    for (i, q) in store.transition_questions(m.id).await?.iter().enumerate() {
+        println!("{:>3}. {} ({})", i + 1, q.text, q.key);
+    }
+    println!(
+        "ADBB: en samlet score på mindst {} giver anledning til opmærksomhed.",
+        store.adbb_cutoff(m.id).await?
+    );
+    Ok(())
+}
+
 /// Sets a user's password, read without echo from the terminal (or as one line from stdin).
 pub async fn set_password(store: &Store, username: &str) -> anyhow::Result<()> {
     let user = store

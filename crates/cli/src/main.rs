@@ -75,6 +75,26 @@ enum Command {
     /// Benchmarkprogrammer; resultaterne står i docs/PERFORMANCE.md.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Overgangsskemaet (sundhedspleje → dagtilbud): spørgsmål og ADBB-grænse.
+    #[command(subcommand)]
+    TransitionForm(TransitionFormCommand),
+}
+
+#[derive(Subcommand)]
+enum TransitionFormCommand {
+    /// Vis kommunens spørgsmål og ADBB-grænse.
+    Show {
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// Vis eller sæt ADBB-grænsen: en samlet score på mindst N giver anledning til opmærksomhed
+    /// (standard 5; 1–32). Udfyldte skemaer beholder den grænse, de blev vurderet med.
+    AdbbCutoff {
+        /// Ny grænse; uden vises den nuværende.
+        cutoff: Option<u32>,
+        #[arg(long)]
+        municipality: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -319,6 +339,15 @@ enum ImportCommand {
         #[arg(long)]
         municipality: Option<String>,
     },
+    /// Overgangsskemaets spørgsmål (sundhedspleje → dagtilbud): key,question, i skemaets
+    /// rækkefølge. Erstatter kommunens sæt (uden en fil bruges standardsættet); udfyldte skemaer
+    /// beholder deres ordlyd.
+    TransitionQuestions {
+        file: PathBuf,
+        /// Kommunekode; kan udelades når databasen kun har én kommune.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
     /// Skoleferier: school,date,kind (kind = holiday). Filen er hele listen for de skoleår den nævner.
     Calendar {
         file: PathBuf,
@@ -544,6 +573,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Assignments { file, municipality }) => {
             let store = Store::connect(&url).await?;
             let result = admin::import_assignments(&store, municipality.as_deref(), &file).await;
+            store.close().await;
+            result
+        }
+        Command::Import(ImportCommand::TransitionQuestions { file, municipality }) => {
+            let store = Store::connect(&url).await?;
+            let result = admin::import_transition_questions(&store, municipality.as_deref(), &file).await;
+            store.close().await;
+            result
+        }
+        Command::TransitionForm(command) => {
+            let store = Store::connect(&url).await?;
+            let result = match command {
+                TransitionFormCommand::Show { municipality } => {
+                    admin::transition_form(&store, municipality.as_deref(), None).await
+                }
+                TransitionFormCommand::AdbbCutoff { cutoff, municipality } => {
+                    admin::transition_form(&store, municipality.as_deref(), cutoff).await
+                }
+            };
             store.close().await;
             result
         }

@@ -60,6 +60,10 @@ fn every_command_has_help() {
         &["audit", "verify"],
         &["audit", "head"],
         &["audit", "prune"],
+        &["import", "transition-questions"],
+        &["transition-form"],
+        &["transition-form", "show"],
+        &["transition-form", "adbb-cutoff"],
     ];
     for args in commands {
         let out = Command::new(env!("CARGO_BIN_EXE_trivsel"))
@@ -140,6 +144,74 @@ async fn import_from_the_command_line() {
 
     let out = trivsel(&db.url, &["municipality", "list"]);
     assert_eq!(text(&out.stdout), "147\tFrederiksberg Kommune\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The municipality's own overgangsskema questions and ADBB cut-off: a bad file changes nothing.
+#[tokio::test]
+async fn transition_form_questions_and_cutoff_from_the_command_line() {
+    let db = TestDb::new().await;
+    let dir = std::env::temp_dir().join(format!("trivsel-cli-{}-{}", std::process::id(), line!()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = trivsel(&db.url, &["municipality", "add", "147", "Frederiksberg Kommune"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = trivsel(&db.url, &["transition-form", "show"]);
+    assert!(
+        text(&out.stdout).contains("Familiens situation og ønsker til dagtilbuddet (familie)"),
+        "the default set"
+    );
+
+    let file = dir.join("spoergsmaal.csv");
+    std::fs::write(&file, "key;question\nsprog;Barnets sprog\nsprog;Barnets søvn\n").unwrap();
+    let out = trivsel(&db.url, &["import", "transition-questions", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("spoergsmaal.csv, linje 3, felt «key»: nøglen «sprog» er brugt før"),
+        "{err}"
+    );
+    let m = db.store.find_municipality(Some("147")).await.unwrap();
+    assert_eq!(db.store.transition_questions(m.id).await.unwrap().len(), 5, "unchanged");
+
+    std::fs::write(&file, "key;question\nsprog;Barnets sprog\nsoevn;Barnets søvn\n").unwrap();
+    let out = trivsel(&db.url, &["import", "transition-questions", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("gemt: 2 spørgsmål"));
+    let texts: Vec<String> = db
+        .store
+        .transition_questions(m.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|q| q.text)
+        .collect();
+    assert_eq!(texts, ["Barnets sprog", "Barnets søvn"]);
+
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/examples/transition-questions.csv"
+    );
+    let out = trivsel(&db.url, &["import", "transition-questions", example]);
+    assert!(
+        text(&out.stdout).contains("gemt: 6 spørgsmål"),
+        "the README's example: {}",
+        text(&out.stderr)
+    );
+
+    let out = trivsel(&db.url, &["transition-form", "adbb-cutoff", "40"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("ADBB-grænsen skal være 1–32"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = trivsel(&db.url, &["transition-form", "adbb-cutoff", "6"]);
+    assert!(
+        text(&out.stdout).contains("en samlet score på mindst 6"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(db.store.adbb_cutoff(m.id).await.unwrap(), 6);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

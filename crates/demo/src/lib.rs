@@ -13,6 +13,7 @@ mod holidays;
 mod imports;
 mod meetings;
 mod names;
+mod transition_form;
 mod underretning;
 
 use std::collections::HashMap;
@@ -346,6 +347,22 @@ pub async fn seed(
             "{demo_source},{adviser},Tilknyttet ved skolens henvendelse,\n"
         ));
     }
+    // The youngest child of Sommerfuglene has the health visitor's overgangsskema.
+    let toddler = store
+        .class_pupils(group.id, today)
+        .await?
+        .into_iter()
+        .max_by_key(|p| (p.birth_date, p.id))
+        .expect("children in the first group");
+    let toddler_source = snapshot
+        .children
+        .iter()
+        .find(|(_, c)| c.id == toddler.id)
+        .map(|(k, _)| k.clone())
+        .expect("toddler");
+    assignments_file.push_str(&format!(
+        "{toddler_source},sundhedsplejerske,Overgangsskema før start i dagtilbud,\n"
+    ));
     let admin = AuditEntry {
         municipality_id: municipality.id,
         user_id: Some(user_ids["admin"]),
@@ -464,6 +481,12 @@ pub async fn seed(
     let meetings = meetings::seed(store, &place, &holidays_of(SCHOOLS[0].0)).await?;
     underretning::seed(store, &place, &municipality.name).await?;
     bullying::seed(store, &place).await?;
+    let toddler_start = store
+        .child_card(trivsel_domain::access::ChildGrant::system(toddler.id))
+        .await?
+        .and_then(|c| c.placements.first().map(|p| p.from))
+        .unwrap_or(today);
+    transition_form::seed(store, &place, toddler.id, daycare.id, toddler_start).await?;
 
     Ok(Some(DemoSummary {
         children: ids.len(),

@@ -78,6 +78,11 @@ pub enum ChildData {
     /// both institutions (each sees the hand-overs it sent or received), the child's advisers
     /// and the guardians with custody.
     Handover,
+    /// Overgangsskemaet (`crate::transition_form`): written by the child's health visitor with
+    /// the parents, confirmed by a guardian with custody; the staff of the institution the
+    /// child attends read it, and see only the answers the parents shared, from the start date
+    /// (`transition_form::daycare_view`).
+    TransitionForm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -177,6 +182,13 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource) -> bool {
             matches!(role, Leader | WellbeingPerson)
                 && (at_own_institution(&child.institution_ids) || at_own_institution(&child.former_institution_ids))
         }
+        Resource::Child(child, TransitionForm) => match role {
+            HealthVisitor => actor.assigned_children.contains(&child.child_id),
+            Guardian => actor.own_children.contains(&child.child_id),
+            Teacher => action == Action::Read && child.class_ids.iter().any(|c| actor.class_ids.contains(c)),
+            Leader | WellbeingPerson => action == Action::Read && at_own_institution(&child.institution_ids),
+            _ => false,
+        },
         Resource::Child(child, Underretning) => match action {
             Action::Read => matches!(role, Leader | WellbeingPerson) && at_own_institution(&child.institution_ids),
             Action::Write => role.is_staff() && can(actor, Action::Read, &Resource::Child(child, StaffNotes)),
@@ -439,6 +451,30 @@ mod tests {
             municipality_id: 1,
             ..Actor::default()
         }
+    }
+
+    #[test]
+    fn the_transition_form_is_the_health_visitors_and_the_parents() {
+        let c = child();
+        let form = |a: &Actor, action| can(a, action, &Resource::Child(&c, ChildData::TransitionForm));
+        let mut hv = actor(Role::HealthVisitor);
+        assert!(!form(&hv, Action::Read), "only the child's own health visitor");
+        hv.assigned_children = vec![7];
+        assert!(form(&hv, Action::Write));
+        let mut ppr = actor(Role::Psychologist);
+        ppr.assigned_children = vec![7];
+        assert!(!form(&ppr, Action::Read), "other advisers do not read it");
+        let mut guardian = actor(Role::Guardian);
+        guardian.own_children = vec![7];
+        assert!(form(&guardian, Action::Write), "the parents confirm it");
+        let mut leader = actor(Role::Leader);
+        leader.institution_id = Some(10);
+        assert!(form(&leader, Action::Read) && !form(&leader, Action::Write));
+        let mut pedagogue = actor(Role::Teacher);
+        pedagogue.class_ids = vec![100];
+        assert!(form(&pedagogue, Action::Read) && !form(&pedagogue, Action::Write));
+        leader.institution_id = Some(11);
+        assert!(!form(&leader, Action::Read), "another institution reads nothing");
     }
 
     #[test]

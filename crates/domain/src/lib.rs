@@ -16,6 +16,7 @@ pub mod meetings;
 pub mod model;
 mod stored;
 pub mod transition;
+pub mod transition_form;
 pub mod underretning;
 pub mod validate;
 

@@ -8,6 +8,7 @@ mod csvfile;
 pub mod export;
 mod guardians;
 mod roster;
+mod transition_questions;
 mod users;
 
 pub use absence::{AbsenceSummary, import_absence};
@@ -16,4 +17,5 @@ pub use calendar::{CalendarSummary, import_calendar};
 pub use csvfile::{ImportError, Progress};
 pub use guardians::{GuardiansSummary, import_guardians};
 pub use roster::{RosterSummary, import_roster};
+pub use transition_questions::{QuestionsSummary, import_transition_questions};
 pub use users::{UsersSummary, import_users};

@@ -133,6 +133,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "what_follows_the_child",
         include_str!("../migrations/sqlite/0025_what_follows_the_child.sql"),
     ),
+    (
+        26,
+        "transition_forms",
+        include_str!("../migrations/sqlite/0026_transition_forms.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -243,6 +248,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         25,
         "what_follows_the_child",
         include_str!("../migrations/postgres/0025_what_follows_the_child.sql"),
+    ),
+    (
+        26,
+        "transition_forms",
+        include_str!("../migrations/postgres/0026_transition_forms.sql"),
     ),
 ];
 

@@ -119,41 +119,57 @@ fn consent_record(t: ConsentTuple) -> Result<ConsentRecord> {
     })
 }
 
+/// Inserts a consent inside the caller's write transaction: `Some(id)`, or `None` (nothing
+/// written) unless the guardian has custody and — in the parent view — gives it from his or
+/// her own account.
+macro_rules! insert_consent {
+    ($tx:expr, $consent:expr) => {{
+        let consent: &$crate::NewConsent = $consent;
+        let parent_view = consent.method == trivsel_domain::meetings::ConsentMethod::ParentView;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO consents (municipality_id, child_id, guardian_id, scope, given_on, expires_on, method, \
+             recorded_by, recorded_at) SELECT gs.municipality_id, gs.child_id, gs.guardian_id, $3, $4, $5, $6, $7, \
+             $8 FROM guardianships gs JOIN guardians g ON g.id = gs.guardian_id \
+             WHERE gs.guardian_id = $1 AND gs.child_id = $2 AND gs.custody \
+             AND (NOT $9 OR g.user_id = $7) RETURNING id",
+        )
+        .bind(consent.guardian_id)
+        .bind(consent.child_id)
+        .bind(consent.scope.id())
+        .bind(consent.given_on)
+        .bind(consent.expires_on)
+        .bind(consent.method.id())
+        .bind(consent.recorded_by)
+        .bind(consent.at)
+        .bind(parent_view)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        id
+    }};
+}
+pub(crate) use insert_consent;
+
+/// The refusal when [`insert_consent!`] wrote nothing.
+pub(crate) fn refused(method: ConsentMethod) -> StoreError {
+    StoreError::Config(if method == ConsentMethod::ParentView {
+        "Samtykket kan kun gives i forældrevisningen af en forælder med forældremyndighed over barnet.".into()
+    } else {
+        "Forælderen har ikke forældremyndighed over barnet og kan ikke give samtykke.".into()
+    })
+}
+
 impl Store {
     /// Records a consent with its audit row. Refused (nothing written) unless the guardian has
     /// custody of the child, the dates are in order, and — in the parent view — the guardian
     /// gives it from his or her own account.
     pub async fn give_consent(&self, consent: &NewConsent, audit: &AuditEntry) -> Result<i64> {
         check_consent_dates(consent.given_on, consent.expires_on).map_err(StoreError::Config)?;
-        let parent_view = consent.method == ConsentMethod::ParentView;
         Ok(with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
-            let id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO consents (municipality_id, child_id, guardian_id, scope, given_on, expires_on, method, \
-                 recorded_by, recorded_at) SELECT gs.municipality_id, gs.child_id, gs.guardian_id, $3, $4, $5, $6, $7, \
-                 $8 FROM guardianships gs JOIN guardians g ON g.id = gs.guardian_id \
-                 WHERE gs.guardian_id = $1 AND gs.child_id = $2 AND gs.custody \
-                 AND (NOT $9 OR g.user_id = $7) RETURNING id",
-            )
-            .bind(consent.guardian_id)
-            .bind(consent.child_id)
-            .bind(consent.scope.id())
-            .bind(consent.given_on)
-            .bind(consent.expires_on)
-            .bind(consent.method.id())
-            .bind(consent.recorded_by)
-            .bind(consent.at)
-            .bind(parent_view)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let id = insert_consent!(tx, consent);
             let Some(id) = id else {
                 tx.rollback().await?;
-                return Err(StoreError::Config(if parent_view {
-                    "Samtykket kan kun gives i forældrevisningen af en forælder med forældremyndighed over barnet."
-                        .into()
-                } else {
-                    "Forælderen har ikke forældremyndighed over barnet og kan ikke give samtykke.".into()
-                }));
+                return Err(refused(consent.method));
             };
             append_audit!(tx, audit);
             tx.commit().await?;

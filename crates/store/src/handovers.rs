@@ -5,9 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trivsel_domain::access::{ChildGrant, Scope};
-use trivsel_domain::cases::TaskKind;
 use trivsel_domain::meetings::ConsentScope;
-use trivsel_domain::model::Role;
 use trivsel_domain::transition::{check_note, conversation_due};
 
 use crate::audit::append_audit;
@@ -65,6 +63,44 @@ type Row = (
     Option<i64>,
 );
 
+/// Gives the receiving institution's trivselsperson (or, without one, its leader) a follow-up
+/// task about the child inside the caller's transaction: the task's id, or `None` when the
+/// institution has neither.
+macro_rules! receiving_task {
+    ($tx:expr, $institution:expr, $child:expr, $due:expr, $title:expr, $at:expr) => {{
+        let owner: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM users WHERE institution_id = $1 AND role IN ($2, $3) AND NOT disabled \
+             ORDER BY CASE role WHEN $2 THEN 0 ELSE 1 END, id LIMIT 1",
+        )
+        .bind($institution)
+        .bind(trivsel_domain::model::Role::WellbeingPerson.id())
+        .bind(trivsel_domain::model::Role::Leader.id())
+        .fetch_optional(&mut *$tx)
+        .await?;
+        let task: Option<i64> = match owner {
+            Some(owner) => {
+                sqlx::query_scalar(
+                    "INSERT INTO tasks (municipality_id, institution_id, owner_user_id, kind, due_date, title, \
+                     child_id, created_at) SELECT municipality_id, id, $2, $3, $4, $5, $6, $7 FROM institutions \
+                     WHERE id = $1 RETURNING id",
+                )
+                .bind($institution)
+                .bind(owner)
+                .bind(trivsel_domain::cases::TaskKind::FollowUp.id())
+                .bind($due)
+                .bind($title)
+                .bind($child)
+                .bind($at)
+                .fetch_optional(&mut *$tx)
+                .await?
+            }
+            None => None,
+        };
+        task
+    }};
+}
+pub(crate) use receiving_task;
+
 impl Store {
     /// Stores the hand-over and gives the receiving institution's trivselsperson (or, without
     /// one, its leader) the task for the transfer conversation, with the audit row, in one
@@ -89,34 +125,14 @@ impl Store {
                 tx.rollback().await?;
                 return Err(StoreError::Config(message.into()));
             }
-            let owner: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM users WHERE institution_id = $1 AND role IN ($2, $3) AND NOT disabled \
-                 ORDER BY CASE role WHEN $2 THEN 0 ELSE 1 END, id LIMIT 1",
-            )
-            .bind(new.to_institution_id)
-            .bind(Role::WellbeingPerson.id())
-            .bind(Role::Leader.id())
-            .fetch_optional(&mut *tx)
-            .await?;
-            let task: Option<i64> = match owner {
-                Some(owner) => {
-                    sqlx::query_scalar(
-                        "INSERT INTO tasks (municipality_id, institution_id, owner_user_id, kind, due_date, title, \
-                         child_id, created_at) SELECT municipality_id, id, $2, $3, $4, $5, $6, $7 FROM institutions \
-                         WHERE id = $1 RETURNING id",
-                    )
-                    .bind(new.to_institution_id)
-                    .bind(owner)
-                    .bind(TaskKind::FollowUp.id())
-                    .bind(conversation_due(today, new.starts_on))
-                    .bind(CONVERSATION_TASK_TITLE)
-                    .bind(new.child_id)
-                    .bind(new.at)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                }
-                None => None,
-            };
+            let task = receiving_task!(
+                tx,
+                new.to_institution_id,
+                new.child_id,
+                conversation_due(today, new.starts_on),
+                CONVERSATION_TASK_TITLE,
+                new.at
+            );
             let note = Some(new.note.trim()).filter(|n| !n.is_empty() && consented);
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO handovers (municipality_id, child_id, from_institution_id, to_institution_id, starts_on, \

@@ -34,6 +34,7 @@ mod reviews;
 mod roster;
 mod tasks;
 pub mod testing;
+mod transition_forms;
 mod underretninger;
 mod users;
 mod writer;
@@ -68,6 +69,7 @@ pub use plans::{Evaluation, NewEvaluation, NewPlan, Plan, PlanSummary, PlanText,
 pub use reviews::Review;
 pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};
 pub use tasks::{NewTask, Task};
+pub use transition_forms::{FormAnswer, FormConfirmation, NewTransitionForm, START_TASK_TITLE, TransitionForm};
 pub use underretninger::{NewUnderretning, RECEIPT_TASK_TITLE, Underretning, UnderretningStatus};
 pub use users::{NewGuardian, NewUser, SessionInfo, User, UserUpdate};
 

@@ -97,7 +97,7 @@ async fn form_page(
             @if consented {
                 p.notice { "Forældrene har givet samtykke til overlevering: notatet sendes med." }
             } @else {
-                p.notice { strong { "Forældrene har ikke givet samtykke til overlevering. " } "Kun ønsket om en indskrivningssamtale sendes videre – intet indhold. Samtykket registreres under " a href=(links::child_page(card.id, "samtykker")) { "Samtykker" } "." }
+                p.notice { strong { "Forældrene har ikke givet samtykke til overlevering. " } "Kun ønsket om en indskrivningssamtale sendes videre – intet indhold. Samtykket registreres under " a href=(links::child_page(card.id, "samtykker")) { "Samtykker" } }
             }
             (error_summary(errors))
             form.stack method="post" action=(links::child_page(card.id, "overlevering")) novalidate {

@@ -23,6 +23,7 @@ mod login;
 mod meetings;
 mod sparring;
 mod tasks;
+mod transition_form;
 mod underretning;
 
 pub use kit::password;
@@ -248,6 +249,14 @@ pub fn routes() -> Vec<Route> {
         ),
         route(M::GET, "/boern/{id}/overlevering", get(handover::page)),
         route(M::POST, "/boern/{id}/overlevering", post(handover::send)),
+        route(M::GET, "/boern/{id}/overgangsskema", get(transition_form::page)),
+        route(M::POST, "/boern/{id}/overgangsskema", post(transition_form::create)),
+        route(M::GET, "/boern/{id}/overgangsskema/ny", get(transition_form::new_page)),
+        route(
+            M::POST,
+            "/boern/{id}/overgangsskema/{form}/bekraeft",
+            post(transition_form::confirm),
+        ),
         route(M::GET, "/mobning", get(bullying::list)),
         route(M::POST, "/mobning", post(bullying::create)),
         route(M::GET, "/mobning/ny", get(bullying::new_form)),
@@ -330,7 +339,11 @@ fn panels() -> Panels {
             absence::reviews::front_panel,
         ],
         class: vec![absence::reviews::class_panel, bullying::class_panel],
-        child: vec![bullying::child_panel, handover::child_panel],
+        child: vec![
+            bullying::child_panel,
+            handover::child_panel,
+            transition_form::child_panel,
+        ],
     }
 }
 

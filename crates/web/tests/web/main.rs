@@ -20,4 +20,5 @@ mod server;
 mod sparring;
 mod structure;
 mod tasks;
+mod transition_form;
 mod underretning;

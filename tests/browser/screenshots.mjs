@@ -70,6 +70,13 @@ const SHOTS = [
     await p.click('tbody tr:nth-child(2) a');
     await p.click('main a:has-text("Skriv en overlevering")');
   }],
+  ['sociogram', 'trivsel', async (p) => {
+    await menu(p, 'Klasser');
+    await p.click('main >> text=5.A');
+    await p.click('main a:has-text("Trivselsundersøgelser og sociogrammer")');
+    await p.click('main a:has-text("Klassetrivsel i 5.A")');
+  }],
+  ['elev-undersoegelse', 'elev', async (p) => { await p.click('main a:has-text("Svar på «Klassetrivsel i 5.A»")'); }],
   ['samraad', 'leder', async (p) => {
     await menu(p, 'Møder');
     await p.click('main a:has-text("Fraværssamråd")');

@@ -9,6 +9,7 @@
 mod absence;
 mod bullying;
 mod cases;
+mod class_survey;
 mod holidays;
 mod imports;
 mod meetings;
@@ -481,6 +482,7 @@ pub async fn seed(
     let meetings = meetings::seed(store, &place, &holidays_of(SCHOOLS[0].0)).await?;
     underretning::seed(store, &place, &municipality.name).await?;
     bullying::seed(store, &place).await?;
+    class_survey::seed(store, &place).await?;
     let toddler_start = store
         .child_card(trivsel_domain::access::ChildGrant::system(toddler.id))
         .await?

@@ -15,6 +15,7 @@ pub mod login;
 pub mod meetings;
 pub mod model;
 mod stored;
+pub mod surveys;
 pub mod transition;
 pub mod transition_form;
 pub mod underretning;

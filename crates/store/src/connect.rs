@@ -138,6 +138,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "transition_forms",
         include_str!("../migrations/sqlite/0026_transition_forms.sql"),
     ),
+    (
+        27,
+        "class_surveys",
+        include_str!("../migrations/sqlite/0027_class_surveys.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -253,6 +258,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         26,
         "transition_forms",
         include_str!("../migrations/postgres/0026_transition_forms.sql"),
+    ),
+    (
+        27,
+        "class_surveys",
+        include_str!("../migrations/postgres/0027_class_surveys.sql"),
     ),
 ];
 

@@ -179,7 +179,14 @@ async fn pupils_with_figures(
 /// The conference form.
 pub async fn form(State(state): State<AppState>, viewer: Viewer, Path(class_id): Path<i64>) -> Page {
     let (card, audit) = checked_class(&state, &viewer, class_id, true, "conference.prepare").await?;
-    let values = Values::empty(today());
+    let mut values = Values::empty(today());
+    // Focus pupils marked since (e.g. from a class survey's sociogram) come pre-ticked, with why.
+    for f in state.store.focus_pupils(class_id).await? {
+        values.focus.insert(f.child_id);
+        values
+            .pupil_notes
+            .insert(f.child_id, format!("Fokuselev: {}.", f.reason));
+    }
     Ok(form_page(&state, &viewer, &card, audit, &values, &[])
         .await?
         .into_response())

@@ -15,6 +15,7 @@ mod api;
 mod bullying;
 mod cases;
 mod children;
+mod class_survey;
 mod conference;
 mod consents;
 mod front;
@@ -249,6 +250,39 @@ pub fn routes() -> Vec<Route> {
         ),
         route(M::GET, "/boern/{id}/overlevering", get(handover::page)),
         route(M::POST, "/boern/{id}/overlevering", post(handover::send)),
+        route(M::GET, "/klasser/{id}/trivselsundersoegelser", get(class_survey::list)),
+        route(
+            M::POST,
+            "/klasser/{id}/trivselsundersoegelser",
+            post(class_survey::create),
+        ),
+        route(
+            M::GET,
+            "/klasser/{id}/trivselsundersoegelser/ny",
+            get(class_survey::new_page),
+        ),
+        route(M::GET, "/trivselsundersoegelser/{id}", get(class_survey::results)),
+        route(M::POST, "/trivselsundersoegelser/{id}/luk", post(class_survey::close)),
+        route(
+            M::POST,
+            "/trivselsundersoegelser/{id}/fokuselev",
+            post(class_survey::focus),
+        ),
+        route(
+            M::GET,
+            "/trivselsundersoegelser/{id}/svar",
+            get(class_survey::pupil_page),
+        ),
+        route(
+            M::POST,
+            "/trivselsundersoegelser/{id}/svar",
+            post(class_survey::pupil_answer),
+        ),
+        route(M::GET, "/svar", get(class_survey::code_page)),
+        route(M::POST, "/svar", post(class_survey::code_submit)),
+        route(M::GET, "/svar/{code}", get(class_survey::tablet_names)),
+        route(M::GET, "/svar/{code}/{child}", get(class_survey::tablet_form)),
+        route(M::POST, "/svar/{code}/{child}", post(class_survey::tablet_answer)),
         route(M::GET, "/boern/{id}/overgangsskema", get(transition_form::page)),
         route(M::POST, "/boern/{id}/overgangsskema", post(transition_form::create)),
         route(M::GET, "/boern/{id}/overgangsskema/ny", get(transition_form::new_page)),
@@ -325,6 +359,7 @@ fn panels() -> Panels {
     Panels {
         front: vec![
             children::front_panel,
+            class_survey::front_panel,
             absence::today::roll_call_panel,
             absence::today::alerts_panel,
             absence::contacts::front_panel,
@@ -338,7 +373,11 @@ fn panels() -> Panels {
             bullying::front_panel,
             absence::reviews::front_panel,
         ],
-        class: vec![absence::reviews::class_panel, bullying::class_panel],
+        class: vec![
+            absence::reviews::class_panel,
+            bullying::class_panel,
+            class_survey::class_panel,
+        ],
         child: vec![
             bullying::child_panel,
             handover::child_panel,

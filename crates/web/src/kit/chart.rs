@@ -167,6 +167,64 @@ pub fn trend(points: &[(String, f64)], label: &str) -> Markup {
     }
 }
 
+/// A sociogram (`trivsel_domain::surveys::sociogram`): one circle per pupil at the domain's
+/// layout, a thick line for a mutual choice, a thin arrow for a one-way choice, and a dashed
+/// red ring for a pupil nobody chose. Each circle's title names the pupil and the figures; the
+/// page gives the same figures as a table beside it.
+pub fn sociogram(id: &str, pupils: &[(i64, String)], choices: &[(i64, i64)], isolated: &[i64], label: &str) -> Markup {
+    use trivsel_domain::surveys::sociogram::layout;
+    const SIZE: f64 = 400.0;
+    let ids: Vec<i64> = pupils.iter().map(|p| p.0).collect();
+    let at: HashMap<i64, (f64, f64)> = layout(&ids, choices)
+        .into_iter()
+        .map(|(id, x, y)| (id, (x * SIZE, y * SIZE)))
+        .collect();
+    let chose = |a: i64, b: i64| choices.contains(&(a, b));
+    let lines: Vec<(f64, f64, f64, f64, bool)> = choices
+        .iter()
+        .filter(|(a, b)| a != b && (!chose(*b, *a) || a < b))
+        .filter_map(|(a, b)| {
+            let (p, q) = (at.get(a)?, at.get(b)?);
+            // Stop short of the circles so the arrowheads show.
+            let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+            let d = (dx * dx + dy * dy).sqrt().max(1.0);
+            let (ux, uy) = (dx / d * 16.0, dy / d * 16.0);
+            Some((p.0 + ux, p.1 + uy, q.0 - ux, q.1 - uy, chose(*b, *a)))
+        })
+        .collect();
+    let chosen_by = |id: i64| choices.iter().filter(|(a, b)| *b == id && *a != id).count();
+    html! {
+        svg.sociogram role="img" aria-labelledby={ (id) "-titel" } viewBox={ "0 0 " (SIZE) " " (SIZE) } {
+            title id={ (id) "-titel" } { (label) }
+            defs {
+                marker id={ (id) "-pil" } viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto" {
+                    path d="M0,0 L10,5 L0,10 z" fill="#767676" {}
+                }
+            }
+            @for (x1, y1, x2, y2, mutual) in &lines {
+                @if *mutual {
+                    line x1=(format!("{x1:.1}")) y1=(format!("{y1:.1}")) x2=(format!("{x2:.1}")) y2=(format!("{y2:.1}")) stroke="#1f6fb2" stroke-width="3" {}
+                } @else {
+                    line x1=(format!("{x1:.1}")) y1=(format!("{y1:.1}")) x2=(format!("{x2:.1}")) y2=(format!("{y2:.1}")) stroke="#767676" stroke-width="1" marker-end={ "url(#" (id) "-pil)" } {}
+                }
+            }
+            @for (pid, name) in pupils {
+                @if let Some((x, y)) = at.get(pid) {
+                    @let lonely = isolated.contains(pid);
+                    g {
+                        title { (name) ": valgt af " (chosen_by(*pid)) @if lonely { " – valgt af ingen" } }
+                        circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="12"
+                            fill=(if lonely { "#ffffff" } else { "#cfe8cf" })
+                            stroke=(if lonely { "#b3261e" } else { "#1e6b34" })
+                            stroke-width="2" stroke-dasharray=[lonely.then_some("4 2")] {}
+                        text x=(format!("{x:.1}")) y=(format!("{:.1}", y + 26.0)) text-anchor="middle" font-size="11" { (name.split(' ').next().unwrap_or(name)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

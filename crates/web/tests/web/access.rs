@@ -908,6 +908,154 @@ const MATRIX: &[(&str, [&str; 14])] = &[
         ],
     ),
     (
+        "GET /klasser/{id}/trivselsundersoegelser",
+        [
+            "303 303 303 303",
+            "200 403 403 403",
+            "200 200 403 403",
+            "200 200 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "POST /klasser/{id}/trivselsundersoegelser",
+        [
+            "401 401 401 401",
+            "422 403 403 403",
+            "422 422 403 403",
+            "422 422 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /klasser/{id}/trivselsundersoegelser/ny",
+        [
+            "303 303 303 303",
+            "200 403 403 403",
+            "200 200 403 403",
+            "200 200 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+            "403 403 403 403",
+        ],
+    ),
+    (
+        "GET /trivselsundersoegelser/{id}",
+        [
+            "303 303", "200 403", "200 403", "200 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "GET /trivselsundersoegelser/{id}/svar",
+        [
+            "303 303", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "200 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "POST /trivselsundersoegelser/{id}/svar",
+        [
+            "401 401", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "200 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "GET /svar",
+        [
+            "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200",
+        ],
+    ),
+    (
+        "POST /svar",
+        [
+            "422", "422", "422", "422", "422", "422", "422", "422", "422", "422", "422", "422", "422", "422",
+        ],
+    ),
+    (
+        "GET /svar/{code}",
+        [
+            "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200",
+        ],
+    ),
+    (
+        "GET /svar/{code}/{child}",
+        [
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+        ],
+    ),
+    (
+        "POST /svar/{code}/{child}",
+        [
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+            "303 404 404 404",
+        ],
+    ),
+    (
+        "POST /trivselsundersoegelser/{id}/fokuselev",
+        [
+            "401 401", "303 403", "303 403", "303 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
+        "POST /trivselsundersoegelser/{id}/luk",
+        [
+            "401 401", "303 403", "303 403", "303 403", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "403 403", "403 403", "403 403",
+        ],
+    ),
+    (
         "GET /boern/{id}/kronologi",
         [
             "303 303 303 303",
@@ -1698,6 +1846,7 @@ async fn authorization_matrix_covers_every_route() {
     let contact = crate::contacts::matrix_fixture(app.store(), &w).await;
     let underretninger = crate::underretning::matrix_fixture(app.store(), &w).await;
     let bullying = crate::bullying::matrix_fixture(app.store(), &w).await;
+    let surveys = crate::class_survey::matrix_fixture(app.store(), &w).await;
 
     // Every route has exactly one entry, and every entry is a route.
     let routes: Vec<String> = trivsel_web::routes()
@@ -1733,6 +1882,14 @@ async fn authorization_matrix_covers_every_route() {
             vec![meetings.notification.to_string()]
         } else if path.starts_with("/mobning/{id}") {
             vec![bullying.0.to_string(), bullying.1.to_string()]
+        } else if path.starts_with("/trivselsundersoegelser/") {
+            vec![surveys.0.to_string(), surveys.1.to_string()]
+        } else if path.starts_with("/svar/") {
+            if path.contains("{child}") {
+                w.children.iter().map(i64::to_string).collect()
+            } else {
+                vec![String::new()]
+            }
         } else if path.starts_with("/underretninger/") {
             vec![underretninger.0.to_string(), underretninger.1.to_string()]
         } else if path.starts_with("/planer/") {
@@ -1777,6 +1934,8 @@ async fn authorization_matrix_covers_every_route() {
                     )
                     .replace("{item}", &meetings.item.to_string())
                     .replace("{form}", "999999")
+                    .replace("{code}", &surveys.2)
+                    .replace("{child}", t)
                     .replace("{user}", &w.users["socialraadgiver"].to_string())
                     .replace("{pid}", &meetings.participant.to_string())
                     .replace("{rid}", referrals.get(t.as_str()).map_or("0", String::as_str));
@@ -1789,6 +1948,9 @@ async fn authorization_matrix_covers_every_route() {
                         form.push(("foraelder", guardian.to_string()));
                     }
                     if path == "/fravaer/indberetninger/{id}/afgoerelse" {
+                        form.push(("barn", w.children[0].to_string()));
+                    }
+                    if path == "/trivselsundersoegelser/{id}/fokuselev" {
                         form.push(("barn", w.children[0].to_string()));
                     }
                     if path == "/boern/{id}/raadgivere" {

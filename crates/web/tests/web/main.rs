@@ -6,6 +6,7 @@ mod access;
 mod advisers;
 mod bullying;
 mod cases;
+mod class_survey;
 mod consents;
 mod contacts;
 mod daycare;

@@ -65,6 +65,32 @@ pub async fn import_transition_questions(store: &Store, municipality: Option<&st
     Ok(())
 }
 
+/// Imports the national survey's published results (`answers: None`) or pupil-level answers
+/// (with the mapping file, if given).
+pub async fn import_survey(
+    store: &Store,
+    municipality: Option<&str>,
+    file: &Path,
+    answers: Option<Option<&Path>>,
+) -> anyhow::Result<()> {
+    let m = store.find_municipality(municipality).await?;
+    let bar = progress::Bar::for_file(file);
+    let summary = match answers {
+        None => {
+            let audit = cli_actor(m.id, "survey.results_import", None);
+            trivsel_import::import_survey_results(store, m.id, file, &audit, &bar).await
+        }
+        Some(mapping) => {
+            let mapping = trivsel_import::read_mapping(mapping)?;
+            let audit = cli_actor(m.id, "survey.answers_import", None);
+            trivsel_import::import_survey_answers(store, m.id, file, &mapping, &audit, &bar).await
+        }
+    };
+    bar.finish();
+    println!("{}: {}", file.display(), summary?);
+    Ok(())
+}
+
 /// Shows the overgangsskema's questions and ADBB cut-off, setting the cut-off first if given.
 pub async fn transition_form(store: &Store, municipality: Option<&str>, cutoff: Option<u32>) -> anyhow::Result<()> {
     let m = store.find_municipality(municipality).await?;

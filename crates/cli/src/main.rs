@@ -348,6 +348,27 @@ enum ImportCommand {
         #[arg(long)]
         municipality: Option<String>,
     },
+    /// Den nationale trivselsmålings offentliggjorte resultater:
+    /// school,school_year,grade_group,indicator,value[,respondents] (danske tal som 3,9; skjulte
+    /// celler som .., -, * gemmes som manglende, aldrig 0).
+    SurveyResults {
+        file: PathBuf,
+        /// Kommunekode; kan udelades når databasen kun har én kommune.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// Den nationale trivselsmålings svar pr. elev: pupil_id,school_year,question,answer (1–5 før
+    /// vending; «ønsker ikke at svare» er manglende). Indikatorerne beregnes og gemmes.
+    SurveyAnswers {
+        file: PathBuf,
+        /// Hvilke spørgsmål der hører til hvilken indikator: question,indicator,reversed (ja/nej).
+        /// Uden bruges standardfilen.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Kommunekode; kan udelades når databasen kun har én kommune.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
     /// Skoleferier: school,date,kind (kind = holiday). Filen er hele listen for de skoleår den nævner.
     Calendar {
         file: PathBuf,
@@ -573,6 +594,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Assignments { file, municipality }) => {
             let store = Store::connect(&url).await?;
             let result = admin::import_assignments(&store, municipality.as_deref(), &file).await;
+            store.close().await;
+            result
+        }
+        Command::Import(ImportCommand::SurveyResults { file, municipality }) => {
+            let store = Store::connect(&url).await?;
+            let result = admin::import_survey(&store, municipality.as_deref(), &file, None).await;
+            store.close().await;
+            result
+        }
+        Command::Import(ImportCommand::SurveyAnswers {
+            file,
+            mapping,
+            municipality,
+        }) => {
+            let store = Store::connect(&url).await?;
+            let result = admin::import_survey(&store, municipality.as_deref(), &file, Some(mapping.as_deref())).await;
             store.close().await;
             result
         }

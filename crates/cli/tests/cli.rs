@@ -61,6 +61,8 @@ fn every_command_has_help() {
         &["audit", "head"],
         &["audit", "prune"],
         &["import", "transition-questions"],
+        &["import", "survey-results"],
+        &["import", "survey-answers"],
         &["transition-form"],
         &["transition-form", "show"],
         &["transition-form", "adbb-cutoff"],
@@ -212,6 +214,123 @@ async fn transition_form_questions_and_cutoff_from_the_command_line() {
         text(&out.stdout)
     );
     assert_eq!(db.store.adbb_cutoff(m.id).await.unwrap(), 6);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The national survey: Danish numbers and suppressed cells, the half-items rule with reversal
+/// and a corrected mapping, generel trivsel over all items; a bad file changes nothing.
+#[tokio::test]
+async fn national_survey_results_and_answers_from_the_command_line() {
+    use trivsel_domain::surveys::national::Indicator;
+    let db = TestDb::new().await;
+    let dir = std::env::temp_dir().join(format!("trivsel-cli-{}-{}", std::process::id(), line!()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    assert!(
+        trivsel(&db.url, &["municipality", "add", "147", "Frederiksberg Kommune"])
+            .status
+            .success()
+    );
+    let roster = write(
+        "elever.csv",
+        "school,school_name,class,pupil_id,given_name,family_name,birth_date,enrolled_from,enrolled_to\n\
+         S1,Nordskolen,5.A,P1,Ida,Hansen,2014-03-02,2024-08-01,\n\
+         S1,Nordskolen,5.A,P2,Bo,Ek,2014-01-01,2024-08-01,\n",
+    );
+    assert!(trivsel(&db.url, &["import", "roster", &roster]).status.success());
+    let m = db.store.find_municipality(Some("147")).await.unwrap();
+    let school = db.store.institutions(m.id).await.unwrap()[0].id;
+
+    let header = "school;school_year;grade_group;indicator;value;respondents";
+    let bad = write(
+        "resultater.csv",
+        &format!(
+            "{header}\nS1;2024/25;4.-6. klasse;Generel trivsel;3,9;2.351\nS1;2024/25;4.-6. klasse;Social trivsel;6,2;\n"
+        ),
+    );
+    let out = trivsel(&db.url, &["import", "survey-results", &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("resultater.csv, linje 3, felt «value»: «6,2» ligger ikke mellem 1 og 5"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        db.store.survey_results(&[school]).await.unwrap().is_empty(),
+        "nothing from the bad file"
+    );
+    let good = write(
+        "resultater.csv",
+        &format!(
+            "{header}\nS1;2024/25;4.-6. klasse;Generel trivsel;3,9;2.351\nS1;2024/25;4.-6. klasse;Ro og orden;..;\n"
+        ),
+    );
+    let out = trivsel(&db.url, &["import", "survey-results", &good]);
+    assert!(
+        text(&out.stdout).contains("gemt: 2 tal, heraf 1 skjulte"),
+        "{}",
+        text(&out.stderr)
+    );
+    let results = db.store.survey_results(&[school]).await.unwrap();
+    let value = |i: Indicator| {
+        results
+            .iter()
+            .find(|r| r.indicator == i)
+            .map(|r| (r.value, r.respondents))
+    };
+    assert_eq!(value(Indicator::General), Some((Some(3.9), Some(2351))));
+    assert_eq!(
+        value(Indicator::Order),
+        Some((None, None)),
+        "suppressed is missing, not 0"
+    );
+
+    // A corrected mapping of six questions; question 2 is reversed.
+    let mapping = write(
+        "mapping.csv",
+        "question,indicator,reversed\n1,social,nej\n2,social,ja\n3,faglig,nej\n4,faglig,nej\n5,stoette,nej\n6,ro,nej\n",
+    );
+    let answers = write(
+        "svar.csv",
+        "pupil_id,school_year,question,answer\nP1,2024/25,1,5\nP1,2024/25,2,1\nP1,2024/25,3,4\n\
+         P1,2024/25,4,Ønsker ikke at svare\nP1,2024/25,5,3\nP1,2024/25,6,\nP2,2024/25,6,2\nP2,2024/25,7,9x\n",
+    );
+    let out = trivsel(&db.url, &["import", "survey-answers", "--mapping", &mapping, &answers]);
+    assert!(
+        text(&out.stderr).contains("svar.csv, linje 9, felt «answer»: «9x» er ikke et svar 1–5"),
+        "{}",
+        text(&out.stderr)
+    );
+    let answers = write(
+        "svar.csv",
+        "pupil_id,school_year,question,answer\nP1,2024/25,1,5\nP1,2024/25,2,1\nP1,2024/25,3,4\n\
+         P1,2024/25,4,Ønsker ikke at svare\nP1,2024/25,5,3\nP1,2024/25,6,\nP2,2024/25,6,2\n",
+    );
+    let out = trivsel(&db.url, &["import", "survey-answers", "--mapping", &mapping, &answers]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let scores = db.store.pupil_scores_of_institution(school).await.unwrap();
+    let p1 = db.store.child_id(m.id, "P1").await.unwrap().unwrap();
+    let score = |child: i64, i: Indicator| {
+        scores
+            .iter()
+            .find(|s| s.child_id == child && s.indicator == i)
+            .map(|s| s.score)
+    };
+    assert_eq!(score(p1, Indicator::Social), Some(5.0), "5 and the reversed 1");
+    assert_eq!(score(p1, Indicator::Academic), Some(4.0), "1 of 2 answered is half");
+    assert_eq!(score(p1, Indicator::Order), None, "0 of 1 answered");
+    assert_eq!(
+        score(p1, Indicator::General),
+        Some(4.25),
+        "the mean of the 4 answered items, not of the indicators"
+    );
+    let p2 = db.store.child_id(m.id, "P2").await.unwrap().unwrap();
+    assert_eq!(score(p2, Indicator::Order), Some(2.0));
+    assert_eq!(score(p2, Indicator::General), None, "1 of 6 items is under half");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -14,6 +14,7 @@ mod holidays;
 mod imports;
 mod meetings;
 mod names;
+mod surveys;
 mod transition_form;
 mod underretning;
 
@@ -404,6 +405,29 @@ pub async fn seed(
     }
     .await;
     imported.map_err(|e| StoreError::Config(format!("demoens import mislykkedes: {e}")))?;
+
+    // The national well-being survey: last school year's answers of today's 5.A–9.A.
+    let mut surveyed = Vec::new();
+    for class in store.classes(nordskolen.id).await? {
+        if ["5.A", "6.A", "7.A", "8.A", "9.A"].contains(&class.name.as_str()) {
+            for p in store.class_pupils(class.id, today).await? {
+                if let Some((source, _)) = snapshot.children.iter().find(|(_, c)| c.id == p.id) {
+                    surveyed.push(source.clone());
+                }
+            }
+        }
+    }
+    let codes: Vec<&str> = SCHOOLS.iter().map(|(code, _)| *code).collect();
+    surveys::seed(
+        store,
+        municipality.id,
+        &codes,
+        last_year,
+        &surveyed,
+        &audit("survey.import"),
+    )
+    .await
+    .map_err(|e| StoreError::Config(format!("demoens trivselsmåling mislykkedes: {e}")))?;
 
     // Roll calls for both school years up to yesterday; today's is left for the teachers.
     let yesterday = today.pred_opt().expect("date");

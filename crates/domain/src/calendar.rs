@@ -188,6 +188,21 @@ impl SchoolYear {
     pub fn label(self) -> String {
         format!("{}/{:02}", self.0, (self.0 + 1) % 100)
     }
+
+    /// Reads «2024/25», «2024/2025», «2024-25» or «2024».
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        let (start, end) = match s.split_once(['/', '-']) {
+            Some((a, b)) => (a.trim(), Some(b.trim())),
+            None => (s, None),
+        };
+        let year: i32 = start.parse().ok().filter(|y| (1990..=2100).contains(y))?;
+        match end {
+            None => Some(SchoolYear(year)),
+            Some(e) if e == format!("{:02}", (year + 1) % 100) || e == (year + 1).to_string() => Some(SchoolYear(year)),
+            Some(_) => None,
+        }
+    }
 }
 
 /// One school's calendar (skolekalender): its school holidays (skoleferier) by date.

@@ -8,6 +8,7 @@ mod csvfile;
 pub mod export;
 mod guardians;
 mod roster;
+mod survey;
 mod transition_questions;
 mod users;
 
@@ -17,5 +18,6 @@ pub use calendar::{CalendarSummary, import_calendar};
 pub use csvfile::{ImportError, Progress};
 pub use guardians::{GuardiansSummary, import_guardians};
 pub use roster::{RosterSummary, import_roster};
+pub use survey::{SurveySummary, import_survey_answers, import_survey_results, read_mapping};
 pub use transition_questions::{QuestionsSummary, import_transition_questions};
 pub use users::{UsersSummary, import_users};

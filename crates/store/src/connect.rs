@@ -143,6 +143,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "class_surveys",
         include_str!("../migrations/sqlite/0027_class_surveys.sql"),
     ),
+    (
+        28,
+        "national_survey",
+        include_str!("../migrations/sqlite/0028_national_survey.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -263,6 +268,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         27,
         "class_surveys",
         include_str!("../migrations/postgres/0027_class_surveys.sql"),
+    ),
+    (
+        28,
+        "national_survey",
+        include_str!("../migrations/postgres/0028_national_survey.sql"),
     ),
 ];
 

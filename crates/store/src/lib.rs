@@ -25,6 +25,7 @@ mod guardians;
 mod handovers;
 mod meeting_duties;
 mod meetings;
+mod national_survey;
 mod oidc;
 mod org;
 mod parent_contacts;
@@ -62,6 +63,7 @@ pub use meetings::{
     ALERT_TAKEN, AgendaItem, AnonymousConsultation, AnonymousSave, ForumMember, Meeting, MeetingAction, NewAgendaItem,
     NewAnonymousConsultation, NewMeeting, NewMeetingAction, NewParticipant, Notification, Participant,
 };
+pub use national_survey::{PupilScore, SurveyResult};
 pub use oidc::{OidcLogin, OidcProvider};
 pub use org::{Class, Institution, Municipality, Overview};
 pub use parent_contacts::{AbsenceReason, ParentContact};

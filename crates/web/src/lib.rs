@@ -22,6 +22,7 @@ mod front;
 mod handover;
 mod login;
 mod meetings;
+mod national_survey;
 mod sparring;
 mod tasks;
 mod transition_form;
@@ -278,6 +279,7 @@ pub fn routes() -> Vec<Route> {
             "/trivselsundersoegelser/{id}/svar",
             post(class_survey::pupil_answer),
         ),
+        route(M::GET, "/trivselsmaaling", get(national_survey::page)),
         route(M::GET, "/svar", get(class_survey::code_page)),
         route(M::POST, "/svar", post(class_survey::code_submit)),
         route(M::GET, "/svar/{code}", get(class_survey::tablet_names)),
@@ -347,6 +349,7 @@ fn menu() -> Vec<MenuItem> {
         cases::voice::MENU,
         absence::MENU,
         meetings::MENU,
+        national_survey::MENU,
         sparring::MENU,
         admin::MENU,
         tasks::MENU,

@@ -15,6 +15,7 @@ mod handover;
 mod helpers;
 mod identity;
 mod meetings;
+mod national_survey;
 mod notices;
 mod reports;
 mod server;

@@ -77,6 +77,18 @@ const SHOTS = [
     await p.click('main a:has-text("Klassetrivsel i 5.A")');
   }],
   ['elev-undersoegelse', 'elev', async (p) => { await p.click('main a:has-text("Svar på «Klassetrivsel i 5.A»")'); }],
+  ['trafiklys-klasse', 'laerer', async (p) => {
+    await menu(p, 'Klasser');
+    await p.click('main >> text=5.A');
+    await p.click('main a:has-text("Trafiklys for alle børn")');
+  }],
+  ['trafiklys-barn', 'laerer', async (p) => {
+    await menu(p, 'Klasser');
+    await p.click('main >> text=5.A');
+    await p.click('main a:has-text("Trafiklys for alle børn")');
+    await p.click('main tbody tr:nth-child(9) a');
+  }],
+  ['trivselsmaaling', 'leder', async (p) => { await menu(p, 'Trivselsmåling'); }],
   ['samraad', 'leder', async (p) => {
     await menu(p, 'Møder');
     await p.click('main a:has-text("Fraværssamråd")');

@@ -7,6 +7,7 @@
 //! with three classes per grade until the municipality has N school pupils, for benchmarks.
 
 mod absence;
+mod assessments;
 mod bullying;
 mod cases;
 mod class_survey;
@@ -507,6 +508,7 @@ pub async fn seed(
     underretning::seed(store, &place, &municipality.name).await?;
     bullying::seed(store, &place).await?;
     class_survey::seed(store, &place).await?;
+    assessments::seed(store, &place).await?;
     let toddler_start = store
         .child_card(trivsel_domain::access::ChildGrant::system(toddler.id))
         .await?

@@ -5,6 +5,7 @@
 
 pub mod absence;
 pub mod access;
+pub mod assessment;
 pub mod audit;
 pub mod bullying;
 pub mod calendar;

@@ -576,6 +576,33 @@ impl Store {
             (alerts, versions, evaluations, conferences)
         });
 
+        // A joint yellow or red traffic light is a concern of the team's.
+        for a in self.assessments_of_child(child).await? {
+            if !a.joint || a.light == trivsel_domain::assessment::Light::Green {
+                continue;
+            }
+            let mut summary = a.focus.join(", ");
+            if !a.note.is_empty() {
+                if !summary.is_empty() {
+                    summary.push_str(". ");
+                }
+                summary.push_str(&a.note);
+            }
+            items.push(item(
+                a.at.date_naive(),
+                Some(a.at),
+                ChronologyKind::Assessment,
+                format!(
+                    "Fælles trafiklysvurdering {}: {}",
+                    a.round.label().to_lowercase(),
+                    a.light.navn()
+                ),
+                summary,
+                Some(a.by_name),
+                a.id,
+            ));
+        }
+
         for (id, rule, date, status, note, created_at) in alerts {
             let rule = AlertCause::from_id(&rule).map_or(rule, |r| r.navn().to_string());
             let status = match status.as_str() {

@@ -148,6 +148,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "national_survey",
         include_str!("../migrations/sqlite/0028_national_survey.sql"),
     ),
+    (
+        29,
+        "assessments",
+        include_str!("../migrations/sqlite/0029_assessments.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -273,6 +278,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         28,
         "national_survey",
         include_str!("../migrations/postgres/0028_national_survey.sql"),
+    ),
+    (
+        29,
+        "assessments",
+        include_str!("../migrations/postgres/0029_assessments.sql"),
     ),
 ];
 

@@ -12,6 +12,7 @@ mod absence;
 mod admin;
 mod advisers;
 mod api;
+mod assessment;
 mod bullying;
 mod cases;
 mod children;
@@ -280,6 +281,10 @@ pub fn routes() -> Vec<Route> {
             post(class_survey::pupil_answer),
         ),
         route(M::GET, "/trivselsmaaling", get(national_survey::page)),
+        route(M::GET, "/boern/{id}/trafiklys", get(assessment::page)),
+        route(M::POST, "/boern/{id}/trafiklys", post(assessment::save_own)),
+        route(M::POST, "/boern/{id}/trafiklys/faelles", post(assessment::save_joint)),
+        route(M::GET, "/klasser/{id}/trafiklys", get(assessment::class_page)),
         route(M::GET, "/svar", get(class_survey::code_page)),
         route(M::POST, "/svar", post(class_survey::code_submit)),
         route(M::GET, "/svar/{code}", get(class_survey::tablet_names)),
@@ -380,11 +385,13 @@ fn panels() -> Panels {
             absence::reviews::class_panel,
             bullying::class_panel,
             class_survey::class_panel,
+            assessment::class_panel,
         ],
         child: vec![
             bullying::child_panel,
             handover::child_panel,
             transition_form::child_panel,
+            assessment::child_panel,
         ],
     }
 }
@@ -481,6 +488,7 @@ mod tests {
                     "Forside",
                     "Klasser",
                     "Fravær",
+                    "Trivselsmåling",
                     "Advarsler",
                     "Kvartal",
                     "Møder",
@@ -495,6 +503,7 @@ mod tests {
                     "Forside",
                     "Klasser",
                     "Fravær",
+                    "Trivselsmåling",
                     "Advarsler",
                     "Kvartal",
                     "Møder",
@@ -511,7 +520,7 @@ mod tests {
             (Role::HealthVisitor, staff.to_vec()),
             (Role::SspCounsellor, staff.to_vec()),
             (Role::FamilyCounsellor, staff.to_vec()),
-            (Role::Analyst, vec!["Forside", "Fravær", "Kvartal"]),
+            (Role::Analyst, vec!["Forside", "Fravær", "Trivselsmåling", "Kvartal"]),
             (Role::Admin, vec!["Forside", "Brugere"]),
             (Role::AbsenceCaseworker, vec!["Forside", "Indberetninger"]),
             (Role::Guardian, vec!["Forside", "Mine børn", "Beskeder"]),

@@ -24,6 +24,8 @@ stored_enum! {
         Ppv = ("ppv", "PPV registreret"),
         /// Henvisning til PKU (PKU referral).
         Pku = ("pku", "PKU-henvisning"),
+        /// Fælles trafiklysvurdering, gul eller rød (a joint traffic-light assessment of concern).
+        Assessment = ("trafiklys", "Trafiklysvurdering"),
         /// Klassekonference (class conference) where the child was discussed.
         Conference = ("klassekonference", "Klassekonference"),
         /// Samtykke givet eller trukket tilbage (consent given or revoked).

@@ -304,6 +304,7 @@ pub async fn chronology(
             ChronologyKind::Consent => Some(links::child_page(id, "samtykker")),
             ChronologyKind::Meeting => Some(links::meeting(i.ref_id)),
             ChronologyKind::Assignment => Some(links::child_page(id, "raadgivere")),
+            ChronologyKind::Assessment => Some(links::child_page(id, "trafiklys")),
             _ => None,
         }
     };

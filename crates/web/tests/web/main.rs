@@ -4,6 +4,7 @@
 mod absence;
 mod access;
 mod advisers;
+mod assessment;
 mod bullying;
 mod cases;
 mod class_survey;

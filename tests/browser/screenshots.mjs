@@ -89,6 +89,10 @@ const SHOTS = [
     await p.click('main tbody tr:nth-child(9) a');
   }],
   ['trivselsmaaling', 'leder', async (p) => { await menu(p, 'Trivselsmåling'); }],
+  ['udviklingshjul', 'paedagog', async (p) => {
+    await menu(p, 'Læringsgrupper');
+    await p.click('main a:has-text("Mælkebøtterne")');
+  }],
   ['samraad', 'leder', async (p) => {
     await menu(p, 'Møder');
     await p.click('main a:has-text("Fraværssamråd")');

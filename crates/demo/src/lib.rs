@@ -13,6 +13,7 @@ mod cases;
 mod class_survey;
 mod holidays;
 mod imports;
+mod learning_groups;
 mod meetings;
 mod names;
 mod surveys;
@@ -515,6 +516,7 @@ pub async fn seed(
         .and_then(|c| c.placements.first().map(|p| p.from))
         .unwrap_or(today);
     transition_form::seed(store, &place, toddler.id, daycare.id, toddler_start).await?;
+    learning_groups::seed(store, &place, daycare.id, group.id).await?;
 
     Ok(Some(DemoSummary {
         children: ids.len(),

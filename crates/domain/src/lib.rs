@@ -11,6 +11,7 @@ pub mod bullying;
 pub mod calendar;
 pub mod cases;
 pub mod deadlines;
+pub mod development_wheel;
 pub mod ical;
 pub mod login;
 pub mod meetings;

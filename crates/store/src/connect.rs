@@ -153,6 +153,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "assessments",
         include_str!("../migrations/sqlite/0029_assessments.sql"),
     ),
+    (
+        30,
+        "learning_groups",
+        include_str!("../migrations/sqlite/0030_learning_groups.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -283,6 +288,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         29,
         "assessments",
         include_str!("../migrations/postgres/0029_assessments.sql"),
+    ),
+    (
+        30,
+        "learning_groups",
+        include_str!("../migrations/postgres/0030_learning_groups.sql"),
     ),
 ];
 

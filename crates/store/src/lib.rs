@@ -24,6 +24,7 @@ mod connect;
 mod consents;
 mod guardians;
 mod handovers;
+mod learning_groups;
 mod meeting_duties;
 mod meetings;
 mod national_survey;
@@ -61,6 +62,7 @@ pub use connect::{Backend, DEFAULT_DATABASE_URL, MIGRATION_COUNT};
 pub use consents::{ConsentRecord, NewConsent};
 pub use guardians::{ChildGuardians, GuardianChanges, GuardianLink, GuardianRecord};
 pub use handovers::{CONVERSATION_TASK_TITLE, Handover, NewHandover};
+pub use learning_groups::{InstitutionGoal, LearningGroup, NewLearningGroup, NewSession, WheelNote};
 pub use meetings::{
     ALERT_TAKEN, AgendaItem, AnonymousConsultation, AnonymousSave, ForumMember, Meeting, MeetingAction, NewAgendaItem,
     NewAnonymousConsultation, NewMeeting, NewMeetingAction, NewParticipant, Notification, Participant,

@@ -23,6 +23,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     label: "Brugere",
     daycare_label: None,
     school_only: false,
+    daycare_only: false,
     shown: |r| r == Role::Admin,
 }];
 

@@ -36,6 +36,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     label: "Mine børn",
     daycare_label: None,
     school_only: false,
+    daycare_only: false,
     shown: Role::is_adviser,
 }];
 

@@ -27,6 +27,7 @@ pub const MENU: &[MenuItem] = &[
         label: "Klasser",
         daycare_label: Some("Stuer"),
         school_only: false,
+        daycare_only: false,
         shown: |r| matches!(r, Role::Teacher | Role::Leader | Role::WellbeingPerson),
     },
     MenuItem {
@@ -35,6 +36,7 @@ pub const MENU: &[MenuItem] = &[
         label: "Mine børn",
         daycare_label: None,
         school_only: false,
+        daycare_only: false,
         shown: |r| r == Role::Guardian,
     },
     MenuItem {
@@ -43,6 +45,7 @@ pub const MENU: &[MenuItem] = &[
         label: "Mig",
         daycare_label: None,
         school_only: false,
+        daycare_only: false,
         shown: |r| r == Role::Pupil,
     },
 ];

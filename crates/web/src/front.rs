@@ -18,6 +18,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     label: "Forside",
     daycare_label: None,
     school_only: false,
+    daycare_only: false,
     shown: |_| true,
 }];
 

@@ -21,6 +21,7 @@ mod conference;
 mod consents;
 mod front;
 mod handover;
+mod learning_groups;
 mod login;
 mod meetings;
 mod national_survey;
@@ -281,6 +282,11 @@ pub fn routes() -> Vec<Route> {
             post(class_survey::pupil_answer),
         ),
         route(M::GET, "/trivselsmaaling", get(national_survey::page)),
+        route(M::GET, "/laeringsgrupper", get(learning_groups::list)),
+        route(M::POST, "/laeringsgrupper", post(learning_groups::create)),
+        route(M::POST, "/laeringsgrupper/maal", post(learning_groups::add_goal)),
+        route(M::GET, "/laeringsgrupper/{id}", get(learning_groups::group)),
+        route(M::POST, "/laeringsgrupper/{id}/samling", post(learning_groups::record)),
         route(M::GET, "/boern/{id}/trafiklys", get(assessment::page)),
         route(M::POST, "/boern/{id}/trafiklys", post(assessment::save_own)),
         route(M::POST, "/boern/{id}/trafiklys/faelles", post(assessment::save_joint)),
@@ -355,6 +361,7 @@ fn menu() -> Vec<MenuItem> {
         absence::MENU,
         meetings::MENU,
         national_survey::MENU,
+        learning_groups::MENU,
         sparring::MENU,
         admin::MENU,
         tasks::MENU,
@@ -392,6 +399,7 @@ fn panels() -> Panels {
             handover::child_panel,
             transition_form::child_panel,
             assessment::child_panel,
+            learning_groups::child_panel,
         ],
     }
 }
@@ -536,7 +544,18 @@ mod tests {
             .iter()
             .map(|m| m.label_for(daycare))
             .collect();
-        assert_eq!(labels, ["Forside", "Stuer", "Møder", "Sparring", "Opgaver", "Beskeder"]);
+        assert_eq!(
+            labels,
+            [
+                "Forside",
+                "Stuer",
+                "Læringsgrupper",
+                "Møder",
+                "Sparring",
+                "Opgaver",
+                "Beskeder"
+            ]
+        );
         assert_eq!(fravaer, "/fravaer/kommune");
     }
 }

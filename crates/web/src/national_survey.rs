@@ -26,6 +26,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     label: "Trivselsmåling",
     daycare_label: None,
     school_only: true,
+    daycare_only: false,
     shown: reads_survey,
 }];
 

@@ -35,6 +35,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     label: "Sparring",
     daycare_label: None,
     school_only: false,
+    daycare_only: false,
     shown: |r| matches!(r, Role::Leader | Role::WellbeingPerson | Role::SocialWorker),
 }];
 

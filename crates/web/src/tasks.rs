@@ -32,6 +32,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     label: "Opgaver",
     daycare_label: None,
     school_only: false,
+    daycare_only: false,
     shown: owns_tasks,
 }];
 

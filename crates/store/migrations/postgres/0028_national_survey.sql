@@ -8,7 +8,7 @@ CREATE TABLE survey_results (
     grade_group TEXT NOT NULL,
     indicator TEXT NOT NULL CHECK (indicator IN ('generel', 'social', 'faglig', 'stoette', 'ro')),
     value DOUBLE PRECISION,
-    respondents INTEGER,
+    respondents BIGINT,
     PRIMARY KEY (institution_id, school_year, grade_group, indicator)
 );
 

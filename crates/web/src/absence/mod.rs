@@ -43,6 +43,7 @@ pub const MENU: &[MenuItem] = &[
         label: "Fravær",
         daycare_label: None,
         school_only: true,
+        daycare_only: false,
         shown: school_leadership,
     },
     MenuItem {
@@ -51,6 +52,7 @@ pub const MENU: &[MenuItem] = &[
         label: "Fravær",
         daycare_label: None,
         school_only: true,
+        daycare_only: false,
         shown: |r| r == Role::Analyst,
     },
     MenuItem {
@@ -59,6 +61,7 @@ pub const MENU: &[MenuItem] = &[
         label: "Advarsler",
         daycare_label: None,
         school_only: true,
+        daycare_only: false,
         shown: school_leadership,
     },
     MenuItem {
@@ -67,6 +70,7 @@ pub const MENU: &[MenuItem] = &[
         label: "Kvartal",
         daycare_label: None,
         school_only: true,
+        daycare_only: false,
         shown: |r| school_leadership(r) || r == Role::Analyst,
     },
     MenuItem {
@@ -75,6 +79,7 @@ pub const MENU: &[MenuItem] = &[
         label: "Indberetninger",
         daycare_label: None,
         school_only: false,
+        daycare_only: false,
         shown: |r| r == Role::AbsenceCaseworker,
     },
 ];

@@ -28,6 +28,7 @@ pub const MENU: &[MenuItem] = &[MenuItem {
     label: "Min stemme",
     daycare_label: None,
     school_only: false,
+    daycare_only: false,
     shown: |r| r == Role::Pupil,
 }];
 

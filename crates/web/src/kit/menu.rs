@@ -13,6 +13,8 @@ pub struct MenuItem {
     pub daycare_label: Option<&'static str>,
     /// Not shown to a daycare's staff: the school-day pages (absence, alerts, the quarter).
     pub school_only: bool,
+    /// Shown only to a daycare's staff (the learning groups).
+    pub daycare_only: bool,
     /// Which roles see the entry.
     pub shown: fn(Role) -> bool,
 }
@@ -32,7 +34,7 @@ pub fn entries(menu: &[MenuItem], role: Role, kind: Option<InstitutionKind>) -> 
     let at_daycare = kind == Some(InstitutionKind::Daycare);
     let mut items: Vec<&MenuItem> = menu
         .iter()
-        .filter(|m| (m.shown)(role) && !(at_daycare && m.school_only))
+        .filter(|m| (m.shown)(role) && !(at_daycare && m.school_only) && (at_daycare || !m.daycare_only))
         .collect();
     items.sort_by_key(|m| m.order);
     items

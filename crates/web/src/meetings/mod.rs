@@ -21,6 +21,7 @@ pub const MENU: &[MenuItem] = &[
         label: "Møder",
         daycare_label: None,
         school_only: false,
+        daycare_only: false,
         shown: owns_tasks,
     },
     MenuItem {
@@ -29,6 +30,7 @@ pub const MENU: &[MenuItem] = &[
         label: "Beskeder",
         daycare_label: None,
         school_only: false,
+        daycare_only: false,
         shown: |r| !matches!(r, Role::Analyst | Role::Admin | Role::AbsenceCaseworker),
     },
 ];

@@ -1138,6 +1138,36 @@ const MATRIX: &[(&str, [&str; 14])] = &[
         ],
     ),
     (
+        "GET /laeringsgrupper",
+        [
+            "303", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /laeringsgrupper",
+        [
+            "401", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /laeringsgrupper/maal",
+        [
+            "401", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "GET /laeringsgrupper/{id}",
+        [
+            "303", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /laeringsgrupper/{id}/samling",
+        [
+            "401", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
         "GET /boern/{id}/kronologi",
         [
             "303 303 303 303",
@@ -1964,6 +1994,8 @@ async fn authorization_matrix_covers_every_route() {
             vec![meetings.notification.to_string()]
         } else if path.starts_with("/mobning/{id}") {
             vec![bullying.0.to_string(), bullying.1.to_string()]
+        } else if path.starts_with("/laeringsgrupper/{id}") {
+            vec!["999999".into()]
         } else if path.starts_with("/trivselsundersoegelser/") {
             vec![surveys.0.to_string(), surveys.1.to_string()]
         } else if path.starts_with("/svar/") {

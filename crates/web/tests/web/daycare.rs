@@ -7,7 +7,7 @@ use trivsel_store::{EnrolmentRow, RosterChanges};
 use crate::helpers::*;
 
 /// A daycare with one group and one child, its leader and a pedagogue.
-async fn daycare(app: &App) -> (i64, i64) {
+pub async fn daycare(app: &App) -> (i64, i64) {
     let store = app.store();
     let m = store
         .upsert_municipality("147", "Frederiksberg Kommune")

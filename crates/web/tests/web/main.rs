@@ -15,6 +15,7 @@ mod front;
 mod handover;
 mod helpers;
 mod identity;
+mod learning_groups;
 mod meetings;
 mod national_survey;
 mod notices;

@@ -93,6 +93,7 @@ const SHOTS = [
     await menu(p, 'Læringsgrupper');
     await p.click('main a:has-text("Mælkebøtterne")');
   }],
+  ['trivselshjul', 'leder', async (p) => { await menu(p, 'Trivselshjul'); }],
   ['samraad', 'leder', async (p) => {
     await menu(p, 'Møder');
     await p.click('main a:has-text("Fraværssamråd")');

@@ -7,6 +7,7 @@
 //! with three classes per grade until the municipality has N school pupils, for benchmarks.
 
 mod absence;
+mod annual_wheel;
 mod assessments;
 mod bullying;
 mod cases;
@@ -510,6 +511,7 @@ pub async fn seed(
     bullying::seed(store, &place).await?;
     class_survey::seed(store, &place).await?;
     assessments::seed(store, &place).await?;
+    annual_wheel::seed(store, &place).await?;
     let toddler_start = store
         .child_card(trivsel_domain::access::ChildGrant::system(toddler.id))
         .await?

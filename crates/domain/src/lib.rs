@@ -5,6 +5,7 @@
 
 pub mod absence;
 pub mod access;
+pub mod annual_wheel;
 pub mod assessment;
 pub mod audit;
 pub mod bullying;

@@ -158,6 +158,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "learning_groups",
         include_str!("../migrations/sqlite/0030_learning_groups.sql"),
     ),
+    (
+        31,
+        "annual_wheel",
+        include_str!("../migrations/sqlite/0031_annual_wheel.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -293,6 +298,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         30,
         "learning_groups",
         include_str!("../migrations/postgres/0030_learning_groups.sql"),
+    ),
+    (
+        31,
+        "annual_wheel",
+        include_str!("../migrations/postgres/0031_annual_wheel.sql"),
     ),
 ];
 

@@ -11,6 +11,7 @@ mod absence_reports;
 mod absence_summaries;
 mod absence_years;
 mod alerts;
+mod annual_wheel;
 mod assessments;
 mod assignments;
 mod audit;
@@ -49,6 +50,7 @@ pub use absence_reports::{AbsenceReport, NewAbsenceReport, ReportPupil, ReportPu
 pub use absence_summaries::{OverviewData, PupilOverview};
 pub use absence_years::MigrationProgress;
 pub use alerts::{Alert, AlertFilter};
+pub use annual_wheel::{Activity, NewActivity};
 pub use assessments::{Assessment, NewAssessment};
 pub use assignments::{Assignment, NewAssignment};
 pub use audit::{AuditEntry, AuditHead, AuditReport, DenialSummary};

@@ -11,6 +11,7 @@ mod kit;
 mod absence;
 mod admin;
 mod advisers;
+mod annual_wheel;
 mod api;
 mod assessment;
 mod bullying;
@@ -282,6 +283,11 @@ pub fn routes() -> Vec<Route> {
             post(class_survey::pupil_answer),
         ),
         route(M::GET, "/trivselsmaaling", get(national_survey::page)),
+        route(M::GET, "/trivselshjul", get(annual_wheel::page)),
+        route(M::POST, "/trivselshjul", post(annual_wheel::add)),
+        route(M::POST, "/trivselshjul/standard", post(annual_wheel::defaults)),
+        route(M::POST, "/trivselshjul/kopier", post(annual_wheel::copy)),
+        route(M::POST, "/trivselshjul/{id}/udfoert", post(annual_wheel::done)),
         route(M::GET, "/laeringsgrupper", get(learning_groups::list)),
         route(M::POST, "/laeringsgrupper", post(learning_groups::create)),
         route(M::POST, "/laeringsgrupper/maal", post(learning_groups::add_goal)),
@@ -361,6 +367,7 @@ fn menu() -> Vec<MenuItem> {
         absence::MENU,
         meetings::MENU,
         national_survey::MENU,
+        annual_wheel::MENU,
         learning_groups::MENU,
         sparring::MENU,
         admin::MENU,
@@ -497,6 +504,7 @@ mod tests {
                     "Klasser",
                     "Fravær",
                     "Trivselsmåling",
+                    "Trivselshjul",
                     "Advarsler",
                     "Kvartal",
                     "Møder",
@@ -512,6 +520,7 @@ mod tests {
                     "Klasser",
                     "Fravær",
                     "Trivselsmåling",
+                    "Trivselshjul",
                     "Advarsler",
                     "Kvartal",
                     "Møder",

@@ -1168,6 +1168,36 @@ const MATRIX: &[(&str, [&str; 14])] = &[
         ],
     ),
     (
+        "GET /trivselshjul",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /trivselshjul",
+        [
+            "401", "403", "422", "422", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /trivselshjul/standard",
+        [
+            "401", "403", "303", "303", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /trivselshjul/kopier",
+        [
+            "401", "403", "303", "422", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /trivselshjul/{id}/udfoert",
+        [
+            "401", "403", "404", "404", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
         "GET /boern/{id}/kronologi",
         [
             "303 303 303 303",
@@ -1994,7 +2024,7 @@ async fn authorization_matrix_covers_every_route() {
             vec![meetings.notification.to_string()]
         } else if path.starts_with("/mobning/{id}") {
             vec![bullying.0.to_string(), bullying.1.to_string()]
-        } else if path.starts_with("/laeringsgrupper/{id}") {
+        } else if path.starts_with("/laeringsgrupper/{id}") || path.starts_with("/trivselshjul/{id}") {
             vec!["999999".into()]
         } else if path.starts_with("/trivselsundersoegelser/") {
             vec![surveys.0.to_string(), surveys.1.to_string()]

@@ -4,6 +4,7 @@
 mod absence;
 mod access;
 mod advisers;
+mod annual_wheel;
 mod assessment;
 mod bullying;
 mod cases;

@@ -47,6 +47,15 @@ const ACCOUNTS = [
 // Downloads, feeds and the way out are not pages to look at.
 const SKIP = /\/logout|\/static\/|\.csv|\.ics|\/kalender|\/api\//;
 const PER_ACCOUNT = 30;
+// Pages deeper than the crawl reaches from the front page, by the demo's fixed ids; a seed the
+// demo no longer has answers 404 and is skipped.
+const SEEDS = {
+  trivsel: ['/trivselsundersoegelser/1', '/trivselshjul'],
+  laerer: ['/svar'],
+  elev: ['/trivselsundersoegelser/1/svar'],
+  paedagog: ['/laeringsgrupper/1'],
+  sundhedsplejerske: ['/mine-boern'],
+};
 
 let server;
 let browser;
@@ -78,8 +87,8 @@ test('every page fits a phone, has 44 px targets, passes axe-core and speaks Dan
   let visited = 0;
   for (const username of ACCOUNTS) {
     const { context, page } = await phone(username);
-    const seen = new Set(['/']);
-    let frontier = ['/'];
+    let frontier = ['/', ...(SEEDS[username] ?? [])];
+    const seen = new Set(frontier);
     for (let depth = 0; depth <= 2 && frontier.length > 0 && seen.size <= PER_ACCOUNT; depth++) {
       const next = [];
       for (const path of frontier) {

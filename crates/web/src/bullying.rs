@@ -818,8 +818,7 @@ async fn front_section(state: &AppState, viewer: &Viewer) -> Result<Option<Marku
     }))
 }
 
-pub fn class_panel<'a>(state: &'a AppState, viewer: &'a Viewer, card: &'a ClassCard) -> PanelFuture<'a> {
-    let _ = state;
+pub fn class_panel<'a>(_state: &'a AppState, viewer: &'a Viewer, card: &'a ClassCard) -> PanelFuture<'a> {
     Box::pin(async move {
         let shown = card.kind.has_school_days()
             && matches!(viewer.user.role, Role::Teacher | Role::Leader | Role::WellbeingPerson);

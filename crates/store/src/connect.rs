@@ -494,3 +494,37 @@ async fn applied_count(store: &Store) -> usize {
     });
     count.map_or(0, |n| n as usize)
 }
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    use super::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+
+    /// A migration edited after it landed makes every database migrated with it refuse to open
+    /// (sqlx's checksum), so the landed ones are pinned in `migrations/landed.txt`.
+    #[test]
+    fn landed_migrations_are_never_edited() {
+        let landed = include_str!("../migrations/landed.txt");
+        let mut failures = Vec::new();
+        for (backend, files) in [("sqlite", SQLITE_MIGRATIONS), ("postgres", POSTGRES_MIGRATIONS)] {
+            for (version, name, sql) in files {
+                let hash: String = Sha256::digest(sql.as_bytes())
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                let key = format!("{backend} {version:04} ");
+                match landed.lines().find(|l| l.starts_with(&key)) {
+                    Some(line) if line.ends_with(&hash) => {}
+                    Some(_) => failures.push(format!(
+                        "{backend} {version:04}_{name} was edited after it landed; write a new migration instead"
+                    )),
+                    None => failures.push(format!(
+                        "{backend} {version:04}_{name} is new: add «{key}{hash}» to landed.txt"
+                    )),
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}

@@ -14,7 +14,7 @@ use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::Role;
 use trivsel_store::{Activity, NewActivity, StoreError};
 
-use crate::kit::access::{Ask, authorize_own_institution};
+use crate::kit::access::{Ask, audit_unchanged, authorize_own_institution};
 use crate::kit::clock::{now, today};
 use crate::kit::form::{FieldError, Fields, error, error_summary, field, inline_error, invalid, parse_date};
 use crate::kit::format::{format_date, format_time};
@@ -247,9 +247,12 @@ pub async fn add(State(state): State<AppState>, viewer: Viewer, Form(fields): Fo
         errors.push(error("til", "Senest: angiv en gyldig dato, ikke før startdatoen."));
     }
     let (Some(starts_on), Some(due_on), true) = (starts_on, due_on, errors.is_empty()) else {
-        let mut unchanged = audit;
-        unchanged.criterion = Some("ikke gemt: fejl i formularen".into());
-        state.store.audit(&unchanged).await?;
+        audit_unchanged(
+            &state,
+            &audit,
+            &errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
+        )
+        .await?;
         return Err(PageError::unprocessable(
             wheel_page(&state, &viewer, institution, year, &errors, None).await?,
         ));
@@ -322,9 +325,7 @@ pub async fn copy(State(state): State<AppState>, viewer: Viewer, Form(fields): F
     {
         Ok(_) => Ok(Redirect::to(&format!("/trivselshjul?aar={}", year.0 + 1)).into_response()),
         Err(StoreError::Config(message)) => {
-            let mut unchanged = audit;
-            unchanged.criterion = Some(format!("ikke kopieret: {message}"));
-            state.store.audit(&unchanged).await?;
+            audit_unchanged(&state, &audit, &message).await?;
             let errors = [error("titel", message)];
             Err(PageError::unprocessable(
                 wheel_page(&state, &viewer, institution, year, &errors, None).await?,

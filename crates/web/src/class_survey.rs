@@ -22,7 +22,7 @@ use trivsel_store::{
     AuditEntry, CaseTarget, ClassCard, ClassSurvey, NewClassSurvey, NewResponse, PupilRow, StoreError, Via,
 };
 
-use crate::kit::access::{Allowed, authorize, authorize_with, entry};
+use crate::kit::access::{Allowed, audit_unchanged, authorize, authorize_with, entry};
 use crate::kit::chart::sociogram;
 use crate::kit::clock::{now, today};
 use crate::kit::form::{FieldError, Fields, error, error_summary, field, inline_error, invalid, values};
@@ -222,9 +222,12 @@ pub async fn create(
             max_choices: field(&fields, "valg").into(),
             questions: draft_questions,
         };
-        let mut unchanged = audit;
-        unchanged.criterion = Some("ikke gemt: fejl i formularen".into());
-        state.store.audit(&unchanged).await?;
+        audit_unchanged(
+            &state,
+            &audit,
+            &errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
+        )
+        .await?;
         return Err(PageError::unprocessable(new_form(&viewer, &card, &draft, &errors)));
     };
     let new = NewClassSurvey {

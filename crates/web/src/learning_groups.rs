@@ -14,7 +14,7 @@ use trivsel_domain::development_wheel::{DEFAULT_DIMENSIONS, GROUP_SIZE, Rating, 
 use trivsel_domain::model::{InstitutionKind, Role};
 use trivsel_store::{InstitutionGoal, LearningGroup, NewLearningGroup, NewSession, PupilRow, StoreError};
 
-use crate::kit::access::{Ask, Granted, decide, entry};
+use crate::kit::access::{Ask, Granted, audit_unchanged, decide, entry};
 use crate::kit::clock::{now, today};
 use crate::kit::form::{
     FieldError, Fields, check_past_date, error, error_summary, field, inline_error, invalid, parse_date, values,
@@ -261,9 +261,12 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(fields):
         errors.push(error(id, format!("Gruppen: {message}.")));
     }
     let (Some(pedagogue_id), true) = (pedagogue, errors.is_empty()) else {
-        let mut audit = granted.audit;
-        audit.criterion = Some("ikke gemt: fejl i formularen".into());
-        state.store.audit(&audit).await?;
+        audit_unchanged(
+            &state,
+            &granted.audit,
+            &errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
+        )
+        .await?;
         return Err(PageError::unprocessable(
             list_page(&state, &viewer, institution, leads, &errors, Some(&fields)).await?,
         ));
@@ -301,9 +304,12 @@ pub async fn add_goal(State(state): State<AppState>, viewer: Viewer, Form(fields
         errors.push(error("maal-procent", "Andel: skriv et tal fra 1 til 100."));
     }
     let (Some(level), Some(target_percent), true) = (level.or(Some(3)), target, errors.is_empty()) else {
-        let mut audit = granted.audit;
-        audit.criterion = Some("ikke gemt: fejl i formularen".into());
-        state.store.audit(&audit).await?;
+        audit_unchanged(
+            &state,
+            &granted.audit,
+            &errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
+        )
+        .await?;
         return Err(PageError::unprocessable(
             list_page(&state, &viewer, institution, leads, &errors, Some(&fields)).await?,
         ));
@@ -468,9 +474,12 @@ pub async fn record(
         held_on.or_else(|| parse_date(field(&fields, "dato"))),
         errors.is_empty(),
     ) else {
-        let mut audit = granted.audit;
-        audit.criterion = Some("ikke gemt: fejl i formularen".into());
-        state.store.audit(&audit).await?;
+        audit_unchanged(
+            &state,
+            &granted.audit,
+            &errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
+        )
+        .await?;
         return Err(PageError::unprocessable(
             group_page(&state, &viewer, &group, &errors, Some(&fields)).await?,
         ));

@@ -100,7 +100,8 @@ impl Granted {
     }
 }
 
-async fn audit_unchanged(state: &AppState, audit: &AuditEntry, reason: &str) -> Result<(), StoreError> {
+/// Writes `audit`, the row of an allowed write that stored nothing, with the reason.
+pub async fn audit_unchanged(state: &AppState, audit: &AuditEntry, reason: &str) -> Result<(), StoreError> {
     let mut audit = audit.clone();
     add_criterion(&mut audit, &format!("ikke gemt: {reason}"));
     state.store.audit(&audit).await

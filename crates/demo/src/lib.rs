@@ -17,6 +17,7 @@ mod imports;
 mod learning_groups;
 mod meetings;
 mod names;
+mod reviews;
 mod surveys;
 mod transition_form;
 mod underretning;
@@ -512,6 +513,11 @@ pub async fn seed(
     class_survey::seed(store, &place).await?;
     assessments::seed(store, &place).await?;
     annual_wheel::seed(store, &place).await?;
+    let named: Vec<&trivsel_store::Institution> = institutions
+        .iter()
+        .filter(|i| SCHOOLS.iter().any(|(code, _)| *code == i.code))
+        .collect();
+    reviews::seed(store, &place, &named).await?;
     let toddler_start = store
         .child_card(trivsel_domain::access::ChildGrant::system(toddler.id))
         .await?

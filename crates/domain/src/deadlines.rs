@@ -27,6 +27,12 @@ impl Month {
         Month::of(self.first_day() + Months::new(1))
     }
 
+    /// Whole months from `self` to `later` (0 for the same month; `later` not before `self`).
+    pub fn months_until(self, later: Month) -> usize {
+        let index = |m: Month| m.year as i64 * 12 + i64::from(m.month);
+        (index(later) - index(self)).max(0) as usize
+    }
+
     /// `YYYY-MM`.
     pub fn id(self) -> String {
         format!("{}-{:02}", self.year, self.month)

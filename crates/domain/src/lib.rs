@@ -17,6 +17,7 @@ pub mod ical;
 pub mod login;
 pub mod meetings;
 pub mod model;
+pub mod municipal;
 mod stored;
 pub mod surveys;
 pub mod transition;

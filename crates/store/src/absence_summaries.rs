@@ -102,6 +102,18 @@ pub(crate) struct QuarterMemo {
 /// The quarterly reports asked for, by (municipality, quarter).
 pub(crate) type QuarterCache = tokio::sync::Mutex<HashMap<(i64, Quarter), QuarterMemo>>;
 
+/// Every pupil of `all` summed from `first` to `last`.
+fn summed_pupils(all: &AbsenceData, first: NaiveDate, last: NaiveDate) -> HashMap<i64, PupilOverview> {
+    all.pupils
+        .iter()
+        .map(|(child, p)| {
+            let summary = all.summary(*child, first, last);
+            let enrolments = p.enrolments.clone();
+            (*child, PupilOverview { enrolments, summary })
+        })
+        .collect()
+}
+
 impl Store {
     /// The municipality's (registrations, structure) versions.
     async fn absence_versions(&self, municipality_id: i64) -> Result<(i64, i64)> {
@@ -225,15 +237,7 @@ impl Store {
             None => {
                 let rows = with_pool!(self, |pool| load_absence!(pool, municipality_id, None, first, today));
                 let all = AbsenceData::from_rows(rows);
-                let pupils = all
-                    .pupils
-                    .iter()
-                    .map(|(child, p)| {
-                        let summary = all.summary(*child, first, today);
-                        let enrolments = p.enrolments.clone();
-                        (*child, PupilOverview { enrolments, summary })
-                    })
-                    .collect();
+                let pupils = summed_pupils(&all, first, today);
                 cache.insert(
                     municipality_id,
                     Cached {
@@ -246,5 +250,27 @@ impl Store {
             }
         }
         Ok(f(&cache[&municipality_id].data))
+    }
+
+    /// Runs `f` on the municipality's overview of school year `year` up to `today`: the
+    /// current year from the cache, an earlier one summed from its rows (not kept).
+    pub async fn with_school_year_overview<R>(
+        &self,
+        municipality_id: i64,
+        year: SchoolYear,
+        today: NaiveDate,
+        f: impl FnOnce(&OverviewData) -> R,
+    ) -> Result<R> {
+        if year >= SchoolYear::of(today) {
+            return self.with_absence_overview(municipality_id, today, f).await;
+        }
+        let (first, last) = (year.first_day(), year.last_day());
+        let rows = with_pool!(self, |pool| load_absence!(pool, municipality_id, None, first, last));
+        let pupils = summed_pupils(&AbsenceData::from_rows(rows), first, last);
+        Ok(f(&OverviewData {
+            first,
+            today: last,
+            pupils,
+        }))
     }
 }

@@ -163,6 +163,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "annual_wheel",
         include_str!("../migrations/sqlite/0031_annual_wheel.sql"),
     ),
+    (
+        32,
+        "status_texts",
+        include_str!("../migrations/sqlite/0032_status_texts.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -303,6 +308,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         31,
         "annual_wheel",
         include_str!("../migrations/postgres/0031_annual_wheel.sql"),
+    ),
+    (
+        32,
+        "status_texts",
+        include_str!("../migrations/postgres/0032_status_texts.sql"),
     ),
 ];
 

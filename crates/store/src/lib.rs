@@ -28,6 +28,7 @@ mod handovers;
 mod learning_groups;
 mod meeting_duties;
 mod meetings;
+mod municipal_facts;
 mod national_survey;
 mod oidc;
 mod org;
@@ -37,6 +38,7 @@ mod pku;
 mod plans;
 mod reviews;
 mod roster;
+mod status_texts;
 mod tasks;
 pub mod testing;
 mod transition_forms;
@@ -69,6 +71,7 @@ pub use meetings::{
     ALERT_TAKEN, AgendaItem, AnonymousConsultation, AnonymousSave, ForumMember, Meeting, MeetingAction, NewAgendaItem,
     NewAnonymousConsultation, NewMeeting, NewMeetingAction, NewParticipant, Notification, Participant,
 };
+pub use municipal_facts::{AlertFact, MunicipalFacts, PlanFact};
 pub use national_survey::{PupilScore, SurveyResult};
 pub use oidc::{OidcLogin, OidcProvider};
 pub use org::{Class, Institution, Municipality, Overview};
@@ -78,6 +81,7 @@ pub use pku::{NewPkuDecision, NewPkuReferral, PkuOutcome, PkuReferral, REVISIT_T
 pub use plans::{Evaluation, NewEvaluation, NewPlan, Plan, PlanSummary, PlanText, PlanVersion, VersionConflict};
 pub use reviews::Review;
 pub use roster::{ChildRow, EnrolmentRow, RosterChanges, RosterSnapshot};
+pub use status_texts::{StatusReport, StatusText};
 pub use tasks::{NewTask, Task};
 pub use transition_forms::{FormAnswer, FormConfirmation, NewTransitionForm, START_TASK_TITLE, TransitionForm};
 pub use underretninger::{NewUnderretning, RECEIPT_TASK_TITLE, Underretning, UnderretningStatus};

@@ -25,6 +25,7 @@ mod handover;
 mod learning_groups;
 mod login;
 mod meetings;
+mod municipal;
 mod national_survey;
 mod sparring;
 mod tasks;
@@ -89,6 +90,10 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/klasser/{id}/fravaer", get(absence::overview::class)),
         route(M::GET, "/fravaer/skole", get(absence::overview::school)),
         route(M::GET, "/fravaer/kommune", get(absence::overview::municipality)),
+        route(M::GET, "/kommune", get(municipal::page)),
+        route(M::GET, "/kommune/status", get(municipal::status::page)),
+        route(M::POST, "/kommune/status", post(municipal::status::save)),
+        route(M::GET, "/kommune/{file}", get(municipal::download)),
         route(M::GET, "/fravaer/advarsler", get(absence::roll_call::alerts)),
         route(M::GET, "/fravaer/kvartal", get(absence::quarter::page)),
         route(M::GET, "/fravaer/kvartal.csv", get(absence::quarter::csv)),
@@ -365,6 +370,7 @@ fn menu() -> Vec<MenuItem> {
         advisers::MENU,
         cases::voice::MENU,
         absence::MENU,
+        municipal::MENU,
         meetings::MENU,
         national_survey::MENU,
         annual_wheel::MENU,
@@ -503,6 +509,7 @@ mod tests {
                     "Forside",
                     "Klasser",
                     "Fravær",
+                    "Kommunen",
                     "Trivselsmåling",
                     "Trivselshjul",
                     "Advarsler",
@@ -537,7 +544,10 @@ mod tests {
             (Role::HealthVisitor, staff.to_vec()),
             (Role::SspCounsellor, staff.to_vec()),
             (Role::FamilyCounsellor, staff.to_vec()),
-            (Role::Analyst, vec!["Forside", "Fravær", "Trivselsmåling", "Kvartal"]),
+            (
+                Role::Analyst,
+                vec!["Forside", "Fravær", "Kommunen", "Trivselsmåling", "Kvartal"],
+            ),
             (Role::Admin, vec!["Forside", "Brugere"]),
             (Role::AbsenceCaseworker, vec!["Forside", "Indberetninger"]),
             (Role::Guardian, vec!["Forside", "Mine børn", "Beskeder"]),
@@ -559,6 +569,7 @@ mod tests {
                 "Forside",
                 "Stuer",
                 "Læringsgrupper",
+                "Kommunen",
                 "Møder",
                 "Sparring",
                 "Opgaver",

@@ -7,6 +7,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 
 use super::{Code, DayTally};
+use crate::deadlines::Month;
 
 /// Summed school days of one pupil or a group, from the Monday of `first`'s week.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +25,40 @@ pub struct Summary {
     pub unlawful: f64,
     /// Per week from `start`: (day values in half-days, school days).
     weeks: Vec<(u32, u32)>,
+    /// Per calendar month from the month of `first`.
+    months: Vec<MonthSums>,
+    first_month: Month,
+}
+
+/// A month's school days and absence in a [`Summary`] (days, and day values in days).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MonthSums {
+    pub days: u64,
+    pub sick: f64,
+    pub lawful: f64,
+    pub unlawful: f64,
+}
+
+impl MonthSums {
+    fn add(&mut self, other: &MonthSums) {
+        self.days += other.days;
+        self.sick += other.sick;
+        self.lawful += other.lawful;
+        self.unlawful += other.unlawful;
+    }
+
+    /// The absence as shares of the school days; all 0 without school days.
+    pub fn split(&self) -> Split {
+        shares(self.days, self.sick, self.lawful, self.unlawful)
+    }
+}
+
+fn shares(days: u64, s: f64, l: f64, u: f64) -> Split {
+    if days == 0 {
+        return (0.0, 0.0, 0.0, 0.0);
+    }
+    let n = days as f64;
+    (100.0 * s / n, 100.0 * l / n, 100.0 * u / n, 100.0 * (s + l + u) / n)
 }
 
 /// Shares of school days in per cent: (sick, lawful, unlawful, total).
@@ -41,6 +76,8 @@ impl Summary {
             lawful: 0.0,
             unlawful: 0.0,
             weeks: Vec::new(),
+            months: Vec::new(),
+            first_month: Month::of(first),
         }
     }
 
@@ -65,14 +102,26 @@ impl Summary {
         if tally.is_missing() {
             self.missing += 1;
         }
+        let mut day = MonthSums {
+            days: 1,
+            ..MonthSums::default()
+        };
         let absent = codes.iter().filter(|c| c.is_absence()).count();
         if absent > 0 {
             let value = f64::from(tally.value_halves()) / 2.0;
             let share = |code: Code| value * codes.iter().filter(|c| **c == code).count() as f64 / absent as f64;
-            self.sick += share(Code::Sickness);
-            self.lawful += share(Code::Lawful);
-            self.unlawful += share(Code::Unlawful);
+            day.sick = share(Code::Sickness);
+            day.lawful = share(Code::Lawful);
+            day.unlawful = share(Code::Unlawful);
         }
+        self.sick += day.sick;
+        self.lawful += day.lawful;
+        self.unlawful += day.unlawful;
+        let month = self.first_month.months_until(Month::of(date));
+        if self.months.len() <= month {
+            self.months.resize(month + 1, MonthSums::default());
+        }
+        self.months[month].add(&day);
     }
 
     /// Adds a pupil's (or another group's) summary counted from the same week.
@@ -91,16 +140,39 @@ impl Summary {
             mine.0 += theirs.0;
             mine.1 += theirs.1;
         }
+        if self.months.len() < other.months.len() {
+            self.months.resize(other.months.len(), MonthSums::default());
+        }
+        for (mine, theirs) in self.months.iter_mut().zip(&other.months) {
+            mine.add(theirs);
+        }
     }
 
     /// The absence as shares of the school days; all 0 without school days.
     pub fn split(&self) -> Split {
-        if self.days == 0 {
-            return (0.0, 0.0, 0.0, 0.0);
+        shares(self.days, self.sick, self.lawful, self.unlawful)
+    }
+
+    /// The school days and absence of month `month` (nothing outside the summary).
+    pub fn month(&self, month: Month) -> MonthSums {
+        if month < self.first_month {
+            return MonthSums::default();
         }
-        let n = self.days as f64;
-        let (s, l, u) = (self.sick, self.lawful, self.unlawful);
-        (100.0 * s / n, 100.0 * l / n, 100.0 * u / n, 100.0 * (s + l + u) / n)
+        self.months
+            .get(self.first_month.months_until(month))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The months `from..=to` summed.
+    pub fn months(&self, from: Month, to: Month) -> MonthSums {
+        let mut sums = MonthSums::default();
+        let mut m = from;
+        while m <= to {
+            sums.add(&self.month(m));
+            m = m.next();
+        }
+        sums
     }
 
     /// Absence per ISO week with school days, in per cent: (week number, per cent).
@@ -146,6 +218,9 @@ mod tests {
         let s = pupil(date("2024-08-12"), &days);
         assert_eq!(s.split(), (25.0, 12.5, 25.0, 62.5));
         assert_eq!(s.weekly(), [(33, 62.5)]);
+        let aug = Month { year: 2024, month: 8 };
+        assert_eq!(s.month(aug).split(), s.split());
+        assert_eq!(s.month(aug.next()), MonthSums::default());
     }
 
     #[test]
@@ -167,5 +242,8 @@ mod tests {
         // Week 32: 2 halves over 2 days; week 33 has no school days and is left out; week 34: 0.
         assert_eq!(group.weekly(), [(32, 50.0), (34, 0.0)]);
         assert_eq!(Summary::new(first).split(), (0.0, 0.0, 0.0, 0.0));
+        let (aug, sep) = (Month { year: 2024, month: 8 }, Month { year: 2024, month: 9 });
+        assert_eq!(group.month(aug).days, 3);
+        assert_eq!(group.months(Month { year: 2024, month: 7 }, sep).split(), group.split());
     }
 }

@@ -109,6 +109,8 @@ pub struct Figures {
     facts: MunicipalFacts,
     /// Each school's pupils (enrolled on the period's last day) summed.
     absence: HashMap<i64, Summary>,
+    /// A duty of a past period still counts as overdue from its deadline to today.
+    today: NaiveDate,
 }
 
 impl Figures {
@@ -154,6 +156,7 @@ impl Figures {
             only,
             facts,
             absence,
+            today,
         })
     }
 
@@ -264,7 +267,7 @@ impl Figures {
             .filter(|d| institution.is_none_or(|i| i == d.institution_id) && self.in_scope(Some(d.institution_id)))
         {
             if month.is_none_or(|m| Month::of(d.due) == m) {
-                c.add(d, self.period.to);
+                c.add(d, self.today);
             }
         }
         c

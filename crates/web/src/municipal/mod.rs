@@ -328,16 +328,17 @@ pub async fn download(
     Path(file): Path<String>,
     Query(q): Query<OverviewQuery>,
 ) -> Page {
-    let (slug, ext) = file.rsplit_once('.').ok_or_else(PageError::not_found)?;
-    let id = TableId::from_slug(slug).ok_or_else(PageError::not_found)?;
-    if !matches!(ext, "csv" | "xlsx") {
-        return Err(PageError::not_found());
-    }
     let m = viewer.user.municipality_id;
     let institutions = state.store.institutions(m).await?;
     let s = scope(&q, &institutions)?;
+    let ext = if file.ends_with(".xlsx") { "xlsx" } else { "csv" };
     let audit = format!("municipality.overview.export.{ext}");
-    authorize_aggregates(&state, &viewer, &audit, format!("{} {}", criterion(&s), id.slug())).await?;
+    authorize_aggregates(&state, &viewer, &audit, format!("{} {file}", criterion(&s))).await?;
+    let id = file
+        .strip_suffix(".csv")
+        .or_else(|| file.strip_suffix(".xlsx"))
+        .and_then(TableId::from_slug)
+        .ok_or_else(PageError::not_found)?;
     let figures = Figures::load(&state, m, s.period, s.only).await?;
     let t: Table = figures.table(id);
     let published = t.publish();

@@ -169,7 +169,7 @@ async fn status_page(
 pub async fn save(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Page {
     let m = viewer.user.municipality_id;
     let institutions = state.store.institutions(m).await?;
-    let half = HalfYear::parse(field(&fields, "halvaar")).ok_or_else(PageError::not_found)?;
+    let half = half_year(Some(field(&fields, "halvaar")));
     let only = institution_of(Some(field(&fields, "institution")), &institutions)?;
     let scope = Scope {
         period: Period::between(half.first_day(), half.last_day(), today()),

@@ -1198,6 +1198,31 @@ const MATRIX: &[(&str, [&str; 14])] = &[
         ],
     ),
     (
+        "GET /kommune",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "200", "403", "403",
+        ],
+    ),
+    (
+        "GET /kommune/status",
+        [
+            "303", "403", "200", "200", "403", "403", "403", "403", "403", "403", "403", "200", "403", "403",
+        ],
+    ),
+    (
+        "POST /kommune/status",
+        [
+            "401", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "303", "403", "403",
+        ],
+    ),
+    (
+        "GET /kommune/{file}",
+        [
+            "303 303", "403 403", "200 404", "200 404", "403 403", "403 403", "403 403", "403 403", "403 403",
+            "403 403", "403 403", "200 404", "403 403", "403 403",
+        ],
+    ),
+    (
         "GET /boern/{id}/kronologi",
         [
             "303 303 303 303",
@@ -2028,6 +2053,8 @@ async fn authorization_matrix_covers_every_route() {
             vec!["999999".into()]
         } else if path.starts_with("/trivselsundersoegelser/") {
             vec![surveys.0.to_string(), surveys.1.to_string()]
+        } else if path.starts_with("/kommune/{file}") {
+            vec!["skoler.xlsx".into(), "findes-ikke.csv".into()]
         } else if path.starts_with("/svar/") {
             if path.contains("{child}") {
                 w.children.iter().map(i64::to_string).collect()

@@ -18,6 +18,7 @@ mod helpers;
 mod identity;
 mod learning_groups;
 mod meetings;
+mod municipal;
 mod national_survey;
 mod notices;
 mod reports;

@@ -55,3 +55,8 @@ page "child's page (leder)" "$leader" "/boern/$child"
 page "municipal overview (kommune)" "$analyst" /fravaer/kommune
 page "municipal overview after a roll call" "$analyst" /fravaer/kommune roll_call
 page "quarter report (kommune)" "$analyst" /fravaer/kvartal
+page "kommunens overblik (kommune)" "$analyst" /kommune
+page "kommunens overblik after a roll call" "$analyst" /kommune roll_call
+page "overblik, one school (kommune)" "$analyst" "/kommune?institution=1"
+page "overblik XLSX download (kommune)" "$analyst" /kommune/skoler.xlsx
+page "half-yearly status (kommune)" "$analyst" /kommune/status

@@ -55,6 +55,7 @@ const SEEDS = {
   elev: ['/trivselsundersoegelser/1/svar'],
   paedagog: ['/laeringsgrupper/1'],
   sundhedsplejerske: ['/mine-boern'],
+  kommune: ['/kommune', '/kommune/status', '/kommune?maaned=2026-09'],
 };
 
 let server;
@@ -108,7 +109,7 @@ test('every page fits a phone, has 44 px targets, passes axe-core and speaks Dan
         for (const v of axe.violations) {
           failures.push(`${username} ${path}: axe ${v.id} (${v.nodes.length}×) ${v.nodes[0]?.target.join(' ')}`);
         }
-        const links = await page.$$eval('nav a[href^="/"], main a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')));
+        const links = await page.$$eval('nav a[href^="/"]:not([download]), main a[href^="/"]:not([download])', (as) => as.map((a) => a.getAttribute('href')));
         for (const href of links) {
           const target = href.split('#')[0];
           if (!target || SKIP.test(target) || seen.has(target) || seen.size > PER_ACCOUNT) continue;

@@ -94,6 +94,8 @@ const SHOTS = [
     await p.click('main a:has-text("Mælkebøtterne")');
   }],
   ['trivselshjul', 'leder', async (p) => { await menu(p, 'Trivselshjul'); }],
+  ['kommune', 'kommune', async (p) => { await menu(p, 'Kommunen'); }],
+  ['kommune-status', 'kommune', async (p) => { await p.goto(p.url().replace(/\/$/, '/kommune/status')); }],
   ['samraad', 'leder', async (p) => {
     await menu(p, 'Møder');
     await p.click('main a:has-text("Fraværssamråd")');

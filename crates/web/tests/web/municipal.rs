@@ -246,16 +246,14 @@ async fn compliance_figures_count_what_was_done_by_the_deadline() {
     let october_row = row(&page, "maaneder", &october);
     assert_eq!(october_row[6], "45 % (5 af 11)", "{october_row:?}");
     // The year's months: August to July, with the month's reviews due in it.
-    assert!(
-        page.contains(&format!(
+    assert!(page.contains(&format!(
             ">{}</th>",
             Month {
                 year: year.0 + 1,
                 month: 7
             }
             .navn()
-        ))
-    );
+        )));
     assert_eq!(year.last_day().year(), year.0 + 1);
 }
 

@@ -28,6 +28,8 @@ test('kommune filters the overview by a school and downloads XLSX', async () => 
   assert.deepEqual(await duplicateIds(page), []);
   assert.ok((await page.locator('#skoler tbody tr').count()) >= 5, 'every school and the municipality');
   assert.equal(await page.locator('svg[role=img]').count() >= 1, true, 'a trend chart');
+  const alerts = (await page.locator('#advarsler tr.total td').first().textContent()).replace('.', '');
+  assert.ok(Number(alerts) > 0, `the demo's open alerts are counted (${alerts})`);
 
   await page.getByLabel('Skole eller dagtilbud').selectOption({ label: 'Søndre Skole' });
   await Promise.all([page.waitForURL(/institution=\d+/), page.getByRole('button', { name: 'Vis' }).click()]);

@@ -11,17 +11,19 @@ use trivsel_domain::deadlines::Month;
 use trivsel_domain::meetings::MeetingKind;
 use trivsel_domain::municipal::Duty;
 
-use crate::{Result, Store, with_pool};
+use crate::{Backend, Result, Store, with_pool};
 
-/// An alert counted by the overview.
+/// The alerts of one institution, month, cause and status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertFact {
     pub institution_id: Option<i64>,
-    pub triggered: NaiveDate,
+    /// The month the alerts were triggered in.
+    pub month: Month,
     /// `AlertCause::id`.
     pub cause: String,
     /// open, closed or withdrawn.
     pub status: String,
+    pub count: u64,
 }
 
 /// A child's plan: open from `created` until `closed`.
@@ -42,11 +44,11 @@ impl PlanFact {
 /// Everything the overview counts for one municipality and period.
 #[derive(Debug, Clone, Default)]
 pub struct MunicipalFacts {
-    /// Children enrolled on the last day, per institution.
+    /// Children enrolled on the last day, per institution other than a school.
     pub enrolled: HashMap<i64, u64>,
     /// Children by their tier in force on the last day, per (institution, tier).
     pub tiers: HashMap<(i64, Tier), u64>,
-    /// Alerts triggered in the period.
+    /// Alerts triggered in the period, counted by month.
     pub alerts: Vec<AlertFact>,
     /// Children's plans open at some time in the period.
     pub plans: Vec<PlanFact>,
@@ -73,7 +75,7 @@ fn end_of(on: NaiveDate) -> DateTime<Utc> {
 
 type Counted = (i64, i64);
 type TierRow = (i64, String, i64);
-type AlertRow = (Option<i64>, NaiveDate, String, String);
+type AlertRow = (Option<i64>, String, String, String, i64);
 type PlanRow = (i64, DateTime<Utc>, Option<DateTime<Utc>>);
 type DatedRow = (i64, NaiveDate, Option<NaiveDate>);
 type TaskRow = (i64, NaiveDate, Option<DateTime<Utc>>);
@@ -92,11 +94,17 @@ impl Store {
         let m = municipality_id;
         let (start, end) = (end_of(from.pred_opt().unwrap_or(from)), end_of(to));
         let in_period = |d: NaiveDate| from <= d && d <= to;
+        let month = match self.backend() {
+            Backend::Sqlite => "substr(trigger_date, 1, 7)",
+            Backend::Postgres => "to_char(trigger_date, 'YYYY-MM')",
+        };
         let mut facts = MunicipalFacts::default();
         with_pool!(self, |pool| {
+            // Schools' pupils are counted from the absence overview; this counts the rest.
             let enrolled: Vec<Counted> = sqlx::query_as(
-                "SELECT c.institution_id, COUNT(DISTINCT e.child_id) FROM enrolments e \
-                 JOIN classes c ON c.id = e.class_id WHERE e.municipality_id = $1 AND e.enrolled_from <= $2 \
+                "SELECT c.institution_id, COUNT(DISTINCT e.child_id) FROM institutions i \
+                 JOIN classes c ON c.institution_id = i.id JOIN enrolments e ON e.class_id = c.id \
+                 WHERE i.municipality_id = $1 AND i.kind <> 'school' AND e.enrolled_from <= $2 \
                  AND (e.enrolled_to IS NULL OR e.enrolled_to >= $2) GROUP BY c.institution_id",
             )
             .bind(m)
@@ -126,10 +134,13 @@ impl Store {
                 }
             }
 
-            let alerts: Vec<AlertRow> = sqlx::query_as(
-                "SELECT institution_id, trigger_date, rule, status FROM absence_alerts \
-                 WHERE municipality_id = $1 AND trigger_date >= $2 AND trigger_date <= $3",
-            )
+            // Counted in the database: a large municipality has tens of thousands a year.
+            // `month` is one of two constant expressions.
+            let alerts: Vec<AlertRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT institution_id, {month} AS month, rule, status, COUNT(*) FROM absence_alerts \
+                 WHERE municipality_id = $1 AND trigger_date >= $2 AND trigger_date <= $3 \
+                 GROUP BY institution_id, {month}, rule, status"
+            )))
             .bind(m)
             .bind(from)
             .bind(to)
@@ -137,11 +148,14 @@ impl Store {
             .await?;
             facts.alerts = alerts
                 .into_iter()
-                .map(|(institution_id, triggered, cause, status)| AlertFact {
-                    institution_id,
-                    triggered,
-                    cause,
-                    status,
+                .filter_map(|(institution_id, month, cause, status, count)| {
+                    Some(AlertFact {
+                        institution_id,
+                        month: Month::parse(&month)?,
+                        cause,
+                        status,
+                        count: count as u64,
+                    })
                 })
                 .collect();
 
@@ -246,9 +260,9 @@ impl Store {
             // before the period can fall due in it.
             let first_month = Month::of(Month::of(from).first_day().pred_opt().unwrap_or(from));
             let classes: Vec<(i64, i64)> = sqlx::query_as(
-                "SELECT DISTINCT c.id, c.institution_id FROM classes c JOIN institutions i ON i.id = c.institution_id \
-                 JOIN enrolments e ON e.class_id = c.id WHERE c.municipality_id = $1 AND i.kind = 'school' \
-                 AND e.enrolled_from <= $3 AND (e.enrolled_to IS NULL OR e.enrolled_to >= $2)",
+                "SELECT c.id, c.institution_id FROM classes c JOIN institutions i ON i.id = c.institution_id \
+                 WHERE c.municipality_id = $1 AND i.kind = 'school' AND EXISTS (SELECT 1 FROM enrolments e \
+                 WHERE e.class_id = c.id AND e.enrolled_from <= $3 AND (e.enrolled_to IS NULL OR e.enrolled_to >= $2))",
             )
             .bind(m)
             .bind(first_month.first_day())

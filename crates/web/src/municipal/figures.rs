@@ -232,7 +232,7 @@ impl Figures {
                 cells.push(Cell::Children(self.open_plans(Some(inst.id), self.period.to)));
                 cells.push(Cell::Children(self.held(inst.id, None)));
                 let alerts = self.facts.alerts.iter().filter(|a| a.institution_id == Some(inst.id));
-                cells.push(Cell::Children(alerts.count() as u64));
+                cells.push(Cell::Children(alerts.map(|a| a.count).sum()));
                 (inst.name.clone(), cells)
             })
             .collect();
@@ -343,7 +343,7 @@ impl Figures {
                     .filter(|a| a.cause == cause.id() && self.in_scope(a.institution_id))
                     .collect();
                 let cells = ["open", "closed", "withdrawn"]
-                    .map(|s| Cell::Children(of_cause.iter().filter(|a| a.status == s).count() as u64));
+                    .map(|s| Cell::Children(of_cause.iter().filter(|a| a.status == s).map(|a| a.count).sum()));
                 (cause.navn().to_string(), cells.to_vec())
             })
             .collect();
@@ -380,8 +380,9 @@ impl Figures {
             let alerts = self.facts.alerts.iter().filter(|a| self.in_scope(a.institution_id));
             cells.push(Cell::Children(
                 alerts
-                    .filter(|a| month.is_none_or(|m| Month::of(a.triggered) == m))
-                    .count() as u64,
+                    .filter(|a| month.is_none_or(|m| a.month == m))
+                    .map(|a| a.count)
+                    .sum(),
             ));
             cells.push(Cell::Children(institutions.iter().map(|i| self.held(*i, month)).sum()));
             cells.push(Cell::Children(self.open_plans(None, plans_on)));

@@ -95,6 +95,7 @@ const SHOTS = [
   }],
   ['trivselshjul', 'leder', async (p) => { await menu(p, 'Trivselshjul'); }],
   ['kommune', 'kommune', async (p) => { await menu(p, 'Kommunen'); }],
+  ['kommune-skabelon', 'kommune', async (p) => { await p.goto(p.url().replace(/\/$/, '/kommune/trivselshjul')); }],
   ['kommune-status', 'kommune', async (p) => { await p.goto(p.url().replace(/\/$/, '/kommune/status')); }],
   ['samraad', 'leder', async (p) => {
     await menu(p, 'Møder');

@@ -1,10 +1,11 @@
 //! Nordskolen's trivselshjul for this school year: the four default activities with `trivsel`
 //! responsible, a year-group activity for 5. årgang with `laerer` responsible, and the first
-//! period's activity done with a note (if the school year has come that far).
+//! period's activity done with a note (if the school year has come that far); and the
+//! municipality's template that the other schools can start a year from.
 
 use trivsel_domain::annual_wheel::{DEFAULT_ACTIVITIES, Level, period_dates};
 use trivsel_domain::calendar::SchoolYear;
-use trivsel_store::{NewActivity, Store, StoreError};
+use trivsel_store::{NewActivity, Store, StoreError, TemplateActivity};
 
 use crate::cases::Place;
 
@@ -42,6 +43,29 @@ pub(crate) async fn seed(store: &Store, place: &Place<'_>) -> Result<(), StoreEr
     let ids = store
         .add_activities(&all, &place.audit("leder", "annual_wheel.defaults", None))
         .await?;
+    let template = DEFAULT_ACTIVITIES
+        .iter()
+        .map(|(p, t)| (*p, *t, Level::School, ""))
+        .chain([(
+            1,
+            "Venskabsklasser på tværs af årgange",
+            Level::YearGroup,
+            "1. og 6. årgang",
+        )]);
+    for (period, title, level, level_name) in template {
+        let item = TemplateActivity {
+            id: 0,
+            period,
+            title: title.into(),
+            level,
+            level_name: level_name.into(),
+            responsible_team: "LKT-teamet".into(),
+        };
+        let audit = place.audit("kommune", "annual_wheel.template.add", None);
+        store
+            .add_template_activity(place.municipality_id, &item, place.users["kommune"], at, &audit)
+            .await?;
+    }
     let (_, first_due) = period_dates(year, 0);
     if place.today > first_due {
         let done = first_due.and_hms_opt(15, 0, 0).expect("time").and_utc();

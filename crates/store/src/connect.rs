@@ -168,6 +168,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "status_texts",
         include_str!("../migrations/sqlite/0032_status_texts.sql"),
     ),
+    (
+        33,
+        "wheel_templates",
+        include_str!("../migrations/sqlite/0033_wheel_templates.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -313,6 +318,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         32,
         "status_texts",
         include_str!("../migrations/postgres/0032_status_texts.sql"),
+    ),
+    (
+        33,
+        "wheel_templates",
+        include_str!("../migrations/postgres/0033_wheel_templates.sql"),
     ),
 ];
 

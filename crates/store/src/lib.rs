@@ -44,6 +44,7 @@ pub mod testing;
 mod transition_forms;
 mod underretninger;
 mod users;
+mod wheel_templates;
 mod writer;
 
 pub use absence::{AbsenceData, AbsenceEvent, PupilAbsence, QuarterLine, Registration};
@@ -86,6 +87,7 @@ pub use tasks::{NewTask, Task};
 pub use transition_forms::{FormAnswer, FormConfirmation, NewTransitionForm, START_TASK_TITLE, TransitionForm};
 pub use underretninger::{NewUnderretning, RECEIPT_TASK_TITLE, Underretning, UnderretningStatus};
 pub use users::{NewGuardian, NewUser, SessionInfo, User, UserUpdate};
+pub use wheel_templates::TemplateActivity;
 
 use sqlx::{PgPool, SqlitePool};
 pub(crate) use writer::WriteTx;

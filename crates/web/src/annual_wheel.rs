@@ -12,7 +12,7 @@ use trivsel_domain::access::Action;
 use trivsel_domain::annual_wheel::{DEFAULT_ACTIVITIES, Level, PERIODS, Status, period_dates, period_of};
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::Role;
-use trivsel_store::{Activity, NewActivity, StoreError};
+use trivsel_store::{Activity, NewActivity, StoreError, TemplateActivity};
 
 use crate::kit::access::{Ask, audit_unchanged, authorize_own_institution};
 use crate::kit::clock::{now, today};
@@ -72,6 +72,11 @@ async fn wheel_page(
 ) -> Result<Markup, PageError> {
     let activities = state.store.activities(institution, year.0).await?;
     let staff = state.store.institution_staff(institution).await?;
+    let template = if activities.is_empty() {
+        state.store.wheel_template(viewer.user.municipality_id).await?.len()
+    } else {
+        0
+    };
     let today = today();
     let current = (SchoolYear::of(today) == year).then(|| period_of(today)).flatten();
     let title = format!("Trivselshjul {}", year.label());
@@ -94,6 +99,12 @@ async fn wheel_page(
                 form.inline method="post" action="/trivselshjul/standard" {
                     input type="hidden" name="aar" value=(year.0);
                     button type="submit" { "Start med standardhjulet" }
+                }
+                @if template > 0 {
+                    form.inline method="post" action="/trivselshjul/skabelon" {
+                        input type="hidden" name="aar" value=(year.0);
+                        button type="submit" { "Start med kommunens skabelon (" (template) " aktiviteter)" }
+                    }
                 }
             }
             @for (p, (name, _, _)) in PERIODS.iter().enumerate() {
@@ -282,28 +293,69 @@ pub async fn add(State(state): State<AppState>, viewer: Viewer, Form(fields): Fo
 /// The seed's four activities, the school's trivselsperson (or the viewer) responsible.
 pub async fn defaults(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Page {
     let (institution, audit) = school(&state, &viewer, Action::Write, "annual_wheel.defaults").await?;
+    let items: Vec<TemplateActivity> = DEFAULT_ACTIVITIES
+        .iter()
+        .map(|(period, title)| TemplateActivity {
+            id: 0,
+            period: *period,
+            title: title.to_string(),
+            level: Level::School,
+            level_name: String::new(),
+            responsible_team: "LKT-teamet".into(),
+        })
+        .collect();
+    start_year(&state, &viewer, institution, year_of(&fields), &items, &audit).await
+}
+
+/// The municipality's template (`/kommune/trivselshjul`), the same way.
+pub async fn from_template(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Page {
+    let (institution, audit) = school(&state, &viewer, Action::Write, "annual_wheel.from_template").await?;
+    let items = state.store.wheel_template(viewer.user.municipality_id).await?;
     let year = year_of(&fields);
+    if items.is_empty() {
+        let message = "Kommunen har ingen skabelon for trivselshjulet endnu.";
+        audit_unchanged(&state, &audit, message).await?;
+        let errors = [error("titel", message)];
+        return Err(PageError::unprocessable(
+            wheel_page(&state, &viewer, institution, year, &errors, None).await?,
+        ));
+    }
+    start_year(&state, &viewer, institution, year, &items, &audit).await
+}
+
+/// Fills an empty school year with `items` at their periods' dates, the school's
+/// trivselsperson (or the viewer) responsible; a year with activities is left as it is.
+async fn start_year(
+    state: &AppState,
+    viewer: &Viewer,
+    institution: i64,
+    year: SchoolYear,
+    items: &[TemplateActivity],
+    audit: &trivsel_store::AuditEntry,
+) -> Page {
+    let back = Redirect::to(&format!("/trivselshjul?aar={}", year.0)).into_response();
+    if !state.store.activities(institution, year.0).await?.is_empty() {
+        audit_unchanged(state, audit, "skoleåret har allerede aktiviteter").await?;
+        return Ok(back);
+    }
     let staff = state.store.institution_staff(institution).await?;
     let responsible = staff
         .iter()
         .find(|u| u.role == Role::WellbeingPerson)
         .map_or(viewer.user.id, |u| u.id);
-    if !state.store.activities(institution, year.0).await?.is_empty() {
-        return Ok(Redirect::to(&format!("/trivselshjul?aar={}", year.0)).into_response());
-    }
-    let activities: Vec<NewActivity> = DEFAULT_ACTIVITIES
+    let activities: Vec<NewActivity> = items
         .iter()
-        .map(|(period, title)| {
-            let (starts_on, due_on) = period_dates(year, *period);
+        .map(|item| {
+            let (starts_on, due_on) = period_dates(year, item.period);
             NewActivity {
                 institution_id: institution,
                 school_year: year.0,
-                period: *period,
-                title: title.to_string(),
-                level: Level::School,
-                level_name: String::new(),
+                period: item.period,
+                title: item.title.clone(),
+                level: item.level,
+                level_name: item.level_name.clone(),
                 responsible_user_id: Some(responsible),
-                responsible_team: "LKT-teamet".into(),
+                responsible_team: item.responsible_team.clone(),
                 starts_on,
                 due_on,
                 by: viewer.user.id,
@@ -311,8 +363,8 @@ pub async fn defaults(State(state): State<AppState>, viewer: Viewer, Form(fields
             }
         })
         .collect();
-    state.store.add_activities(&activities, &audit).await?;
-    Ok(Redirect::to(&format!("/trivselshjul?aar={}", year.0)).into_response())
+    state.store.add_activities(&activities, audit).await?;
+    Ok(back)
 }
 
 pub async fn copy(State(state): State<AppState>, viewer: Viewer, Form(fields): Form<Fields>) -> Page {

@@ -5,6 +5,7 @@
 
 mod figures;
 pub mod status;
+pub mod wheel_template;
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -289,6 +290,9 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, Query(q): Query
         }
         (filters(&q, &s, &institutions))
         p { a href={ "/kommune/status" } { "Den halvårlige status (til udskrift)" } }
+        @if viewer.user.role == Role::Analyst {
+            p { a href="/kommune/trivselshjul" { "Kommunens skabelon for trivselshjulet" } }
+        }
         @if let Some(months) = months {
             @let absence = points(months, 0);
             @let samraad = points(months, 5);

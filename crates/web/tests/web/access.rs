@@ -1223,6 +1223,30 @@ const MATRIX: &[(&str, [&str; 14])] = &[
         ],
     ),
     (
+        "GET /kommune/trivselshjul",
+        [
+            "303", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "200", "403", "403",
+        ],
+    ),
+    (
+        "POST /kommune/trivselshjul",
+        [
+            "401", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "422", "403", "403",
+        ],
+    ),
+    (
+        "POST /kommune/trivselshjul/{id}/slet",
+        [
+            "401", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403", "404", "403", "403",
+        ],
+    ),
+    (
+        "POST /trivselshjul/skabelon",
+        [
+            "401", "403", "422", "422", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
         "GET /boern/{id}/kronologi",
         [
             "303 303 303 303",
@@ -2049,7 +2073,10 @@ async fn authorization_matrix_covers_every_route() {
             vec![meetings.notification.to_string()]
         } else if path.starts_with("/mobning/{id}") {
             vec![bullying.0.to_string(), bullying.1.to_string()]
-        } else if path.starts_with("/laeringsgrupper/{id}") || path.starts_with("/trivselshjul/{id}") {
+        } else if path.starts_with("/laeringsgrupper/{id}")
+            || path.starts_with("/trivselshjul/{id}")
+            || path.starts_with("/kommune/trivselshjul/{id}")
+        {
             vec!["999999".into()]
         } else if path.starts_with("/trivselsundersoegelser/") {
             vec![surveys.0.to_string(), surveys.1.to_string()]

@@ -120,3 +120,91 @@ async fn the_school_plans_its_year_ticks_off_and_copies_it() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("har allerede et trivselshjul"));
 }
+
+#[tokio::test]
+async fn a_school_starts_its_year_from_the_municipal_template() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let year = SchoolYear::of(today());
+    let y = ("aar", year.0.to_string());
+    let leader = app.login("skoleleder").await;
+    // No template yet: refused, nothing made.
+    let res = post(&app, "/trivselshjul/skabelon", &leader, std::slice::from_ref(&y)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Kommunen har ingen skabelon"));
+    assert!(app.store().activities(w.school_x, year.0).await.unwrap().is_empty());
+
+    // Only the analyst keeps the template; a bad form stores nothing.
+    let analyst = app.login("analytiker").await;
+    let item = |title: &str, period: &str, level: &str, who: &str| {
+        vec![
+            ("titel", title.to_string()),
+            ("periode", period.to_string()),
+            ("niveau", level.to_string()),
+            ("hvem", who.to_string()),
+            ("team", "LKT-teamet".to_string()),
+        ]
+    };
+    let bad = post(
+        &app,
+        "/kommune/trivselshjul",
+        &analyst,
+        &item("Trivselsdag", "1", "aargang", ""),
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("Årgang eller klasse: skriv hvilken.")
+    );
+    for (title, period, level, who) in [
+        ("Fælles trivselsdag for kommunens skoler", "0", "skole", ""),
+        ("Venskabsklasser", "1", "aargang", "1. og 6. årgang"),
+    ] {
+        let res = post(
+            &app,
+            "/kommune/trivselshjul",
+            &analyst,
+            &item(title, period, level, who),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        post(&app, "/kommune/trivselshjul", &leader, &item("x", "0", "skole", ""))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let template = app.store().wheel_template(w.municipality).await.unwrap();
+    assert_eq!(template.len(), 2);
+
+    // The school's empty year offers it and takes it with the periods' dates.
+    let page = app.get("/trivselshjul", Some(&leader)).await.text().await.unwrap();
+    assert!(page.contains("Start med kommunens skabelon (2 aktiviteter)"));
+    let res = post(&app, "/trivselshjul/skabelon", &leader, std::slice::from_ref(&y)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let activities = app.store().activities(w.school_x, year.0).await.unwrap();
+    assert_eq!(activities.len(), 2);
+    let friends = activities.iter().find(|a| a.title == "Venskabsklasser").unwrap();
+    assert_eq!(friends.level_name, "1. og 6. årgang");
+    assert_eq!(
+        (friends.starts_on, friends.due_on),
+        trivsel_domain::annual_wheel::period_dates(year, 1)
+    );
+    assert_eq!(friends.responsible_user_id, Some(w.users["trivselsperson"]));
+    // A year with activities is not filled again.
+    post(&app, "/trivselshjul/skabelon", &leader, std::slice::from_ref(&y)).await;
+    assert_eq!(app.store().activities(w.school_x, year.0).await.unwrap().len(), 2);
+
+    // Removing from the template leaves the schools' wheels as they are.
+    let id = template[0].id.to_string();
+    let res = post(&app, &format!("/kommune/trivselshjul/{id}/slet"), &analyst, &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store().wheel_template(w.municipality).await.unwrap().len(), 1);
+    assert_eq!(app.store().activities(w.school_x, year.0).await.unwrap().len(), 2);
+    let again = post(&app, &format!("/kommune/trivselshjul/{id}/slet"), &analyst, &[]).await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+}

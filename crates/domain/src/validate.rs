@@ -11,6 +11,29 @@ pub fn parse_date(value: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| format!("ugyldig dato «{v}» (skal skrives ÅÅÅÅ-MM-DD)"))
 }
 
+/// The earliest date an absence registration may have: older registrations belong to no school
+/// year the system keeps.
+pub const FIRST_ABSENCE_DATE: (i32, u32, u32) = (2000, 1, 1);
+
+/// An absence registration's date (fraværsdato): not after `today` (absence is not registered
+/// ahead, as the roll call refuses too) and not before [`FIRST_ABSENCE_DATE`].
+pub fn absence_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, String> {
+    let (y, m, d) = FIRST_ABSENCE_DATE;
+    let first = NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
+    let shown = |d: NaiveDate| d.format("%d.%m.%Y").to_string();
+    if date > today {
+        Err(format!(
+            "datoen {} ligger efter i dag ({}); fravær registreres ikke frem i tiden",
+            shown(date),
+            shown(today)
+        ))
+    } else if date < first {
+        Err(format!("datoen {} ligger før {}", shown(date), shown(first)))
+    } else {
+        Ok(date)
+    }
+}
+
 /// Whether a value looks like a Danish CPR number (DDMMÅÅ-XXXX with a valid day and month).
 /// CPR numbers must never be used as keys or stored in free text.
 pub fn looks_like_cpr(value: &str) -> bool {
@@ -90,6 +113,27 @@ pub fn name(value: &str) -> Result<&str, String> {
         return Err(format!("«{v}» indeholder < eller >, som et navn ikke kan indeholde"));
     }
     Ok(v)
+}
+
+#[cfg(test)]
+mod absence_date_tests {
+    use super::*;
+
+    #[test]
+    fn absence_is_not_registered_ahead_or_before_2000() {
+        let today: NaiveDate = "2026-12-04".parse().unwrap();
+        assert!(absence_date(today, today).is_ok());
+        let future = absence_date("2099-01-02".parse().unwrap(), today).unwrap_err();
+        assert_eq!(
+            future,
+            "datoen 02.01.2099 ligger efter i dag (04.12.2026); fravær registreres ikke frem i tiden"
+        );
+        assert!(
+            absence_date("0001-01-01".parse().unwrap(), today)
+                .unwrap_err()
+                .contains("før 01.01.2000")
+        );
+    }
 }
 
 #[cfg(test)]

@@ -77,7 +77,9 @@ pub async fn import_absence(
         let date = match last_date {
             (ref text, Some(d)) if text == date_text => d,
             _ => {
-                let d = validate::parse_date(date_text).map_err(|m| at.err("date", m))?;
+                let d = validate::parse_date(date_text)
+                    .and_then(|d| validate::absence_date(d, today))
+                    .map_err(|m| at.err("date", m))?;
                 last_date = (date_text.to_string(), Some(d));
                 d
             }

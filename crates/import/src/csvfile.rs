@@ -1,10 +1,27 @@
 //! Reading CSV files as Danish municipalities write them: UTF-8, comma or semicolon separated
 //! (detected from the header line), columns found by header name in any order.
+//!
+//! Hostile files are refused early and in Danish: only regular files are read (a directory, a
+//! named pipe or a device is refused before reading), a physical line longer than
+//! [`MAX_LINE_BYTES`] or a record spanning more than [`MAX_RECORD_LINES`] lines (an unclosed
+//! quote) stops the reading, no message quotes more than [`MAX_MESSAGE_CHARS`] characters of
+//! the file, a duplicated header column or a row with more fields than the header is refused.
+//! Line numbers are counted here from the newlines actually read, so they are right for CRLF
+//! files too (the csv crate's own count is one too low there, rust-csv#395).
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Longest physical line read (1 MiB): far beyond any real row.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// Most physical lines one record may span: a quoted value with line breaks is rare and short.
+pub const MAX_RECORD_LINES: u64 = 100;
+/// Longest message text about a file's content.
+pub const MAX_MESSAGE_CHARS: usize = 300;
 
 /// Why an import was refused. Shown to the user as is, in Danish.
 #[derive(Debug, thiserror::Error)]
@@ -34,14 +51,92 @@ impl Progress for () {
     fn bytes_read(&self, _: u64) {}
 }
 
+/// The newlines read so far that no record has been placed after yet, and the lines before
+/// them; shared between the reader below the csv crate and [`CsvFile`].
+#[derive(Debug, Default)]
+struct Newlines {
+    /// Byte offsets of newlines read ahead.
+    pending: VecDeque<u64>,
+    /// Lines that end before `pending`'s first newline.
+    lines_before: u64,
+}
+
+/// Counts lines as the csv crate reads and refuses a line longer than [`MAX_LINE_BYTES`].
+struct LineReader<R> {
+    inner: R,
+    offset: u64,
+    line_bytes: usize,
+    line: u64,
+    newlines: Arc<Mutex<Newlines>>,
+}
+
+/// Why [`LineReader`] stopped.
+#[derive(Debug)]
+struct LineTooLong(u64);
+
+impl fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "linje {} er for lang", self.0)
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+impl<R: Read> Read for LineReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut newlines = self.newlines.lock().expect("not poisoned");
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                newlines.pending.push_back(self.offset + i as u64);
+                self.line += 1;
+                self.line_bytes = 0;
+            } else {
+                self.line_bytes += 1;
+                if self.line_bytes > MAX_LINE_BYTES {
+                    return Err(std::io::Error::other(LineTooLong(self.line + 1)));
+                }
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 /// An open CSV file with its required columns located.
 pub(crate) struct CsvFile {
     pub name: String,
-    reader: csv::Reader<BufReader<File>>,
+    reader: csv::Reader<BufReader<LineReader<File>>>,
     columns: Vec<usize>,
     /// Every column name of the header, lower case.
     names: Vec<String>,
     record: csv::StringRecord,
+    newlines: Arc<Mutex<Newlines>>,
+}
+
+/// `text` cut to [`MAX_MESSAGE_CHARS`] characters, for a message.
+pub(crate) fn shortened(text: &str) -> String {
+    match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// A Danish description of an error opening or reading a file.
+pub(crate) fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "filen findes ikke".into(),
+        PermissionDenied => "ingen adgang til at læse filen".into(),
+        IsADirectory => "det er en mappe, ikke en fil".into(),
+        InvalidData => "teksten er ikke gyldig UTF-8; gem filen som «CSV UTF-8»".into(),
+        UnexpectedEof => "filen slutter midt i en række".into(),
+        Interrupted | TimedOut | WouldBlock => "læsningen blev afbrudt; prøv igen".into(),
+        _ => match e.raw_os_error() {
+            Some(code) => format!("filen kan ikke læses (systemfejl {code})"),
+            None => "filen kan ikke læses".into(),
+        },
+    }
 }
 
 impl CsvFile {
@@ -52,18 +147,48 @@ impl CsvFile {
             file: name.clone(),
             message,
         };
-        let mut file = File::open(path).map_err(|e| file_error(format!("kan ikke åbne filen: {e}")))?;
-        let delimiter = detect_delimiter(&mut file).map_err(|e| file_error(format!("kan ikke læse filen: {e}")))?;
+        // A pipe without a writer or a device would block or never end: only regular files.
+        let meta = std::fs::metadata(path).map_err(|e| file_error(io_message(&e)))?;
+        if meta.is_dir() {
+            return Err(file_error("det er en mappe, ikke en fil".into()));
+        }
+        if !meta.is_file() {
+            return Err(file_error(
+                "er ikke en almindelig fil (fx en navngiven kanal eller en enhed); gem data i en fil først".into(),
+            ));
+        }
+        let mut file = File::open(path).map_err(|e| file_error(io_message(&e)))?;
+        let delimiter = detect_delimiter(&mut file).map_err(|e| file_error(io_message(&e)))?;
+        let newlines = Arc::new(Mutex::new(Newlines::default()));
+        let lines = LineReader {
+            inner: file,
+            offset: 0,
+            line_bytes: 0,
+            line: 0,
+            newlines: newlines.clone(),
+        };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
             .trim(csv::Trim::All)
-            .from_reader(BufReader::with_capacity(1 << 20, file));
-        let header = reader.headers().map_err(|e| csv_error(&name, e))?.clone();
+            .from_reader(BufReader::with_capacity(1 << 20, lines));
+        let header = reader.headers().map_err(|e| csv_error(&name, 1, e))?.clone();
         let names: Vec<String> = header
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
             .collect();
+        if let Some((i, dup)) = names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| !n.is_empty() && names[..*i].contains(n))
+        {
+            return Err(ImportError::Field {
+                file: name,
+                line: 1,
+                field: shortened(dup),
+                message: format!("kolonnen står mere end én gang i overskriften (kolonne {})", i + 1),
+            });
+        }
         let mut columns = Vec::with_capacity(required.len());
         for want in required {
             match names.iter().position(|n| n == want) {
@@ -75,7 +200,7 @@ impl CsvFile {
                         field: (*want).into(),
                         message: format!(
                             "kolonnen mangler i overskriften (fundet: {}; forventet: {})",
-                            names.join(", "),
+                            shortened(&names.join(", ")),
                             required.join(", ")
                         ),
                     });
@@ -88,24 +213,75 @@ impl CsvFile {
             columns,
             names,
             record: csv::StringRecord::new(),
+            newlines,
         })
+    }
+
+    /// The 1-based line a record starting at byte `offset` is on, from the newlines read;
+    /// lines before it are forgotten (rows come in file order). After a CRLF the csv crate puts
+    /// the next record's start on the LF, which still ends the line before: hence `<=`.
+    fn line_at(&self, offset: u64) -> u64 {
+        let mut n = self.newlines.lock().expect("not poisoned");
+        while n.pending.front().is_some_and(|nl| *nl <= offset) {
+            n.pending.pop_front();
+            n.lines_before += 1;
+        }
+        n.lines_before + 1
+    }
+
+    /// The line the reader has come to (for an error before a record is complete).
+    fn current_line(&self) -> u64 {
+        let n = self.newlines.lock().expect("not poisoned");
+        n.lines_before + n.pending.len() as u64 + 1
     }
 
     /// Reads the next row; returns its line number, or `None` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<u64>, ImportError> {
         loop {
-            if !self
-                .reader
-                .read_record(&mut self.record)
-                .map_err(|e| csv_error(&self.name, e))?
-            {
+            let read = self.reader.read_record(&mut self.record);
+            let read = match read {
+                Ok(read) => read,
+                Err(e) => {
+                    let line = e
+                        .position()
+                        .map_or_else(|| self.current_line(), |p| self.line_at(p.byte()));
+                    return Err(csv_error(&self.name, line, e));
+                }
+            };
+            if !read {
                 return Ok(None);
+            }
+            let start = self.record.position().map_or(0, |p| p.byte());
+            let line = self.line_at(start);
+            let end = self.line_at(self.reader.position().byte());
+            if end.saturating_sub(line) > MAX_RECORD_LINES {
+                return Err(ImportError::Field {
+                    file: self.name.clone(),
+                    line,
+                    field: "(hele linjen)".into(),
+                    message: format!(
+                        "rækken fortsætter over mere end {MAX_RECORD_LINES} linjer; mangler et afsluttende citationstegn («\"»)?"
+                    ),
+                });
             }
             // Spreadsheets leave empty lines at the end; they carry nothing.
             if self.record.iter().all(str::is_empty) {
                 continue;
             }
-            return Ok(Some(self.record.position().map_or(0, |p| p.line())));
+            let extra = self.record.iter().skip(self.names.len()).any(|v| !v.is_empty());
+            if extra {
+                return Err(ImportError::Field {
+                    file: self.name.clone(),
+                    line,
+                    field: "(hele linjen)".into(),
+                    message: format!(
+                        "rækken har {} felter, men overskriften har {} kolonner",
+                        self.record.len(),
+                        self.names.len()
+                    ),
+                });
+            }
+            return Ok(Some(line));
         }
     }
 
@@ -129,21 +305,36 @@ impl CsvFile {
     }
 }
 
-/// Semicolon if the header line has more semicolons than commas, else comma.
+/// Semicolon if the header line has more semicolons than commas, else comma. The line is read
+/// as bytes: its encoding is checked when the header is read.
 fn detect_delimiter(file: &mut File) -> std::io::Result<u8> {
-    let mut first = String::new();
-    BufReader::new(file.by_ref()).take(64 * 1024).read_line(&mut first)?;
+    let mut first = Vec::new();
+    BufReader::new(file.by_ref())
+        .take(64 * 1024)
+        .read_until(b'\n', &mut first)?;
     file.rewind()?;
-    let count = |c| first.matches(c).count();
-    Ok(if count(';') > count(',') { b';' } else { b',' })
+    let count = |c| first.iter().filter(|b| **b == c).count();
+    Ok(if count(b';') > count(b',') { b';' } else { b',' })
 }
 
-fn csv_error(file: &str, e: csv::Error) -> ImportError {
-    let line = e.position().map_or(0, |p| p.line());
+fn csv_error(file: &str, line: u64, e: csv::Error) -> ImportError {
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "teksten er ikke gyldig UTF-8; gem filen som «CSV UTF-8»".to_string(),
-        csv::ErrorKind::Io(io) => format!("kan ikke læse filen: {io}"),
-        other => format!("ugyldig CSV: {other:?}"),
+        csv::ErrorKind::Io(io) => match io.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>()) {
+            Some(LineTooLong(long)) => {
+                return ImportError::Field {
+                    file: file.into(),
+                    line: *long,
+                    field: "(hele linjen)".into(),
+                    message: format!(
+                        "linjen er længere end {} MiB; er det den rigtige fil?",
+                        MAX_LINE_BYTES >> 20
+                    ),
+                };
+            }
+            None => io_message(io),
+        },
+        _ => "filen kan ikke læses som CSV".to_string(),
     };
     if line > 0 {
         ImportError::Field {
@@ -167,12 +358,13 @@ pub(crate) struct At<'a> {
 }
 
 impl At<'_> {
+    /// The error, with the message cut to [`MAX_MESSAGE_CHARS`] (it may quote the file).
     pub fn err(&self, field: &str, message: impl fmt::Display) -> ImportError {
         ImportError::Field {
             file: self.file.into(),
             line: self.line,
             field: field.into(),
-            message: message.to_string(),
+            message: shortened(&message.to_string()),
         }
     }
 }

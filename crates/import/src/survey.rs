@@ -153,7 +153,7 @@ pub fn read_mapping(path: Option<&Path>) -> Result<Vec<Item>, ImportError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| ImportError::File {
         file: name.clone(),
-        message: format!("kan ikke læse filen: {e}"),
+        message: crate::csvfile::io_message(&e),
     })?;
     parse_mapping(&text).map_err(|(line, field, message)| ImportError::Field {
         file: name,

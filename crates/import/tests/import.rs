@@ -308,7 +308,7 @@ async fn not_utf8_and_empty_files_are_refused() {
     let err = import_roster(&db.store, m, &files.0.join("findes-ikke.csv"), &())
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("kan ikke åbne filen"), "{err}");
+    assert!(err.to_string().ends_with("findes-ikke.csv: filen findes ikke"), "{err}");
 }
 
 #[tokio::test]
@@ -758,4 +758,111 @@ async fn a_child_before_daycare_is_registered_without_enrolment() {
     let half = files.write("half.csv", &format!("{HEADER}\nS1,,,N2,Bo,Berg,2026-01-05,,\n"));
     let (_, line, field, _) = field_error(import_roster(&db.store, m, &half, &()).await.unwrap_err());
     assert_eq!((line, field.as_str()), (2, "school_name"));
+}
+
+/// Hostile and awkward files: each refused in Danish with the right line, nothing stored.
+#[tokio::test]
+async fn hostile_files_are_refused_with_the_right_line() {
+    let (db, m) = setup().await;
+    let files = Files::new();
+    let before = dump(&db.store, m).await;
+    let roster_error = |path: PathBuf| {
+        let store = db.store.clone();
+        async move { field_error(import_roster(&store, m, &path, &()).await.unwrap_err()) }
+    };
+    // CRLF, as Excel writes: the bad date is on line 3.
+    let crlf = ROSTER
+        .replace('\n', "\r\n")
+        .replace("2014-05-20,2024-08-01", "2014-05-20,2024-13-01");
+    let (_, line, field, _) = roster_error(files.write("crlf.csv", &crlf)).await;
+    assert_eq!((line, field.as_str()), (3, "enrolled_from"));
+    // A quoted line break (refused in a name) is reported at the line its row starts on.
+    let quoted = format!(
+        "{HEADER}\r\nS1,\"Nord\r\nskolen\",5.A,P1,Ida,Hansen,2014-03-02,2024-08-01,\r\nS1,Nordskolen,5.A,P2,Noah,Jensen,2014-02-30,2024-08-01,\r\n"
+    );
+    let (_, line, field, _) = roster_error(files.write("quoted.csv", &quoted)).await;
+    assert_eq!((line, field.as_str()), (2, "school_name"));
+    // A duplicated header column.
+    let dup = format!("{HEADER},class\nS1,Nordskolen,5.A,P1,Ida,Hansen,2014-03-02,2024-08-01,,5.B\n");
+    let (_, line, field, msg) = roster_error(files.write("dup.csv", &dup)).await;
+    assert_eq!((line, field.as_str()), (1, "class"));
+    assert!(msg.contains("mere end én gang"), "{msg}");
+    // A row with more fields than the header.
+    let extra = format!("{HEADER}\nS1,Nordskolen,5.A,P1,Ida,Hansen,2014-03-02,2024-08-01,,ekstra\n");
+    let (_, line, _, msg) = roster_error(files.write("extra.csv", &extra)).await;
+    assert_eq!(line, 2);
+    assert!(msg.contains("10 felter, men overskriften har 9 kolonner"), "{msg}");
+    // A line of 2 MiB without a line break: stopped at the cap, a short message.
+    let mut long = format!("{HEADER}\n").into_bytes();
+    long.extend(std::iter::repeat_n(0u8, 2 << 20));
+    let path = files.0.join("nul.csv");
+    std::fs::write(&path, &long).unwrap();
+    let err = import_roster(&db.store, m, &path, &()).await.unwrap_err().to_string();
+    assert!(err.contains("linje 2") && err.contains("længere end 1 MiB"), "{err}");
+    assert!(err.len() < 400, "{} bytes of message", err.len());
+    // An unclosed quote on line 2 of a long file: a short message naming line 2.
+    let mut open = format!("{HEADER}\nS1,\"Nordskolen,5.A,P1,Ida,Hansen,2014-03-02,2024-08-01,\n");
+    for k in 0..5_000 {
+        open.push_str(&format!("S1,Nordskolen,5.A,Q{k},Ida,Hansen,2014-03-02,2024-08-01,\n"));
+    }
+    let err = import_roster(&db.store, m, &files.write("open.csv", &open), &())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("linje 2") && err.contains("citationstegn"), "{err}");
+    assert!(err.len() < 400, "{} bytes of message", err.len());
+    // A directory, and a named pipe without a writer (read, it would block forever).
+    let err = import_roster(&db.store, m, &files.0, &())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.ends_with("det er en mappe, ikke en fil"), "{err}");
+    let fifo = files.0.join("kanal.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let err = import_roster(&db.store, m, &fifo, &()).await.unwrap_err().to_string();
+    assert!(err.contains("ikke en almindelig fil"), "{err}");
+    // A header that is not UTF-8 names line 1, in Danish.
+    let path = files.0.join("latin1-header.csv");
+    std::fs::write(&path, b"skole\xf8,school_name\nS1,x\n").unwrap();
+    let err = import_roster(&db.store, m, &path, &()).await.unwrap_err().to_string();
+    assert!(err.contains("UTF-8") && !err.contains("stream did not"), "{err}");
+    assert_eq!(dump(&db.store, m).await, before, "nothing was stored");
+}
+
+#[tokio::test]
+async fn absence_dates_ahead_or_before_2000_are_refused() {
+    let (db, m) = setup().await;
+    let files = Files::new();
+    import_roster(&db.store, m, &files.write("r.csv", ROSTER), &())
+        .await
+        .unwrap();
+    let today: chrono::NaiveDate = "2026-12-04".parse().unwrap();
+    for (date, message) in [("2099-01-02", "efter i dag"), ("0001-01-01", "før 01.01.2000")] {
+        let file = files.write(
+            "f.csv",
+            &format!("pupil_id,date,slot,code\nP1,2026-11-02,1,S\nP1,{date},1,S\n"),
+        );
+        let e = trivsel_import::import_absence(&db.store, m, &file, &import_audit(m), today, &())
+            .await
+            .unwrap_err();
+        let (_, line, field, msg) = field_error(e);
+        assert_eq!((line, field.as_str()), (3, "date"), "{msg}");
+        assert!(msg.contains(message), "{msg}");
+    }
+    let ids = db.store.child_ids(m).await.unwrap();
+    let data = db
+        .store
+        .absence_data(m, Some(&[ids["P1"]]), "2026-08-01".parse().unwrap(), today)
+        .await
+        .unwrap();
+    assert!(
+        data.pupils.values().all(|p| p.registrations.is_empty()),
+        "nothing stored"
+    );
 }

@@ -649,6 +649,14 @@ async fn serve(store: Store, config: trivsel_web::Config, addr: SocketAddr) -> a
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("kan ikke lytte på {addr}"))?;
+    // An absence import stopped between saving and refreshing alerts is completed first.
+    let pending = store.complete_pending_alerts(chrono::Local::now().date_naive()).await?;
+    if pending > 0 {
+        tracing::info!(
+            pupils = pending,
+            "alerts brought up to date after an interrupted import"
+        );
+    }
     tracing::info!(%addr, "serving");
     trivsel_web::serve(listener, trivsel_web::app(store.clone(), config)).await?;
     store.close().await;

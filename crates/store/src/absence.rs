@@ -312,6 +312,8 @@ impl Store {
     /// Stores registrations in one transaction with their audit rows. A registration for an
     /// existing (pupil, date, slot) replaces it; the old value goes to the history. Saving the
     /// same codes again changes nothing. Returns how many registrations were new or changed.
+    /// Saves registrations in bulk (an import) in one transaction, marking the pupils for
+    /// alert re-evaluation (`Store::refresh_alerts` clears the mark).
     pub async fn save_registrations(
         &self,
         municipality_id: i64,
@@ -329,6 +331,19 @@ impl Store {
                 municipality_id,
                 &[(registrations, by, now)]
             );
+            // The pupils' alerts are refreshed after this commit (`Store::refresh_alerts`);
+            // the mark makes sure a crash in between is completed at the next start.
+            let mut pupils: Vec<i64> = registrations.iter().map(|r| r.child_id).collect();
+            pupils.sort_unstable();
+            pupils.dedup();
+            for chunk in pupils.chunks(crate::BATCH) {
+                let mut q = sqlx::QueryBuilder::new("INSERT INTO alert_reevaluation (municipality_id, child_id) ");
+                q.push_values(chunk, |mut b, child| {
+                    b.push_bind(municipality_id).push_bind(*child);
+                });
+                q.push(" ON CONFLICT DO NOTHING");
+                q.build().execute(&mut *tx).await?;
+            }
             append_audits!(tx, audit);
             tx.commit().await?;
             applied.per_batch[0].0

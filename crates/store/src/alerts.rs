@@ -233,6 +233,10 @@ impl Store {
             let (o, w) = with_pool!(self, |pool| {
                 let mut tx = pool.begin_write(self).await?;
                 let (opened, withdrawn) = refresh_alerts_in!(tx, municipality_id, chunk, today, Utc::now());
+                let mut q = QueryBuilder::new("DELETE FROM alert_reevaluation WHERE municipality_id = ");
+                q.push_bind(municipality_id);
+                crate::absence::push_in(&mut q, "child_id", Some(chunk));
+                q.build().execute(&mut *tx).await?;
                 tx.commit().await?;
                 (opened.len() as u64, withdrawn)
             });
@@ -240,6 +244,26 @@ impl Store {
             withdrawn += w;
         }
         Ok((opened, withdrawn))
+    }
+
+    /// Refreshes the alerts of every pupil still marked for re-evaluation (an import that
+    /// stopped between saving and refreshing); returns how many pupils were refreshed.
+    pub async fn complete_pending_alerts(&self, today: NaiveDate) -> Result<usize> {
+        let marked: Vec<(i64, i64)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT municipality_id, child_id FROM alert_reevaluation ORDER BY municipality_id, child_id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let mut by_municipality: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+        for (m, child) in &marked {
+            by_municipality.entry(*m).or_default().push(*child);
+        }
+        for (m, children) in by_municipality {
+            self.refresh_alerts(m, &children, today).await?;
+        }
+        Ok(marked.len())
     }
 
     /// Alerts matching the filter, open first, newest trigger first.

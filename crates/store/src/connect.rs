@@ -173,6 +173,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "wheel_templates",
         include_str!("../migrations/sqlite/0033_wheel_templates.sql"),
     ),
+    (
+        34,
+        "alert_reevaluation",
+        include_str!("../migrations/sqlite/0034_alert_reevaluation.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -323,6 +328,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         33,
         "wheel_templates",
         include_str!("../migrations/postgres/0033_wheel_templates.sql"),
+    ),
+    (
+        34,
+        "alert_reevaluation",
+        include_str!("../migrations/postgres/0034_alert_reevaluation.sql"),
     ),
 ];
 

@@ -702,3 +702,54 @@ async fn the_municipal_overview_shows_a_roll_call_saved_since_the_last_view() {
     let after = total().await;
     assert_ne!(unlawful(&after), "0,0 %", "the U is counted: {after}");
 }
+
+/// An import that stops after saving registrations and before refreshing alerts (a kill) is
+/// completed at the next start: the mark is written with the registrations.
+#[tokio::test]
+async fn alerts_of_an_interrupted_import_are_completed_at_start() {
+    let app = spawn_app(local()).await;
+    let w = world(app.store()).await;
+    let today = today();
+    // Five school days in a row of sickness, within the last weeks.
+    let calendar = SchoolCalendar::default();
+    let days: Vec<chrono::NaiveDate> = dates(today - chrono::Duration::days(20), today)
+        .filter(|d| calendar.is_school_day(*d))
+        .collect();
+    let registrations: Vec<Registration> = days
+        .iter()
+        .rev()
+        .take(6)
+        .map(|date| Registration {
+            child_id: w.children[0],
+            date: *date,
+            slot: 1,
+            code: Code::Sickness,
+        })
+        .collect();
+    app.store()
+        .save_registrations(w.municipality, &registrations, None, chrono::Utc::now(), &[])
+        .await
+        .unwrap();
+    let alerts = |store: trivsel_store::Store| async move {
+        store
+            .alerts(&trivsel_store::AlertFilter {
+                child_id: Some(w.children[0]),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(
+        alerts(app.store().clone()).await,
+        0,
+        "the import stopped before refreshing"
+    );
+    assert_eq!(app.store().complete_pending_alerts(today).await.unwrap(), 1);
+    assert!(alerts(app.store().clone()).await > 0, "the start completed the alerts");
+    assert_eq!(
+        app.store().complete_pending_alerts(today).await.unwrap(),
+        0,
+        "and cleared the mark"
+    );
+}

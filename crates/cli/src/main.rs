@@ -2,6 +2,7 @@
 
 mod absence;
 mod admin;
+mod backup;
 mod bench;
 mod progress;
 
@@ -78,6 +79,22 @@ enum Command {
     /// Overgangsskemaet (sundhedspleje → dagtilbud): spørgsmål og ADBB-grænse.
     #[command(subcommand)]
     TransitionForm(TransitionFormCommand),
+    /// Tag en sikkerhedskopi af databasen, mens den er i brug.
+    ///
+    /// SQLite: en konsistent kopi med VACUUM INTO. PostgreSQL: pg_dump (brugerdefineret format) af
+    /// databasens skema. Bagefter tælles rækkerne i hver tabel, og revisionssporet kontrolleres.
+    Backup {
+        /// Filen der skrives (må ikke findes i forvejen).
+        file: PathBuf,
+    },
+    /// Gendan en sikkerhedskopi i en ny database (--db).
+    ///
+    /// SQLite: filen i --db må ikke findes. PostgreSQL: databasen skal være tom; pg_restore
+    /// kører i én transaktion. Bagefter tælles rækkerne, og revisionssporet kontrolleres.
+    Restore {
+        /// Sikkerhedskopien (fra `trivsel backup`).
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -432,6 +449,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!();
             serve(store, sessions.config(true, addr), addr).await
         }
+        Command::Backup { file } => backup::backup(&url, &file).await,
+        Command::Restore { file } => backup::restore(&url, &file).await,
         Command::Migrate => {
             let store = Store::open(&url).await?;
             let bar = progress::Bar::for_migration();

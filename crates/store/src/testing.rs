@@ -128,6 +128,71 @@ impl Drop for TestDb {
     }
 }
 
+/// A second, empty database on the test backend (a restore target): a new SQLite path, or a new
+/// PostgreSQL database reached with the same search path as `like` (a [`TestDb::url`]). Dropped
+/// with the value.
+pub struct EmptyDatabase {
+    pub url: String,
+    drop_database: Option<(String, String)>,
+}
+
+impl EmptyDatabase {
+    pub async fn like(like: &str) -> EmptyDatabase {
+        let name = unique_name();
+        match std::env::var("TRIVSEL_TEST_DB") {
+            Ok(base) if base.starts_with("postgres") => {
+                let mut admin = PgConnection::connect(&base)
+                    .await
+                    .expect("PostgreSQL for tests is reachable");
+                admin
+                    .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .await
+                    .expect("create database");
+                admin.close().await.ok();
+                let (without_query, query) = like.split_once('?').unwrap_or((like, ""));
+                let server = &without_query[..without_query.rfind('/').expect("a database in the URL")];
+                EmptyDatabase {
+                    url: format!("{server}/{name}?{query}"),
+                    drop_database: Some((base, name)),
+                }
+            }
+            _ => EmptyDatabase {
+                url: format!("sqlite://{}", std::env::temp_dir().join(format!("{name}.db")).display()),
+                drop_database: None,
+            },
+        }
+    }
+}
+
+impl Drop for EmptyDatabase {
+    fn drop(&mut self) {
+        match self.drop_database.take() {
+            Some((base, name)) => {
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    rt.block_on(async {
+                        if let Ok(mut c) = PgConnection::connect(&base).await {
+                            let _ = c
+                                .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
+                                .await;
+                        }
+                    });
+                })
+                .join();
+            }
+            None => {
+                let path = self.url.trim_start_matches("sqlite://").to_string();
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
+                }
+            }
+        }
+    }
+}
+
 /// A roster of one school, «S1 Nordskolen», with the given classes and pupils (source id,
 /// given name, family name, birth date, class), every pupil enrolled from `from` with no end.
 pub fn school_roster(

@@ -94,6 +94,8 @@ const SHOTS = [
     await p.click('main a:has-text("Mælkebøtterne")');
   }],
   ['trivselshjul', 'leder', async (p) => { await menu(p, 'Trivselshjul'); }],
+  ['forebyggelse', 'leder', async (p) => { await menu(p, 'Forebyggelse'); }],
+  ['aargange', 'leder', async (p) => { await p.goto(p.url().replace(/\/$/, '/aargange')); }],
   ['kommune', 'kommune', async (p) => { await menu(p, 'Kommunen'); }],
   ['kommune-skabelon', 'kommune', async (p) => { await p.goto(p.url().replace(/\/$/, '/kommune/trivselshjul')); }],
   ['kommune-status', 'kommune', async (p) => { await p.goto(p.url().replace(/\/$/, '/kommune/status')); }],

@@ -17,6 +17,7 @@ mod imports;
 mod learning_groups;
 mod meetings;
 mod names;
+mod preventive;
 mod reviews;
 mod surveys;
 mod transition_form;
@@ -513,6 +514,7 @@ pub async fn seed(
     class_survey::seed(store, &place).await?;
     assessments::seed(store, &place).await?;
     annual_wheel::seed(store, &place).await?;
+    preventive::seed(store, &place).await?;
     let named: Vec<&trivsel_store::Institution> = institutions
         .iter()
         .filter(|i| SCHOOLS.iter().any(|(code, _)| *code == i.code))

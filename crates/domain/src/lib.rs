@@ -24,5 +24,6 @@ pub mod transition;
 pub mod transition_form;
 pub mod underretning;
 pub mod validate;
+pub mod year_group;
 
 pub use chrono::{Datelike, NaiveDate, Weekday};

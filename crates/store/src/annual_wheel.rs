@@ -201,15 +201,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if let Some(task) = task {
-                sqlx::query(
-                    "UPDATE tasks SET done_at = $2, done_by = $3, done_note = $4 WHERE id = $1 AND done_at IS NULL",
-                )
-                .bind(task)
-                .bind(at)
-                .bind(by)
-                .bind(note.trim())
-                .execute(&mut *tx)
-                .await?;
+                crate::tasks::complete_task_in!(tx, task, at, by, note.trim());
             }
             append_audit!(tx, audit);
             tx.commit().await?;

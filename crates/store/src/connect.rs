@@ -178,6 +178,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "alert_reevaluation",
         include_str!("../migrations/sqlite/0034_alert_reevaluation.sql"),
     ),
+    (
+        35,
+        "year_groups",
+        include_str!("../migrations/sqlite/0035_year_groups.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -333,6 +338,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         34,
         "alert_reevaluation",
         include_str!("../migrations/postgres/0034_alert_reevaluation.sql"),
+    ),
+    (
+        35,
+        "year_groups",
+        include_str!("../migrations/postgres/0035_year_groups.sql"),
     ),
 ];
 

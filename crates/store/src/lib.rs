@@ -47,6 +47,7 @@ mod underretninger;
 mod users;
 mod wheel_templates;
 mod writer;
+mod year_groups;
 
 pub use absence::{AbsenceData, AbsenceEvent, PupilAbsence, QuarterLine, Registration};
 pub use absence_notices::{AbsenceNotice, NewAbsenceNotice};
@@ -90,6 +91,7 @@ pub use transition_forms::{FormAnswer, FormConfirmation, NewTransitionForm, STAR
 pub use underretninger::{NewUnderretning, RECEIPT_TASK_TITLE, Underretning, UnderretningStatus};
 pub use users::{NewGuardian, NewUser, SessionInfo, User, UserUpdate};
 pub use wheel_templates::TemplateActivity;
+pub use year_groups::{NewPreventivePlan, PreventivePlan, YearGroup};
 
 use sqlx::{PgPool, SqlitePool};
 pub(crate) use writer::WriteTx;

@@ -117,6 +117,22 @@ fn feed_token_hash(token: &str) -> String {
         .collect()
 }
 
+/// Marks task `$task` done at `$at` by `$by` with `$note` inside the write transaction `$tx`,
+/// if it is not done already; evaluates to the rows changed (0 or 1).
+macro_rules! complete_task_in {
+    ($tx:expr, $task:expr, $at:expr, $by:expr, $note:expr) => {
+        sqlx::query("UPDATE tasks SET done_at = $2, done_by = $3, done_note = $4 WHERE id = $1 AND done_at IS NULL")
+            .bind($task)
+            .bind($at)
+            .bind($by)
+            .bind($note)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected()
+    };
+}
+pub(crate) use complete_task_in;
+
 impl Store {
     /// Creates a task, with its audit row.
     pub async fn add_task(&self, new: &NewTask, audit: &AuditEntry) -> Result<i64> {
@@ -202,16 +218,7 @@ impl Store {
     ) -> Result<bool> {
         Ok(with_pool!(self, |pool| {
             let mut tx = pool.begin_write(self).await?;
-            let done = sqlx::query(
-                "UPDATE tasks SET done_at = $2, done_by = $3, done_note = $4 WHERE id = $1 AND done_at IS NULL",
-            )
-            .bind(id)
-            .bind(at)
-            .bind(by)
-            .bind(note)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            let done = complete_task_in!(tx, id, at, by, note);
             if done == 0 {
                 tx.rollback().await?;
                 return Ok(false);

@@ -301,18 +301,8 @@ impl Store {
                 ));
             };
             if let Some(task) = task {
-                sqlx::query(
-                    "UPDATE tasks SET done_at = $2, done_by = $3, done_note = $4 WHERE id = $1 AND done_at IS NULL",
-                )
-                .bind(task)
-                .bind(at)
-                .bind(by)
-                .bind(format!(
-                    "Kvittering modtaget {}",
-                    trivsel_domain::cases::format_date(on)
-                ))
-                .execute(&mut *tx)
-                .await?;
+                let note = format!("Kvittering modtaget {}", trivsel_domain::cases::format_date(on));
+                crate::tasks::complete_task_in!(tx, task, at, by, note);
             }
             append_audit!(tx, audit);
             tx.commit().await?;

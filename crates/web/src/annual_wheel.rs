@@ -12,6 +12,7 @@ use trivsel_domain::access::Action;
 use trivsel_domain::annual_wheel::{DEFAULT_ACTIVITIES, Level, PERIODS, Status, period_dates, period_of};
 use trivsel_domain::calendar::SchoolYear;
 use trivsel_domain::model::Role;
+use trivsel_domain::year_group::parse_year_group;
 use trivsel_store::{Activity, NewActivity, StoreError, TemplateActivity};
 
 use crate::kit::access::{Ask, audit_unchanged, authorize_own_institution};
@@ -237,10 +238,13 @@ pub async fn add(State(state): State<AppState>, viewer: Viewer, Form(fields): Fo
         errors.push(error("hvem", "Årgang eller klasse: skriv hvilken."));
     }
     let staff = state.store.institution_staff(institution).await?;
+    let groups = state.store.year_groups(institution).await?;
+    // A year group's activity without anyone chosen goes to the year group's coordinator.
     let responsible = field(&fields, "ansvarlig")
         .parse::<i64>()
         .ok()
-        .filter(|u| staff.iter().any(|s| s.id == *u));
+        .filter(|u| staff.iter().any(|s| s.id == *u))
+        .or_else(|| coordinator_of(&groups, level, &level_name));
     let team = field(&fields, "team").trim().to_string();
     if responsible.is_none() && team.is_empty() {
         errors.push(error("team", "Ansvarlig: vælg en person eller skriv et team."));
@@ -323,8 +327,20 @@ pub async fn from_template(State(state): State<AppState>, viewer: Viewer, Form(f
     start_year(&state, &viewer, institution, year, &items, &audit).await
 }
 
-/// Fills an empty school year with `items` at their periods' dates, the school's
-/// trivselsperson (or the viewer) responsible; a year with activities is left as it is.
+/// The coordinator of the year group a year-group activity names («5. årgang»), if set.
+fn coordinator_of(groups: &[trivsel_store::YearGroup], level: Level, level_name: &str) -> Option<i64> {
+    let grade = (level == Level::YearGroup)
+        .then(|| parse_year_group(level_name))
+        .flatten()?;
+    groups
+        .iter()
+        .find(|g| g.grade == grade)
+        .and_then(|g| g.coordinator_user_id)
+}
+
+/// Fills an empty school year with `items` at their periods' dates, a year group's
+/// coordinator or else the school's trivselsperson (or the viewer) responsible; a year with
+/// activities is left as it is.
 async fn start_year(
     state: &AppState,
     viewer: &Viewer,
@@ -339,7 +355,8 @@ async fn start_year(
         return Ok(back);
     }
     let staff = state.store.institution_staff(institution).await?;
-    let responsible = staff
+    let groups = state.store.year_groups(institution).await?;
+    let lkt = staff
         .iter()
         .find(|u| u.role == Role::WellbeingPerson)
         .map_or(viewer.user.id, |u| u.id);
@@ -347,6 +364,7 @@ async fn start_year(
         .iter()
         .map(|item| {
             let (starts_on, due_on) = period_dates(year, item.period);
+            let responsible = coordinator_of(&groups, item.level, &item.level_name).unwrap_or(lkt);
             NewActivity {
                 institution_id: institution,
                 school_year: year.0,

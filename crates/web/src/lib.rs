@@ -27,6 +27,7 @@ mod login;
 mod meetings;
 mod municipal;
 mod national_survey;
+mod preventive;
 mod sparring;
 mod tasks;
 mod transition_form;
@@ -299,6 +300,12 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/trivselshjul", post(annual_wheel::add)),
         route(M::POST, "/trivselshjul/standard", post(annual_wheel::defaults)),
         route(M::POST, "/trivselshjul/skabelon", post(annual_wheel::from_template)),
+        route(M::GET, "/aargange", get(preventive::year_groups)),
+        route(M::POST, "/aargange", post(preventive::save_year_groups)),
+        route(M::GET, "/forebyggelse", get(preventive::list)),
+        route(M::POST, "/forebyggelse", post(preventive::create)),
+        route(M::GET, "/forebyggelse/{id}", get(preventive::show)),
+        route(M::POST, "/forebyggelse/{id}/luk", post(preventive::close)),
         route(M::POST, "/trivselshjul/kopier", post(annual_wheel::copy)),
         route(M::POST, "/trivselshjul/{id}/udfoert", post(annual_wheel::done)),
         route(M::GET, "/laeringsgrupper", get(learning_groups::list)),
@@ -382,6 +389,7 @@ fn menu() -> Vec<MenuItem> {
         meetings::MENU,
         national_survey::MENU,
         annual_wheel::MENU,
+        preventive::MENU,
         learning_groups::MENU,
         sparring::MENU,
         admin::MENU,
@@ -509,7 +517,7 @@ mod tests {
         let cases = [
             (
                 Role::Teacher,
-                vec!["Forside", "Klasser", "Møder", "Opgaver", "Beskeder"],
+                vec!["Forside", "Klasser", "Forebyggelse", "Møder", "Opgaver", "Beskeder"],
             ),
             (
                 Role::Leader,
@@ -520,6 +528,7 @@ mod tests {
                     "Kommunen",
                     "Trivselsmåling",
                     "Trivselshjul",
+                    "Forebyggelse",
                     "Advarsler",
                     "Kvartal",
                     "Møder",
@@ -536,6 +545,7 @@ mod tests {
                     "Fravær",
                     "Trivselsmåling",
                     "Trivselshjul",
+                    "Forebyggelse",
                     "Advarsler",
                     "Kvartal",
                     "Møder",

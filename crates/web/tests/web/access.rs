@@ -1247,6 +1247,42 @@ const MATRIX: &[(&str, [&str; 14])] = &[
         ],
     ),
     (
+        "GET /aargange",
+        [
+            "303", "200", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /aargange",
+        [
+            "401", "403", "303", "303", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "GET /forebyggelse",
+        [
+            "303", "200", "200", "200", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /forebyggelse",
+        [
+            "401", "403", "422", "422", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "GET /forebyggelse/{id}",
+        [
+            "303", "404", "404", "404", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
+        "POST /forebyggelse/{id}/luk",
+        [
+            "401", "403", "404", "404", "403", "403", "403", "403", "403", "403", "403", "403", "403", "403",
+        ],
+    ),
+    (
         "GET /boern/{id}/kronologi",
         [
             "303 303 303 303",
@@ -2076,6 +2112,7 @@ async fn authorization_matrix_covers_every_route() {
         } else if path.starts_with("/laeringsgrupper/{id}")
             || path.starts_with("/trivselshjul/{id}")
             || path.starts_with("/kommune/trivselshjul/{id}")
+            || path.starts_with("/forebyggelse/{id}")
         {
             vec!["999999".into()]
         } else if path.starts_with("/trivselsundersoegelser/") {

@@ -21,6 +21,7 @@ mod meetings;
 mod municipal;
 mod national_survey;
 mod notices;
+mod preventive;
 mod reports;
 mod server;
 mod sparring;

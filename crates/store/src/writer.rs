@@ -19,7 +19,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sqlx::{Database, PgPool, SqlitePool, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Database, PgPool, SqlitePool};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::Store;
@@ -72,15 +73,45 @@ impl SqliteWriter {
     }
 }
 
-/// A write transaction. Derefs to the connection (`&mut *tx` is an executor); dropped without
-/// [`commit`](Self::commit) it rolls back.
+/// A write transaction on a connection of its own. Derefs to the connection (`&mut *tx` is an
+/// executor). Dropped without [`commit`](Self::commit) or [`rollback`](Self::rollback), or
+/// after either failed (a full disk: SQLite may have ended the transaction itself, or kept it
+/// open), the connection is closed rather than handed back to the pool, so the next request
+/// never gets a connection mid-transaction; closing ends whatever transaction it had.
 pub(crate) struct WriteTransaction<DB: Database> {
-    tx: Transaction<'static, DB>,
+    conn: PoolConnection<DB>,
+    open: bool,
     gate: Option<OwnedMutexGuard<()>>,
     writer: Option<Arc<SqliteWriter>>,
 }
 
-impl<DB: Database> WriteTransaction<DB> {
+impl<DB: Database> Drop for WriteTransaction<DB> {
+    fn drop(&mut self) {
+        if self.open {
+            self.conn.close_on_drop();
+        }
+    }
+}
+
+impl<DB: Database> WriteTransaction<DB>
+where
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    async fn begin(
+        mut conn: PoolConnection<DB>,
+        sql: &'static str,
+        gate: Option<OwnedMutexGuard<()>>,
+        writer: Option<Arc<SqliteWriter>>,
+    ) -> sqlx::Result<Self> {
+        sqlx::raw_sql(sql).execute(&mut *conn).await?;
+        Ok(WriteTransaction {
+            conn,
+            open: true,
+            gate,
+            writer,
+        })
+    }
+
     /// Commits and returns once the commit is durable.
     pub(crate) async fn commit(self) -> sqlx::Result<()> {
         self.commit_unsynced().await?.wait().await
@@ -88,10 +119,20 @@ impl<DB: Database> WriteTransaction<DB> {
 
     /// Commits and lets the next writer in; the commit is durable once the returned
     /// [`Commit::wait`] has returned. Nothing may be acknowledged before that.
-    pub(crate) async fn commit_unsynced(self) -> sqlx::Result<Commit> {
-        self.tx.commit().await?;
-        drop(self.gate);
-        Ok(Commit { writer: self.writer })
+    pub(crate) async fn commit_unsynced(mut self) -> sqlx::Result<Commit> {
+        sqlx::raw_sql("COMMIT").execute(&mut *self.conn).await?;
+        self.open = false;
+        drop(self.gate.take());
+        Ok(Commit {
+            writer: self.writer.take(),
+        })
+    }
+
+    /// Undoes the transaction (as dropping it does, but keeps the connection).
+    pub(crate) async fn rollback(mut self) -> sqlx::Result<()> {
+        sqlx::raw_sql("ROLLBACK").execute(&mut *self.conn).await?;
+        self.open = false;
+        Ok(())
     }
 }
 
@@ -110,23 +151,16 @@ impl Commit {
     }
 }
 
-impl<DB: Database> WriteTransaction<DB> {
-    /// Undoes the transaction (as dropping it does, but waits for it).
-    pub(crate) async fn rollback(self) -> sqlx::Result<()> {
-        self.tx.rollback().await
-    }
-}
-
 impl<DB: Database> Deref for WriteTransaction<DB> {
     type Target = DB::Connection;
     fn deref(&self) -> &DB::Connection {
-        &self.tx
+        &self.conn
     }
 }
 
 impl<DB: Database> DerefMut for WriteTransaction<DB> {
     fn deref_mut(&mut self) -> &mut DB::Connection {
-        &mut self.tx
+        &mut self.conn
     }
 }
 
@@ -145,19 +179,14 @@ impl WriteTx for SqlitePool {
             Some(w) => Some(w.gate.clone().lock_owned().await),
             None => None,
         };
-        let tx = self.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(WriteTransaction { tx, gate, writer })
+        WriteTransaction::begin(self.acquire().await?, "BEGIN IMMEDIATE", gate, writer).await
     }
 }
 
 impl WriteTx for PgPool {
     type Db = sqlx::Postgres;
     async fn begin_write(&self, _store: &Store) -> sqlx::Result<WriteTransaction<sqlx::Postgres>> {
-        Ok(WriteTransaction {
-            tx: self.begin().await?,
-            gate: None,
-            writer: None,
-        })
+        WriteTransaction::begin(self.acquire().await?, "BEGIN", None, None).await
     }
 }
 
@@ -165,5 +194,105 @@ impl Store {
     /// WAL flushes done by this process's SQLite writer (`None` on PostgreSQL).
     pub fn wal_flushes(&self) -> Option<u64> {
         self.writer.as_ref().map(|w| w.flushes.load(Ordering::Relaxed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::TestDb;
+    use crate::{Pool, WriteTx};
+
+    /// A commit that fails and leaves SQLite's transaction open (a deferred foreign key, as a
+    /// full disk can) must not hand the connection back mid-transaction: every later write
+    /// gets a clean connection.
+    #[tokio::test]
+    async fn a_failed_commit_leaves_no_connection_mid_transaction() {
+        let db = TestDb::new().await;
+        let Pool::Sqlite(pool) = &db.store.pool else {
+            eprintln!("SQLite only: PostgreSQL ends a transaction whose COMMIT fails");
+            return;
+        };
+        let mut tx = pool.begin_write(&db.store).await.unwrap();
+        sqlx::raw_sql("PRAGMA defer_foreign_keys = ON")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::raw_sql("INSERT INTO institutions (municipality_id, code, name, kind) VALUES (999, 'X', 'X', 'school')")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        assert!(tx.commit().await.is_err(), "the deferred foreign key fails the commit");
+        // SQLite ending the transaction itself (as on SQLITE_FULL): the commit finds none.
+        let mut tx = pool.begin_write(&db.store).await.unwrap();
+        sqlx::raw_sql("ROLLBACK").execute(&mut *tx).await.unwrap();
+        assert!(tx.commit().await.is_err(), "no transaction is active");
+        for i in 0..20 {
+            db.store
+                .upsert_municipality(&format!("{i:03}"), "Kommune")
+                .await
+                .unwrap_or_else(|e| panic!("write {i} after the failed commit: {e}"));
+        }
+        assert_eq!(db.store.municipalities().await.unwrap().len(), 20);
+    }
+
+    /// A full disk (a 2 MiB tmpfs, mounted for the test: it needs root, and says loudly when
+    /// it cannot): writes fail while it is full and every write succeeds once space is freed.
+    #[tokio::test]
+    async fn writes_work_again_once_a_full_disk_has_space() {
+        if std::env::var("TRIVSEL_TEST_DB").is_ok_and(|u| u.starts_with("postgres")) {
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("trivsel-full-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            eprintln!("SKIPPED: the full-disk test needs root to mount a tmpfs");
+            return;
+        }
+        // Unmounted however the test ends.
+        struct Mounted(std::path::PathBuf);
+        impl Drop for Mounted {
+            fn drop(&mut self) {
+                let _ = std::process::Command::new("umount").arg(&self.0).status();
+                let _ = std::fs::remove_dir(&self.0);
+            }
+        }
+        let _mounted = Mounted(dir.clone());
+        let store = crate::Store::connect(&format!("sqlite://{}/full.db", dir.display()))
+            .await
+            .unwrap();
+        store.upsert_municipality("000", "Kommune").await.unwrap();
+        // Fill the disk.
+        let filler = dir.join("fyld");
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while std::io::Write::write_all(&mut f, &block).is_ok() {}
+        drop(f);
+        let mut failed = 0;
+        // Growing rows: the first fit in the WAL's old frames, later ones need the disk (some
+        // fail in the statement, some at COMMIT).
+        for i in 0..10 {
+            let name = "x".repeat(1_000_000 + 150_000 * i);
+            if store
+                .upsert_municipality(&format!("{:03}", i + 1), &name)
+                .await
+                .is_err()
+            {
+                failed += 1;
+            }
+        }
+        assert!(failed > 0, "the full disk refused writes");
+        std::fs::remove_file(&filler).unwrap();
+        for i in 0..10 {
+            store
+                .upsert_municipality(&format!("{:03}", i + 100), "Kommune")
+                .await
+                .unwrap_or_else(|e| panic!("write {i} after space was freed: {e}"));
+        }
+        store.close().await;
     }
 }

@@ -56,4 +56,8 @@ impl trivsel_import::Progress for Bar {
         self.0.set_message(name.to_string());
         self.0.tick();
     }
+
+    fn note(&self, text: &str) {
+        self.0.println(text);
+    }
 }

@@ -47,7 +47,7 @@ pub async fn import_absence(
     today: NaiveDate,
     progress: &dyn Progress,
 ) -> Result<AbsenceSummary, ImportError> {
-    let mut file = CsvFile::open(path, &COLUMNS)?;
+    let mut file = CsvFile::open(path, &COLUMNS, progress)?;
     let children = store.child_ids(municipality_id).await?;
     let no_school = store.children_without_school(municipality_id).await?;
     let mut rows: Vec<Registration> = Vec::new();

@@ -43,7 +43,7 @@ pub async fn import_assignments(
     today: NaiveDate,
     progress: &dyn Progress,
 ) -> Result<AssignmentsSummary, ImportError> {
-    let mut file = CsvFile::open(path, &COLUMNS)?;
+    let mut file = CsvFile::open(path, &COLUMNS, progress)?;
     let pupils = store.child_ids(municipality_id).await?;
     let advisers: HashMap<String, i64> = store
         .users(municipality_id)

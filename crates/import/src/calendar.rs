@@ -40,7 +40,7 @@ pub async fn import_calendar(
     path: &Path,
     progress: &dyn Progress,
 ) -> Result<CalendarSummary, ImportError> {
-    let mut file = CsvFile::open(path, &COLUMNS)?;
+    let mut file = CsvFile::open(path, &COLUMNS, progress)?;
     let schools: BTreeSet<String> = store
         .institutions(municipality_id)
         .await?

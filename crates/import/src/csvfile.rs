@@ -1,5 +1,8 @@
-//! Reading CSV files as Danish municipalities write them: UTF-8, comma or semicolon separated
-//! (detected from the header line), columns found by header name in any order.
+//! Reading CSV files as Danish municipalities write them: UTF-8, or Windows-1252 as Danish
+//! Excel saves «CSV (semikolonsepareret)» (decided from the first [`ENCODING_SCAN_BYTES`]: if
+//! they are not valid UTF-8 the file is read as Windows-1252, and the import says so), comma
+//! or semicolon separated (detected from the header line), columns found by header name in any
+//! order.
 //!
 //! Hostile files are refused early and in Danish: only regular files are read (a directory, a
 //! named pipe or a device is refused before reading), a physical line longer than
@@ -20,6 +23,63 @@ use std::sync::{Arc, Mutex};
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Most physical lines one record may span: a quoted value with line breaks is rare and short.
 pub const MAX_RECORD_LINES: u64 = 100;
+/// How much of a file decides its encoding.
+pub const ENCODING_SCAN_BYTES: usize = 16 << 20;
+
+/// Windows-1252's characters for the bytes 0x80–0x9F (the rest of the upper half is Latin-1);
+/// the five bytes the code page leaves undefined become U+FFFD.
+const CP1252_80_9F: [char; 32] = [
+    '€', '\u{fffd}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{fffd}', 'Ž', '\u{fffd}', '\u{fffd}',
+    '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{fffd}', 'ž', 'Ÿ',
+];
+
+/// A Windows-1252 byte as a character.
+fn cp1252(b: u8) -> char {
+    match b {
+        0x80..=0x9f => CP1252_80_9F[(b - 0x80) as usize],
+        _ => char::from(b),
+    }
+}
+
+/// Reads Windows-1252 bytes as UTF-8. A single-byte code page is one table, so it is decoded
+/// here rather than with a crate that carries every encoding of the web.
+struct Cp1252Reader<R> {
+    inner: R,
+    out: Vec<u8>,
+    at: usize,
+}
+
+impl<R: Read> Read for Cp1252Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.out.len() {
+            let mut raw = vec![0u8; (buf.len() / 3).clamp(1, 64 * 1024)];
+            let n = self.inner.read(&mut raw)?;
+            self.out.clear();
+            self.at = 0;
+            let mut tmp = [0u8; 4];
+            for b in &raw[..n] {
+                self.out.extend_from_slice(cp1252(*b).encode_utf8(&mut tmp).as_bytes());
+            }
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Whether the start of the file is valid UTF-8 (a character cut at the end of the scan is
+/// not held against it). The file is rewound.
+fn starts_as_utf8(file: &mut File) -> std::io::Result<bool> {
+    let mut head = Vec::new();
+    file.by_ref().take(ENCODING_SCAN_BYTES as u64).read_to_end(&mut head)?;
+    file.rewind()?;
+    Ok(match std::str::from_utf8(&head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && head.len() == ENCODING_SCAN_BYTES,
+    })
+}
+
 /// Longest message text about a file's content.
 pub const MAX_MESSAGE_CHARS: usize = 300;
 
@@ -45,6 +105,8 @@ pub enum ImportError {
 pub trait Progress {
     fn bytes_read(&self, bytes: u64);
     fn stage(&self, _name: &str) {}
+    /// Something the user should know about how the file was read (its encoding).
+    fn note(&self, _text: &str) {}
 }
 
 impl Progress for () {
@@ -106,7 +168,7 @@ impl<R: Read> Read for LineReader<R> {
 /// An open CSV file with its required columns located.
 pub(crate) struct CsvFile {
     pub name: String,
-    reader: csv::Reader<BufReader<LineReader<File>>>,
+    reader: csv::Reader<BufReader<LineReader<Box<dyn Read + Send>>>>,
     columns: Vec<usize>,
     /// Every column name of the header, lower case.
     names: Vec<String>,
@@ -129,7 +191,9 @@ pub(crate) fn io_message(e: &std::io::Error) -> String {
         NotFound => "filen findes ikke".into(),
         PermissionDenied => "ingen adgang til at læse filen".into(),
         IsADirectory => "det er en mappe, ikke en fil".into(),
-        InvalidData => "teksten er ikke gyldig UTF-8; gem filen som «CSV UTF-8»".into(),
+        InvalidData => {
+            "teksten er ikke gyldig UTF-8; gem filen som «CSV UTF-8» eller «CSV (semikolonsepareret)»".into()
+        }
         UnexpectedEof => "filen slutter midt i en række".into(),
         Interrupted | TimedOut | WouldBlock => "læsningen blev afbrudt; prøv igen".into(),
         _ => match e.raw_os_error() {
@@ -140,8 +204,9 @@ pub(crate) fn io_message(e: &std::io::Error) -> String {
 }
 
 impl CsvFile {
-    /// Opens `path` and finds `required` columns in its header.
-    pub fn open(path: &Path, required: &[&str]) -> Result<CsvFile, ImportError> {
+    /// Opens `path` and finds `required` columns in its header; a file read as Windows-1252 is
+    /// told to `progress`.
+    pub fn open(path: &Path, required: &[&str], progress: &dyn Progress) -> Result<CsvFile, ImportError> {
         let name = path.display().to_string();
         let file_error = |message: String| ImportError::File {
             file: name.clone(),
@@ -159,9 +224,22 @@ impl CsvFile {
         }
         let mut file = File::open(path).map_err(|e| file_error(io_message(&e)))?;
         let delimiter = detect_delimiter(&mut file).map_err(|e| file_error(io_message(&e)))?;
+        let utf8 = starts_as_utf8(&mut file).map_err(|e| file_error(io_message(&e)))?;
+        let inner: Box<dyn Read + Send> = if utf8 {
+            Box::new(file)
+        } else {
+            progress.note(&format!(
+                "{name}: filen er ikke UTF-8 og læses som Windows-1252 (Excels «CSV (semikolonsepareret)»)"
+            ));
+            Box::new(Cp1252Reader {
+                inner: file,
+                out: Vec::new(),
+                at: 0,
+            })
+        };
         let newlines = Arc::new(Mutex::new(Newlines::default()));
         let lines = LineReader {
-            inner: file,
+            inner,
             offset: 0,
             line_bytes: 0,
             line: 0,
@@ -366,5 +444,46 @@ impl At<'_> {
             field: field.into(),
             message: shortened(&message.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_decodes_danish_letters_and_the_dash() {
+        let bytes = b"S\xf8ndre \xc6r\xf8 \xe5 \x96 \x80";
+        let mut out = String::new();
+        Cp1252Reader {
+            inner: &bytes[..],
+            out: Vec::new(),
+            at: 0,
+        }
+        .read_to_string(&mut out)
+        .unwrap();
+        assert_eq!(out, "Søndre Ærø å – €");
+    }
+
+    #[test]
+    fn utf8_is_decided_from_the_start_of_the_file() {
+        let dir = std::env::temp_dir().join(format!("trivsel-enc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let check = |bytes: &[u8]| {
+            let path = dir.join("f.csv");
+            std::fs::write(&path, bytes).unwrap();
+            starts_as_utf8(&mut File::open(&path).unwrap()).unwrap()
+        };
+        assert!(check("a,b\nø,å\n".as_bytes()));
+        assert!(!check(b"a,b\n\xf8,\xe5\n"));
+        // Past the scanned start, a bad byte is the reader's (a Danish UTF-8 error with the line).
+        let mut late = vec![b'a'; ENCODING_SCAN_BYTES];
+        late.push(0xf8);
+        assert!(check(&late));
+        // A character cut by the end of the scan is not held against the file.
+        let mut cut = vec![b'a'; ENCODING_SCAN_BYTES - 1];
+        cut.extend_from_slice("ø".as_bytes());
+        assert!(check(&cut));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

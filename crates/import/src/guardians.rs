@@ -59,7 +59,7 @@ pub async fn import_guardians(
     audit: &AuditEntry,
     progress: &dyn Progress,
 ) -> Result<GuardiansSummary, ImportError> {
-    let mut file = CsvFile::open(path, &COLUMNS)?;
+    let mut file = CsvFile::open(path, &COLUMNS, progress)?;
     let pupils = store.child_ids(municipality_id).await?;
     let mut summary = GuardiansSummary::default();
     let mut guardians: Vec<GuardianRecord> = Vec::new();

@@ -91,7 +91,7 @@ pub async fn import_roster(
     path: &Path,
     progress: &dyn Progress,
 ) -> Result<RosterSummary, ImportError> {
-    let mut file = CsvFile::open(path, &COLUMNS)?;
+    let mut file = CsvFile::open(path, &COLUMNS, progress)?;
     let (kind_column, login_column) = (file.optional("kind"), file.optional("login"));
     let mut summary = RosterSummary::default();
     let mut schools: HashMap<String, (u64, String, InstitutionKind)> = HashMap::new();

@@ -78,7 +78,7 @@ pub async fn import_survey_results(
     audit: &AuditEntry,
     progress: &dyn Progress,
 ) -> Result<SurveySummary, ImportError> {
-    let mut file = CsvFile::open(path, &RESULT_COLUMNS)?;
+    let mut file = CsvFile::open(path, &RESULT_COLUMNS, progress)?;
     let respondents_column = file.optional("respondents");
     let schools: HashMap<String, i64> = store
         .institutions(municipality_id)
@@ -173,7 +173,7 @@ pub async fn import_survey_answers(
     audit: &AuditEntry,
     progress: &dyn Progress,
 ) -> Result<SurveySummary, ImportError> {
-    let mut file = CsvFile::open(path, &ANSWER_COLUMNS)?;
+    let mut file = CsvFile::open(path, &ANSWER_COLUMNS, progress)?;
     let pupils = store.child_ids(municipality_id).await?;
     let mut summary = SurveySummary {
         answers: true,

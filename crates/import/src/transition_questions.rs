@@ -35,7 +35,7 @@ pub async fn import_transition_questions(
     audit: &AuditEntry,
     progress: &dyn Progress,
 ) -> Result<QuestionsSummary, ImportError> {
-    let mut file = CsvFile::open(path, &COLUMNS)?;
+    let mut file = CsvFile::open(path, &COLUMNS, progress)?;
     let mut questions = Vec::new();
     let mut lines = Vec::new();
     while let Some(line) = file.next_row()? {

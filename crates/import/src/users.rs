@@ -46,7 +46,7 @@ pub async fn import_users(
     audit: &AuditEntry,
     progress: &dyn Progress,
 ) -> Result<UsersSummary, ImportError> {
-    let mut file = CsvFile::open(path, &COLUMNS)?;
+    let mut file = CsvFile::open(path, &COLUMNS, progress)?;
     let pupil_column = file.optional("pupil_id");
     let pupils = store.child_ids(municipality_id).await?;
     let institutions: HashMap<String, i64> = store

@@ -295,12 +295,8 @@ async fn a_stored_enrolment_can_be_closed_and_a_move_added() {
 async fn not_utf8_and_empty_files_are_refused() {
     let (db, m) = setup().await;
     let files = Files::new();
-    let path = files.0.join("latin1.csv");
-    let mut bytes = format!("{HEADER}\n").into_bytes();
-    bytes.extend_from_slice(b"S1,S\xf8ndre,5.A,P1,Ida,Hansen,2014-03-02,2024-08-01,\n");
-    std::fs::write(&path, bytes).unwrap();
-    let err = import_roster(&db.store, m, &path, &()).await.unwrap_err().to_string();
-    assert!(err.contains("linje 2") && err.contains("UTF-8"), "{err}");
+    // (A file that is not UTF-8 is read as Windows-1252: `windows_1252_files_from_excel_are_read`.)
+
     let err = import_roster(&db.store, m, &files.write("empty.csv", &format!("{HEADER}\n")), &())
         .await
         .unwrap_err();
@@ -831,7 +827,10 @@ async fn hostile_files_are_refused_with_the_right_line() {
     let path = files.0.join("latin1-header.csv");
     std::fs::write(&path, b"skole\xf8,school_name\nS1,x\n").unwrap();
     let err = import_roster(&db.store, m, &path, &()).await.unwrap_err().to_string();
-    assert!(err.contains("UTF-8") && !err.contains("stream did not"), "{err}");
+    assert!(
+        err.contains("linje 1") && err.contains("skoleø") && !err.contains("stream did not"),
+        "{err}"
+    );
     assert_eq!(dump(&db.store, m).await, before, "nothing was stored");
 }
 
@@ -865,4 +864,54 @@ async fn absence_dates_ahead_or_before_2000_are_refused() {
         data.pupils.values().all(|p| p.registrations.is_empty()),
         "nothing stored"
     );
+}
+
+/// Collects what an import tells the user.
+#[derive(Default)]
+struct Notes(std::sync::Mutex<Vec<String>>);
+
+impl trivsel_import::Progress for Notes {
+    fn bytes_read(&self, _: u64) {}
+    fn note(&self, text: &str) {
+        self.0.lock().unwrap().push(text.to_string());
+    }
+}
+
+/// Danish Excel's «CSV (semikolonsepareret)»: Windows-1252, semicolons, CRLF. Read as such, said
+/// so, æ, ø and å stored right, and errors still name the line.
+#[tokio::test]
+async fn windows_1252_files_from_excel_are_read() {
+    let (db, m) = setup().await;
+    let files = Files::new();
+    let to_1252 = |text: &str| -> Vec<u8> {
+        text.chars()
+            .map(|c| match c {
+                'æ' => 0xe6,
+                'ø' => 0xf8,
+                'å' => 0xe5,
+                'Ø' => 0xd8,
+                '–' => 0x96,
+                c => c as u8,
+            })
+            .collect()
+    };
+    let text = ROSTER.replace(',', ";").replace('\n', "\r\n").replace("Ida", "Åse–Ærø");
+    let path = files.0.join("excel.csv");
+    std::fs::write(&path, to_1252(&text.replace('Å', "Ø"))).unwrap();
+    let notes = Notes::default();
+    import_roster(&db.store, m, &path, &notes).await.unwrap();
+    assert!(notes.0.lock().unwrap()[0].ends_with("læses som Windows-1252 (Excels «CSV (semikolonsepareret)»)"));
+    let snap = db.store.roster_snapshot(m).await.unwrap();
+    assert_eq!(snap.children["P1"].given_name, "Øse–Ærø");
+    assert!(
+        snap.institutions.values().any(|i| i.0 == "Søndre Skole"),
+        "{:?}",
+        snap.institutions
+    );
+    // An error in such a file names its line and field.
+    let bad = text.replace("2014-05-20;2024-08-01", "2014-05-20;2024-13-01");
+    let path = files.0.join("excel-fejl.csv");
+    std::fs::write(&path, to_1252(&bad)).unwrap();
+    let (_, line, field, _) = field_error(import_roster(&db.store, m, &path, &()).await.unwrap_err());
+    assert_eq!((line, field.as_str()), (3, "enrolled_from"));
 }

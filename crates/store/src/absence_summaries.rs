@@ -67,6 +67,29 @@ pub struct OverviewData {
 }
 
 impl OverviewData {
+    /// Each school's pupils enrolled there on `on`, summed (a pupil at two schools that day
+    /// counts at both).
+    pub fn summed_by_school(&self, on: NaiveDate) -> HashMap<i64, Summary> {
+        let mut per_school: HashMap<i64, Summary> = HashMap::new();
+        for p in self.pupils.values() {
+            let mut schools: Vec<i64> = p
+                .enrolments
+                .iter()
+                .filter(|e| e.contains(on))
+                .map(|e| e.school)
+                .collect();
+            schools.sort_unstable();
+            schools.dedup();
+            for school in schools {
+                per_school
+                    .entry(school)
+                    .or_insert_with(|| Summary::new(self.first))
+                    .add(&p.summary);
+            }
+        }
+        per_school
+    }
+
     /// The pupils enrolled at `institution` on `today`.
     pub fn enrolled_at(&self, institution: i64) -> impl Iterator<Item = (&i64, &PupilOverview)> {
         let today = self.today;

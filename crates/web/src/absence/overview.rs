@@ -2,8 +2,6 @@
 //! pupil (or class, or school) split by S/L/U, and a weekly trend chart. The municipality sees
 //! aggregates only, with groups under 5 pupils suppressed.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
@@ -231,23 +229,7 @@ pub async fn municipality(State(state): State<AppState>, viewer: Viewer) -> Page
     let (rows, all) = state
         .store
         .with_absence_overview(m, today, |o| {
-            let mut per_school: HashMap<i64, Summary> = HashMap::new();
-            for p in o.pupils.values() {
-                let mut schools: Vec<i64> = p
-                    .enrolments
-                    .iter()
-                    .filter(|e| e.contains(today))
-                    .map(|e| e.school)
-                    .collect();
-                schools.sort_unstable();
-                schools.dedup();
-                for school in schools {
-                    per_school
-                        .entry(school)
-                        .or_insert_with(|| Summary::new(o.first))
-                        .add(&p.summary);
-                }
-            }
+            let mut per_school = o.summed_by_school(today);
             let mut all = Summary::new(o.first);
             let rows: Vec<_> = schools()
                 .map(|inst| {

@@ -129,25 +129,7 @@ impl Figures {
         let absence = state
             .store
             .with_school_year_overview(municipality_id, period.year, today, |o| {
-                let on = period.to.min(o.today);
-                let mut per_school: HashMap<i64, Summary> = HashMap::new();
-                for p in o.pupils.values() {
-                    let mut schools: Vec<i64> = p
-                        .enrolments
-                        .iter()
-                        .filter(|e| e.contains(on))
-                        .map(|e| e.school)
-                        .collect();
-                    schools.sort_unstable();
-                    schools.dedup();
-                    for school in schools {
-                        per_school
-                            .entry(school)
-                            .or_insert_with(|| Summary::new(o.first))
-                            .add(&p.summary);
-                    }
-                }
-                per_school
+                o.summed_by_school(period.to.min(o.today))
             })
             .await?;
         Ok(Figures {
@@ -171,13 +153,9 @@ impl Figures {
         self.only.is_none() || institution == self.only
     }
 
-    fn total_label(&self) -> String {
-        "Kommunen".into()
-    }
-
     /// A total row only when the table has several rows to add up.
     fn with_total(&self, columns: Vec<&'static str>, rows: Vec<(String, Vec<Cell>)>) -> Table {
-        let total = (self.only.is_none()).then(|| (self.total_label(), sum_rows(&rows)));
+        let total = self.only.is_none().then(|| ("Kommunen".to_string(), sum_rows(&rows)));
         Table { columns, rows, total }
     }
 

@@ -144,7 +144,9 @@ fn all_rows(t: &PublishedTable) -> impl Iterator<Item = &(String, Vec<Published>
 
 /// A published table as a stacked table (each row a block of «Header: value» on a phone).
 pub fn table_markup(id: &str, caption: &str, first: &str, t: &PublishedTable) -> Markup {
+    // A wide table scrolls inside its own region (reachable by keyboard), never the page.
     html! {
+        div.scroll role="region" tabindex="0" aria-label=(caption) {
         table.stacked id=(id) {
             caption.visually-hidden { (caption) }
             thead { tr { th scope="col" { (first) } @for c in &t.columns { th scope="col" { (c) } } } }
@@ -156,6 +158,7 @@ pub fn table_markup(id: &str, caption: &str, first: &str, t: &PublishedTable) ->
                     tr.total { th scope="row" data-label=(first) { (label) } @for (c, p) in t.columns.iter().zip(cells) { td data-label=(c) { (cell_text(p)) } } }
                 }
             }
+        }
         }
     }
 }
